@@ -1,0 +1,62 @@
+"""Strict input fields: a wrong JSON type is an error, never silently coerced."""
+
+from typing import Any
+
+from rest_framework import serializers
+
+
+class StrictCharField(serializers.CharField):
+    default_error_messages = {"invalid": "Must be a string."}
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictIntegerField(serializers.IntegerField):
+    default_error_messages = {"invalid": "Must be an integer."}
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    default_error_messages = {"invalid": "Must be true or false."}
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
+
+
+class MetadataField(serializers.DictField):
+    """Stripe-like metadata: up to 50 string keys (≤ 40 chars) with string values (≤ 500 chars)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(child=StrictCharField(max_length=500, allow_blank=True), **kwargs)
+
+    def to_internal_value(self, data: Any) -> dict[str, str]:
+        value = super().to_internal_value(data)
+        if len(value) > 50:
+            raise serializers.ValidationError("At most 50 keys.")
+        for key in value:
+            if len(key) > 40:
+                raise serializers.ValidationError(f"Key {key[:40]}… is longer than 40 characters.")
+        return value
+
+
+class InputSerializer(serializers.Serializer):
+    """Base for request bodies: unknown fields are an error, not silently dropped."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            unknown = [key for key in data if key not in self.fields]
+            if unknown:
+                raise serializers.ValidationError(
+                    {unknown[0]: [serializers.ErrorDetail("Unknown field.", code="unknown_field")]}
+                )
+        return super().to_internal_value(data)

@@ -1,0 +1,80 @@
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+
+from api.logging import request_id_var
+from audit.models import ActorType, AuditEvent
+
+if TYPE_CHECKING:
+    from tenants.models import App
+
+# Keys whose values never belong in an audit snapshot, at any depth.
+_SECRET_KEYS = {
+    "api_key",
+    "key",
+    "key_hash",
+    "secret",
+    "client_secret",
+    "password",
+    "card",
+    "number",
+    "cvc",
+    "payment_method_data",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Actor:
+    type: ActorType
+    id: str
+
+    @classmethod
+    def api_key(cls, key_id: str) -> "Actor":
+        return cls(type=ActorType.API_KEY, id=key_id)
+
+    @classmethod
+    def staff(cls, username: str) -> "Actor":
+        return cls(type=ActorType.STAFF, id=f"staff:{username}")
+
+
+SYSTEM = Actor(type=ActorType.SYSTEM, id="system")
+STRIPE = Actor(type=ActorType.STRIPE, id="stripe")
+
+
+def _without_secrets(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            key: ("[redacted]" if str(key).lower() in _SECRET_KEYS else _without_secrets(item))
+            for key, item in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [_without_secrets(item) for item in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def audit_event_record(
+    *,
+    app: "App",
+    actor: Actor,
+    action_type: str,
+    target_type: str,
+    target_id: str = "",
+    payload_snapshot: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Writes the audit event of a mutation. Must run inside the mutation's transaction, so the
+    event and the change commit or roll back together."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_event_record must run inside the mutation's transaction.")
+    return AuditEvent.objects.create(
+        app=app,
+        actor_type=actor.type,
+        actor_id=actor.id,
+        action_type=action_type,
+        target_type=target_type,
+        target_id=str(target_id),
+        payload_snapshot=_without_secrets(payload_snapshot or {}),
+        request_id=request_id_var.get() or "",
+    )

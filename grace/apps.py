@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class GraceConfig(AppConfig):
+    name = "grace"
+    verbose_name = "Grace periods"

@@ -1,0 +1,50 @@
+from django.db import models
+
+from api.ids import PrefixedIdField
+from tenants.scoping import TenantScopedModel
+
+
+class AppMode(models.TextChoices):
+    TEST = "test", "Test"
+    LIVE = "live", "Live"
+
+
+class App(models.Model):
+    """A tenant: one SaaS app of the portfolio."""
+
+    id = PrefixedIdField(prefix="app")
+    name = models.CharField(max_length=200)
+    mode = models.CharField(max_length=4, choices=AppMode.choices, default=AppMode.TEST)
+    provider = models.CharField(max_length=40, default="stripe")
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.id})"
+
+
+class ApiKey(TenantScopedModel):
+    """An app's API key. Only a hash is stored; the key itself is shown once at creation."""
+
+    # The public id is the key's recognisable head, e.g. `psk_test_4fj2Kq9ZbW1x`.
+    id = models.CharField(primary_key=True, max_length=40, editable=False)
+    name = models.CharField(max_length=200, blank=True, default="")
+    key_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "API key"
+
+    def __str__(self) -> str:
+        return self.id
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
