@@ -66,6 +66,10 @@ class TenantViewSet(IdempotentViewMixin, viewsets.ViewSet):
 
     model: Any = None
 
+    def get_queryset(self) -> Any:
+        # Only for the OpenAPI generator, to learn the type of `{id}`; never for data.
+        return self.model.all_tenants_manager.none()
+
     @property
     def app(self) -> Any:
         return self.request.auth
@@ -104,6 +108,7 @@ class AppView(TenantAPIView):
 
 
 class UnknownRouteView(APIView):
+    schema = None
     authentication_classes: list = []
     permission_classes = [AllowAny]
     throttle_classes: list = []

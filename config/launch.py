@@ -1,0 +1,175 @@
+"""What `./run serve` and `./run test` do after installing: find or start the services the
+service needs, then run it (or its tests).
+
+- DATABASE_URL unset: an embedded PostgreSQL (pgserver) in .data/postgres. Never SQLite.
+- REDIS_URL unset: no broker; background jobs run in-process.
+- STRIPE_SECRET_KEY unset (serve only): the project's Stripe emulator, and the service pointed
+  at it.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / ".data"
+EMULATOR_SECRET_KEY = "sk_test_" + "emulator" * 4
+
+
+def say(message: str) -> None:
+    print(f"[run] {message}", flush=True)
+
+
+def embedded_database_url(database: str) -> str:
+    import pgserver
+
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(DATA / "runtime"))
+    (DATA / "runtime").mkdir(parents=True, exist_ok=True)
+    server = pgserver.get_server(DATA / "postgres", cleanup_mode=None)
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")
+    if "(0 rows)" in exists:
+        server.psql(f'CREATE DATABASE "{database}";')
+    socket_dir = str(DATA / "postgres")
+    return f"postgres://postgres@{quote(socket_dir, safe='')}/{database}"
+
+
+def ensure_database(database: str = "payment_service") -> None:
+    if os.environ.get("DATABASE_URL"):
+        return
+    os.environ["DATABASE_URL"] = embedded_database_url(database)
+    say(f"DATABASE_URL is not set: using an embedded PostgreSQL in {DATA / 'postgres'}.")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout_seconds: float = 15) -> None:
+    deadline = time.monotonic() + timeout_seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise SystemExit(f"[run] nothing answered on port {port} after {timeout_seconds} s")
+
+
+def ensure_stripe(children: list[subprocess.Popen]) -> bool:
+    """Starts the emulator when there is no real Stripe key; says so plainly."""
+    if os.environ.get("STRIPE_SECRET_KEY"):
+        return False
+    port = int(os.environ.get("STRIPE_EMULATOR_PORT") or free_port())
+    children.append(
+        subprocess.Popen([sys.executable, "-m", "stripe_emulator", "--port", str(port)], cwd=ROOT)
+    )
+    wait_for_port(port)
+    os.environ["STRIPE_SECRET_KEY"] = EMULATOR_SECRET_KEY
+    os.environ["STRIPE_API_HOST"] = f"http://127.0.0.1:{port}"
+    say(
+        "STRIPE_SECRET_KEY is not set: started the project's Stripe EMULATOR at "
+        f"http://127.0.0.1:{port} and pointed the service at it. No real money moves. "
+        f"Move its clock with: curl -X POST http://127.0.0.1:{port}/_emulator/advance "
+        "-d '{\"seconds\": 86400}'"
+    )
+    return True
+
+
+def manage(*arguments: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *arguments], cwd=ROOT, check=True)
+
+
+def serve() -> None:
+    children: list[subprocess.Popen] = []
+
+    def stop(*_: object) -> None:
+        for child in children:
+            child.terminate()
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    ensure_database()
+    port = int(os.environ.get("PORT", "8000"))
+    using_emulator = ensure_stripe(children)
+    manage("migrate", "--noinput")
+    manage("collectstatic", "--noinput", "-v", "0")
+    if using_emulator:
+        manage("setup_stripe", "--base-url", f"http://127.0.0.1:{port}")
+    if os.environ.get("REDIS_URL"):
+        children.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "info"], cwd=ROOT
+            )
+        )
+        children.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "config", "beat", "-l", "info"], cwd=ROOT
+            )
+        )
+        say("REDIS_URL is set: started a Celery worker and beat.")
+    else:
+        say("REDIS_URL is not set: background jobs run in-process, and no scheduled jobs run.")
+    say(
+        f"Serving on http://127.0.0.1:{port} (API under /v1/, docs at /api/docs/, admin at /admin/)."
+    )
+    say("Create an app and its key:  .venv/bin/python manage.py create_app 'My SaaS'")
+    say("Create an operator login:   .venv/bin/python manage.py createsuperuser")
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    workers = os.environ.get("WEB_CONCURRENCY", "2")
+    try:
+        subprocess.run(
+            [
+                gunicorn,
+                "config.wsgi",
+                "--bind",
+                f"0.0.0.0:{port}",
+                "--workers",
+                workers,
+                "--access-logfile",
+                "-",
+            ],
+            cwd=ROOT,
+            check=False,
+        )
+    finally:
+        stop()
+
+
+def test(arguments: list[str]) -> int:
+    ensure_database()
+    pytest_arguments = ["-m", "pytest", *arguments]
+    if os.environ.get("CI"):
+        pytest_arguments.append("--create-db")
+    else:
+        pytest_arguments.append("--reuse-db")
+    return subprocess.run([sys.executable, *pytest_arguments], cwd=ROOT, check=False).returncode
+
+
+def lint() -> int:
+    ruff = [sys.executable, "-m", "ruff"]
+    checked = subprocess.run([*ruff, "check", "."], cwd=ROOT, check=False).returncode
+    formatted = subprocess.run([*ruff, "format", "--check", "."], cwd=ROOT, check=False).returncode
+    return checked or formatted
+
+
+def main() -> None:
+    command = sys.argv[1] if len(sys.argv) > 1 else "serve"
+    if command == "serve":
+        serve()
+    elif command == "lint":
+        sys.exit(lint())
+    elif command == "test":
+        sys.exit(test(sys.argv[2:]))
+    else:
+        sys.exit(f"usage: ./run serve | ./run test [pytest arguments]  (got {command!r})")
+
+
+if __name__ == "__main__":
+    main()
