@@ -1,0 +1,43 @@
+"""Command line: ``python -m stripe_emulator --port 12111``."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+
+from stripe_emulator.server import EmulatorServer
+
+
+def main(arguments: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m stripe_emulator", description="A stateful Stripe API emulator."
+    )
+    parser.add_argument("--port", type=int, default=12111)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--webhook-url", help="deliver every event to this URL")
+    parser.add_argument("--webhook-secret", help="signing secret for --webhook-url (whsec_...)")
+    parser.add_argument(
+        "--webhook-retry-base-seconds",
+        type=float,
+        default=1.0,
+        help="first retry delay of a failed webhook delivery; doubles on each retry",
+    )
+    options = parser.parse_args(arguments)
+    if options.webhook_url and not options.webhook_secret:
+        parser.error("--webhook-url needs --webhook-secret")
+    server = EmulatorServer(
+        port=options.port,
+        host=options.host,
+        webhook_url=options.webhook_url,
+        webhook_secret=options.webhook_secret,
+        webhook_retry_base_seconds=options.webhook_retry_base_seconds,
+    )
+    print(f"Stripe emulator listening on http://{options.host}:{options.port}", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        server.serve_forever()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

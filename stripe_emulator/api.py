@@ -1,0 +1,311 @@
+"""The Stripe API front door: faults, authentication, parameters, idempotency, dispatch.
+
+This is independent of HTTP so the server module only moves bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from stripe_emulator import billing, catalog, customers, events, meters, payments
+from stripe_emulator.errors import (
+    StripeApiError,
+    api_error,
+    authentication_error,
+    idempotency_mismatch_error,
+    invalid_request_error,
+    rate_limit_error,
+)
+from stripe_emulator.form_encoding import decode_form, decode_form_pairs
+from stripe_emulator.routing import RequestContext, Router
+from stripe_emulator.state import API_VERSION, EmulatorState, random_token
+
+API_KEY_PATTERN = re.compile(r"^(sk_test_|sk_live_|rk_test_|rk_live_)[A-Za-z0-9]{24,}$")
+MAXIMUM_IDEMPOTENCY_KEY_LENGTH = 255
+
+
+@dataclass
+class ApiResponse:
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def encoded_body(self) -> bytes:
+        return json.dumps(self.body, indent=2).encode("utf-8")
+
+
+@dataclass
+class FaultPlan:
+    """The next ``remaining`` API calls fail with ``status`` and/or stall ``delay_ms``."""
+
+    remaining: int
+    status: int | None = None
+    delay_ms: int = 0
+    path_prefix: str = "/v"
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "remaining": self.remaining,
+            "status": self.status,
+            "delay_ms": self.delay_ms,
+            "path_prefix": self.path_prefix,
+        }
+
+
+@dataclass
+class IdempotencyRecord:
+    method: str
+    path: str
+    params: dict[str, Any]
+    response: ApiResponse
+    request_id: str
+
+
+def build_router() -> Router:
+    router = Router()
+    for module in (customers, catalog, meters, payments, billing, events):
+        module.register_routes(router)
+    return router
+
+
+class StripeApi:
+    def __init__(self, state: EmulatorState) -> None:
+        self.state = state
+        self.router = build_router()
+        self._log_lock = threading.Lock()
+        self.request_log: list[dict[str, Any]] = []
+        self.fault_plans: list[FaultPlan] = []
+        self.idempotency_records: dict[str, IdempotencyRecord] = {}
+
+    def reset(self) -> None:
+        with self._log_lock:
+            self.request_log.clear()
+            self.fault_plans.clear()
+        with self.state.lock:
+            self.idempotency_records.clear()
+
+    # Faults ------------------------------------------------------------------------------
+
+    def add_faults(
+        self,
+        *,
+        count: int = 1,
+        status: int | None = None,
+        delay_ms: int = 0,
+        path_prefix: str = "/v",
+    ) -> None:
+        with self._log_lock:
+            self.fault_plans.append(
+                FaultPlan(
+                    remaining=count, status=status, delay_ms=delay_ms, path_prefix=path_prefix
+                )
+            )
+
+    def clear_faults(self) -> None:
+        with self._log_lock:
+            self.fault_plans.clear()
+
+    def describe_faults(self) -> list[dict[str, Any]]:
+        with self._log_lock:
+            return [plan.describe() for plan in self.fault_plans]
+
+    def _take_fault(self, path: str) -> FaultPlan | None:
+        with self._log_lock:
+            for plan in self.fault_plans:
+                if plan.remaining > 0 and path.startswith(plan.path_prefix):
+                    plan.remaining -= 1
+                    taken = FaultPlan(1, plan.status, plan.delay_ms, plan.path_prefix)
+                    self.fault_plans = [p for p in self.fault_plans if p.remaining > 0]
+                    return taken
+        return None
+
+    # Requests ----------------------------------------------------------------------------
+
+    def handle(
+        self, method: str, path: str, query: str, headers: dict[str, str], body: bytes
+    ) -> ApiResponse:
+        request_id = "req_" + random_token(14)
+        lowered_headers = {name.lower(): value for name, value in headers.items()}
+        idempotency_key = lowered_headers.get("idempotency-key")
+        try:
+            response = self._handle(
+                method, path, query, lowered_headers, body, request_id, idempotency_key
+            )
+        except StripeApiError as error:
+            response = ApiResponse(error.http_status, error.to_body(), dict(error.headers))
+        response.headers.setdefault("Request-Id", request_id)
+        response.headers["Stripe-Version"] = lowered_headers.get("stripe-version", API_VERSION)
+        if idempotency_key:
+            response.headers["Idempotency-Key"] = idempotency_key
+        with self._log_lock:
+            self.request_log.append(
+                {
+                    "method": method,
+                    "path": path,
+                    "query": query,
+                    "idempotency_key": idempotency_key,
+                    "status": response.status,
+                    "replayed": response.headers.get("Idempotent-Replayed") == "true",
+                    "request_id": request_id,
+                }
+            )
+        return response
+
+    def _handle(
+        self,
+        method: str,
+        path: str,
+        query: str,
+        headers: dict[str, str],
+        body: bytes,
+        request_id: str,
+        idempotency_key: str | None,
+    ) -> ApiResponse:
+        # Injected faults strike before anything executes and are never stored, so the SDK's
+        # retry with the same idempotency key runs the request for real.
+        fault = self._take_fault(path)
+        if fault is not None:
+            if fault.delay_ms:
+                time.sleep(fault.delay_ms / 1000)
+            if fault.status == 429:
+                raise rate_limit_error()
+            if fault.status is not None:
+                error = api_error()
+                error.http_status = fault.status
+                raise error
+
+        matched = self.router.match(method, path)
+        if matched is None:
+            raise invalid_request_error(
+                f"Unrecognized request URL ({method}: {path}). Please see https://stripe.com/docs "
+                "or we can help at https://support.stripe.com/.",
+                http_status=404,
+            )
+        route, path_arguments = matched
+        api_key = self._authenticate(headers, route.authentication)
+        params = self._decode_params(method, path, query, headers, body)
+
+        if idempotency_key is not None and len(idempotency_key) > MAXIMUM_IDEMPOTENCY_KEY_LENGTH:
+            raise invalid_request_error(
+                "Invalid idempotency_key: must be at most 255 characters long.",
+                param="Idempotency-Key",
+            )
+        use_idempotency = method == "POST" and bool(idempotency_key)
+
+        with self.state.lock:
+            if use_idempotency:
+                assert idempotency_key is not None
+                record = self.idempotency_records.get(idempotency_key)
+                if record is not None:
+                    if (record.method, record.path, record.params) != (method, path, params):
+                        raise idempotency_mismatch_error(idempotency_key)
+                    replay = ApiResponse(
+                        record.response.status,
+                        record.response.body,
+                        {
+                            **record.response.headers,
+                            "Idempotent-Replayed": "true",
+                            "Original-Request": record.request_id,
+                            "Request-Id": request_id,
+                        },
+                    )
+                    return replay
+
+            context = RequestContext(
+                state=self.state,
+                method=method,
+                path=path,
+                params=params,
+                api_key=api_key,
+                request_id=request_id,
+                idempotency_key=idempotency_key,
+                headers=headers,
+            )
+            self.state.current_request_id = request_id
+            self.state.current_idempotency_key = idempotency_key
+            try:
+                result = route.handler(context, **path_arguments)
+            except StripeApiError as error:
+                response = ApiResponse(error.http_status, error.to_body(), dict(error.headers))
+                if use_idempotency and error.stored_for_idempotency:
+                    self._store(idempotency_key, method, path, params, response, request_id)
+                return response
+            finally:
+                self.state.current_request_id = None
+                self.state.current_idempotency_key = None
+            status, response_body = result if isinstance(result, tuple) else (200, result)
+            response = ApiResponse(status, response_body)
+            if use_idempotency:
+                self._store(idempotency_key, method, path, params, response, request_id)
+            return response
+
+    def _store(
+        self,
+        idempotency_key: str | None,
+        method: str,
+        path: str,
+        params: dict[str, Any],
+        response: ApiResponse,
+        request_id: str,
+    ) -> None:
+        assert idempotency_key is not None
+        self.idempotency_records[idempotency_key] = IdempotencyRecord(
+            method, path, params, response, request_id
+        )
+
+    def _authenticate(self, headers: dict[str, str], authentication: str) -> str:
+        authorization = headers.get("authorization", "")
+        if not authorization:
+            raise authentication_error(
+                "You did not provide an API key. You need to provide your API key in the "
+                "Authorization header, using Bearer auth (e.g. 'Authorization: Bearer "
+                "YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, "
+                "or we can help at https://support.stripe.com/."
+            )
+        scheme, _, credential = authorization.partition(" ")
+        if scheme.lower() == "basic":
+            import base64
+
+            try:
+                credential = base64.b64decode(credential).decode().split(":", 1)[0]
+            except ValueError:
+                credential = ""
+        elif scheme.lower() != "bearer":
+            raise authentication_error(
+                "Invalid authorization header. Use Bearer auth: 'Authorization: Bearer "
+                "YOUR_SECRET_KEY'."
+            )
+        credential = credential.strip()
+        if authentication == "meter_event_session":
+            meters.require_meter_event_session(self.state, credential)
+            return credential
+        if not API_KEY_PATTERN.match(credential):
+            masked = credential[:8] + "*" * max(0, len(credential) - 12) + credential[-4:]
+            raise authentication_error(f"Invalid API Key provided: {masked}")
+        return credential
+
+    def _decode_params(
+        self, method: str, path: str, query: str, headers: dict[str, str], body: bytes
+    ) -> dict[str, Any]:
+        params = decode_form_pairs(parse_qsl(query, keep_blank_values=True)) if query else {}
+        if method != "POST" or not body:
+            return params
+        text = body.decode("utf-8")
+        content_type = headers.get("content-type", "")
+        if path.startswith("/v2/") or content_type.startswith("application/json"):
+            try:
+                decoded = json.loads(text)
+            except json.JSONDecodeError:
+                raise invalid_request_error("Invalid JSON body.") from None
+            if not isinstance(decoded, dict):
+                raise invalid_request_error("The request body must be a JSON object.")
+            params.update(decoded)
+        else:
+            params.update(decode_form(text))
+        return params
