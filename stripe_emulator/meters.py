@@ -273,7 +273,8 @@ def meter_aggregate(
     if formula == "last":
         if not matching:
             return Decimal(0)
-        latest = max(matching, key=lambda event: (event["timestamp"], event["created"]))
+        # Ties on timestamp go to the event received last.
+        _, latest = max(enumerate(matching), key=lambda pair: (pair[1]["timestamp"], pair[0]))
         return Decimal(latest["payload"][value_key])
     return sum((Decimal(event["payload"][value_key]) for event in matching), Decimal(0))
 
