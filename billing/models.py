@@ -29,3 +29,198 @@ class Customer(TenantScopedModel):
 
     def __str__(self) -> str:
         return self.external_id or self.email or self.pk
+
+
+class SyncState(models.TextChoices):
+    """Where a row stands with the provider: written first as pending, so a provider outage never
+    leaves a half-made object behind, then completed by the request or by the retry job."""
+
+    PENDING = "pending", "Pending"
+    SYNCED = "synced", "Synced"
+    FAILED = "failed", "Failed"
+
+
+class BillingInterval(models.TextChoices):
+    DAY = "day", "Day"
+    WEEK = "week", "Week"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
+class Plan(TenantScopedModel):
+    """An app's catalog entry. Its prices live in versions: a price change makes a new version
+    and existing subscriptions keep the version they started on."""
+
+    id = PrefixedIdField(prefix="plan")
+    code = models.CharField(max_length=100)
+    name = models.CharField(max_length=200)
+    description = models.CharField(max_length=500, blank=True, default="")
+    currency = models.CharField(max_length=3)
+    trial_period_days = models.PositiveIntegerField(default=0)
+    grace_period_days = models.PositiveIntegerField(default=7)
+    # {metric code: hard limit per billing period}
+    quotas = models.JSONField(default=dict, blank=True)
+    metadata = models.JSONField(default=dict, blank=True)
+    is_active = models.BooleanField(default=True)
+    current_version = models.ForeignKey(
+        "billing.PlanVersion", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    provider_product_id = models.CharField(max_length=255, blank=True, default="")
+    sync_state = models.CharField(
+        max_length=8, choices=SyncState.choices, default=SyncState.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["app", "code"], name="plan_code_unique_per_app")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.pk})"
+
+
+class PlanVersion(TenantScopedModel):
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="versions")
+    version = models.PositiveIntegerField()
+    base_amount = models.PositiveBigIntegerField(null=True, blank=True)
+    interval = models.CharField(
+        max_length=5, choices=BillingInterval.choices, default=BillingInterval.MONTH
+    )
+    interval_count = models.PositiveIntegerField(default=1)
+    provider_base_price_id = models.CharField(max_length=255, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "version"], name="plan_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} v{self.version}"
+
+
+class PlanMeteredComponent(TenantScopedModel):
+    """One metered price of a plan version: `unit_amount` per unit, or `tiers`; the first
+    `included_quantity` units of each period are free."""
+
+    plan_version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="metered")
+    metric = models.ForeignKey("usage.Metric", on_delete=models.PROTECT, related_name="+")
+    unit_amount = models.PositiveBigIntegerField(null=True, blank=True)
+    # [{"up_to": int | None, "unit_amount": int, "flat_amount": int}], graduated.
+    tiers = models.JSONField(null=True, blank=True)
+    included_quantity = models.PositiveBigIntegerField(default=0)
+    provider_price_id = models.CharField(max_length=255, blank=True, default="")
+
+    def __str__(self) -> str:
+        return f"{self.plan_version} {self.metric_id}"
+
+
+class SubscriptionStatus(models.TextChoices):
+    INCOMPLETE = "incomplete", "Incomplete"
+    INCOMPLETE_EXPIRED = "incomplete_expired", "Incomplete, expired"
+    TRIALING = "trialing", "Trialing"
+    ACTIVE = "active", "Active"
+    PAST_DUE = "past_due", "Past due"
+    CANCELED = "canceled", "Canceled"
+    UNPAID = "unpaid", "Unpaid"
+    PAUSED = "paused", "Paused"
+
+
+class Subscription(TenantScopedModel):
+    id = PrefixedIdField(prefix="sub")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="subscriptions")
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="subscriptions")
+    plan_version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        max_length=20, choices=SubscriptionStatus.choices, default=SubscriptionStatus.INCOMPLETE
+    )
+    trial_end = models.DateTimeField(null=True, blank=True)
+    current_period_start = models.DateTimeField(null=True, blank=True)
+    current_period_end = models.DateTimeField(null=True, blank=True)
+    cancel_at_period_end = models.BooleanField(default=False)
+    canceled_at = models.DateTimeField(null=True, blank=True)
+    metadata = models.JSONField(default=dict, blank=True)
+    provider_subscription_id = models.CharField(max_length=255, blank=True, default="")
+    # The provider's timestamp of the newest state we applied: older events never win.
+    provider_state_at = models.DateTimeField(null=True, blank=True)
+    sync_state = models.CharField(
+        max_length=8, choices=SyncState.choices, default=SyncState.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["app", "customer", "status"], name="subscription_customer_idx"),
+            models.Index(fields=["provider_subscription_id"], name="subscription_provider_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.pk
+
+
+class PaymentStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SUCCEEDED = "succeeded", "Succeeded"
+    REQUIRES_ACTION = "requires_action", "Requires action"
+    PROCESSING = "processing", "Processing"
+    FAILED = "failed", "Failed"
+    CANCELED = "canceled", "Canceled"
+
+
+class Payment(TenantScopedModel):
+    id = PrefixedIdField(prefix="pay")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="payments")
+    amount = models.PositiveBigIntegerField()
+    currency = models.CharField(max_length=3)
+    description = models.CharField(max_length=500, blank=True, default="")
+    payment_method = models.CharField(max_length=255, blank=True, default="")
+    metadata = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        max_length=16, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
+    )
+    amount_refunded = models.PositiveBigIntegerField(default=0)
+    failure_code = models.CharField(max_length=100, blank=True, default="")
+    failure_message = models.CharField(max_length=500, blank=True, default="")
+    decline_code = models.CharField(max_length=100, blank=True, default="")
+    client_secret = models.CharField(max_length=255, blank=True, default="")
+    provider_payment_id = models.CharField(max_length=255, blank=True, default="")
+    provider_charge_id = models.CharField(max_length=255, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["provider_payment_id"], name="payment_provider_idx"),
+            models.Index(fields=["provider_charge_id"], name="payment_provider_charge_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.pk
+
+
+class RefundStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+    CANCELED = "canceled", "Canceled"
+
+
+class Refund(TenantScopedModel):
+    id = PrefixedIdField(prefix="re")
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount = models.PositiveBigIntegerField()
+    currency = models.CharField(max_length=3)
+    reason = models.CharField(max_length=40, blank=True, default="")
+    status = models.CharField(
+        max_length=10, choices=RefundStatus.choices, default=RefundStatus.PENDING
+    )
+    metadata = models.JSONField(default=dict, blank=True)
+    provider_refund_id = models.CharField(max_length=255, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.pk
