@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+import threading
 
 from stripe_emulator.server import EmulatorServer
 
@@ -33,9 +34,12 @@ def main(arguments: list[str] | None = None) -> int:
         webhook_secret=options.webhook_secret,
         webhook_retry_base_seconds=options.webhook_retry_base_seconds,
     )
-    print(f"Stripe emulator listening on http://{options.host}:{options.port}", flush=True)
+    server.start()
+    # Printed after binding so "--port 0" reports the port actually chosen.
+    print(f"Stripe emulator listening on {server.url}", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
-        server.serve_forever()
+        threading.Event().wait()
+    server.stop()
     return 0
 
 
