@@ -1,0 +1,311 @@
+"""The payment provider interface. Billing code speaks only these types; each provider module
+(`stripe.py`, later `paypal.py`) is the one place that knows its SDK, maps the provider's
+statuses to our enums, and raises only the errors below."""
+
+import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar, Protocol
+
+
+class ProviderError(Exception):
+    """Base of what a provider raises; billing services turn these into API errors."""
+
+    def __init__(self, message: str, *, code: str = "", param: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.param = param
+
+
+class ProviderUnavailableError(ProviderError):
+    """Could not reach the provider, or it failed on its side (5xx, 429 after retries,
+    timeouts). The request may be retried with the same idempotency key."""
+
+
+class ProviderRequestError(ProviderError):
+    """The provider refused the request itself (an unknown payment method, a bad parameter)."""
+
+
+class ProviderDeclinedError(ProviderError):
+    """The card or bank declined. `charge` is the failed payment as the provider left it."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = "card_declined",
+        decline_code: str = "",
+        charge: "ChargeResult | None" = None,
+        param: str | None = None,
+    ) -> None:
+        super().__init__(message, code=code, param=param)
+        self.decline_code = decline_code
+        self.charge = charge
+
+
+class ChargeStatus(enum.StrEnum):
+    SUCCEEDED = "succeeded"
+    REQUIRES_ACTION = "requires_action"
+    PROCESSING = "processing"
+    FAILED = "failed"
+    CANCELED = "canceled"
+
+
+class RefundStatus(enum.StrEnum):
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELED = "canceled"
+
+
+class SubscriptionStatus(enum.StrEnum):
+    INCOMPLETE = "incomplete"
+    INCOMPLETE_EXPIRED = "incomplete_expired"
+    TRIALING = "trialing"
+    ACTIVE = "active"
+    PAST_DUE = "past_due"
+    CANCELED = "canceled"
+    UNPAID = "unpaid"
+    PAUSED = "paused"
+
+
+class Proration(enum.StrEnum):
+    CREATE_PRORATIONS = "create_prorations"
+    NONE = "none"
+    ALWAYS_INVOICE = "always_invoice"
+
+
+@dataclass(frozen=True, kw_only=True)
+class CustomerRequest:
+    idempotency_key: str
+    app_id: str
+    customer_id: str
+    external_id: str | None = None
+    email: str = ""
+    name: str = ""
+    description: str = ""
+    metadata: Mapping[str, str] = field(default_factory=dict)
+    payment_method: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CustomerResult:
+    provider_reference: str
+    default_payment_method: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProductRequest:
+    idempotency_key: str
+    app_id: str
+    plan_id: str
+    plan_code: str
+    name: str
+    active: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class MeterRequest:
+    idempotency_key: str
+    app_id: str
+    metric_code: str
+    event_name: str
+    display_name: str
+    aggregation: str  # sum | count | last
+
+
+@dataclass(frozen=True, kw_only=True)
+class PriceTier:
+    up_to: int | None  # None = infinity
+    unit_amount: int = 0
+    flat_amount: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class PriceRequest:
+    idempotency_key: str
+    app_id: str
+    plan_id: str
+    plan_code: str
+    plan_version: int
+    product_reference: str
+    currency: str
+    interval: str  # day | week | month | year
+    interval_count: int = 1
+    # A licensed price has unit_amount; a metered one has meter_reference and unit_amount or tiers.
+    unit_amount: int | None = None
+    meter_reference: str | None = None
+    metric_code: str | None = None
+    tiers: Sequence[PriceTier] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class CatalogObject:
+    """A product, price or meter as the provider holds it (for sync and drift reports)."""
+
+    provider_reference: str
+    kind: str  # product | price | meter
+    active: bool
+    metadata: Mapping[str, str]
+    raw: Mapping[str, Any]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChargeRequest:
+    idempotency_key: str  # derived from our attempt id, so a retry can't charge twice
+    app_id: str
+    payment_id: str
+    amount_minor: int
+    currency: str
+    customer_reference: str
+    payment_method: str = ""
+    description: str = ""
+    metadata: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChargeResult:
+    status: ChargeStatus
+    provider_reference: str
+    charge_reference: str = ""
+    client_secret: str = ""
+    amount_refunded: int = 0
+    failure_code: str = ""
+    failure_message: str = ""
+    decline_code: str = ""
+    raw_response: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RefundRequest:
+    idempotency_key: str
+    app_id: str
+    refund_id: str
+    payment_reference: str
+    amount_minor: int
+    reason: str = ""
+    metadata: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RefundResult:
+    status: RefundStatus
+    provider_reference: str
+    amount_minor: int
+    raw_response: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SubscriptionItemRequest:
+    price_reference: str
+    quantity: int | None = 1  # None for metered prices
+
+
+@dataclass(frozen=True, kw_only=True)
+class SubscriptionRequest:
+    idempotency_key: str
+    app_id: str
+    subscription_id: str
+    customer_reference: str
+    items: Sequence[SubscriptionItemRequest]
+    trial_period_days: int = 0
+    payment_method: str = ""
+    metadata: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SubscriptionResult:
+    status: SubscriptionStatus
+    provider_reference: str
+    trial_end: datetime | None = None
+    current_period_start: datetime | None = None
+    current_period_end: datetime | None = None
+    cancel_at_period_end: bool = False
+    canceled_at: datetime | None = None
+    # price reference -> subscription item reference
+    item_references: Mapping[str, str] = field(default_factory=dict)
+    client_secret: str = ""
+    raw_response: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SubscriptionChangeRequest:
+    idempotency_key: str
+    provider_reference: str
+    items: Sequence[SubscriptionItemRequest]
+    proration: Proration = Proration.CREATE_PRORATIONS
+
+
+@dataclass(frozen=True, kw_only=True)
+class UsageReport:
+    identifier: str  # deterministic, so a retried or crashed sync never counts twice
+    event_name: str
+    customer_reference: str
+    value: int
+    timestamp: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class UsageReportResult:
+    identifier: str
+    accepted: bool
+    duplicate: bool = False
+    error: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProviderEvent:
+    """A verified webhook event, in the provider's own vocabulary."""
+
+    id: str
+    type: str
+    created: datetime
+    livemode: bool
+    data_object: Mapping[str, Any]
+    previous_attributes: Mapping[str, Any] = field(default_factory=dict)
+    raw: Mapping[str, Any] = field(default_factory=dict)
+
+
+class PaymentProvider(Protocol):
+    name: ClassVar[str]
+
+    # Customers
+    def customer_create(self, request: CustomerRequest) -> CustomerResult: ...
+    def customer_update(
+        self, *, provider_reference: str, request: CustomerRequest
+    ) -> CustomerResult: ...
+
+    # Catalog
+    def product_upsert(
+        self, request: ProductRequest, *, provider_reference: str = ""
+    ) -> CatalogObject: ...
+    def meter_create(self, request: MeterRequest) -> CatalogObject: ...
+    def price_create(self, request: PriceRequest) -> CatalogObject: ...
+    def price_deactivate(self, *, provider_reference: str) -> CatalogObject: ...
+    def catalog_list(self, *, app_id: str) -> list[CatalogObject]: ...
+
+    # Payments
+    def charge(self, request: ChargeRequest) -> ChargeResult: ...
+    def charge_retrieve(self, *, provider_reference: str) -> ChargeResult: ...
+    def refund(self, request: RefundRequest) -> RefundResult: ...
+
+    # Subscriptions
+    def subscription_create(self, request: SubscriptionRequest) -> SubscriptionResult: ...
+    def subscription_retrieve(self, *, provider_reference: str) -> SubscriptionResult: ...
+    def subscription_cancel(
+        self, *, provider_reference: str, at_period_end: bool, idempotency_key: str
+    ) -> SubscriptionResult: ...
+    def subscription_change(self, request: SubscriptionChangeRequest) -> SubscriptionResult: ...
+
+    # Usage
+    def usage_report(self, reports: Sequence[UsageReport]) -> list[UsageReportResult]: ...
+    def usage_summary(
+        self, *, meter_reference: str, customer_reference: str, start: datetime, end: datetime
+    ) -> int: ...
+
+    # Webhooks
+    def parse_webhook(
+        self, *, headers: Mapping[str, str], body: bytes, secret: str
+    ) -> ProviderEvent: ...
