@@ -78,6 +78,11 @@ class TenantViewSet(IdempotentViewMixin, viewsets.ViewSet):
     def actor(self) -> Any:
         return self.request.user.actor
 
+    @property
+    def request_key(self) -> str | None:
+        """The app's `Idempotency-Key`, from which provider idempotency keys are derived."""
+        return self.request.headers.get("Idempotency-Key")
+
 
 class TenantAPIView(IdempotentViewMixin, APIView):
     @property

@@ -22,7 +22,9 @@ class CustomerViewSet(TenantViewSet):
     def create(self, request: Request) -> Response:
         payload = CustomerCreateInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        customer = customer_create(app=self.app, actor=self.actor, **payload.validated_data)
+        customer = customer_create(
+            app=self.app, actor=self.actor, request_key=self.request_key, **payload.validated_data
+        )
         return Response(CustomerOutputSerializer(customer).data, status=201)
 
     @extend_schema(
@@ -53,6 +55,10 @@ class CustomerViewSet(TenantViewSet):
         payload = CustomerUpdateInputSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         customer = customer_update(
-            app=self.app, actor=self.actor, customer_id=pk, **payload.validated_data
+            app=self.app,
+            actor=self.actor,
+            customer_id=pk,
+            request_key=self.request_key,
+            **payload.validated_data,
         )
         return Response(CustomerOutputSerializer(customer).data)

@@ -4,7 +4,11 @@ from django.db import IntegrityError, transaction
 
 from api.errors import ConflictError, NotFoundError
 from audit.services import Actor, audit_event_record
+from billing.errors import api_error_from_provider
 from billing.models import Customer
+from billing.provider_keys import provider_idempotency_key
+from billing.providers.base import CustomerRequest, ProviderError
+from billing.providers.registry import provider_for
 from tenants.models import App
 
 CUSTOMER_FIELDS = ("external_id", "email", "name", "description", "metadata")
@@ -15,6 +19,7 @@ def customer_snapshot(customer: Customer) -> dict[str, Any]:
         "id": customer.pk,
         **{field: getattr(customer, field) for field in CUSTOMER_FIELDS},
         "provider_customer_id": customer.provider_customer_id,
+        "default_payment_method": customer.default_payment_method,
     }
 
 
@@ -23,6 +28,22 @@ def _external_id_taken(external_id: str) -> ConflictError:
         f"A customer with external_id {external_id!r} already exists.",
         code="external_id_taken",
         param="external_id",
+    )
+
+
+def _customer_request(
+    customer: Customer, *, idempotency_key: str, payment_method: str = ""
+) -> CustomerRequest:
+    return CustomerRequest(
+        idempotency_key=idempotency_key,
+        app_id=customer.app_id,
+        customer_id=customer.pk,
+        external_id=customer.external_id,
+        email=customer.email,
+        name=customer.name,
+        description=customer.description,
+        metadata=customer.metadata,
+        payment_method=payment_method,
     )
 
 
@@ -36,7 +57,10 @@ def customer_create(
     description: str = "",
     metadata: dict[str, str] | None = None,
     payment_method: str = "",
+    request_key: str | None = None,
 ) -> Customer:
+    """Creates the customer here and at the provider in one step: if the provider call fails,
+    nothing is left behind here either."""
     try:
         with transaction.atomic():
             customer = Customer.objects.create(
@@ -46,7 +70,23 @@ def customer_create(
                 name=name,
                 description=description,
                 metadata=metadata or {},
-                default_payment_method=payment_method,
+            )
+            result = provider_for(app=app).customer_create(
+                _customer_request(
+                    customer,
+                    payment_method=payment_method,
+                    idempotency_key=provider_idempotency_key(
+                        app_id=app.pk,
+                        request_key=request_key,
+                        object_id=customer.pk,
+                        operation="customer",
+                    ),
+                )
+            )
+            customer.provider_customer_id = result.provider_reference
+            customer.default_payment_method = result.default_payment_method or payment_method
+            customer.save(
+                update_fields=["provider_customer_id", "default_payment_method", "updated_at"]
             )
             audit_event_record(
                 app=app,
@@ -58,10 +98,17 @@ def customer_create(
             )
     except IntegrityError:
         raise _external_id_taken(external_id or "") from None
+    except ProviderError as error:
+        raise api_error_from_provider(
+            error, param="payment_method" if payment_method else None
+        ) from None
     return customer
 
 
-def customer_update(*, app: App, actor: Actor, customer_id: str, **changes: Any) -> Customer:
+def customer_update(
+    *, app: App, actor: Actor, customer_id: str, request_key: str | None = None, **changes: Any
+) -> Customer:
+    payment_method = changes.pop("payment_method", "")
     try:
         with transaction.atomic():
             customer = (
@@ -69,19 +116,43 @@ def customer_update(*, app: App, actor: Actor, customer_id: str, **changes: Any)
             )
             if customer is None:
                 raise NotFoundError("customer")
-            if "payment_method" in changes:
-                changes["default_payment_method"] = changes.pop("payment_method")
             for field, value in changes.items():
                 setattr(customer, field, value)
             customer.save()
+            result = provider_for(app=app).customer_update(
+                provider_reference=customer.provider_customer_id,
+                request=_customer_request(
+                    customer,
+                    payment_method=payment_method,
+                    idempotency_key=provider_idempotency_key(
+                        app_id=app.pk,
+                        request_key=request_key,
+                        object_id=f"{customer.pk}:{customer.updated_at.timestamp()}",
+                        operation="customer_update",
+                    ),
+                ),
+            )
+            if result.default_payment_method:
+                customer.default_payment_method = result.default_payment_method
+                customer.save(update_fields=["default_payment_method", "updated_at"])
             audit_event_record(
                 app=app,
                 actor=actor,
                 action_type="UPDATE_CUSTOMER",
                 target_type="customer",
                 target_id=customer.pk,
-                payload_snapshot={"changes": changes, "customer": customer_snapshot(customer)},
+                payload_snapshot={
+                    "changes": {
+                        **changes,
+                        **({"payment_method": payment_method} if payment_method else {}),
+                    },
+                    "customer": customer_snapshot(customer),
+                },
             )
     except IntegrityError:
         raise _external_id_taken(changes.get("external_id") or "") from None
+    except ProviderError as error:
+        raise api_error_from_provider(
+            error, param="payment_method" if payment_method else None
+        ) from None
     return customer

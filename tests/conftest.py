@@ -5,8 +5,11 @@ import pytest
 from rest_framework.test import APIClient
 
 from audit.services import Actor
+from stripe_emulator.server import EmulatorServer
 from tenants.models import ApiKey, App
 from tenants.services import app_create
+
+pytest_plugins = ["stripe_emulator.pytest_plugin"]
 
 TEST_OPERATOR = Actor.staff("pytest")
 
@@ -44,3 +47,15 @@ def api(tenant: Tenant) -> APIClient:
 @pytest.fixture
 def anonymous_client() -> APIClient:
     return APIClient()
+
+
+@pytest.fixture(autouse=True)
+def stripe(stripe_emulator: EmulatorServer, settings: Any) -> EmulatorServer:
+    """Every test talks to a fresh Stripe emulator: our provider and dj-stripe point at it."""
+    from billing.stripe_account import stripe_sdk_configure
+    from stripe_emulator.pytest_plugin import TEST_API_KEY
+
+    settings.STRIPE_SECRET_KEY = TEST_API_KEY
+    settings.STRIPE_API_HOST = stripe_emulator.url
+    stripe_sdk_configure()
+    return stripe_emulator

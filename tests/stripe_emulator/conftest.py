@@ -24,13 +24,6 @@ from stripe_emulator.pytest_plugin import (  # noqa: F401 - fixtures
 from stripe_emulator.server import EmulatorServer
 
 
-@pytest.fixture(autouse=True)
-def fast_sdk_retries(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The SDK's own backoff (0.5 s, doubling) would dominate the fault tests' run time.
-    monkeypatch.setattr(stripe._http_client.HTTPClient, "INITIAL_DELAY", 0.01)
-    monkeypatch.setattr(stripe._http_client.HTTPClient, "MAX_DELAY", 0.05)
-
-
 @pytest.fixture
 def stripe_client(stripe_emulator: EmulatorServer) -> stripe.StripeClient:  # noqa: F811
     return stripe.StripeClient(

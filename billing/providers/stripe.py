@@ -1,0 +1,621 @@
+"""The Stripe provider: the only module that imports the Stripe SDK (apart from dj-stripe's own
+wiring). It pins the API version, forwards our idempotency keys, maps Stripe's statuses to ours
+with exhaustive matches, and raises only the provider errors of `base.py`."""
+
+import logging
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any, ClassVar, TypeVar
+
+import stripe
+from django.conf import settings
+
+from billing.providers.base import (
+    CatalogObject,
+    ChargeRequest,
+    ChargeResult,
+    ChargeStatus,
+    CustomerRequest,
+    CustomerResult,
+    MeterRequest,
+    PriceRequest,
+    ProductRequest,
+    ProviderDeclinedError,
+    ProviderEvent,
+    ProviderRequestError,
+    ProviderUnavailableError,
+    RefundRequest,
+    RefundResult,
+    RefundStatus,
+    SubscriptionChangeRequest,
+    SubscriptionRequest,
+    SubscriptionResult,
+    SubscriptionStatus,
+    UsageReport,
+    UsageReportResult,
+)
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_API_BASE = "https://api.stripe.com"
+# Stripe's own default; webhook timestamps older than this are refused.
+WEBHOOK_TOLERANCE_SECONDS = 300
+
+_clients: dict[tuple[str, str], stripe.StripeClient] = {}
+_clients_lock = threading.Lock()
+
+Result = TypeVar("Result")
+
+
+def stripe_client() -> stripe.StripeClient:
+    """One SDK client per key and host, shared by the process (it pools connections)."""
+    api_key = settings.STRIPE_SECRET_KEY
+    if not api_key:
+        raise ProviderUnavailableError("Stripe is not configured (STRIPE_SECRET_KEY is empty).")
+    api_base = getattr(settings, "STRIPE_API_HOST", "") or DEFAULT_API_BASE
+    with _clients_lock:
+        client = _clients.get((api_key, api_base))
+        if client is None:
+            base_addresses: dict[str, str] = {}
+            if api_base != DEFAULT_API_BASE:
+                base_addresses = {"api": api_base, "meter_events": api_base, "files": api_base}
+            client = stripe.StripeClient(
+                api_key,
+                stripe_version=settings.STRIPE_API_VERSION,
+                base_addresses=base_addresses,  # type: ignore[arg-type]
+                max_network_retries=settings.STRIPE_MAX_NETWORK_RETRIES,
+                http_client=stripe.RequestsClient(
+                    timeout=(
+                        settings.STRIPE_CONNECT_TIMEOUT_SECONDS,
+                        settings.STRIPE_READ_TIMEOUT_SECONDS,
+                    )
+                ),
+            )
+            _clients[(api_key, api_base)] = client
+        return client
+
+
+def _call(operation: Callable[[], Result]) -> Result:
+    """Runs one SDK call and translates Stripe's errors into ours."""
+    try:
+        return operation()
+    except stripe.CardError as error:
+        raise _declined(error) from error
+    except (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError) as error:
+        logger.warning("Stripe unavailable: %s", error.__class__.__name__)
+        raise ProviderUnavailableError(
+            "Stripe could not be reached or failed on its side; retry the request.",
+            code="provider_unavailable",
+        ) from error
+    except (stripe.AuthenticationError, stripe.PermissionError) as error:
+        logger.error("Stripe refused our credentials: %s", error.__class__.__name__)
+        raise ProviderUnavailableError(
+            "The service's Stripe credentials were refused.", code="provider_misconfigured"
+        ) from error
+    except stripe.InvalidRequestError as error:
+        raise ProviderRequestError(
+            error.user_message or str(error),
+            code=error.code or "invalid_request",
+            param=error.param,
+        ) from error
+    except stripe.IdempotencyError as error:
+        raise ProviderRequestError(str(error), code="idempotency_error") from error
+
+
+def _timestamp(value: int | None) -> datetime | None:
+    return datetime.fromtimestamp(value, tz=UTC) if value else None
+
+
+def _as_dict(stripe_object: Any) -> dict[str, Any]:
+    return stripe_object.to_dict() if hasattr(stripe_object, "to_dict") else dict(stripe_object)
+
+
+def _reference(value: Any) -> str:
+    """An id whether Stripe answered the object expanded or as a bare id."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return value.get("id", "") if isinstance(value, Mapping) else getattr(value, "id", "")
+
+
+def _charge_status(status: str) -> ChargeStatus:
+    match status:
+        case "succeeded":
+            return ChargeStatus.SUCCEEDED
+        case "requires_action" | "requires_confirmation":
+            return ChargeStatus.REQUIRES_ACTION
+        case "processing" | "requires_capture":
+            return ChargeStatus.PROCESSING
+        case "requires_payment_method":
+            return ChargeStatus.FAILED
+        case "canceled":
+            return ChargeStatus.CANCELED
+        case _:
+            raise ProviderUnavailableError(f"Unexpected payment intent status {status!r}.")
+
+
+def _refund_status(status: str) -> RefundStatus:
+    match status:
+        case "succeeded":
+            return RefundStatus.SUCCEEDED
+        case "pending" | "requires_action":
+            return RefundStatus.PENDING
+        case "failed":
+            return RefundStatus.FAILED
+        case "canceled":
+            return RefundStatus.CANCELED
+        case _:
+            raise ProviderUnavailableError(f"Unexpected refund status {status!r}.")
+
+
+def subscription_status(status: str) -> SubscriptionStatus:
+    match status:
+        case "incomplete":
+            return SubscriptionStatus.INCOMPLETE
+        case "incomplete_expired":
+            return SubscriptionStatus.INCOMPLETE_EXPIRED
+        case "trialing":
+            return SubscriptionStatus.TRIALING
+        case "active":
+            return SubscriptionStatus.ACTIVE
+        case "past_due":
+            return SubscriptionStatus.PAST_DUE
+        case "canceled":
+            return SubscriptionStatus.CANCELED
+        case "unpaid":
+            return SubscriptionStatus.UNPAID
+        case "paused":
+            return SubscriptionStatus.PAUSED
+        case _:
+            raise ProviderUnavailableError(f"Unexpected subscription status {status!r}.")
+
+
+def _charge_result(intent: Mapping[str, Any]) -> ChargeResult:
+    error = intent.get("last_payment_error") or {}
+    latest_charge = intent.get("latest_charge")
+    amount_refunded = (
+        latest_charge.get("amount_refunded", 0) if isinstance(latest_charge, Mapping) else 0
+    )
+    return ChargeResult(
+        status=_charge_status(intent["status"]),
+        provider_reference=intent["id"],
+        charge_reference=_reference(latest_charge),
+        client_secret=intent.get("client_secret") or "",
+        amount_refunded=amount_refunded,
+        failure_code=error.get("code") or "",
+        failure_message=error.get("message") or "",
+        decline_code=error.get("decline_code") or "",
+        raw_response=intent,
+    )
+
+
+def _declined(error: stripe.CardError) -> ProviderDeclinedError:
+    body = (error.json_body or {}).get("error", {})
+    intent = body.get("payment_intent")
+    charge = _charge_result(intent) if isinstance(intent, Mapping) and intent.get("id") else None
+    return ProviderDeclinedError(
+        body.get("message") or "The card was declined.",
+        code=body.get("code") or "card_declined",
+        decline_code=body.get("decline_code") or "",
+        charge=charge,
+        param=body.get("param"),
+    )
+
+
+def subscription_result(subscription: Mapping[str, Any]) -> SubscriptionResult:
+    items = subscription.get("items", {}).get("data", [])
+    first_item = items[0] if items else {}
+    latest_invoice = subscription.get("latest_invoice")
+    client_secret = ""
+    if isinstance(latest_invoice, Mapping):
+        client_secret = latest_invoice.get("confirmation_secret", {}) or {}
+        client_secret = (
+            client_secret.get("client_secret", "") if isinstance(client_secret, Mapping) else ""
+        )
+    return SubscriptionResult(
+        status=subscription_status(subscription["status"]),
+        provider_reference=subscription["id"],
+        trial_end=_timestamp(subscription.get("trial_end")),
+        current_period_start=_timestamp(first_item.get("current_period_start")),
+        current_period_end=_timestamp(first_item.get("current_period_end")),
+        cancel_at_period_end=bool(subscription.get("cancel_at_period_end")),
+        canceled_at=_timestamp(subscription.get("canceled_at")),
+        item_references={_reference(item["price"]): item["id"] for item in items},
+        client_secret=client_secret,
+        raw_response=subscription,
+    )
+
+
+def _catalog_object(kind: str, stripe_object: Mapping[str, Any]) -> CatalogObject:
+    active = stripe_object.get("active")
+    if kind == "meter":
+        active = stripe_object.get("status") == "active"
+    return CatalogObject(
+        provider_reference=stripe_object["id"],
+        kind=kind,
+        active=bool(active),
+        metadata=dict(stripe_object.get("metadata") or {}),
+        raw=stripe_object,
+    )
+
+
+def _options(idempotency_key: str | None) -> dict[str, Any]:
+    return {"idempotency_key": idempotency_key} if idempotency_key else {}
+
+
+class StripeProvider:
+    name: ClassVar[str] = "stripe"
+
+    def __init__(self, *, app: Any = None) -> None:
+        self.app = app
+
+    @property
+    def client(self) -> stripe.StripeClient:
+        return stripe_client()
+
+    # Customers
+
+    def _customer_params(self, request: CustomerRequest) -> dict[str, Any]:
+        params: dict[str, Any] = {
+            "metadata": {
+                **request.metadata,
+                "app_id": request.app_id,
+                "customer_id": request.customer_id,
+                "external_id": request.external_id or "",
+            }
+        }
+        for field in ("email", "name", "description"):
+            value = getattr(request, field)
+            if value:
+                params[field] = value
+        return params
+
+    def customer_create(self, request: CustomerRequest) -> CustomerResult:
+        params = self._customer_params(request)
+        if request.payment_method:
+            params["payment_method"] = request.payment_method
+        customer = _call(
+            lambda: self.client.v1.customers.create(params, _options(request.idempotency_key))  # type: ignore[arg-type]
+        )
+        default = customer.get("invoice_settings", {}).get("default_payment_method")
+        return CustomerResult(
+            provider_reference=customer.id, default_payment_method=_reference(default)
+        )
+
+    def customer_update(
+        self, *, provider_reference: str, request: CustomerRequest
+    ) -> CustomerResult:
+        params = self._customer_params(request)
+        if request.payment_method:
+            method = _call(
+                lambda: self.client.v1.payment_methods.attach(
+                    request.payment_method,
+                    {"customer": provider_reference},
+                    _options(f"{request.idempotency_key}:attach"),  # type: ignore[arg-type]
+                )
+            )
+            params["invoice_settings"] = {"default_payment_method": method.id}
+        customer = _call(
+            lambda: self.client.v1.customers.update(
+                provider_reference, params, _options(request.idempotency_key)
+            )  # type: ignore[arg-type]
+        )
+        default = customer.get("invoice_settings", {}).get("default_payment_method")
+        return CustomerResult(
+            provider_reference=customer.id, default_payment_method=_reference(default)
+        )
+
+    # Catalog
+
+    def product_upsert(
+        self, request: ProductRequest, *, provider_reference: str = ""
+    ) -> CatalogObject:
+        params: dict[str, Any] = {
+            "name": request.name,
+            "active": request.active,
+            "metadata": {
+                "app_id": request.app_id,
+                "plan_id": request.plan_id,
+                "plan_code": request.plan_code,
+            },
+        }
+        if provider_reference:
+            product = _call(
+                lambda: self.client.v1.products.update(
+                    provider_reference, params, _options(request.idempotency_key)
+                )  # type: ignore[arg-type]
+            )
+        else:
+            product = _call(
+                lambda: self.client.v1.products.create(params, _options(request.idempotency_key))  # type: ignore[arg-type]
+            )
+        return _catalog_object("product", _as_dict(product))
+
+    def meter_create(self, request: MeterRequest) -> CatalogObject:
+        params = {
+            "display_name": request.display_name,
+            "event_name": request.event_name,
+            "default_aggregation": {"formula": request.aggregation},
+            "customer_mapping": {"type": "by_id", "event_payload_key": "stripe_customer_id"},
+            "value_settings": {"event_payload_key": "value"},
+        }
+        meter = _call(
+            lambda: self.client.v1.billing.meters.create(params, _options(request.idempotency_key))  # type: ignore[arg-type]
+        )
+        result = _as_dict(meter)
+        # Meters carry no metadata; the event name names the app and the metric.
+        result.setdefault(
+            "metadata", {"app_id": request.app_id, "metric_code": request.metric_code}
+        )
+        return _catalog_object("meter", result)
+
+    def price_create(self, request: PriceRequest) -> CatalogObject:
+        recurring: dict[str, Any] = {
+            "interval": request.interval,
+            "interval_count": request.interval_count,
+        }
+        params: dict[str, Any] = {
+            "product": request.product_reference,
+            "currency": request.currency,
+            "recurring": recurring,
+            "metadata": {
+                "app_id": request.app_id,
+                "plan_id": request.plan_id,
+                "plan_code": request.plan_code,
+                "plan_version": str(request.plan_version),
+                "component": request.metric_code or "base",
+            },
+        }
+        if request.meter_reference:
+            recurring["usage_type"] = "metered"
+            recurring["meter"] = request.meter_reference
+        else:
+            recurring["usage_type"] = "licensed"
+        if request.tiers:
+            params["billing_scheme"] = "tiered"
+            params["tiers_mode"] = "graduated"
+            params["tiers"] = [
+                {
+                    "up_to": tier.up_to if tier.up_to is not None else "inf",
+                    "unit_amount": tier.unit_amount,
+                    **({"flat_amount": tier.flat_amount} if tier.flat_amount else {}),
+                }
+                for tier in request.tiers
+            ]
+        else:
+            params["unit_amount"] = request.unit_amount or 0
+        price = _call(
+            lambda: self.client.v1.prices.create(params, _options(request.idempotency_key))  # type: ignore[arg-type]
+        )
+        return _catalog_object("price", _as_dict(price))
+
+    def price_deactivate(self, *, provider_reference: str) -> CatalogObject:
+        price = _call(lambda: self.client.v1.prices.update(provider_reference, {"active": False}))
+        return _catalog_object("price", _as_dict(price))
+
+    def catalog_list(self, *, app_id: str) -> list[CatalogObject]:
+        """Every product and price that carries this app's metadata, and its meters."""
+
+        def listing() -> list[CatalogObject]:
+            objects: list[CatalogObject] = []
+            for product in self.client.v1.products.list({"limit": 100}).auto_paging_iter():
+                if (product.get("metadata") or {}).get("app_id") == app_id:
+                    objects.append(_catalog_object("product", _as_dict(product)))
+            for price in self.client.v1.prices.list({"limit": 100}).auto_paging_iter():
+                if (price.get("metadata") or {}).get("app_id") == app_id:
+                    objects.append(_catalog_object("price", _as_dict(price)))
+            for meter in self.client.v1.billing.meters.list({"limit": 100}).auto_paging_iter():
+                if app_id.lower() in meter.get("event_name", "").lower():
+                    objects.append(_catalog_object("meter", _as_dict(meter)))
+            return objects
+
+        return _call(listing)
+
+    # Payments
+
+    def charge(self, request: ChargeRequest) -> ChargeResult:
+        params: dict[str, Any] = {
+            "amount": request.amount_minor,
+            "currency": request.currency,
+            "customer": request.customer_reference,
+            "confirm": True,
+            "metadata": {
+                **request.metadata,
+                "app_id": request.app_id,
+                "payment_id": request.payment_id,
+            },
+            "expand": ["latest_charge"],
+        }
+        if request.payment_method:
+            params["payment_method"] = request.payment_method
+        if request.description:
+            params["description"] = request.description
+        intent = _call(
+            lambda: self.client.v1.payment_intents.create(params, _options(request.idempotency_key))  # type: ignore[arg-type]
+        )
+        return _charge_result(_as_dict(intent))
+
+    def charge_retrieve(self, *, provider_reference: str) -> ChargeResult:
+        intent = _call(
+            lambda: self.client.v1.payment_intents.retrieve(
+                provider_reference, {"expand": ["latest_charge"]}
+            )
+        )
+        return _charge_result(_as_dict(intent))
+
+    def refund(self, request: RefundRequest) -> RefundResult:
+        params: dict[str, Any] = {
+            "payment_intent": request.payment_reference,
+            "amount": request.amount_minor,
+            "metadata": {
+                **request.metadata,
+                "app_id": request.app_id,
+                "refund_id": request.refund_id,
+            },
+        }
+        if request.reason:
+            params["reason"] = request.reason
+        refund = _call(
+            lambda: self.client.v1.refunds.create(params, _options(request.idempotency_key))  # type: ignore[arg-type]
+        )
+        return RefundResult(
+            status=_refund_status(refund.status),
+            provider_reference=refund.id,
+            amount_minor=refund.amount,
+            raw_response=_as_dict(refund),
+        )
+
+    # Subscriptions
+
+    def subscription_create(self, request: SubscriptionRequest) -> SubscriptionResult:
+        params: dict[str, Any] = {
+            "customer": request.customer_reference,
+            "items": [
+                {
+                    "price": item.price_reference,
+                    **({"quantity": item.quantity} if item.quantity else {}),
+                }
+                for item in request.items
+            ],
+            "metadata": {
+                **request.metadata,
+                "app_id": request.app_id,
+                "subscription_id": request.subscription_id,
+            },
+            "payment_behavior": "allow_incomplete",
+        }
+        if request.trial_period_days:
+            params["trial_period_days"] = request.trial_period_days
+        if request.payment_method:
+            params["default_payment_method"] = request.payment_method
+        subscription = _call(
+            lambda: self.client.v1.subscriptions.create(params, _options(request.idempotency_key))  # type: ignore[arg-type]
+        )
+        return subscription_result(_as_dict(subscription))
+
+    def subscription_retrieve(self, *, provider_reference: str) -> SubscriptionResult:
+        subscription = _call(lambda: self.client.v1.subscriptions.retrieve(provider_reference))
+        return subscription_result(_as_dict(subscription))
+
+    def subscription_cancel(
+        self, *, provider_reference: str, at_period_end: bool, idempotency_key: str
+    ) -> SubscriptionResult:
+        if at_period_end:
+            subscription = _call(
+                lambda: self.client.v1.subscriptions.update(
+                    provider_reference,
+                    {"cancel_at_period_end": True},
+                    _options(idempotency_key),  # type: ignore[arg-type]
+                )
+            )
+        else:
+            subscription = _call(
+                lambda: self.client.v1.subscriptions.cancel(
+                    provider_reference, {}, _options(idempotency_key)
+                )  # type: ignore[arg-type]
+            )
+        return subscription_result(_as_dict(subscription))
+
+    def subscription_change(self, request: SubscriptionChangeRequest) -> SubscriptionResult:
+        current = _call(lambda: self.client.v1.subscriptions.retrieve(request.provider_reference))
+        existing_items = list(current["items"]["data"])
+        items: list[dict[str, Any]] = []
+        for index, item in enumerate(request.items):
+            change: dict[str, Any] = {"price": item.price_reference}
+            if item.quantity:
+                change["quantity"] = item.quantity
+            if index < len(existing_items):
+                change["id"] = existing_items[index]["id"]
+            items.append(change)
+        for leftover in existing_items[len(request.items) :]:
+            items.append({"id": leftover["id"], "deleted": True})
+        subscription = _call(
+            lambda: self.client.v1.subscriptions.update(
+                request.provider_reference,
+                {"items": items, "proration_behavior": str(request.proration)},  # type: ignore[typeddict-item]
+                _options(request.idempotency_key),  # type: ignore[arg-type]
+            )
+        )
+        return subscription_result(_as_dict(subscription))
+
+    # Usage
+
+    def usage_report(self, reports: Sequence[UsageReport]) -> list[UsageReportResult]:
+        results = []
+        for report in reports:
+            params = {
+                "event_name": report.event_name,
+                "identifier": report.identifier,
+                "timestamp": int(report.timestamp.timestamp()),
+                "payload": {
+                    "stripe_customer_id": report.customer_reference,
+                    "value": str(report.value),
+                },
+            }
+            try:
+                _call(lambda params=params: self.client.v1.billing.meter_events.create(params))  # type: ignore[misc]
+            except ProviderRequestError as error:
+                if error.code in ("resource_already_exists", "duplicate_meter_event"):
+                    results.append(
+                        UsageReportResult(
+                            identifier=report.identifier, accepted=True, duplicate=True
+                        )
+                    )
+                    continue
+                results.append(
+                    UsageReportResult(
+                        identifier=report.identifier, accepted=False, error=error.message
+                    )
+                )
+                continue
+            results.append(UsageReportResult(identifier=report.identifier, accepted=True))
+        return results
+
+    def usage_summary(
+        self, *, meter_reference: str, customer_reference: str, start: datetime, end: datetime
+    ) -> int:
+        def total() -> int:
+            summaries = self.client.v1.billing.meters.event_summaries.list(
+                meter_reference,
+                {
+                    "customer": customer_reference,
+                    "start_time": int(start.timestamp()),
+                    "end_time": int(end.timestamp()),
+                },
+            )
+            return int(sum(summary["aggregated_value"] for summary in summaries.auto_paging_iter()))
+
+        return _call(total)
+
+    # Webhooks
+
+    def parse_webhook(
+        self, *, headers: Mapping[str, str], body: bytes, secret: str
+    ) -> ProviderEvent:
+        signature = next(
+            (value for key, value in headers.items() if key.lower() == "stripe-signature"), ""
+        )
+        try:
+            event = stripe.Webhook.construct_event(
+                body, signature, secret, tolerance=WEBHOOK_TOLERANCE_SECONDS
+            )
+        except (stripe.SignatureVerificationError, ValueError) as error:
+            raise ProviderRequestError(
+                "The webhook signature is not valid.", code="invalid_signature"
+            ) from error
+        return provider_event(_as_dict(event))
+
+
+def provider_event(event: Mapping[str, Any]) -> ProviderEvent:
+    data = event.get("data") or {}
+    return ProviderEvent(
+        id=event["id"],
+        type=event["type"],
+        created=datetime.fromtimestamp(event["created"], tz=UTC),
+        livemode=bool(event.get("livemode")),
+        data_object=data.get("object") or {},
+        previous_attributes=data.get("previous_attributes") or {},
+        raw=event,
+    )

@@ -1,0 +1,83 @@
+"""dj-stripe's wiring: our Stripe account, API key and webhook endpoint as dj-stripe records them.
+What an operator does once against real Stripe, `manage.py setup_stripe` does through here."""
+
+from dataclasses import dataclass
+from urllib.parse import urljoin
+from uuid import uuid4
+
+import stripe
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from djstripe.models import APIKey, WebhookEndpoint
+
+from billing.providers.base import ProviderUnavailableError
+from billing.providers.stripe import DEFAULT_API_BASE
+
+# What our handlers act on (billing/webhooks.py); dj-stripe also mirrors these objects.
+WEBHOOK_EVENTS = [
+    "charge.refunded",
+    "customer.subscription.created",
+    "customer.subscription.deleted",
+    "customer.subscription.trial_will_end",
+    "customer.subscription.updated",
+    "invoice.paid",
+    "invoice.payment_failed",
+    "payment_intent.payment_failed",
+    "payment_intent.succeeded",
+    "refund.created",
+    "refund.updated",
+]
+
+
+def stripe_sdk_configure() -> None:
+    """dj-stripe calls Stripe through the SDK's module-level settings; point them where ours go."""
+    stripe.api_base = getattr(settings, "STRIPE_API_HOST", "") or DEFAULT_API_BASE
+    stripe.api_version = settings.STRIPE_API_VERSION
+
+
+@dataclass(frozen=True)
+class StripeSetupResult:
+    account_id: str
+    endpoint_url: str
+    endpoint_created: bool
+
+
+def stripe_webhook_path(endpoint: WebhookEndpoint) -> str:
+    return reverse("djstripe:djstripe_webhook_by_uuid", kwargs={"uuid": endpoint.djstripe_uuid})
+
+
+@transaction.atomic
+def stripe_account_setup(*, base_url: str) -> StripeSetupResult:
+    """Records the account and key, and registers our webhook endpoint with Stripe once."""
+    api_key = settings.STRIPE_SECRET_KEY
+    if not api_key:
+        raise ProviderUnavailableError("STRIPE_SECRET_KEY is not set.")
+    stripe_sdk_configure()
+    try:
+        key_record, _ = APIKey.objects.get_or_create_by_api_key(api_key)
+        account = key_record.djstripe_owner_account
+        base_url = base_url.rstrip("/") + "/"
+        for endpoint in WebhookEndpoint.objects.all():
+            if endpoint.url == urljoin(base_url, stripe_webhook_path(endpoint).lstrip("/")):
+                return StripeSetupResult(
+                    account_id=account.id if account else "",
+                    endpoint_url=endpoint.url,
+                    endpoint_created=False,
+                )
+        endpoint_uuid = uuid4()
+        path = reverse("djstripe:djstripe_webhook_by_uuid", kwargs={"uuid": endpoint_uuid})
+        data = WebhookEndpoint._api_create(
+            url=urljoin(base_url, path.lstrip("/")),
+            api_version=settings.STRIPE_API_VERSION,
+            enabled_events=WEBHOOK_EVENTS,
+            metadata={"djstripe_uuid": str(endpoint_uuid)},
+            api_key=api_key,
+            idempotency_key=f"setup-webhook-{endpoint_uuid}",
+        )
+        endpoint = WebhookEndpoint.sync_from_stripe_data(data, api_key=api_key)
+    except (stripe.APIConnectionError, stripe.APIError, stripe.RateLimitError) as error:
+        raise ProviderUnavailableError(f"Stripe could not be reached: {error}") from error
+    return StripeSetupResult(
+        account_id=account.id if account else "", endpoint_url=endpoint.url, endpoint_created=True
+    )
