@@ -1,16 +1,22 @@
 from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.pagination import list_body, list_page
 from api.views import TenantViewSet
-from billing.models import Customer
+from billing.catalog import plan_archive, plan_create, plan_get, plan_list, plan_update
+from billing.models import Customer, Plan
 from billing.selectors import customer_get, customer_list
 from billing.serializers import (
     CustomerCreateInputSerializer,
     CustomerListInputSerializer,
     CustomerOutputSerializer,
     CustomerUpdateInputSerializer,
+    PlanCreateInputSerializer,
+    PlanListInputSerializer,
+    PlanOutputSerializer,
+    PlanUpdateInputSerializer,
 )
 from billing.services import customer_create, customer_update
 
@@ -62,3 +68,58 @@ class CustomerViewSet(TenantViewSet):
             **payload.validated_data,
         )
         return Response(CustomerOutputSerializer(customer).data)
+
+
+class PlanViewSet(TenantViewSet):
+    model = Plan
+
+    @extend_schema(request=PlanCreateInputSerializer, responses={201: PlanOutputSerializer})
+    def create(self, request: Request) -> Response:
+        payload = PlanCreateInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        plan = plan_create(
+            app=self.app, actor=self.actor, request_key=self.request_key, **payload.validated_data
+        )
+        return Response(PlanOutputSerializer(plan).data, status=201)
+
+    @extend_schema(parameters=[PlanListInputSerializer], responses=PlanOutputSerializer(many=True))
+    def list(self, request: Request) -> Response:
+        query = PlanListInputSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        filters = query.validated_data
+        plans, has_more = list_page(
+            queryset=plan_list(
+                app=self.app, active=filters.get("active"), code=filters.get("code")
+            ),
+            limit=filters["limit"],
+            starting_after=filters.get("starting_after"),
+        )
+        return Response(
+            list_body(data=PlanOutputSerializer(plans, many=True).data, has_more=has_more)
+        )
+
+    @extend_schema(responses=PlanOutputSerializer)
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(PlanOutputSerializer(plan_get(app=self.app, plan_id=pk)).data)
+
+    @extend_schema(request=PlanUpdateInputSerializer, responses=PlanOutputSerializer)
+    def partial_update(self, request: Request, pk: str) -> Response:
+        plan_get(app=self.app, plan_id=pk)
+        payload = PlanUpdateInputSerializer(data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        plan = plan_update(
+            app=self.app,
+            actor=self.actor,
+            plan_id=pk,
+            request_key=self.request_key,
+            **payload.validated_data,
+        )
+        return Response(PlanOutputSerializer(plan).data)
+
+    @extend_schema(request=None, responses=PlanOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def archive(self, request: Request, pk: str) -> Response:
+        plan = plan_archive(
+            app=self.app, actor=self.actor, plan_id=pk, request_key=self.request_key
+        )
+        return Response(PlanOutputSerializer(plan).data)

@@ -5,11 +5,16 @@ from rest_framework.routers import SimpleRouter
 
 from api.views import AppView
 from audit.apis import AuditEventViewSet
-from billing.apis import CustomerViewSet
+from billing.apis import CustomerViewSet, PlanViewSet
+from grace.apis import GracePeriodViewSet
+from notifications.apis import WebhookEndpointViewSet
 
 router = SimpleRouter(trailing_slash=False)
 router.register("customers", CustomerViewSet, basename="customer")
+router.register("plans", PlanViewSet, basename="plan")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
+router.register("grace-periods", GracePeriodViewSet, basename="grace-period")
+router.register("webhook-endpoints", WebhookEndpointViewSet, basename="webhook-endpoint")
 
 urlpatterns = [
     path("app", AppView.as_view(), name="app"),

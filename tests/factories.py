@@ -7,7 +7,11 @@ from typing import Any
 from django.db import transaction
 
 from audit.services import Actor, audit_event_record
+from billing.catalog import plan_create
 from billing.services import customer_create
+from grace.models import GraceReason
+from grace.services import grace_period_open
+from notifications.services import webhook_endpoint_create
 from tenants.models import App
 
 FACTORY_ACTOR = Actor.staff("factory")
@@ -24,7 +28,35 @@ def audit_event_factory(app: App) -> Any:
         )
 
 
+def webhook_endpoint_factory(app: App) -> Any:
+    return webhook_endpoint_create(
+        app=app, actor=FACTORY_ACTOR, url="https://factory.example/hooks", enabled_events=["*"]
+    )
+
+
+def grace_period_factory(app: App) -> Any:
+    customer = customer_create(app=app, actor=FACTORY_ACTOR, external_id="factory-grace-customer")
+    grace_period, _ = grace_period_open(
+        app=app, actor=FACTORY_ACTOR, customer=customer, reason=GraceReason.PAYMENT_FAILED
+    )
+    return grace_period
+
+
+def plan_factory(app: App) -> Any:
+    return plan_create(
+        app=app,
+        actor=FACTORY_ACTOR,
+        code="factory-plan",
+        name="Factory plan",
+        currency="usd",
+        base={"amount": 1000, "interval": "month", "interval_count": 1},
+    )
+
+
 OBJECT_FACTORIES: dict[str, Callable[[App], Any]] = {
     "billing.Customer": customer_factory,
+    "billing.Plan": plan_factory,
     "audit.AuditEvent": audit_event_factory,
+    "grace.GracePeriod": grace_period_factory,
+    "notifications.WebhookEndpoint": webhook_endpoint_factory,
 }
