@@ -59,6 +59,19 @@ class GracePeriod(TenantScopedModel):
                 condition=models.Q(status="active", metric__isnull=False),
                 name="grace_one_active_per_customer_metric",
             ),
+            # A failed payment with no subscription behind it: one open period per customer.
+            models.UniqueConstraint(
+                fields=["customer", "reason"],
+                condition=models.Q(status="active", subscription__isnull=True, metric__isnull=True),
+                name="grace_one_active_per_customer_without_subject",
+            ),
+            # A replayed webhook carries the same reference and must open nothing new, even when
+            # two deliveries race.
+            models.UniqueConstraint(
+                fields=["app", "source_reference"],
+                condition=~models.Q(source_reference=""),
+                name="grace_source_reference_unique_per_app",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "ends_at"], name="grace_status_ends_idx"),

@@ -1,0 +1,66 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.pagination import list_body, list_page
+from api.views import TenantViewSet
+from grace.models import GracePeriod
+from grace.selectors import grace_period_get, grace_period_list
+from grace.serializers import (
+    GracePeriodListInputSerializer,
+    GracePeriodOutputSerializer,
+    GracePeriodResolveInputSerializer,
+)
+from grace.services import grace_period_resolve
+
+
+class GracePeriodViewSet(TenantViewSet):
+    model = GracePeriod
+
+    @extend_schema(
+        parameters=[GracePeriodListInputSerializer],
+        responses=GracePeriodOutputSerializer(many=True),
+        summary="List grace periods, newest first",
+    )
+    def list(self, request: Request) -> Response:
+        query = GracePeriodListInputSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        filters = query.validated_data
+        grace_periods, has_more = list_page(
+            queryset=grace_period_list(
+                app=self.app,
+                status=filters.get("status"),
+                customer=filters.get("customer"),
+                reason=filters.get("reason"),
+            ),
+            limit=filters["limit"],
+            starting_after=filters.get("starting_after"),
+        )
+        return Response(
+            list_body(
+                data=GracePeriodOutputSerializer(grace_periods, many=True).data, has_more=has_more
+            )
+        )
+
+    @extend_schema(responses=GracePeriodOutputSerializer, summary="Retrieve a grace period")
+    def retrieve(self, request: Request, pk: str) -> Response:
+        grace_period = grace_period_get(app=self.app, grace_period_id=pk)
+        return Response(GracePeriodOutputSerializer(grace_period).data)
+
+    @extend_schema(
+        request=GracePeriodResolveInputSerializer,
+        responses=GracePeriodOutputSerializer,
+        summary="Resolve an active grace period",
+        description="Closes an active grace period (for example after the customer paid by "
+        "other means). A period that is not active answers 409 `grace_period_not_active`.",
+    )
+    @action(detail=True, methods=["post"])
+    def resolve(self, request: Request, pk: str) -> Response:
+        grace_period_get(app=self.app, grace_period_id=pk)
+        payload = GracePeriodResolveInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        grace_period = grace_period_resolve(
+            app=self.app, actor=self.actor, grace_period_id=pk, **payload.validated_data
+        )
+        return Response(GracePeriodOutputSerializer(grace_period).data)

@@ -1,0 +1,66 @@
+"""State for the grace tests. Customers and grace periods come from the services; metrics, plans
+and subscriptions are rows made directly until their own services land (they call no provider
+here, and the grace services only read them)."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from audit.services import STRIPE, SYSTEM, Actor
+from billing.models import Customer, Plan, PlanVersion, Subscription, SubscriptionStatus
+from billing.services import customer_create
+from grace.models import GracePeriod, GraceReason
+from grace.services import grace_period_open
+from tenants.models import App
+from usage.models import Metric
+
+START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+
+def customer_make(app: App, external_id: str = "user-1") -> Customer:
+    return customer_create(app=app, actor=Actor.staff("test"), external_id=external_id)
+
+
+def metric_make(app: App, code: str = "api_calls") -> Metric:
+    return Metric.objects.create(app=app, code=code, name=code.replace("_", " ").title())
+
+
+def subscription_make(
+    app: App, customer: Customer, *, grace_period_days: int = 7, code: str = "pro"
+) -> Subscription:
+    plan = Plan.objects.create(
+        app=app, code=code, name=code.title(), currency="usd", grace_period_days=grace_period_days
+    )
+    version = PlanVersion.objects.create(app=app, plan=plan, version=1, base_amount=2900)
+    return Subscription.objects.create(
+        app=app,
+        customer=customer,
+        plan=plan,
+        plan_version=version,
+        status=SubscriptionStatus.PAST_DUE,
+    )
+
+
+def payment_failed_open(
+    app: App, subscription: Subscription, **options: Any
+) -> tuple[GracePeriod, bool]:
+    return grace_period_open(
+        app=app,
+        actor=STRIPE,
+        customer=subscription.customer,
+        reason=GraceReason.PAYMENT_FAILED,
+        subscription=subscription,
+        **options,
+    )
+
+
+def over_quota_open(
+    app: App, customer: Customer, metric: Metric, **options: Any
+) -> tuple[GracePeriod, bool]:
+    return grace_period_open(
+        app=app,
+        actor=SYSTEM,
+        customer=customer,
+        reason=GraceReason.OVER_QUOTA,
+        metric=metric,
+        **options,
+    )
