@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "billing",
     "usage",
     "grace",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -127,6 +128,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "purge-idempotency-keys": {
         "task": "api.tasks.idempotency_keys_purge",
         "schedule": 3600.0,
+    },
+    "retry-due-webhook-deliveries": {
+        "task": "notifications.tasks.webhook_deliveries_retry_due",
+        "schedule": 30.0,
     },
 }
 
