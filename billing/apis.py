@@ -6,17 +6,31 @@ from rest_framework.response import Response
 from api.pagination import list_body, list_page
 from api.views import TenantViewSet
 from billing.catalog import plan_archive, plan_create, plan_get, plan_list, plan_update
-from billing.models import Customer, Plan
+from billing.models import Customer, Payment, Plan, Refund
+from billing.payments import (
+    payment_create,
+    payment_get,
+    payment_list,
+    refund_create,
+    refund_get,
+    refund_list,
+)
 from billing.selectors import customer_get, customer_list
 from billing.serializers import (
     CustomerCreateInputSerializer,
     CustomerListInputSerializer,
     CustomerOutputSerializer,
     CustomerUpdateInputSerializer,
+    PaymentCreateInputSerializer,
+    PaymentListInputSerializer,
+    PaymentOutputSerializer,
     PlanCreateInputSerializer,
     PlanListInputSerializer,
     PlanOutputSerializer,
     PlanUpdateInputSerializer,
+    RefundCreateInputSerializer,
+    RefundListInputSerializer,
+    RefundOutputSerializer,
 )
 from billing.services import customer_create, customer_update
 
@@ -123,3 +137,77 @@ class PlanViewSet(TenantViewSet):
             app=self.app, actor=self.actor, plan_id=pk, request_key=self.request_key
         )
         return Response(PlanOutputSerializer(plan).data)
+
+
+class PaymentViewSet(TenantViewSet):
+    model = Payment
+
+    @extend_schema(request=PaymentCreateInputSerializer, responses={201: PaymentOutputSerializer})
+    def create(self, request: Request) -> Response:
+        payload = PaymentCreateInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        payment = payment_create(
+            app=self.app, actor=self.actor, request_key=self.request_key, **payload.validated_data
+        )
+        return Response(PaymentOutputSerializer(payment).data, status=201)
+
+    @extend_schema(
+        parameters=[PaymentListInputSerializer], responses=PaymentOutputSerializer(many=True)
+    )
+    def list(self, request: Request) -> Response:
+        query = PaymentListInputSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        filters = query.validated_data
+        payments, has_more = list_page(
+            queryset=payment_list(
+                app=self.app, customer=filters.get("customer"), status=filters.get("status")
+            ),
+            limit=filters["limit"],
+            starting_after=filters.get("starting_after"),
+        )
+        return Response(
+            list_body(data=PaymentOutputSerializer(payments, many=True).data, has_more=has_more)
+        )
+
+    @extend_schema(responses=PaymentOutputSerializer)
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(PaymentOutputSerializer(payment_get(app=self.app, payment_id=pk)).data)
+
+    @extend_schema(request=RefundCreateInputSerializer, responses={201: RefundOutputSerializer})
+    @action(detail=True, methods=["post"])
+    def refunds(self, request: Request, pk: str) -> Response:
+        payment_get(app=self.app, payment_id=pk)
+        payload = RefundCreateInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        refund = refund_create(
+            app=self.app,
+            actor=self.actor,
+            payment_id=pk,
+            request_key=self.request_key,
+            **payload.validated_data,
+        )
+        return Response(RefundOutputSerializer(refund).data, status=201)
+
+
+class RefundViewSet(TenantViewSet):
+    model = Refund
+
+    @extend_schema(
+        parameters=[RefundListInputSerializer], responses=RefundOutputSerializer(many=True)
+    )
+    def list(self, request: Request) -> Response:
+        query = RefundListInputSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        filters = query.validated_data
+        refunds, has_more = list_page(
+            queryset=refund_list(app=self.app, payment=filters.get("payment")),
+            limit=filters["limit"],
+            starting_after=filters.get("starting_after"),
+        )
+        return Response(
+            list_body(data=RefundOutputSerializer(refunds, many=True).data, has_more=has_more)
+        )
+
+    @extend_schema(responses=RefundOutputSerializer)
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(RefundOutputSerializer(refund_get(app=self.app, refund_id=pk)).data)

@@ -188,10 +188,19 @@ class Payment(TenantScopedModel):
     client_secret = models.CharField(max_length=255, blank=True, default="")
     provider_payment_id = models.CharField(max_length=255, blank=True, default="")
     provider_charge_id = models.CharField(max_length=255, blank=True, default="")
+    # The app's Idempotency-Key, so a retry after an outage finds this attempt again.
+    request_key = models.CharField(max_length=255, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["app", "request_key"],
+                condition=models.Q(request_key__isnull=False),
+                name="payment_request_key_unique_per_app",
+            )
+        ]
         indexes = [
             models.Index(fields=["provider_payment_id"], name="payment_provider_idx"),
             models.Index(fields=["provider_charge_id"], name="payment_provider_charge_idx"),
@@ -219,8 +228,20 @@ class Refund(TenantScopedModel):
     )
     metadata = models.JSONField(default=dict, blank=True)
     provider_refund_id = models.CharField(max_length=255, blank=True, default="")
+    failure_reason = models.CharField(max_length=500, blank=True, default="")
+    request_key = models.CharField(max_length=255, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["app", "request_key"],
+                condition=models.Q(request_key__isnull=False),
+                name="refund_request_key_unique_per_app",
+            )
+        ]
+        indexes = [models.Index(fields=["provider_refund_id"], name="refund_provider_idx")]
 
     def __str__(self) -> str:
         return self.pk

@@ -139,3 +139,75 @@ class PlanOutputSerializer(serializers.Serializer):
             }
             for component in version.metered.all()
         ]
+
+
+class PaymentCreateInputSerializer(InputSerializer):
+    customer = StrictCharField(max_length=40)
+    amount = StrictIntegerField(min_value=1, max_value=99_999_999)
+    currency = serializers.RegexField(CURRENCY_PATTERN)
+    description = StrictCharField(max_length=500, required=False, allow_blank=True)
+    payment_method = StrictCharField(max_length=255, required=False)
+    metadata = MetadataField()
+
+
+class PaymentListInputSerializer(ListQueryInputSerializer):
+    customer = serializers.CharField(max_length=40, required=False)
+    status = serializers.ChoiceField(
+        choices=["pending", "succeeded", "requires_action", "processing", "failed", "canceled"],
+        required=False,
+    )
+
+
+class PaymentOutputSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    object = serializers.SerializerMethodField()
+    customer = serializers.CharField(source="customer_id")
+    amount = serializers.IntegerField()
+    currency = serializers.CharField()
+    description = serializers.CharField()
+    status = serializers.CharField()
+    amount_refunded = serializers.IntegerField()
+    client_secret = serializers.SerializerMethodField()
+    failure_code = serializers.CharField()
+    failure_message = serializers.CharField()
+    decline_code = serializers.CharField()
+    payment_method = serializers.CharField()
+    metadata = serializers.DictField()
+    provider_payment_id = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+    def get_object(self, payment: object) -> str:
+        return "payment"
+
+    def get_client_secret(self, payment: Any) -> str | None:
+        return payment.client_secret or None
+
+
+class RefundCreateInputSerializer(InputSerializer):
+    amount = StrictIntegerField(min_value=1, max_value=99_999_999, required=False)
+    reason = serializers.ChoiceField(
+        choices=["duplicate", "fraudulent", "requested_by_customer"], required=False
+    )
+    metadata = MetadataField()
+
+
+class RefundListInputSerializer(ListQueryInputSerializer):
+    payment = serializers.CharField(max_length=40, required=False)
+
+
+class RefundOutputSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    object = serializers.SerializerMethodField()
+    payment = serializers.CharField(source="payment_id")
+    amount = serializers.IntegerField()
+    currency = serializers.CharField()
+    reason = serializers.CharField()
+    status = serializers.CharField()
+    failure_reason = serializers.CharField()
+    metadata = serializers.DictField()
+    provider_refund_id = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+    def get_object(self, refund: object) -> str:
+        return "refund"

@@ -5,16 +5,20 @@ from rest_framework.routers import SimpleRouter
 
 from api.views import AppView
 from audit.apis import AuditEventViewSet
-from billing.apis import CustomerViewSet, PlanViewSet
+from billing.apis import CustomerViewSet, PaymentViewSet, PlanViewSet, RefundViewSet
 from grace.apis import GracePeriodViewSet
 from notifications.apis import WebhookEndpointViewSet
+from usage.apis import MetricViewSet
 
 router = SimpleRouter(trailing_slash=False)
 router.register("customers", CustomerViewSet, basename="customer")
 router.register("plans", PlanViewSet, basename="plan")
+router.register("payments", PaymentViewSet, basename="payment")
+router.register("refunds", RefundViewSet, basename="refund")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("grace-periods", GracePeriodViewSet, basename="grace-period")
 router.register("webhook-endpoints", WebhookEndpointViewSet, basename="webhook-endpoint")
+router.register("metrics", MetricViewSet, basename="metric")
 
 urlpatterns = [
     path("app", AppView.as_view(), name="app"),

@@ -8,11 +8,13 @@ from django.db import transaction
 
 from audit.services import Actor, audit_event_record
 from billing.catalog import plan_create
+from billing.payments import payment_create, refund_create
 from billing.services import customer_create
 from grace.models import GraceReason
 from grace.services import grace_period_open
 from notifications.services import webhook_endpoint_create
 from tenants.models import App
+from usage.services import metric_create
 
 FACTORY_ACTOR = Actor.staff("factory")
 
@@ -53,9 +55,30 @@ def plan_factory(app: App) -> Any:
     )
 
 
+def metric_factory(app: App) -> Any:
+    return metric_create(app=app, actor=FACTORY_ACTOR, code="factory_metric", name="Factory metric")
+
+
+def payment_factory(app: App) -> Any:
+    customer = customer_create(
+        app=app, actor=FACTORY_ACTOR, external_id="factory-payer", payment_method="pm_card_visa"
+    )
+    return payment_create(
+        app=app, actor=FACTORY_ACTOR, customer=customer.pk, amount=1000, currency="usd"
+    )
+
+
+def refund_factory(app: App) -> Any:
+    payment = payment_factory(app)
+    return refund_create(app=app, actor=FACTORY_ACTOR, payment_id=payment.pk, amount=100)
+
+
 OBJECT_FACTORIES: dict[str, Callable[[App], Any]] = {
+    "usage.Metric": metric_factory,
     "billing.Customer": customer_factory,
     "billing.Plan": plan_factory,
+    "billing.Payment": payment_factory,
+    "billing.Refund": refund_factory,
     "audit.AuditEvent": audit_event_factory,
     "grace.GracePeriod": grace_period_factory,
     "notifications.WebhookEndpoint": webhook_endpoint_factory,

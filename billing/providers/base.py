@@ -198,6 +198,16 @@ class RefundResult:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ChargeRefundState:
+    """What a provider's charge says about refunds (from a `charge.refunded` webhook)."""
+
+    payment_reference: str
+    charge_reference: str
+    amount_refunded: int
+    refunds: Sequence[RefundResult] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
 class SubscriptionItemRequest:
     price_reference: str
     quantity: int | None = 1  # None for metered prices
@@ -290,6 +300,9 @@ class PaymentProvider(Protocol):
     def charge(self, request: ChargeRequest) -> ChargeResult: ...
     def charge_retrieve(self, *, provider_reference: str) -> ChargeResult: ...
     def refund(self, request: RefundRequest) -> RefundResult: ...
+    # Provider objects as webhooks carry them, in our vocabulary.
+    def charge_from_object(self, payment: Mapping[str, Any]) -> ChargeResult: ...
+    def refund_state_from_object(self, charge: Mapping[str, Any]) -> ChargeRefundState: ...
 
     # Subscriptions
     def subscription_create(self, request: SubscriptionRequest) -> SubscriptionResult: ...

@@ -13,6 +13,7 @@ from django.conf import settings
 
 from billing.providers.base import (
     CatalogObject,
+    ChargeRefundState,
     ChargeRequest,
     ChargeResult,
     ChargeStatus,
@@ -465,6 +466,26 @@ class StripeProvider:
             provider_reference=refund.id,
             amount_minor=refund.amount,
             raw_response=_as_dict(refund),
+        )
+
+    def charge_from_object(self, payment: Mapping[str, Any]) -> ChargeResult:
+        return _charge_result(payment)
+
+    def refund_state_from_object(self, charge: Mapping[str, Any]) -> ChargeRefundState:
+        refunds = (charge.get("refunds") or {}).get("data") or []
+        return ChargeRefundState(
+            payment_reference=_reference(charge.get("payment_intent")),
+            charge_reference=charge["id"],
+            amount_refunded=charge.get("amount_refunded") or 0,
+            refunds=[
+                RefundResult(
+                    status=_refund_status(refund["status"]),
+                    provider_reference=refund["id"],
+                    amount_minor=refund["amount"],
+                    raw_response=refund,
+                )
+                for refund in refunds
+            ],
         )
 
     # Subscriptions

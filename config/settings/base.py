@@ -125,6 +125,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
+    "usage-sync-pending-metrics": {
+        "task": "usage.tasks.metrics_sync_pending",
+        "schedule": 60.0,
+    },
     "purge-idempotency-keys": {
         "task": "api.tasks.idempotency_keys_purge",
         "schedule": 3600.0,
@@ -132,6 +136,14 @@ CELERY_BEAT_SCHEDULE: dict = {
     "retry-due-webhook-deliveries": {
         "task": "notifications.tasks.webhook_deliveries_retry_due",
         "schedule": 30.0,
+    },
+    "complete-pending-payments": {
+        "task": "billing.tasks.payments_complete_pending",
+        "schedule": 60.0,
+    },
+    "expire-grace-periods": {
+        "task": "grace.tasks.grace_periods_expire",
+        "schedule": 60.0,
     },
 }
 
@@ -172,6 +184,10 @@ DJSTRIPE_USE_NATIVE_JSONFIELD = True
 DJSTRIPE_WEBHOOK_VALIDATION = "verify_signature"
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
+
+# Outbound webhooks (notifications/) go only to public addresses; set this for local development,
+# where an app's receiver listens on localhost.
+WEBHOOK_ALLOW_PRIVATE_DESTINATIONS = env.bool("WEBHOOK_ALLOW_PRIVATE_DESTINATIONS", default=False)
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,526 @@
+"""One-time payments and their refunds: the money path.
+
+Each attempt is written first (pending, with its audit event) and committed, then sent to the
+provider with an idempotency key derived from our row; the outcome is applied in a second
+transaction. A provider outage leaves the pending row, which a client retry with the same
+Idempotency-Key, or the retry job, completes with the same key — so nothing is charged twice
+and nothing accepted is lost."""
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from django.apps import apps
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from api.errors import InvalidRequestError, NotFoundError, ServiceError
+from api.errors import ProviderUnavailableError as ApiProviderUnavailableError
+from audit.services import STRIPE, SYSTEM, Actor, audit_event_record
+from billing.errors import api_error_from_provider
+from billing.models import Customer, Payment, PaymentStatus, Refund, RefundStatus
+from billing.provider_keys import provider_idempotency_key
+from billing.providers.base import (
+    ChargeRequest,
+    ChargeResult,
+    ChargeStatus,
+    ProviderDeclinedError,
+    ProviderError,
+    ProviderRequestError,
+    RefundRequest,
+    RefundResult,
+)
+from billing.providers.base import RefundStatus as ProviderRefundStatus
+from billing.providers.registry import provider_for
+from billing.selectors import customer_get
+from tenants.models import App
+from tenants.scoping import TenantScopedQuerySet
+
+# A pending attempt younger than this may still be in flight in its own request.
+RETRY_PENDING_AFTER = timedelta(minutes=2)
+# Provider idempotency keys are kept 24 h; a retry after that could charge again.
+RETRY_PENDING_FOR = timedelta(hours=23)
+
+_FINAL_PAYMENT_STATUSES = {PaymentStatus.SUCCEEDED, PaymentStatus.CANCELED}
+_OPEN_REFUND_STATUSES = [RefundStatus.PENDING, RefundStatus.SUCCEEDED]
+
+
+def _publish(app: App, event_type: str, data: dict[str, Any]) -> None:
+    if apps.is_installed("notifications"):
+        from notifications.services import app_event_publish
+
+        app_event_publish(app=app, event_type=event_type, data=data)
+
+
+def payment_snapshot(payment: Payment) -> dict[str, Any]:
+    return {
+        "id": payment.pk,
+        "customer": payment.customer_id,
+        "amount": payment.amount,
+        "currency": payment.currency,
+        "description": payment.description,
+        "status": payment.status,
+        "amount_refunded": payment.amount_refunded,
+        "decline_code": payment.decline_code,
+        "metadata": payment.metadata,
+        "provider_payment_id": payment.provider_payment_id,
+    }
+
+
+def refund_snapshot(refund: Refund) -> dict[str, Any]:
+    return {
+        "id": refund.pk,
+        "payment": refund.payment_id,
+        "amount": refund.amount,
+        "currency": refund.currency,
+        "status": refund.status,
+        "reason": refund.reason,
+        "provider_refund_id": refund.provider_refund_id,
+    }
+
+
+# Reads
+
+
+def payment_get(*, app: App, payment_id: str) -> Payment:
+    payment = Payment.objects.for_app(app).filter(pk=payment_id).first()
+    if payment is None:
+        raise NotFoundError("payment", param="payment")
+    return payment
+
+
+def payment_list(
+    *, app: App, customer: str | None = None, status: str | None = None
+) -> TenantScopedQuerySet:
+    payments = Payment.objects.for_app(app)
+    if customer:
+        payments = payments.filter(customer_id=customer)
+    if status:
+        payments = payments.filter(status=status)
+    return payments
+
+
+def refund_get(*, app: App, refund_id: str) -> Refund:
+    refund = Refund.objects.for_app(app).filter(pk=refund_id).first()
+    if refund is None:
+        raise NotFoundError("refund", param="refund")
+    return refund
+
+
+def refund_list(*, app: App, payment: str | None = None) -> TenantScopedQuerySet:
+    refunds = Refund.objects.for_app(app)
+    if payment:
+        refunds = refunds.filter(payment_id=payment)
+    return refunds
+
+
+# Payments
+
+
+def _status_from_charge(status: ChargeStatus) -> PaymentStatus:
+    match status:
+        case ChargeStatus.SUCCEEDED:
+            return PaymentStatus.SUCCEEDED
+        case ChargeStatus.REQUIRES_ACTION:
+            return PaymentStatus.REQUIRES_ACTION
+        case ChargeStatus.PROCESSING:
+            return PaymentStatus.PROCESSING
+        case ChargeStatus.FAILED:
+            return PaymentStatus.FAILED
+        case ChargeStatus.CANCELED:
+            return PaymentStatus.CANCELED
+
+
+def _payment_apply(*, payment_id: str, app: App, result: ChargeResult, actor: Actor) -> Payment:
+    """Applies what the provider says of a payment; a final state never moves back."""
+    with transaction.atomic():
+        payment = Payment.objects.for_app(app).select_for_update().get(pk=payment_id)
+        previous_status = payment.status
+        status = _status_from_charge(result.status)
+        if previous_status in _FINAL_PAYMENT_STATUSES and status != previous_status:
+            return payment
+        payment.status = status
+        payment.provider_payment_id = result.provider_reference or payment.provider_payment_id
+        payment.provider_charge_id = result.charge_reference or payment.provider_charge_id
+        payment.client_secret = (
+            result.client_secret if status == PaymentStatus.REQUIRES_ACTION else ""
+        )
+        payment.amount_refunded = max(payment.amount_refunded, result.amount_refunded)
+        if status == PaymentStatus.FAILED:
+            payment.failure_code = result.failure_code or "card_declined"
+            payment.failure_message = result.failure_message
+            payment.decline_code = result.decline_code
+        payment.save()
+        if previous_status != status:
+            audit_event_record(
+                app=app,
+                actor=actor,
+                action_type="UPDATE_PAYMENT_STATUS",
+                target_type="payment",
+                target_id=payment.pk,
+                payload_snapshot={
+                    "from": previous_status,
+                    "to": status,
+                    "payment": payment_snapshot(payment),
+                },
+            )
+            if status in (PaymentStatus.SUCCEEDED, PaymentStatus.FAILED):
+                _publish(app, f"payment.{status}", payment_snapshot(payment))
+        return payment
+
+
+def _payment_charge(*, payment: Payment, actor: Actor) -> Payment:
+    """Sends a pending payment to the provider and applies the outcome. Raises the API error
+    of a decline (402) or an outage (502) after recording what is known."""
+    app = payment.app
+    request = ChargeRequest(
+        idempotency_key=provider_idempotency_key(
+            app_id=app.pk, request_key=None, object_id=payment.pk, operation="charge"
+        ),
+        app_id=app.pk,
+        payment_id=payment.pk,
+        amount_minor=payment.amount,
+        currency=payment.currency,
+        customer_reference=payment.customer.provider_customer_id,
+        payment_method=payment.payment_method or payment.customer.default_payment_method,
+        description=payment.description,
+        metadata=payment.metadata,
+    )
+    try:
+        result = provider_for(app=app).charge(request)
+    except ProviderDeclinedError as error:
+        failed = error.charge or ChargeResult(
+            status=ChargeStatus.FAILED,
+            provider_reference="",
+            failure_code=error.code,
+            failure_message=error.message,
+            decline_code=error.decline_code,
+        )
+        _payment_apply(payment_id=payment.pk, app=app, result=failed, actor=actor)
+        raise api_error_from_provider(error) from None
+    except ProviderRequestError as error:
+        _payment_apply(
+            payment_id=payment.pk,
+            app=app,
+            result=ChargeResult(
+                status=ChargeStatus.FAILED,
+                provider_reference="",
+                failure_code=error.code or "provider_rejected",
+                failure_message=error.message,
+            ),
+            actor=actor,
+        )
+        raise api_error_from_provider(error, param="payment_method") from None
+    except ProviderError as error:
+        raise api_error_from_provider(error) from None
+    return _payment_apply(payment_id=payment.pk, app=app, result=result, actor=actor)
+
+
+def payment_create(
+    *,
+    app: App,
+    actor: Actor,
+    customer: str,
+    amount: int,
+    currency: str,
+    description: str = "",
+    payment_method: str = "",
+    metadata: dict[str, str] | None = None,
+    request_key: str | None = None,
+) -> Payment:
+    payer: Customer = customer_get(app=app, customer_id=customer)
+    if not (payment_method or payer.default_payment_method):
+        raise InvalidRequestError(
+            "The customer has no default payment method; pass payment_method.",
+            code="payment_method_required",
+            param="payment_method",
+        )
+    payment = None
+    if request_key:
+        payment = (
+            Payment.objects.for_app(app)
+            .filter(request_key=request_key)
+            .select_related("customer")
+            .first()
+        )
+        if payment is not None and payment.status != PaymentStatus.PENDING:
+            return payment
+    if payment is None:
+        try:
+            with transaction.atomic():
+                payment = Payment.objects.create(
+                    app=app,
+                    customer=payer,
+                    amount=amount,
+                    currency=currency,
+                    description=description,
+                    payment_method=payment_method,
+                    metadata=metadata or {},
+                    request_key=request_key,
+                )
+                audit_event_record(
+                    app=app,
+                    actor=actor,
+                    action_type="CREATE_PAYMENT",
+                    target_type="payment",
+                    target_id=payment.pk,
+                    payload_snapshot=payment_snapshot(payment),
+                )
+        except IntegrityError:
+            # A concurrent retry with the same key made it first; continue with that one.
+            payment = (
+                Payment.objects.for_app(app).select_related("customer").get(request_key=request_key)
+            )
+    return _payment_charge(payment=payment, actor=actor)
+
+
+def payments_complete_pending(*, now: Any = None) -> int:
+    """The retry job: pending payments whose request died or met an outage are sent again with
+    the same idempotency key, so the provider answers with the first attempt if there was one."""
+    now = now or timezone.now()
+    pending = Payment.objects.all_tenants().filter(
+        status=PaymentStatus.PENDING,
+        created_at__lt=now - RETRY_PENDING_AFTER,
+        created_at__gt=now - RETRY_PENDING_FOR,
+    )
+    completed = 0
+    for payment in pending.select_related("app", "customer")[:100]:
+        try:
+            _payment_charge(payment=payment, actor=SYSTEM)
+        except ApiProviderUnavailableError:
+            break
+        except ServiceError:
+            # A decline is an outcome: _payment_charge recorded it on the payment.
+            completed += 1
+            continue
+        completed += 1
+    return completed
+
+
+def payment_sync_from_intent(*, intent: Mapping[str, Any]) -> Payment | None:
+    """A provider's payment (from a webhook) applied to ours; not ours → None, nothing done."""
+    metadata = intent.get("metadata") or {}
+    payment = (
+        Payment.objects.all_tenants()
+        .select_related("app")
+        .filter(Q(provider_payment_id=intent.get("id")) | Q(pk=metadata.get("payment_id", "")))
+        .first()
+    )
+    if payment is None or (metadata.get("app_id") and metadata["app_id"] != payment.app_id):
+        return None
+    result = provider_for(app=payment.app).charge_from_object(intent)
+    return _payment_apply(payment_id=payment.pk, app=payment.app, result=result, actor=STRIPE)
+
+
+# Refunds
+
+
+def _refund_status(status: ProviderRefundStatus) -> RefundStatus:
+    match status:
+        case ProviderRefundStatus.SUCCEEDED:
+            return RefundStatus.SUCCEEDED
+        case ProviderRefundStatus.PENDING:
+            return RefundStatus.PENDING
+        case ProviderRefundStatus.FAILED:
+            return RefundStatus.FAILED
+        case ProviderRefundStatus.CANCELED:
+            return RefundStatus.CANCELED
+
+
+def _refunded_total(payment: Payment) -> int:
+    return (
+        Refund.objects.for_app(payment.app)
+        .filter(payment=payment, status__in=_OPEN_REFUND_STATUSES)
+        .aggregate(total=Sum("amount"))["total"]
+        or 0
+    )
+
+
+def _refund_apply(*, refund_id: str, app: App, result: RefundResult, actor: Actor) -> Refund:
+    with transaction.atomic():
+        refund = Refund.objects.for_app(app).select_for_update().get(pk=refund_id)
+        payment = Payment.objects.for_app(app).select_for_update().get(pk=refund.payment_id)
+        previous_status = refund.status
+        status = _refund_status(result.status)
+        if previous_status == RefundStatus.SUCCEEDED and status != previous_status:
+            return refund
+        refund.status = status
+        refund.provider_refund_id = result.provider_reference or refund.provider_refund_id
+        refund.save()
+        succeeded = (
+            Refund.objects.for_app(app)
+            .filter(payment=payment, status=RefundStatus.SUCCEEDED)
+            .aggregate(total=Sum("amount"))["total"]
+            or 0
+        )
+        payment.amount_refunded = max(payment.amount_refunded, succeeded)
+        payment.save(update_fields=["amount_refunded", "updated_at"])
+        if previous_status != status:
+            audit_event_record(
+                app=app,
+                actor=actor,
+                action_type="UPDATE_REFUND_STATUS",
+                target_type="refund",
+                target_id=refund.pk,
+                payload_snapshot={
+                    "from": previous_status,
+                    "to": status,
+                    "refund": refund_snapshot(refund),
+                },
+            )
+            if status == RefundStatus.SUCCEEDED:
+                _publish(app, "refund.created", refund_snapshot(refund))
+        return refund
+
+
+def refund_create(
+    *,
+    app: App,
+    actor: Actor,
+    payment_id: str,
+    amount: int | None = None,
+    reason: str = "",
+    metadata: dict[str, str] | None = None,
+    request_key: str | None = None,
+) -> Refund:
+    """Full (no amount) or partial; never more than what is left, checked here before the
+    provider is called, under a lock on the payment so concurrent refunds can't overdraw."""
+    refund = None
+    if request_key:
+        refund = Refund.objects.for_app(app).filter(request_key=request_key).first()
+        if refund is not None and refund.status != RefundStatus.PENDING:
+            return refund
+    if refund is None:
+        with transaction.atomic():
+            payment = Payment.objects.for_app(app).select_for_update().filter(pk=payment_id).first()
+            if payment is None:
+                raise NotFoundError("payment", param="payment")
+            if payment.status != PaymentStatus.SUCCEEDED:
+                raise InvalidRequestError(
+                    f"Only a succeeded payment can be refunded; this one is {payment.status}.",
+                    code="payment_not_refundable",
+                )
+            remaining = payment.amount - max(_refunded_total(payment), payment.amount_refunded)
+            if remaining <= 0:
+                raise InvalidRequestError(
+                    "This payment has already been fully refunded.",
+                    code="payment_already_refunded",
+                    param="amount",
+                )
+            amount = remaining if amount is None else amount
+            if amount > remaining:
+                raise InvalidRequestError(
+                    f"Refund amount ({amount}) is greater than what is left to refund ({remaining}).",
+                    code="amount_too_large",
+                    param="amount",
+                )
+            refund = Refund.objects.create(
+                app=app,
+                payment=payment,
+                amount=amount,
+                currency=payment.currency,
+                reason=reason,
+                metadata=metadata or {},
+                request_key=request_key,
+            )
+            audit_event_record(
+                app=app,
+                actor=actor,
+                action_type="CREATE_REFUND",
+                target_type="refund",
+                target_id=refund.pk,
+                payload_snapshot=refund_snapshot(refund),
+            )
+    payment = refund.payment
+    try:
+        result = provider_for(app=app).refund(
+            RefundRequest(
+                idempotency_key=provider_idempotency_key(
+                    app_id=app.pk, request_key=None, object_id=refund.pk, operation="refund"
+                ),
+                app_id=app.pk,
+                refund_id=refund.pk,
+                payment_reference=payment.provider_payment_id,
+                amount_minor=refund.amount,
+                reason=refund.reason,
+                metadata=refund.metadata,
+            )
+        )
+    except ProviderRequestError as error:
+        with transaction.atomic():
+            Refund.objects.for_app(app).filter(pk=refund.pk).update(
+                status=RefundStatus.FAILED, failure_reason=error.message[:500]
+            )
+            audit_event_record(
+                app=app,
+                actor=actor,
+                action_type="UPDATE_REFUND_STATUS",
+                target_type="refund",
+                target_id=refund.pk,
+                payload_snapshot={
+                    "from": RefundStatus.PENDING,
+                    "to": RefundStatus.FAILED,
+                    "reason": error.message,
+                },
+            )
+        raise api_error_from_provider(error, param="amount") from None
+    except ProviderError as error:
+        raise api_error_from_provider(error) from None
+    return _refund_apply(refund_id=refund.pk, app=app, result=result, actor=actor)
+
+
+def payment_sync_from_charge(*, charge: Mapping[str, Any]) -> Payment | None:
+    """A provider charge's refunds (from `charge.refunded`) applied to ours; idempotent."""
+    payment = (
+        Payment.objects.all_tenants()
+        .select_related("app")
+        .filter(
+            Q(provider_charge_id=charge.get("id"))
+            | Q(provider_payment_id=charge.get("payment_intent") or "-")
+        )
+        .first()
+    )
+    if payment is None:
+        return None
+    app = payment.app
+    state = provider_for(app=app).refund_state_from_object(charge)
+    for result in state.refunds:
+        refund = (
+            Refund.objects.for_app(app).filter(provider_refund_id=result.provider_reference).first()
+        )
+        if refund is None:
+            # Refunded outside our API (the provider's dashboard): record it so totals agree.
+            with transaction.atomic():
+                refund = Refund.objects.create(
+                    app=app,
+                    payment=payment,
+                    amount=result.amount_minor,
+                    currency=payment.currency,
+                    provider_refund_id=result.provider_reference,
+                    reason="provider_dashboard",
+                )
+                audit_event_record(
+                    app=app,
+                    actor=STRIPE,
+                    action_type="CREATE_REFUND",
+                    target_type="refund",
+                    target_id=refund.pk,
+                    payload_snapshot=refund_snapshot(refund),
+                )
+        _refund_apply(refund_id=refund.pk, app=app, result=result, actor=STRIPE)
+    with transaction.atomic():
+        payment = Payment.objects.for_app(app).select_for_update().get(pk=payment.pk)
+        if state.amount_refunded > payment.amount_refunded:
+            previous = payment.amount_refunded
+            payment.amount_refunded = state.amount_refunded
+            payment.save(update_fields=["amount_refunded", "updated_at"])
+            audit_event_record(
+                app=app,
+                actor=STRIPE,
+                action_type="UPDATE_PAYMENT_REFUNDED",
+                target_type="payment",
+                target_id=payment.pk,
+                payload_snapshot={"from": previous, "to": payment.amount_refunded},
+            )
+    return payment

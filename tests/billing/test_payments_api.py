@@ -1,0 +1,286 @@
+"""One-time payments and refunds through the API, against the Stripe emulator."""
+
+import threading
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from audit.models import AuditEvent
+from billing.models import Payment, PaymentStatus
+from billing.payments import payments_complete_pending
+from stripe_emulator.server import EmulatorServer
+from tests.conftest import Tenant
+
+
+def _customer(api: APIClient, payment_method: str = "pm_card_visa") -> str:
+    response = api.post(
+        "/v1/customers", {"external_id": "payer", "payment_method": payment_method}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    return response.json()["id"]
+
+
+def _pay(api: APIClient, customer: str, amount: int = 2000, **extra):
+    return api.post(
+        "/v1/payments",
+        {"customer": customer, "amount": amount, "currency": "usd", **extra},
+        format="json",
+    )
+
+
+def _intents(stripe: EmulatorServer) -> list[dict]:
+    return [obj for obj in stripe.state.objects.values() if obj.get("object") == "payment_intent"]
+
+
+def test_a_payment_charges_the_customers_card(tenant: Tenant, stripe: EmulatorServer):
+    customer = _customer(tenant.client)
+
+    response = _pay(tenant.client, customer, description="Order 42", metadata={"order": "42"})
+
+    assert response.status_code == 201, response.content
+    payment = response.json()
+    assert payment["id"].startswith("pay_")
+    assert payment["status"] == "succeeded"
+    assert payment["amount"] == 2000
+    assert payment["amount_refunded"] == 0
+    intent = stripe.state.objects[payment["provider_payment_id"]]
+    assert intent["status"] == "succeeded"
+    assert intent["amount"] == 2000
+    assert intent["metadata"]["app_id"] == tenant.app.pk
+    assert intent["metadata"]["payment_id"] == payment["id"]
+    assert intent["metadata"]["order"] == "42"
+
+
+def test_a_payment_records_its_audit_events(tenant: Tenant):
+    customer = _customer(tenant.client)
+
+    payment = _pay(tenant.client, customer).json()
+
+    actions = list(
+        AuditEvent.objects.for_app(tenant.app)
+        .filter(target_id=payment["id"])
+        .order_by("created_at")
+        .values_list("action_type", flat=True)
+    )
+    assert actions == ["CREATE_PAYMENT", "UPDATE_PAYMENT_STATUS"]
+
+
+def test_a_declined_card_answers_402_with_the_decline_code(tenant: Tenant):
+    customer = _customer(tenant.client)
+
+    response = _pay(tenant.client, customer, payment_method="pm_card_chargeDeclined")
+
+    assert response.status_code == 402
+    error = response.json()["error"]
+    assert error["type"] == "card_error"
+    assert error["code"] == "card_declined"
+    assert error["decline_code"] == "generic_decline"
+    payment = Payment.objects.for_app(tenant.app).get()
+    assert payment.status == PaymentStatus.FAILED
+    assert payment.decline_code == "generic_decline"
+
+
+def test_a_card_needing_authentication_answers_requires_action_with_the_client_secret(
+    api: APIClient,
+):
+    customer = _customer(api)
+
+    response = _pay(api, customer, payment_method="pm_card_authenticationRequired")
+
+    assert response.status_code == 201
+    assert response.json()["status"] == "requires_action"
+    assert response.json()["client_secret"]
+
+
+def test_the_same_post_retried_with_its_key_charges_once(api: APIClient, stripe: EmulatorServer):
+    customer = _customer(api)
+    body = {"customer": customer, "amount": 2000, "currency": "usd"}
+
+    first = api.post("/v1/payments", body, format="json", HTTP_IDEMPOTENCY_KEY="order-42")
+    second = api.post("/v1/payments", body, format="json", HTTP_IDEMPOTENCY_KEY="order-42")
+
+    assert first.status_code == second.status_code == 201
+    assert second.content == first.content
+    assert len(_intents(stripe)) == 1
+
+
+def test_a_retry_after_stripe_timed_out_charges_once(tenant: Tenant, stripe: EmulatorServer):
+    customer = _customer(tenant.client)
+    body = {"customer": customer, "amount": 2000, "currency": "usd"}
+    stripe.set_faults(status=500, count=10)
+    failed = tenant.client.post("/v1/payments", body, format="json", HTTP_IDEMPOTENCY_KEY="order-7")
+    stripe.clear_faults()
+
+    retried = tenant.client.post(
+        "/v1/payments", body, format="json", HTTP_IDEMPOTENCY_KEY="order-7"
+    )
+
+    assert failed.status_code == 502
+    assert failed.json()["error"]["type"] == "provider_error"
+    assert retried.status_code == 201
+    assert retried.json()["status"] == "succeeded"
+    assert Payment.objects.for_app(tenant.app).count() == 1
+    assert len(_intents(stripe)) == 1
+
+
+def test_the_retry_job_completes_a_payment_left_pending_by_an_outage(
+    tenant: Tenant, stripe: EmulatorServer
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    customer = _customer(tenant.client)
+    stripe.set_faults(status=500, count=10)
+    _pay(tenant.client, customer)
+    stripe.clear_faults()
+
+    completed = payments_complete_pending(now=timezone.now() + timedelta(minutes=5))
+
+    assert completed == 1
+    payment = Payment.objects.for_app(tenant.app).get()
+    assert payment.status == PaymentStatus.SUCCEEDED
+    assert len(_intents(stripe)) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_retries_with_one_key_charge_once(transactional_db, stripe: EmulatorServer):
+    from tests.conftest import _tenant
+
+    tenant = _tenant("Concurrent payer")
+    customer = _customer(tenant.client)
+    barrier = threading.Barrier(6)
+    statuses: list[int] = []
+
+    def fire() -> None:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {tenant.raw_key}")
+        barrier.wait()
+        try:
+            response = client.post(
+                "/v1/payments",
+                {"customer": customer, "amount": 500, "currency": "usd"},
+                format="json",
+                HTTP_IDEMPOTENCY_KEY="race",
+            )
+            statuses.append(response.status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=fire) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(statuses) == 6
+    assert set(statuses) <= {201, 409}
+    assert len(_intents(stripe)) == 1
+    assert Payment.objects.for_app(tenant.app).count() == 1
+
+
+def test_full_then_partial_refunds_up_to_the_amount(tenant: Tenant, stripe: EmulatorServer):
+    customer = _customer(tenant.client)
+    payment = _pay(tenant.client, customer, amount=2000).json()
+
+    first = tenant.client.post(
+        f"/v1/payments/{payment['id']}/refunds", {"amount": 500}, format="json"
+    )
+    second = tenant.client.post(
+        f"/v1/payments/{payment['id']}/refunds", {"amount": 1500}, format="json"
+    )
+    third = tenant.client.post(
+        f"/v1/payments/{payment['id']}/refunds", {"amount": 1}, format="json"
+    )
+
+    assert first.status_code == 201, first.content
+    assert first.json()["status"] == "succeeded"
+    assert second.status_code == 201
+    assert third.status_code == 400
+    assert third.json()["error"]["param"] == "amount"
+    refreshed = tenant.client.get(f"/v1/payments/{payment['id']}").json()
+    assert refreshed["amount_refunded"] == 2000
+    charge = stripe.state.objects[
+        stripe.state.objects[payment["provider_payment_id"]]["latest_charge"]
+    ]
+    assert charge["amount_refunded"] == 2000
+    refunds = tenant.client.get(f"/v1/refunds?payment={payment['id']}").json()["data"]
+    assert sorted(refund["amount"] for refund in refunds) == [500, 1500]
+
+
+def test_refunding_more_than_left_is_refused_before_stripe_is_called(
+    tenant: Tenant, stripe: EmulatorServer
+):
+    customer = _customer(tenant.client)
+    payment = _pay(tenant.client, customer, amount=1000).json()
+    calls_before = len([r for r in stripe.requests() if r["path"] == "/v1/refunds"])
+
+    response = tenant.client.post(
+        f"/v1/payments/{payment['id']}/refunds", {"amount": 1001}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "amount_too_large"
+    assert len([r for r in stripe.requests() if r["path"] == "/v1/refunds"]) == calls_before
+
+
+def test_a_refund_without_amount_refunds_what_is_left(api: APIClient):
+    customer = _customer(api)
+    payment = _pay(api, customer, amount=1000).json()
+    api.post(f"/v1/payments/{payment['id']}/refunds", {"amount": 300}, format="json")
+
+    response = api.post(f"/v1/payments/{payment['id']}/refunds", {}, format="json")
+
+    assert response.status_code == 201
+    assert response.json()["amount"] == 700
+
+
+def test_a_failed_payment_cannot_be_refunded(api: APIClient):
+    customer = _customer(api)
+    _pay(api, customer, payment_method="pm_card_chargeDeclined")
+    payment_id = api.get("/v1/payments").json()["data"][0]["id"]
+
+    response = api.post(f"/v1/payments/{payment_id}/refunds", {}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "payment_not_refundable"
+
+
+def test_payment_input_errors_answer_400(api: APIClient):
+    customer = _customer(api)
+
+    negative = api.post(
+        "/v1/payments", {"customer": customer, "amount": -5, "currency": "usd"}, format="json"
+    )
+    text_amount = api.post(
+        "/v1/payments", {"customer": customer, "amount": "5", "currency": "usd"}, format="json"
+    )
+    bad_currency = api.post(
+        "/v1/payments", {"customer": customer, "amount": 5, "currency": "dollars"}, format="json"
+    )
+
+    assert (negative.status_code, negative.json()["error"]["param"]) == (400, "amount")
+    assert (text_amount.status_code, text_amount.json()["error"]["param"]) == (400, "amount")
+    assert (bad_currency.status_code, bad_currency.json()["error"]["param"]) == (400, "currency")
+
+
+def test_another_apps_customer_answers_404(api: APIClient, other_tenant: Tenant):
+    theirs = _customer(other_tenant.client)
+
+    response = api.post(
+        "/v1/payments", {"customer": theirs, "amount": 5, "currency": "usd"}, format="json"
+    )
+
+    assert response.status_code == 404
+    assert response.json()["error"]["param"] == "customer"
+
+
+def test_payment_list_filters_by_customer_and_status(api: APIClient):
+    customer = _customer(api)
+    succeeded = _pay(api, customer).json()
+    _pay(api, customer, payment_method="pm_card_chargeDeclined")
+
+    listed = api.get(f"/v1/payments?customer={customer}&status=succeeded").json()["data"]
+
+    assert [payment["id"] for payment in listed] == [succeeded["id"]]
