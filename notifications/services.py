@@ -5,16 +5,20 @@ one event on its way to one endpoint; each attempt first claims the row for CLAI
 retry sweep leaves it alone), posts without holding a lock, then records the outcome and, on
 failure, when the sweep should try again."""
 
+import ipaddress
 import json
 import logging
 import secrets
+import socket
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import URLValidator
@@ -191,8 +195,40 @@ def _response_excerpt(response: requests.Response) -> str:
     return chunk[:RESPONSE_EXCERPT_BYTES].decode("utf-8", errors="replace").strip()
 
 
+def _private_destinations_allowed() -> bool:
+    return bool(getattr(settings, "WEBHOOK_ALLOW_PRIVATE_DESTINATIONS", False))
+
+
+def _is_public(address: str) -> bool:
+    return ipaddress.ip_address(address.split("%", 1)[0]).is_global
+
+
+def _destination_refusal(url: str) -> str | None:
+    """Why `url` must not be posted to, or None. A tenant's URL must not reach our own network
+    (metadata services, the database, admin ports): every address its host resolves to must be
+    public. The check runs before connecting, so a DNS answer that changes in between (rebinding)
+    is not caught; a sending proxy that enforces it would be."""
+    if _private_destinations_allowed():
+        return None
+    parts = urlsplit(url)
+    try:
+        resolved = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError) as error:
+        return f"DNS lookup of {parts.hostname} failed: {error}"
+    for *_, address in resolved:
+        if not _is_public(str(address[0])):
+            return (
+                f"{parts.hostname} resolves to {address[0]}, a private or reserved address; "
+                "deliveries go only to public addresses."
+            )
+    return None
+
+
 def _delivery_post(delivery: WebhookDelivery) -> _AttemptOutcome:
     endpoint = delivery.endpoint
+    refusal = _destination_refusal(endpoint.url)
+    if refusal is not None:
+        return _AttemptOutcome(succeeded=False, error=refusal)
     body = json.dumps(
         webhook_event_payload(delivery.event), cls=DjangoJSONEncoder, separators=(",", ":")
     ).encode()
@@ -371,6 +407,18 @@ def _url_validated(url: str) -> str:
             code="parameter_invalid",
             param="url",
         ) from None
+    hostname = (urlsplit(url).hostname or "").lower()
+    if not _private_destinations_allowed():
+        try:
+            private = not _is_public(hostname)
+        except ValueError:  # a name, not an address; checked again at each delivery
+            private = hostname == "localhost" or hostname.endswith(".localhost")
+        if private:
+            raise InvalidRequestError(
+                "url: Must point at a public address, not a private, loopback or reserved one.",
+                code="parameter_invalid",
+                param="url",
+            )
     return url
 
 

@@ -4,6 +4,7 @@ delivery's signature with our own verify helper, as an app would, and answers as
 import json
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -41,7 +42,7 @@ class Receiver:
     base_url: str
     received: list[ReceivedDelivery] = field(default_factory=list)
     secrets: dict[str, str] = field(default_factory=dict)
-    scripted: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)
+    scripted: dict[str, list[tuple[int, dict[str, str], float]]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def url(self, path: str) -> str:
@@ -50,9 +51,17 @@ class Receiver:
     def expect_secret(self, path: str, secret: str) -> None:
         self.secrets[path] = secret
 
-    def answer(self, path: str, *statuses: int, headers: dict[str, str] | None = None) -> None:
+    def answer(
+        self,
+        path: str,
+        *statuses: int,
+        headers: dict[str, str] | None = None,
+        delay_seconds: float = 0,
+    ) -> None:
         """The next responses at `path`, in order; 200 once they run out."""
-        self.scripted.setdefault(path, []).extend((status, headers or {}) for status in statuses)
+        self.scripted.setdefault(path, []).extend(
+            (status, headers or {}, delay_seconds) for status in statuses
+        )
 
     def at(self, path: str) -> list[ReceivedDelivery]:
         with self.lock:
@@ -83,7 +92,8 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
                     )
                 )
                 script = receiver.scripted.get(self.path) or []
-                status, headers = script.pop(0) if script else (200, {})
+                status, headers, delay_seconds = script.pop(0) if script else (200, {}, 0)
+            time.sleep(delay_seconds)
             if signature_error is not None and status < 300:
                 status = 400  # as an app that checks signatures would answer
             self.send_response(status)
@@ -98,6 +108,12 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
             pass
 
     return Handler
+
+
+@pytest.fixture(autouse=True)
+def private_destinations_allowed(settings: Any) -> None:
+    """The receiver listens on 127.0.0.1, which production refuses to deliver to."""
+    settings.WEBHOOK_ALLOW_PRIVATE_DESTINATIONS = True
 
 
 @pytest.fixture

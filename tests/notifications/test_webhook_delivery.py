@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from notifications import services
 from notifications.models import AppEvent, WebhookDelivery
 from notifications.services import app_event_publish
 from tests.conftest import Tenant
@@ -251,3 +252,66 @@ def test_the_delivered_body_is_exactly_what_was_signed(tenant: Tenant, receiver,
     [received] = receiver.at("/hooks")
     assert received.signature_error is None
     assert json.loads(received.body)["data"] == {"note": "naïve ✓"}
+
+
+def test_a_receiver_that_does_not_answer_in_time_is_recorded_as_a_timeout(
+    tenant: Tenant, receiver, publish, monkeypatch
+):
+    monkeypatch.setattr(services, "READ_TIMEOUT_SECONDS", 0.3)
+    endpoint = endpoint_create(tenant.client, url=receiver.url("/slow"))
+    receiver.expect_secret("/slow", endpoint["secret"])
+    receiver.answer("/slow", 200, delay_seconds=1.5)
+
+    publish(app=tenant.app, event_type="payment.succeeded", data={})
+
+    [delivery] = deliveries_of(tenant.client, endpoint["id"])
+    assert delivery["status"] == "pending"
+    assert "ReadTimeout" in delivery["last_error"]
+    assert delivery["next_attempt_at"] is not None
+
+
+def test_a_delivery_whose_task_was_lost_is_picked_up_once_its_claim_runs_out(
+    tenant: Tenant, receiver, retry_sweep
+):
+    endpoint = endpoint_create(tenant.client, url=receiver.url("/hooks"))
+    receiver.expect_secret("/hooks", endpoint["secret"])
+    # Published without running the commit hooks: as if the broker had been down.
+    with transaction.atomic():
+        app_event_publish(app=tenant.app, event_type="payment.succeeded", data={})
+
+    too_early = retry_sweep(after=timedelta(seconds=30))
+    later = retry_sweep(after=timedelta(minutes=3))
+
+    assert too_early == 0
+    assert later == 1
+    assert len(receiver.at("/hooks")) == 1
+    [delivery] = deliveries_of(tenant.client, endpoint["id"])
+    assert delivery["status"] == "succeeded"
+    assert delivery["attempt_count"] == 1
+
+
+def test_a_settled_delivery_is_not_sent_again_by_a_stray_task(tenant: Tenant, receiver, publish):
+    endpoint = endpoint_create(tenant.client, url=receiver.url("/hooks"))
+    receiver.expect_secret("/hooks", endpoint["secret"])
+    publish(app=tenant.app, event_type="payment.succeeded", data={})
+    [delivery] = deliveries_of(tenant.client, endpoint["id"])
+
+    again = services.webhook_delivery_attempt(delivery_id=delivery["id"])
+
+    assert again is None
+    assert len(receiver.at("/hooks")) == 1
+
+
+def test_a_private_destination_is_refused_when_private_destinations_are_not_allowed(
+    tenant: Tenant, receiver, publish, settings
+):
+    endpoint = endpoint_create(tenant.client, url=receiver.url("/hooks"))
+    receiver.expect_secret("/hooks", endpoint["secret"])
+    settings.WEBHOOK_ALLOW_PRIVATE_DESTINATIONS = False
+
+    publish(app=tenant.app, event_type="payment.succeeded", data={})
+
+    assert receiver.received == []
+    [delivery] = deliveries_of(tenant.client, endpoint["id"])
+    assert delivery["status"] == "pending"
+    assert "private or reserved address" in delivery["last_error"]

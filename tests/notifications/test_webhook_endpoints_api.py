@@ -128,6 +128,30 @@ def test_an_invalid_url_answers_400(url: str, code: str, tenant: Tenant):
 
 
 @pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000/hooks",
+        "http://10.0.0.5/hooks",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/hooks",
+        "http://localhost/hooks",
+    ],
+)
+def test_a_private_url_answers_400_when_private_destinations_are_not_allowed(
+    url: str, api: APIClient, settings
+):
+    settings.WEBHOOK_ALLOW_PRIVATE_DESTINATIONS = False
+
+    response = api.post(
+        "/v1/webhook-endpoints", {"url": url, "enabled_events": ["*"]}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"]["param"] == "url"
+    assert "public address" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
     "enabled_events",
     [["payment.teleported"], ["payment.succeeded", "nope"], [], "payment.succeeded", [1]],
 )
