@@ -101,13 +101,12 @@ def app_event_publish(*, app: App, event_type: str, data: dict[str, Any]) -> App
                 | Q(enabled_events__contains=[str(event_type)])
             )
         )
-        for endpoint in endpoints:
-            delivery = WebhookDelivery.objects.create(
-                app=app,
-                endpoint=endpoint,
-                event=event,
-                next_attempt_at=timezone.now() + timedelta(seconds=CLAIM_SECONDS),
-            )
+        claimed_until = timezone.now() + timedelta(seconds=CLAIM_SECONDS)
+        deliveries = WebhookDelivery.objects.bulk_create(
+            WebhookDelivery(app=app, endpoint=endpoint, event=event, next_attempt_at=claimed_until)
+            for endpoint in endpoints
+        )
+        for delivery in deliveries:
             _delivery_schedule(delivery_id=delivery.pk)
     return event
 
