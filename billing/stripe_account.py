@@ -56,6 +56,8 @@ def stripe_account_setup(*, base_url: str) -> StripeSetupResult:
     stripe_sdk_configure()
     try:
         key_record, _ = APIKey.objects.get_or_create_by_api_key(api_key)
+        if key_record.djstripe_owner_account is None:
+            key_record.refresh_account()
         account = key_record.djstripe_owner_account
         base_url = base_url.rstrip("/") + "/"
         for endpoint in WebhookEndpoint.objects.all():

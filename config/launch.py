@@ -15,7 +15,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / ".data"
@@ -35,8 +34,8 @@ def embedded_database_url(database: str) -> str:
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")
     if "(0 rows)" in exists:
         server.psql(f'CREATE DATABASE "{database}";')
-    socket_dir = str(DATA / "postgres")
-    return f"postgres://postgres@{quote(socket_dir, safe='')}/{database}"
+    # The server listens on a Unix socket in its data folder.
+    return f"postgres://postgres@/{database}?host={DATA / 'postgres'}"
 
 
 def ensure_database(database: str = "payment_service") -> None:
@@ -82,8 +81,30 @@ def ensure_stripe(children: list[subprocess.Popen]) -> bool:
     return True
 
 
+SERVE_ENVIRONMENT = DATA / "serve.env"
+SHARED_VARIABLES = ("DATABASE_URL", "STRIPE_SECRET_KEY", "STRIPE_API_HOST", "REDIS_URL")
+
+
 def manage(*arguments: str) -> None:
     subprocess.run([sys.executable, "manage.py", *arguments], cwd=ROOT, check=True)
+
+
+def remember_environment() -> None:
+    """`./run manage …` in another shell talks to the same database and Stripe as `serve`."""
+    DATA.mkdir(parents=True, exist_ok=True)
+    lines = [f"{name}={os.environ[name]}" for name in SHARED_VARIABLES if os.environ.get(name)]
+    SERVE_ENVIRONMENT.write_text("\n".join(lines) + "\n")
+
+
+def manage_command(arguments: list[str]) -> int:
+    if SERVE_ENVIRONMENT.exists():
+        for line in SERVE_ENVIRONMENT.read_text().splitlines():
+            name, _, value = line.partition("=")
+            os.environ.setdefault(name, value)
+    ensure_database()
+    return subprocess.run(
+        [sys.executable, "manage.py", *arguments], cwd=ROOT, check=False
+    ).returncode
 
 
 def serve() -> None:
@@ -102,6 +123,7 @@ def serve() -> None:
     manage("collectstatic", "--noinput", "-v", "0")
     if using_emulator:
         manage("setup_stripe", "--base-url", f"http://127.0.0.1:{port}")
+    remember_environment()
     if os.environ.get("REDIS_URL"):
         children.append(
             subprocess.Popen(
@@ -119,8 +141,8 @@ def serve() -> None:
     say(
         f"Serving on http://127.0.0.1:{port} (API under /v1/, docs at /api/docs/, admin at /admin/)."
     )
-    say("Create an app and its key:  .venv/bin/python manage.py create_app 'My SaaS'")
-    say("Create an operator login:   .venv/bin/python manage.py createsuperuser")
+    say("Create an app and its key (in another shell):  ./run manage create_app 'My SaaS'")
+    say("Create an operator login:                      ./run manage createsuperuser")
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     workers = os.environ.get("WEB_CONCURRENCY", "2")
     try:
@@ -165,10 +187,15 @@ def main() -> None:
         serve()
     elif command == "lint":
         sys.exit(lint())
+    elif command == "manage":
+        sys.exit(manage_command(sys.argv[2:]))
     elif command == "test":
         sys.exit(test(sys.argv[2:]))
     else:
-        sys.exit(f"usage: ./run serve | ./run test [pytest arguments]  (got {command!r})")
+        sys.exit(
+            "usage: ./run serve | ./run test [pytest arguments] | ./run manage COMMAND | ./run lint"
+            f"  (got {command!r})"
+        )
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ def test_setup_stripe_registers_our_webhook_endpoint_with_stripe(stripe: Emulato
     assert len(registered) == 1
     assert "Registered webhook endpoint https://pay.example.com/stripe/webhook/" in output
     assert Account.objects.count() == 1
+    assert f"Stripe account {Account.objects.get().id}." in output
 
 
 def test_setup_stripe_twice_changes_nothing(stripe: EmulatorServer, db):
