@@ -142,6 +142,11 @@ class Subscription(TenantScopedModel):
     cancel_at_period_end = models.BooleanField(default=False)
     canceled_at = models.DateTimeField(null=True, blank=True)
     metadata = models.JSONField(default=dict, blank=True)
+    # What was asked at creation, kept so the retry job sends the provider the same request.
+    trial_period_days = models.PositiveIntegerField(default=0)
+    payment_method = models.CharField(max_length=255, blank=True, default="")
+    # The app's Idempotency-Key, so a retry after an outage finds this attempt again.
+    request_key = models.CharField(max_length=255, null=True, blank=True)
     provider_subscription_id = models.CharField(max_length=255, blank=True, default="")
     # The provider's timestamp of the newest state we applied: older events never win.
     provider_state_at = models.DateTimeField(null=True, blank=True)
@@ -152,6 +157,13 @@ class Subscription(TenantScopedModel):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["app", "request_key"],
+                condition=models.Q(request_key__isnull=False),
+                name="subscription_request_key_unique_per_app",
+            )
+        ]
         indexes = [
             models.Index(fields=["app", "customer", "status"], name="subscription_customer_idx"),
             models.Index(fields=["provider_subscription_id"], name="subscription_provider_idx"),
