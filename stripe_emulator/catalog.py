@@ -92,6 +92,12 @@ def _product_retrieve(context: RequestContext, product_id: str) -> dict[str, Any
     return context.respond(context.state.require(product_id, "product"))
 
 
+def _product_feature_list(context: RequestContext, product_id: str) -> dict[str, Any]:
+    """Entitlement features are not emulated: every product has none (dj-stripe lists them)."""
+    context.state.require(product_id, "product")
+    return context.list_response([], f"/v1/products/{product_id}/features")
+
+
 def _product_update(context: RequestContext, product_id: str) -> dict[str, Any]:
     state, params = context.state, context.params
     reject_unknown_parameters(
@@ -506,6 +512,7 @@ def register_routes(router: Router) -> None:
     router.add("POST", "/v1/products", _product_create)
     router.add("GET", "/v1/products", _product_list)
     router.add("GET", "/v1/products/{product_id}", _product_retrieve)
+    router.add("GET", "/v1/products/{product_id}/features", _product_feature_list)
     router.add("POST", "/v1/products/{product_id}", _product_update)
     router.add("DELETE", "/v1/products/{product_id}", _product_delete)
     router.add("POST", "/v1/prices", _price_create)

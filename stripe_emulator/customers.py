@@ -81,6 +81,22 @@ def card_error(
 # Account -------------------------------------------------------------------------------------
 
 
+def _customer_source_list(context: RequestContext, customer_id: str) -> dict[str, Any]:
+    """Legacy sources (cards and bank accounts before payment methods) are not emulated."""
+    context.state.require(customer_id, "customer")
+    return context.list_response([], f"/v1/customers/{customer_id}/sources")
+
+
+def _customer_tax_id_list(context: RequestContext, customer_id: str) -> dict[str, Any]:
+    context.state.require(customer_id, "customer")
+    return context.list_response([], f"/v1/customers/{customer_id}/tax_ids")
+
+
+def connected_account_list(context: RequestContext) -> dict[str, Any]:
+    """The platform has no connected (Connect) accounts; dj-stripe's sync lists them first."""
+    return context.list_response([], "/v1/accounts")
+
+
 def account_retrieve(context: RequestContext, account_id: str | None = None) -> dict[str, Any]:
     if account_id is not None and account_id != context.state.account["id"]:
         raise resource_missing_error("account", account_id)
@@ -479,6 +495,9 @@ def _render_customer(
 
 def register_routes(router: Router) -> None:
     router.add("GET", "/v1/account", account_retrieve)
+    router.add("GET", "/v1/accounts", connected_account_list)
+    router.add("GET", "/v1/customers/{customer_id}/sources", _customer_source_list)
+    router.add("GET", "/v1/customers/{customer_id}/tax_ids", _customer_tax_id_list)
     router.add("GET", "/v1/accounts/{account_id}", account_retrieve)
     router.add("POST", "/v1/customers", _customer_create)
     router.add("GET", "/v1/customers", _customer_list)

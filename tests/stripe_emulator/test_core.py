@@ -88,6 +88,13 @@ def test_account_is_a_fixed_test_account(stripe_client: stripe.StripeClient) -> 
     assert account.settings.dashboard.display_name == "Stripe Emulator"
 
 
+def test_the_platform_has_no_connected_accounts(stripe_client: stripe.StripeClient) -> None:
+    accounts = stripe_client.v1.accounts.list()
+
+    assert accounts.data == []
+    assert accounts.has_more is False
+
+
 def test_lists_paginate_newest_first(stripe_client: stripe.StripeClient) -> None:
     created = [stripe_client.v1.customers.create(params={"name": f"c{n}"}) for n in range(5)]
 
