@@ -169,6 +169,9 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# Payment providers by name (billing/providers/); each app records which one it uses.
+PAYMENT_PROVIDERS = {"stripe": "billing.providers.stripe.StripeProvider"}
+
 # Stripe and dj-stripe. The API version is pinned so our shapes never drift under us.
 STRIPE_API_VERSION = "2026-08-26.dahlia"
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY")
