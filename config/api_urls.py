@@ -8,7 +8,7 @@ from audit.apis import AuditEventViewSet
 from billing.apis import CustomerViewSet, PaymentViewSet, PlanViewSet, RefundViewSet
 from grace.apis import GracePeriodViewSet
 from notifications.apis import WebhookEndpointViewSet
-from usage.apis import MetricViewSet
+from usage.apis import CustomerUsageViewSet, MetricViewSet, UsageViewSet
 
 router = SimpleRouter(trailing_slash=False)
 router.register("customers", CustomerViewSet, basename="customer")
@@ -19,6 +19,9 @@ router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("grace-periods", GracePeriodViewSet, basename="grace-period")
 router.register("webhook-endpoints", WebhookEndpointViewSet, basename="webhook-endpoint")
 router.register("metrics", MetricViewSet, basename="metric")
+router.register("usage", UsageViewSet, basename="usage")
+# /customers/{id}/usage and /customers/{id}/entitlements[/{metric}] (usage/apis.py).
+router.register("customers", CustomerUsageViewSet, basename="customer-usage")
 
 urlpatterns = [
     path("app", AppView.as_view(), name="app"),

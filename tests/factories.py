@@ -20,6 +20,8 @@ FACTORY_ACTOR = Actor.staff("factory")
 
 
 def customer_factory(app: App) -> Any:
+    # /customers/{id}/entitlements/{metric} is walked with the metric `api_calls`.
+    metric_create(app=app, actor=FACTORY_ACTOR, code="api_calls", name="API calls")
     return customer_create(app=app, actor=FACTORY_ACTOR, external_id="factory-customer")
 
 

@@ -1,15 +1,35 @@
-from drf_spectacular.utils import extend_schema
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.errors import InvalidRequestError, ServiceError
 from api.pagination import list_body, list_page
 from api.views import TenantViewSet
-from usage.models import Metric
-from usage.selectors import metric_get, metric_list
+from billing.models import Customer
+from usage.entitlements import entitlement_get, entitlement_list
+from usage.ingestion import (
+    MAX_BATCH_EVENTS,
+    EventResult,
+    EventStatus,
+    UsageEventInput,
+    usage_events_record,
+)
+from usage.models import Metric, UsageEvent
+from usage.selectors import customer_usage, metric_get, metric_list
 from usage.serializers import (
+    CustomerUsageInputSerializer,
+    CustomerUsageOutputSerializer,
+    EntitlementOutputSerializer,
     MetricCreateInputSerializer,
     MetricListInputSerializer,
     MetricOutputSerializer,
+    UsageBatchInputSerializer,
+    UsageBatchOutputSerializer,
+    UsageEventCreateInputSerializer,
+    UsageEventOutputSerializer,
 )
 from usage.services import metric_create
 
@@ -47,3 +67,143 @@ class MetricViewSet(TenantViewSet):
     @extend_schema(responses=MetricOutputSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(MetricOutputSerializer(metric_get(app=self.app, metric_id=pk)).data)
+
+
+def _error_data(error: ServiceError | None) -> dict[str, Any] | None:
+    if error is None:
+        return None
+    return {"type": error.type, "code": error.code, "message": error.message, "param": error.param}
+
+
+def _event_data(result: EventResult) -> dict[str, Any]:
+    event: UsageEventInput = result.event  # type: ignore[assignment]
+    return {
+        "object": "usage_event",
+        "event_id": event.event_id,
+        "customer": event.customer_id,
+        "metric": event.metric_code,
+        "quantity": event.quantity,
+        "timestamp": event.timestamp.isoformat().replace("+00:00", "Z"),
+        "status": result.status.value,
+    }
+
+
+class UsageViewSet(TenantViewSet):
+    model = UsageEvent
+
+    @extend_schema(
+        request=UsageEventCreateInputSerializer,
+        responses={201: UsageEventOutputSerializer, 200: UsageEventOutputSerializer},
+        summary="Report one usage event",
+        description="Stored durably before the answer. A repeated event_id answers 200 with "
+        "status duplicate and is counted once. Crossing a plan quota opens an over_quota grace "
+        "period and sends usage.quota_exceeded.",
+    )
+    def create(self, request: Request) -> Response:
+        (result,) = usage_events_record(
+            app=self.app, actor=self.actor, raw_events=[request.data], batch=False
+        )
+        return Response(
+            _event_data(result), status=201 if result.status == EventStatus.ACCEPTED else 200
+        )
+
+    @extend_schema(
+        request=UsageBatchInputSerializer,
+        responses=UsageBatchOutputSerializer,
+        summary="Report up to 1,000 usage events",
+        description="Each event is accepted, a duplicate (counted once) or rejected with its "
+        "own error in the API's error shape; the others are kept either way.",
+    )
+    @action(detail=False, methods=["post"], url_path="batch")
+    def batch(self, request: Request) -> Response:
+        body = request.data
+        if not isinstance(body, dict) or set(body) - {"events"}:
+            unknown = next(iter(set(body) - {"events"}), None) if isinstance(body, dict) else None
+            raise InvalidRequestError(
+                f"{unknown}: Unknown field." if unknown else 'Send {"events": [...]}.',
+                code="parameter_unknown" if unknown else "parameter_invalid",
+                param=unknown,
+            )
+        events = body.get("events")
+        if events is None:
+            raise InvalidRequestError(
+                "events: This field is required.", code="parameter_missing", param="events"
+            )
+        if not isinstance(events, list) or not events:
+            raise InvalidRequestError("events: Must be a list of 1 to 1000 events.", param="events")
+        if len(events) > MAX_BATCH_EVENTS:
+            raise InvalidRequestError(
+                f"events: At most {MAX_BATCH_EVENTS} events per request.", param="events"
+            )
+        results = usage_events_record(app=self.app, actor=self.actor, raw_events=events, batch=True)
+        counts = dict.fromkeys(EventStatus, 0)
+        data = []
+        for result in results:
+            counts[result.status] += 1
+            data.append(
+                {
+                    "index": result.index,
+                    "event_id": result.event_id,
+                    "status": result.status.value,
+                    "error": _error_data(result.error),
+                }
+            )
+        return Response(
+            {
+                "object": "usage_batch",
+                **{status.value: count for status, count in counts.items()},
+                "data": data,
+            }
+        )
+
+
+class CustomerUsageViewSet(TenantViewSet):
+    """Usage and entitlements of one customer: `{id}` is our id (`cus_…`) or the app's
+    `external_id`."""
+
+    model = Customer
+
+    @extend_schema(
+        parameters=[CustomerUsageInputSerializer],
+        responses=CustomerUsageOutputSerializer,
+        summary="A customer's usage totals",
+        description="Read from the per-period rollups. Without from/to: the current billing "
+        "period (the subscription's, else the calendar month in UTC). With from and/or to: "
+        "every billing period overlapping [from, to), each counted whole.",
+    )
+    @action(detail=True, methods=["get"])
+    def usage(self, request: Request, pk: str) -> Response:
+        query = CustomerUsageInputSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        filters = query.validated_data
+        usage = customer_usage(
+            app=self.app,
+            customer_reference=pk,
+            metric_code=filters.get("metric"),
+            period_from=filters.get("from"),
+            period_to=filters.get("to"),
+        )
+        return Response(CustomerUsageOutputSerializer(usage).data)
+
+    @extend_schema(
+        responses=EntitlementOutputSerializer(many=True),
+        summary="A customer's entitlements: one per metric of its current plan",
+    )
+    @action(detail=True, methods=["get"])
+    def entitlements(self, request: Request, pk: str) -> Response:
+        entitlements = entitlement_list(app=self.app, customer_reference=pk)
+        return Response(
+            list_body(
+                data=EntitlementOutputSerializer(entitlements, many=True).data, has_more=False
+            )
+        )
+
+    @extend_schema(
+        parameters=[OpenApiParameter("metric", str, OpenApiParameter.PATH)],
+        responses=EntitlementOutputSerializer,
+        summary="A customer's entitlement to one metric (the hot-path check)",
+    )
+    @action(detail=True, methods=["get"], url_path=r"entitlements/(?P<metric>[^/.]+)")
+    def entitlement(self, request: Request, pk: str, metric: str) -> Response:
+        entitlement = entitlement_get(app=self.app, customer_reference=pk, metric_code=metric)
+        return Response(EntitlementOutputSerializer(entitlement).data)

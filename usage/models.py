@@ -34,3 +34,138 @@ class Metric(TenantScopedModel):
 
     def __str__(self) -> str:
         return self.code
+
+
+class UsageEvent(TenantScopedModel):
+    """One usage event as the app reported it. Written only by the ingestion service, in bulk;
+    read for audits and rebuilds, never on the hot path (that reads the rollups).
+
+    Insert speed matters more than anything here, so the table carries a single index (the
+    dedupe key) and no foreign-key constraints: the service resolves the customer and metric in
+    the same request, and neither is ever deleted (both are PROTECTed in the ORM)."""
+
+    id = models.BigAutoField(primary_key=True)
+    app = models.ForeignKey(
+        "tenants.App",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    # The app's dedupe key, unique per app.
+    event_id = models.CharField(max_length=255)
+    customer = models.ForeignKey(
+        "billing.Customer",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    metric = models.ForeignKey(
+        Metric, on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
+    )
+    quantity = models.BigIntegerField()
+    timestamp = models.DateTimeField()
+    # The billing period whose rollup counted it.
+    period_start = models.DateTimeField()
+    received_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "usage_events"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["app", "event_id"], name="usage_event_id_unique_per_app"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.event_id
+
+
+class UsageRollup(TenantScopedModel):
+    """The aggregate of one customer's usage of one metric over one billing period, updated in
+    the transaction that inserts the events, so entitlements never scan raw events."""
+
+    id = models.BigAutoField(primary_key=True)
+    app = models.ForeignKey(
+        "tenants.App", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    customer = models.ForeignKey(
+        "billing.Customer", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="+", db_index=False)
+    # Copied from the metric (which never changes it) so one upsert statement can apply
+    # sum, count and last to rows of different metrics.
+    aggregation = models.CharField(max_length=5, choices=Aggregation.choices)
+    period_start = models.DateTimeField()
+    period_end = models.DateTimeField()
+    # sum: the sum of quantities; count: the number of events; last: the newest event's quantity.
+    value = models.BigIntegerField(default=0)
+    event_count = models.BigIntegerField(default=0)
+    last_event_at = models.DateTimeField(null=True)
+    # The over-quota grace period this period opened, if any: at most one per period.
+    over_quota_grace_period = models.ForeignKey(
+        "grace.GracePeriod",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "usage_rollups"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["app", "customer", "metric", "period_start"], name="usage_rollup_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.metric_id} {self.period_start:%Y-%m-%d}: {self.value}"
+
+
+class UsageBucket(TenantScopedModel):
+    """One customer's usage of one metric in one hour (cut at billing-period boundaries, so a
+    bucket never spans two periods): the unit the provider sync reports. `reported_value` is
+    what the provider has been sent for it; a bucket whose value differs still has to be sent."""
+
+    id = models.BigAutoField(primary_key=True)
+    app = models.ForeignKey(
+        "tenants.App", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    customer = models.ForeignKey(
+        "billing.Customer", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="+", db_index=False)
+    aggregation = models.CharField(max_length=5, choices=Aggregation.choices)
+    # max(the hour, the period start): the provider's meter event timestamp for its deltas.
+    bucket_start = models.DateTimeField()
+    period_start = models.DateTimeField()
+    value = models.BigIntegerField(default=0)
+    event_count = models.BigIntegerField(default=0)
+    last_event_at = models.DateTimeField(null=True)
+    reported_value = models.BigIntegerField(null=True)
+    report_sequence = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "usage_buckets"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["app", "customer", "metric", "bucket_start"], name="usage_bucket_unique"
+            )
+        ]
+        indexes = [
+            # What the sync has still to report: small, whatever the table's size.
+            models.Index(
+                fields=["bucket_start"],
+                name="usage_bucket_unreported_idx",
+                condition=models.Q(reported_value__isnull=True)
+                | ~models.Q(reported_value=models.F("value")),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.metric_id} {self.bucket_start:%Y-%m-%d %H:%M}"

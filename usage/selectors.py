@@ -1,9 +1,35 @@
 """Reads of the usage app. Every function takes the app first and sees only that app's rows."""
 
+import json
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+
 from api.errors import NotFoundError
 from tenants.models import App
 from tenants.scoping import TenantScopedQuerySet
-from usage.models import Metric
+from usage.models import Metric, UsageRollup
+from usage.periods import CURRENT_SUBSCRIPTION_STATUSES, CustomerContext, Period
+
+# Metric codes and aggregations never change once created, so each process keeps an app's
+# metrics for a minute; a code it does not know yet makes it look again (a new metric is
+# usable at once).
+METRIC_CACHE_SECONDS = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class MetricInfo:
+    id: str
+    code: str
+    aggregation: str
+
+
+_metric_cache: dict[str, tuple[float, dict[str, MetricInfo]]] = {}
 
 
 def metric_get(*, app: App, metric_id: str) -> Metric:
@@ -25,3 +51,200 @@ def metric_list(*, app: App, code: str | None = None) -> TenantScopedQuerySet:
     if code is not None:
         metrics = metrics.filter(code=code)
     return metrics
+
+
+def metrics_by_code(*, app: App, codes: Iterable[str]) -> dict[str, MetricInfo]:
+    """The app's metrics, from the process cache when it knows every code asked for."""
+    cached = _metric_cache.get(app.pk)
+    if cached is not None and cached[0] > time.monotonic():
+        metrics = cached[1]
+        if all(code in metrics for code in codes):
+            return metrics
+    metrics = {
+        code: MetricInfo(id=metric_id, code=code, aggregation=aggregation)
+        for code, metric_id, aggregation in Metric.objects.for_app(app).values_list(
+            "code", "id", "aggregation"
+        )
+    }
+    _metric_cache[app.pk] = (time.monotonic() + METRIC_CACHE_SECONDS, metrics)
+    return metrics
+
+
+_CUSTOMER_CONTEXT_SQL = """
+SELECT c.id, c.external_id, c.provider_customer_id, s.id, s.plan_id, s.plan_version_id,
+       s.current_period_start, s.current_period_end, p.quotas
+  FROM billing_customer c
+  LEFT JOIN LATERAL (
+        SELECT s.id, s.plan_id, s.plan_version_id, s.current_period_start, s.current_period_end
+          FROM billing_subscription s
+         WHERE s.app_id = c.app_id AND s.customer_id = c.id AND s.status = ANY(%s)
+         ORDER BY s.created_at DESC
+         LIMIT 1) s ON TRUE
+  LEFT JOIN billing_plan p ON p.id = s.plan_id
+ WHERE c.app_id = %s AND (c.id = ANY(%s) OR c.external_id = ANY(%s))
+"""
+
+
+def customer_contexts(*, app: App, references: Iterable[str]) -> dict[str, CustomerContext]:
+    """Customers by our id (`cus_…`) or the app's `external_id`, each with its current
+    subscription's period and plan quotas, in one query. Unknown references are left out."""
+    references = set(references)
+    if not references:
+        return {}
+    ids = [reference for reference in references if reference.startswith("cus_")]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _CUSTOMER_CONTEXT_SQL,
+            [list(CURRENT_SUBSCRIPTION_STATUSES), app.pk, ids, list(references)],
+        )
+        rows = cursor.fetchall()
+    by_id: dict[str, CustomerContext] = {}
+    by_external_id: dict[str, CustomerContext] = {}
+    for (
+        customer_id,
+        external_id,
+        provider_customer_id,
+        subscription_id,
+        plan_id,
+        plan_version_id,
+        period_start,
+        period_end,
+        quotas,
+    ) in rows:
+        context = CustomerContext(
+            customer_id=customer_id,
+            external_id=external_id,
+            provider_customer_id=provider_customer_id,
+            subscription_id=subscription_id,
+            plan_id=plan_id,
+            plan_version_id=plan_version_id,
+            subscription_period=(
+                Period(period_start, period_end) if period_start and period_end else None
+            ),
+            quotas=_quotas(quotas),
+        )
+        by_id[customer_id] = context
+        if external_id is not None:
+            by_external_id[external_id] = context
+    resolved = {}
+    for reference in references:
+        context = by_id.get(reference) if reference.startswith("cus_") else None
+        context = context or by_external_id.get(reference)
+        if context is not None:
+            resolved[reference] = context
+    return resolved
+
+
+def customer_context(*, app: App, reference: str, param: str = "customer") -> CustomerContext:
+    context = customer_contexts(app=app, references=[reference]).get(reference)
+    if context is None:
+        raise NotFoundError("customer", param=param)
+    return context
+
+
+def _quotas(raw: object) -> dict[str, int]:
+    if isinstance(raw, str):  # Django has psycopg hand jsonb back as text
+        raw = json.loads(raw)
+    return {str(code): int(limit) for code, limit in (raw or {}).items() if limit is not None}
+
+
+_KNOWN_PERIODS_SQL = """
+SELECT DISTINCT customer_id, period_start, period_end
+  FROM usage_rollups
+ WHERE app_id = %s AND customer_id = ANY(%s) AND period_end > %s
+"""
+
+
+def known_periods(
+    *, app: App, customer_ids: Iterable[str], since: datetime
+) -> dict[str, list[Period]]:
+    """The periods we keep usage for, per customer, that end after `since` (for late events)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_KNOWN_PERIODS_SQL, [app.pk, list(customer_ids), since])
+        rows = cursor.fetchall()
+    periods: dict[str, list[Period]] = {}
+    for customer_id, start, end in rows:
+        periods.setdefault(customer_id, []).append(Period(start, end))
+    for customer_periods in periods.values():
+        customer_periods.sort(key=lambda period: period.start, reverse=True)
+    return periods
+
+
+@dataclass(frozen=True, slots=True)
+class MetricUsage:
+    metric: str
+    aggregation: str
+    unit: str
+    total: int
+    periods: list[dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerUsage:
+    customer: str
+    current_period_start: datetime
+    current_period_end: datetime
+    data: list[MetricUsage]
+
+
+def customer_usage(
+    *,
+    app: App,
+    customer_reference: str,
+    metric_code: str | None = None,
+    period_from: datetime | None = None,
+    period_to: datetime | None = None,
+    now: datetime | None = None,
+) -> CustomerUsage:
+    """The customer's usage per metric, read from the period rollups (never the raw events).
+
+    Without `from`/`to`: the current billing period. With them: every billing period that
+    overlaps [from, to), each counted whole. A metric's `total` adds its periods up (sum,
+    count) or is the latest period's value (last)."""
+    context = customer_context(app=app, reference=customer_reference)
+    current = context.current_period(now or timezone.now())
+    rollups = UsageRollup.objects.for_app(app).filter(customer_id=context.customer_id)
+    if metric_code is not None:
+        metric = metric_get_by_code(app=app, code=metric_code)
+        rollups = rollups.filter(metric=metric)
+    if period_from is None and period_to is None:
+        rollups = rollups.filter(period_start=current.start)
+    else:
+        if period_from is not None:
+            rollups = rollups.filter(period_end__gt=period_from)
+        if period_to is not None:
+            rollups = rollups.filter(period_start__lt=period_to)
+    by_metric: dict[str, list[Any]] = {}
+    for rollup in rollups.select_related("metric").order_by("metric__code", "period_start"):
+        by_metric.setdefault(rollup.metric.code, []).append(rollup)
+    data = []
+    for code, metric_rollups in by_metric.items():
+        metric = metric_rollups[0].metric
+        total = (
+            metric_rollups[-1].value
+            if metric.aggregation == "last"
+            else sum(rollup.value for rollup in metric_rollups)
+        )
+        data.append(
+            MetricUsage(
+                metric=code,
+                aggregation=metric.aggregation,
+                unit=metric.unit,
+                total=total,
+                periods=[
+                    {
+                        "period_start": rollup.period_start,
+                        "period_end": rollup.period_end,
+                        "value": rollup.value,
+                        "event_count": rollup.event_count,
+                    }
+                    for rollup in metric_rollups
+                ],
+            )
+        )
+    return CustomerUsage(
+        customer=context.customer_id,
+        current_period_start=current.start,
+        current_period_end=current.end,
+        data=data,
+    )

@@ -47,3 +47,142 @@ class MetricOutputSerializer(serializers.Serializer):
 
     def get_object(self, metric: object) -> str:
         return "metric"
+
+
+# Usage events. The ingestion service validates events itself (a batch holds up to 1,000 and
+# DRF serializers would cost more than the database work); these classes document the shapes.
+
+
+class UsageEventCreateInputSerializer(InputSerializer):
+    customer = StrictCharField(
+        max_length=200, help_text="Our customer id (`cus_…`) or the app's `external_id`."
+    )
+    metric = StrictCharField(max_length=100, help_text="The metric's code, e.g. `api_calls`.")
+    quantity = serializers.IntegerField(
+        min_value=0,
+        max_value=10**15,
+        help_text="A whole number of the metric's unit (decimals are refused: report 1.5 GB as "
+        "1500 MB). Ignored by `count` metrics, which count events.",
+    )
+    timestamp = serializers.DateTimeField(
+        required=False,
+        help_text="ISO 8601 with a UTC offset; default now. At most 35 days old and 5 minutes "
+        "ahead.",
+    )
+    event_id = StrictCharField(
+        max_length=255,
+        help_text="Your dedupe key, unique per app: a repeated event_id is accepted and "
+        "counted once.",
+    )
+
+
+class UsageBatchInputSerializer(InputSerializer):
+    events = UsageEventCreateInputSerializer(many=True, help_text="1 to 1,000 events.")
+
+
+class ErrorOutputSerializer(serializers.Serializer):
+    type = serializers.CharField()
+    code = serializers.CharField()
+    message = serializers.CharField()
+    param = serializers.CharField(allow_null=True)
+
+
+class UsageEventOutputSerializer(serializers.Serializer):
+    object = serializers.CharField(default="usage_event")
+    event_id = serializers.CharField()
+    customer = serializers.CharField(help_text="Our customer id.")
+    metric = serializers.CharField()
+    quantity = serializers.IntegerField()
+    timestamp = serializers.DateTimeField()
+    status = serializers.ChoiceField(
+        choices=["accepted", "duplicate"],
+        help_text="accepted (201): stored and counted; duplicate (200): this event_id was "
+        "recorded before and is counted once.",
+    )
+
+
+class UsageEventResultOutputSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="The event's position in the request.")
+    event_id = serializers.CharField(allow_null=True)
+    status = serializers.ChoiceField(choices=["accepted", "duplicate", "rejected"])
+    error = ErrorOutputSerializer(allow_null=True, help_text="Why it was rejected.")
+
+
+class UsageBatchOutputSerializer(serializers.Serializer):
+    object = serializers.CharField(default="usage_batch")
+    accepted = serializers.IntegerField()
+    duplicate = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    data = UsageEventResultOutputSerializer(many=True)
+
+
+class CustomerUsageInputSerializer(InputSerializer):
+    metric = serializers.CharField(max_length=100, required=False)
+    to = serializers.DateTimeField(required=False)
+    # `from` is a Python keyword, so it is added to the class namespace by name.
+    locals()["from"] = serializers.DateTimeField(required=False)
+
+
+class UsagePeriodOutputSerializer(serializers.Serializer):
+    period_start = serializers.DateTimeField()
+    period_end = serializers.DateTimeField()
+    value = serializers.IntegerField()
+    event_count = serializers.IntegerField()
+
+
+class MetricUsageOutputSerializer(serializers.Serializer):
+    metric = serializers.CharField()
+    aggregation = serializers.CharField()
+    unit = serializers.CharField()
+    total = serializers.IntegerField(
+        help_text="sum and count: the periods' values added up; last: the latest period's."
+    )
+    periods = UsagePeriodOutputSerializer(many=True)
+
+
+class CustomerUsageOutputSerializer(serializers.Serializer):
+    object = serializers.CharField(default="customer_usage")
+    customer = serializers.CharField()
+    current_period_start = serializers.DateTimeField()
+    current_period_end = serializers.DateTimeField()
+    data = MetricUsageOutputSerializer(many=True)
+
+
+class EntitlementGracePeriodOutputSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    status = serializers.CharField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+
+
+class EntitlementOutputSerializer(serializers.Serializer):
+    object = serializers.SerializerMethodField()
+    customer = serializers.CharField(source="customer_id")
+    metric = serializers.CharField(source="metric_code")
+    aggregation = serializers.CharField()
+    unit = serializers.CharField()
+    limit = serializers.IntegerField(
+        allow_null=True, help_text="The plan's hard quota per period; null = unlimited."
+    )
+    used = serializers.IntegerField(help_text="This billing period.")
+    remaining = serializers.IntegerField(allow_null=True)
+    allowed = serializers.BooleanField(
+        help_text="Within the limit, or over it while the over-quota grace period is active."
+    )
+    reason = serializers.CharField(
+        help_text="unlimited, within_limit, over_quota_in_grace_period, "
+        "over_quota_grace_period_resolved, over_quota or no_active_subscription."
+    )
+    included_quantity = serializers.IntegerField(
+        help_text="Units per period the plan includes for free (billed only above it)."
+    )
+    period_start = serializers.DateTimeField(source="period.start")
+    period_end = serializers.DateTimeField(source="period.end")
+    subscription = serializers.CharField(source="subscription_id", allow_null=True)
+    plan = serializers.CharField(source="plan_id", allow_null=True)
+    grace_period = EntitlementGracePeriodOutputSerializer(
+        allow_null=True, help_text="This period's over-quota grace period, if one was opened."
+    )
+
+    def get_object(self, entitlement: object) -> str:
+        return "entitlement"

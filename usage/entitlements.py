@@ -1,0 +1,392 @@
+"""Quotas and entitlements: what a customer may still use this billing period.
+
+A plan's `quotas` are hard limits per period. Crossing one (on ingestion, or when a plan
+change lowers it) opens ONE over_quota grace period for that period, linked from the period's
+rollup: while it is active the customer stays allowed; once it has expired, not. A new period
+starts a new rollup with no link; a plan upgrade resolves the grace period and clears the link.
+
+The entitlement check is the apps' hot path: two indexed queries (the customer with its current
+subscription and plan; then the plan's metrics with this period's rollups, grace periods and
+included quantities), no raw events, no writes.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.apps import apps
+from django.db import connection, transaction
+from django.utils import timezone
+
+from api.errors import NotFoundError
+from audit.services import SYSTEM, Actor
+from billing.models import Customer, Subscription
+from grace.models import GracePeriod, GraceReason, GraceStatus
+from grace.services import grace_period_open, grace_periods_resolve_for_customer_metric
+from tenants.models import App
+from usage.models import Metric, UsageRollup
+from usage.periods import CustomerContext, Period
+from usage.selectors import customer_context, metrics_by_code
+
+logger = logging.getLogger(__name__)
+
+
+class EntitlementReason:
+    """Why `allowed` is what it is."""
+
+    UNLIMITED = "unlimited"
+    WITHIN_LIMIT = "within_limit"
+    OVER_QUOTA_IN_GRACE = "over_quota_in_grace_period"
+    OVER_QUOTA_GRACE_RESOLVED = "over_quota_grace_period_resolved"
+    OVER_QUOTA = "over_quota"
+    NO_ACTIVE_SUBSCRIPTION = "no_active_subscription"
+
+
+@dataclass(frozen=True, slots=True)
+class EntitlementGracePeriod:
+    id: str
+    status: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Entitlement:
+    customer_id: str
+    metric_code: str
+    metric_name: str
+    aggregation: str
+    unit: str
+    limit: int | None
+    used: int
+    remaining: int | None
+    allowed: bool
+    reason: str
+    included_quantity: int
+    period: Period
+    subscription_id: str | None
+    plan_id: str | None
+    grace_period: EntitlementGracePeriod | None
+
+
+_ENTITLEMENTS_SQL = """
+SELECT m.code, m.name, m.aggregation, m.unit, r.value, g.id, g.status, g.starts_at, g.ends_at,
+       component.included_quantity
+  FROM usage_metric m
+  LEFT JOIN usage_rollups r
+         ON r.app_id = m.app_id AND r.customer_id = %s AND r.metric_id = m.id
+        AND r.period_start = %s
+  LEFT JOIN grace_periods g ON g.id = r.over_quota_grace_period_id
+  LEFT JOIN billing_planmeteredcomponent component
+         ON component.plan_version_id = %s AND component.metric_id = m.id
+ WHERE m.app_id = %s AND {which}
+ ORDER BY m.code
+"""
+
+
+def _allowed(
+    *, limit: int | None, used: int, grace: EntitlementGracePeriod | None, now: datetime
+) -> tuple[bool, str]:
+    if limit is None:
+        return True, EntitlementReason.UNLIMITED
+    if used <= limit:
+        return True, EntitlementReason.WITHIN_LIMIT
+    if grace is not None:
+        if grace.status == GraceStatus.ACTIVE and grace.ends_at > now:
+            return True, EntitlementReason.OVER_QUOTA_IN_GRACE
+        if grace.status == GraceStatus.RESOLVED:
+            return True, EntitlementReason.OVER_QUOTA_GRACE_RESOLVED
+    return False, EntitlementReason.OVER_QUOTA
+
+
+def _entitlements(
+    *, app: App, context: CustomerContext, metric_code: str | None, now: datetime
+) -> list[Entitlement]:
+    period = context.current_period(now)
+    if metric_code is not None:
+        which, parameters = "m.code = %s", [metric_code]
+    else:
+        # The plan's metrics: those it limits and those it bills.
+        which, parameters = (
+            "(m.code = ANY(%s) OR component.id IS NOT NULL)",
+            [list(context.quotas)],
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _ENTITLEMENTS_SQL.format(which=which),
+            [context.customer_id, period.start, context.plan_version_id, app.pk, *parameters],
+        )
+        rows = cursor.fetchall()
+    entitlements = []
+    for (
+        code,
+        name,
+        aggregation,
+        unit,
+        value,
+        grace_id,
+        grace_status,
+        grace_starts_at,
+        grace_ends_at,
+        included_quantity,
+    ) in rows:
+        used = value or 0
+        grace = (
+            EntitlementGracePeriod(
+                id=grace_id, status=grace_status, starts_at=grace_starts_at, ends_at=grace_ends_at
+            )
+            if grace_id
+            else None
+        )
+        if context.subscription_id is None:
+            limit: int | None = 0
+            allowed, reason = False, EntitlementReason.NO_ACTIVE_SUBSCRIPTION
+        else:
+            limit = context.quotas.get(code)
+            allowed, reason = _allowed(limit=limit, used=used, grace=grace, now=now)
+        entitlements.append(
+            Entitlement(
+                customer_id=context.customer_id,
+                metric_code=code,
+                metric_name=name,
+                aggregation=aggregation,
+                unit=unit,
+                limit=limit,
+                used=used,
+                remaining=None if limit is None else max(limit - used, 0),
+                allowed=allowed,
+                reason=reason,
+                included_quantity=included_quantity or 0,
+                period=period,
+                subscription_id=context.subscription_id,
+                plan_id=context.plan_id,
+                grace_period=grace,
+            )
+        )
+    return entitlements
+
+
+def entitlement_get(
+    *, app: App, customer_reference: str, metric_code: str, now: datetime | None = None
+) -> Entitlement:
+    """One metric's entitlement. A metric the customer's plan neither limits nor bills is
+    unlimited; a customer without a current subscription is entitled to nothing."""
+    context = customer_context(app=app, reference=customer_reference)
+    found = _entitlements(
+        app=app, context=context, metric_code=metric_code, now=now or timezone.now()
+    )
+    if not found:
+        raise NotFoundError("metric", param="metric")
+    return found[0]
+
+
+def entitlement_list(
+    *, app: App, customer_reference: str, now: datetime | None = None
+) -> list[Entitlement]:
+    """An entitlement per metric of the customer's current plan (none without a plan)."""
+    context = customer_context(app=app, reference=customer_reference)
+    if context.subscription_id is None:
+        return []
+    return _entitlements(app=app, context=context, metric_code=None, now=now or timezone.now())
+
+
+# --- enforcement ------------------------------------------------------------------------------
+
+
+def _publish_quota_exceeded(
+    *,
+    app: App,
+    customer_id: str,
+    metric_code: str,
+    limit: int,
+    used: int,
+    period: Period,
+    grace_period: GracePeriod,
+) -> None:
+    if not apps.is_installed("notifications"):
+        return
+    from notifications.services import app_event_publish
+
+    app_event_publish(
+        app=app,
+        event_type="usage.quota_exceeded",
+        data={
+            "customer": customer_id,
+            "metric": metric_code,
+            "limit": limit,
+            "used": used,
+            "period_start": period.start,
+            "period_end": period.end,
+            "grace_period": grace_period.pk,
+            "grace_period_ends_at": grace_period.ends_at,
+        },
+    )
+
+
+def _over_quota_open(
+    *,
+    app: App,
+    rollup_id: int,
+    context: CustomerContext,
+    metric_id: str,
+    metric_code: str,
+    used: int,
+    limit: int,
+    period: Period,
+    now: datetime,
+) -> GracePeriod:
+    """Opens the period's over-quota grace period and links it from the rollup. The caller holds
+    the rollup's row lock, so two requests crossing together open one."""
+    customer = Customer.objects.for_app(app).get(pk=context.customer_id)
+    metric = Metric.objects.for_app(app).get(pk=metric_id)
+    subscription = (
+        Subscription.objects.for_app(app).select_related("plan").get(pk=context.subscription_id)
+        if context.subscription_id
+        else None
+    )
+    # One still active from an earlier period belongs to that period: this one starts afresh.
+    grace_periods_resolve_for_customer_metric(
+        app=app,
+        actor=SYSTEM,
+        customer=customer,
+        metric=metric,
+        note="A new billing period started.",
+        now=now,
+    )
+    grace_period, created = grace_period_open(
+        app=app,
+        actor=SYSTEM,
+        customer=customer,
+        reason=GraceReason.OVER_QUOTA,
+        subscription=subscription,
+        metric=metric,
+        now=now,
+    )
+    UsageRollup.objects.for_app(app).filter(pk=rollup_id).update(
+        over_quota_grace_period=grace_period
+    )
+    if created:
+        _publish_quota_exceeded(
+            app=app,
+            customer_id=context.customer_id,
+            metric_code=metric_code,
+            limit=limit,
+            used=used,
+            period=period,
+            grace_period=grace_period,
+        )
+    return grace_period
+
+
+def rollups_check_quota(
+    *,
+    app: App,
+    rollups: list[tuple[Any, ...]],
+    contexts: dict[str, CustomerContext],
+    now: datetime,
+) -> None:
+    """After ingestion updated `rollups` (rows of id, customer_id, metric_id, period_start,
+    period_end, value, over_quota_grace_period_id), opens a grace period for each current
+    period that has just gone over its quota. Runs in the ingestion transaction."""
+    codes: dict[str, str] | None = None
+    for rollup_id, customer_id, metric_id, period_start, period_end, value, grace_id in rollups:
+        context = contexts.get(customer_id)
+        if grace_id is not None or context is None or not context.quotas:
+            continue
+        if codes is None:
+            codes = {
+                metric.id: metric.code for metric in metrics_by_code(app=app, codes=()).values()
+            }
+        code = codes.get(metric_id)
+        limit = context.quotas.get(code) if code else None
+        if limit is None or value <= limit:
+            continue
+        if period_start != context.current_period(now).start:
+            continue  # a late event in an earlier period: that period is over
+        _over_quota_open(
+            app=app,
+            rollup_id=rollup_id,
+            context=context,
+            metric_id=metric_id,
+            metric_code=code,  # type: ignore[arg-type]
+            used=value,
+            limit=limit,
+            period=Period(period_start, period_end),
+            now=now,
+        )
+
+
+def entitlements_refresh_for_customer(
+    *, app: App, customer: Customer, actor: Actor = SYSTEM, now: datetime | None = None
+) -> None:
+    """Re-applies the customer's quotas after its subscription changed (a new period, a plan
+    upgrade or downgrade, a cancellation). The subscription code calls it once the change is
+    saved, in or after that change's transaction. Idempotent:
+
+    - an active over_quota grace period from an earlier period, or for a metric that is no
+      longer over its (new) limit, is resolved (and unlinked, so a later crossing opens anew);
+    - a metric of the current period that is over its (new) limit with no grace period opens
+      one, as crossing it on ingestion would.
+    """
+    now = now or timezone.now()
+    context = customer_context(app=app, reference=customer.pk)
+    period = context.current_period(now)
+    codes = {metric.id: metric.code for metric in metrics_by_code(app=app, codes=()).values()}
+    with transaction.atomic():
+        rollups = list(
+            UsageRollup.objects.for_app(app)
+            .filter(customer=customer, period_start=period.start)
+            .select_for_update(of=("self",))
+            .select_related("over_quota_grace_period", "metric")
+            .order_by("customer_id", "metric_id", "period_start")
+        )
+        current_grace_ids = set()
+        for rollup in rollups:
+            code = codes.get(rollup.metric_id, rollup.metric.code)
+            limit = context.quotas.get(code) if context.subscription_id else None
+            grace = rollup.over_quota_grace_period
+            over = limit is not None and rollup.value > limit
+            if grace is not None and not over:
+                if grace.status == GraceStatus.ACTIVE:
+                    grace_periods_resolve_for_customer_metric(
+                        app=app,
+                        actor=actor,
+                        customer=customer,
+                        metric=rollup.metric,
+                        note="The quota was raised.",
+                        now=now,
+                    )
+                UsageRollup.objects.for_app(app).filter(pk=rollup.pk).update(
+                    over_quota_grace_period=None
+                )
+            elif grace is None and over:
+                grace = _over_quota_open(
+                    app=app,
+                    rollup_id=rollup.pk,
+                    context=context,
+                    metric_id=rollup.metric_id,
+                    metric_code=code,
+                    used=rollup.value,
+                    limit=limit,  # type: ignore[arg-type]
+                    period=Period(rollup.period_start, rollup.period_end),
+                    now=now,
+                )
+            if grace is not None and over:
+                current_grace_ids.add(grace.pk)
+        # Whatever is still active and not this period's belongs to a period that has ended.
+        stale = (
+            GracePeriod.objects.for_app(app)
+            .filter(customer=customer, reason=GraceReason.OVER_QUOTA, status=GraceStatus.ACTIVE)
+            .exclude(pk__in=current_grace_ids)
+            .select_related("metric")
+        )
+        for grace_period in stale:
+            grace_periods_resolve_for_customer_metric(
+                app=app,
+                actor=actor,
+                customer=customer,
+                metric=grace_period.metric,
+                note="A new billing period started.",
+                now=now,
+            )

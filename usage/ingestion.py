@@ -1,0 +1,455 @@
+"""Usage ingestion: validate each event, store it exactly once, and fold it into the period
+rollup and the hourly sync bucket, all in one transaction that commits before we answer.
+
+Dedupe is the database's job: `INSERT … ON CONFLICT (app_id, event_id) DO NOTHING RETURNING`
+answers which events are new, also when retries of the same batch race each other (the loser
+waits for the winner's commit, then inserts nothing). Only the returned rows are aggregated, so
+a duplicate is never counted twice.
+
+A batch is three statements whatever its size: one insert of the raw events (arrays unnested
+server-side), one upsert of the period rollups and one of the hourly buckets, each aggregated
+in Python from the newly inserted events. Rows are written in key order so that concurrent
+batches always lock in the same order and cannot deadlock.
+"""
+
+import enum
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from api.errors import InvalidRequestError, NotFoundError, ServiceError
+from audit.services import Actor, audit_event_record
+from tenants.models import App
+from usage.entitlements import rollups_check_quota
+from usage.models import Aggregation
+from usage.periods import CustomerContext, Period, bucket_start, period_before_subscription
+from usage.selectors import customer_contexts, known_periods, metrics_by_code
+
+MAX_BATCH_EVENTS = 1000
+# The provider's own limits on meter event timestamps (Stripe: 35 days back, 5 minutes ahead).
+MAX_EVENT_AGE = timedelta(days=35)
+MAX_EVENT_AHEAD = timedelta(minutes=5)
+# Quantities are whole numbers of the metric's unit. The cap keeps a period's sum far inside
+# a 64-bit integer.
+MAX_QUANTITY = 10**15
+EVENT_ID_MAX_LENGTH = 255
+CUSTOMER_REFERENCE_MAX_LENGTH = 200
+METRIC_CODE_MAX_LENGTH = 100
+EVENT_FIELDS = ("customer", "metric", "quantity", "timestamp", "event_id")
+_EVENT_FIELD_SET = frozenset(EVENT_FIELDS)
+
+
+class EventStatus(enum.StrEnum):
+    ACCEPTED = "accepted"
+    DUPLICATE = "duplicate"
+    REJECTED = "rejected"
+
+
+@dataclass(slots=True)
+class UsageEventInput:
+    index: int
+    event_id: str
+    customer_reference: str
+    metric_code: str
+    quantity: int
+    timestamp: datetime
+    customer_id: str = ""
+    metric_id: str = ""
+    aggregation: str = ""
+    period: Period | None = None
+    bucket_start: datetime | None = None
+
+
+@dataclass(slots=True)
+class EventResult:
+    index: int
+    event_id: str | None
+    status: EventStatus
+    error: ServiceError | None = None
+    event: UsageEventInput | None = None
+
+
+def _invalid(param: str | None, message: str, code: str = "parameter_invalid") -> ServiceError:
+    return InvalidRequestError(message, code=code, param=param)
+
+
+def _string_field(
+    raw: dict[str, Any], name: str, max_length: int
+) -> tuple[str | None, ServiceError | None]:
+    if name not in raw or raw[name] is None:
+        return None, _invalid(name, f"{name}: This field is required.", "parameter_missing")
+    value = raw[name]
+    if not isinstance(value, str):
+        return None, _invalid(name, f"{name}: Must be a string.")
+    if not value:
+        return None, _invalid(name, f"{name}: This field may not be blank.", "parameter_missing")
+    if len(value) > max_length:
+        return None, _invalid(
+            name,
+            f"{name}: Ensure this field has no more than {max_length} characters.",
+            "parameter_too_long",
+        )
+    return value, None
+
+
+def _quantity(raw: dict[str, Any]) -> tuple[int | None, ServiceError | None]:
+    if "quantity" not in raw or raw["quantity"] is None:
+        return None, _invalid("quantity", "quantity: This field is required.", "parameter_missing")
+    value = raw["quantity"]
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None, _invalid(
+            "quantity",
+            "quantity: Must be a whole number (an integer of the metric's unit, e.g. 1500 "
+            "for 1.5 thousand).",
+        )
+    if value < 0:
+        return None, _invalid("quantity", "quantity: Must not be negative.")
+    if value > MAX_QUANTITY:
+        return None, _invalid("quantity", f"quantity: Must be at most {MAX_QUANTITY}.")
+    return value, None
+
+
+def _timestamp(raw: dict[str, Any], now: datetime) -> tuple[datetime | None, ServiceError | None]:
+    value = raw.get("timestamp")
+    if value is None:
+        return now, None
+    if not isinstance(value, str):
+        return None, _invalid(
+            "timestamp", "timestamp: Must be an ISO 8601 string, e.g. 2026-03-01T12:00:00Z."
+        )
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None, _invalid(
+            "timestamp", "timestamp: Must be an ISO 8601 string, e.g. 2026-03-01T12:00:00Z."
+        )
+    if moment.tzinfo is None:
+        return None, _invalid(
+            "timestamp", "timestamp: Must include a UTC offset, e.g. 2026-03-01T12:00:00Z."
+        )
+    moment = moment.astimezone(UTC)
+    if moment < now - MAX_EVENT_AGE:
+        return None, _invalid(
+            "timestamp",
+            "timestamp: Must be within the past 35 days.",
+            "timestamp_too_old",
+        )
+    if moment > now + MAX_EVENT_AHEAD:
+        return None, _invalid(
+            "timestamp",
+            "timestamp: Must not be more than 5 minutes in the future.",
+            "timestamp_in_future",
+        )
+    return moment, None
+
+
+def usage_event_parse(*, index: int, raw: Any, now: datetime) -> EventResult:
+    """One event's own checks, before anything is looked up."""
+    if not isinstance(raw, dict):
+        return EventResult(
+            index=index,
+            event_id=None,
+            status=EventStatus.REJECTED,
+            error=_invalid(None, "Each event must be a JSON object."),
+        )
+    raw_event_id = raw.get("event_id")
+    shown_event_id = raw_event_id if isinstance(raw_event_id, str) else None
+    for name in raw:
+        if name not in _EVENT_FIELD_SET:
+            return EventResult(
+                index=index,
+                event_id=shown_event_id,
+                status=EventStatus.REJECTED,
+                error=_invalid(name, f"{name}: Unknown field.", "parameter_unknown"),
+            )
+    event_id, error = _string_field(raw, "event_id", EVENT_ID_MAX_LENGTH)
+    customer, error = (
+        (None, error) if error else _string_field(raw, "customer", CUSTOMER_REFERENCE_MAX_LENGTH)
+    )
+    metric, error = (None, error) if error else _string_field(raw, "metric", METRIC_CODE_MAX_LENGTH)
+    quantity, error = (None, error) if error else _quantity(raw)
+    moment, error = (None, error) if error else _timestamp(raw, now)
+    if error is not None:
+        return EventResult(
+            index=index, event_id=shown_event_id, status=EventStatus.REJECTED, error=error
+        )
+    return EventResult(
+        index=index,
+        event_id=event_id,
+        status=EventStatus.ACCEPTED,
+        event=UsageEventInput(
+            index=index,
+            event_id=event_id,  # type: ignore[arg-type]
+            customer_reference=customer,  # type: ignore[arg-type]
+            metric_code=metric,  # type: ignore[arg-type]
+            quantity=quantity,  # type: ignore[arg-type]
+            timestamp=moment,  # type: ignore[arg-type]
+        ),
+    )
+
+
+def _reject(result: EventResult, error: ServiceError) -> None:
+    result.status = EventStatus.REJECTED
+    result.error = error
+    result.event = None
+
+
+def _resolve(*, app: App, results: list[EventResult], now: datetime) -> dict[str, CustomerContext]:
+    """Customers, metrics and periods for the events that passed their own checks. Returns the
+    customers' contexts by customer id."""
+    pending = [result for result in results if result.event is not None]
+    contexts = customer_contexts(
+        app=app,
+        references={result.event.customer_reference for result in pending},  # type: ignore[union-attr]
+    )
+    metrics = metrics_by_code(
+        app=app,
+        codes={result.event.metric_code for result in pending},  # type: ignore[union-attr]
+    )
+    late: list[tuple[UsageEventInput, CustomerContext]] = []
+    for result in pending:
+        event: UsageEventInput = result.event  # type: ignore[assignment]
+        context = contexts.get(event.customer_reference)
+        if context is None:
+            _reject(result, NotFoundError("customer", param="customer"))
+            continue
+        metric = metrics.get(event.metric_code)
+        if metric is None:
+            _reject(result, NotFoundError("metric", param="metric"))
+            continue
+        event.customer_id = context.customer_id
+        event.metric_id = metric.id
+        event.aggregation = metric.aggregation
+        event.period = context.period_for(event.timestamp)
+        if event.period is None:
+            late.append((event, context))
+        else:
+            event.bucket_start = bucket_start(moment=event.timestamp, period=event.period)
+    if late:
+        periods = known_periods(
+            app=app,
+            customer_ids={context.customer_id for _, context in late},
+            since=min(event.timestamp for event, _ in late),
+        )
+        for event, context in late:
+            event.period = period_before_subscription(
+                moment=event.timestamp,
+                known=periods.get(context.customer_id, []),
+                subscription=context.subscription_period,  # type: ignore[arg-type]
+            )
+            event.bucket_start = bucket_start(moment=event.timestamp, period=event.period)
+    return {context.customer_id: context for context in contexts.values()}
+
+
+_INSERT_EVENTS_SQL = """
+INSERT INTO usage_events
+       (app_id, event_id, customer_id, metric_id, quantity, "timestamp", period_start, received_at)
+SELECT %s, e.event_id, e.customer_id, e.metric_id, e.quantity, e.moment, e.period_start, %s
+  FROM unnest(%s::varchar[], %s::varchar[], %s::varchar[], %s::bigint[], %s::timestamptz[],
+              %s::timestamptz[])
+       AS e(event_id, customer_id, metric_id, quantity, moment, period_start)
+    ON CONFLICT (app_id, event_id) DO NOTHING
+RETURNING event_id
+"""
+
+# sum and count add up; last keeps the value of the newest event (a tie goes to the later
+# write). `aggregation` is stored on the row so one statement serves every metric.
+_FOLD_SQL = """
+    ON CONFLICT (app_id, customer_id, metric_id, {key}) DO UPDATE SET
+       value = CASE
+                 WHEN target.aggregation <> 'last' THEN target.value + EXCLUDED.value
+                 WHEN target.last_event_at IS NULL
+                      OR EXCLUDED.last_event_at >= target.last_event_at THEN EXCLUDED.value
+                 ELSE target.value
+               END,
+       event_count = target.event_count + EXCLUDED.event_count,
+       last_event_at = GREATEST(target.last_event_at, EXCLUDED.last_event_at),
+       updated_at = EXCLUDED.updated_at
+"""
+
+_UPSERT_ROLLUPS_SQL = (
+    """
+INSERT INTO usage_rollups AS target
+       (app_id, customer_id, metric_id, aggregation, period_start, period_end, value,
+        event_count, last_event_at, updated_at)
+SELECT %s, r.customer_id, r.metric_id, r.aggregation, r.period_start, r.period_end, r.value,
+       r.event_count, r.last_event_at, %s
+  FROM unnest(%s::varchar[], %s::varchar[], %s::varchar[], %s::timestamptz[],
+              %s::timestamptz[], %s::bigint[], %s::bigint[], %s::timestamptz[])
+       AS r(customer_id, metric_id, aggregation, period_start, period_end, value, event_count,
+            last_event_at)
+"""
+    + _FOLD_SQL.format(key="period_start")
+    + """
+RETURNING target.id, target.customer_id, target.metric_id, target.period_start,
+          target.period_end, target.value, target.over_quota_grace_period_id
+"""
+)
+
+_UPSERT_BUCKETS_SQL = """
+INSERT INTO usage_buckets AS target
+       (app_id, customer_id, metric_id, aggregation, bucket_start, period_start, value,
+        event_count, last_event_at, report_sequence, updated_at)
+SELECT %s, b.customer_id, b.metric_id, b.aggregation, b.bucket_start, b.period_start, b.value,
+       b.event_count, b.last_event_at, 0, %s
+  FROM unnest(%s::varchar[], %s::varchar[], %s::varchar[], %s::timestamptz[],
+              %s::timestamptz[], %s::bigint[], %s::bigint[], %s::timestamptz[])
+       AS b(customer_id, metric_id, aggregation, bucket_start, period_start, value, event_count,
+            last_event_at)
+""" + _FOLD_SQL.format(key="bucket_start")
+
+
+class _Aggregate:
+    """The fold of some new events into one rollup or bucket row."""
+
+    __slots__ = ("aggregation", "extra", "value", "event_count", "last_event_at")
+
+    def __init__(self, aggregation: str, extra: datetime) -> None:
+        self.aggregation = aggregation
+        self.extra = extra  # the period end (rollups) or the period start (buckets)
+        self.value = 0
+        self.event_count = 0
+        self.last_event_at: datetime | None = None
+
+    def add(self, event: UsageEventInput) -> None:
+        self.event_count += 1
+        if self.aggregation == Aggregation.SUM:
+            self.value += event.quantity
+        elif self.aggregation == Aggregation.COUNT:
+            self.value += 1
+        elif self.last_event_at is None or event.timestamp >= self.last_event_at:
+            self.value = event.quantity
+        if self.last_event_at is None or event.timestamp > self.last_event_at:
+            self.last_event_at = event.timestamp
+
+
+def _aggregate(
+    events: list[UsageEventInput], *, by_bucket: bool
+) -> list[tuple[tuple[str, str, datetime], _Aggregate]]:
+    folded: dict[tuple[str, str, datetime], _Aggregate] = {}
+    for event in events:
+        period: Period = event.period  # type: ignore[assignment]
+        start: datetime = event.bucket_start if by_bucket else period.start  # type: ignore[assignment]
+        key = (event.customer_id, event.metric_id, start)
+        aggregate = folded.get(key)
+        if aggregate is None:
+            aggregate = folded[key] = _Aggregate(
+                event.aggregation, period.start if by_bucket else period.end
+            )
+        aggregate.add(event)
+    # Key order = lock order, the same in every transaction.
+    return sorted(folded.items(), key=lambda item: item[0])
+
+
+def _columns(rows: list[tuple[tuple[str, str, datetime], _Aggregate]]) -> list[list[Any]]:
+    return [
+        [key[0] for key, _ in rows],
+        [key[1] for key, _ in rows],
+        [aggregate.aggregation for _, aggregate in rows],
+        [key[2] for key, _ in rows],
+        [aggregate.extra for _, aggregate in rows],
+        [aggregate.value for _, aggregate in rows],
+        [aggregate.event_count for _, aggregate in rows],
+        [aggregate.last_event_at for _, aggregate in rows],
+    ]
+
+
+def _store(*, app: App, events: list[UsageEventInput], now: datetime) -> tuple[set[str], list]:
+    """Inserts the events; folds the new ones into rollups and buckets. Returns the event ids
+    inserted and the rollup rows touched. Must run inside a transaction."""
+    events = sorted(events, key=lambda event: event.event_id)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT_EVENTS_SQL,
+            [
+                app.pk,
+                now,
+                [event.event_id for event in events],
+                [event.customer_id for event in events],
+                [event.metric_id for event in events],
+                [event.quantity for event in events],
+                [event.timestamp for event in events],
+                [event.period.start for event in events],  # type: ignore[union-attr]
+            ],
+        )
+        inserted = {row[0] for row in cursor.fetchall()}
+        new_events = [event for event in events if event.event_id in inserted]
+        if not new_events:
+            return inserted, []
+        rollups = _aggregate(new_events, by_bucket=False)
+        cursor.execute(_UPSERT_ROLLUPS_SQL, [app.pk, now, *_columns(rollups)])
+        touched = cursor.fetchall()
+        buckets = _aggregate(new_events, by_bucket=True)
+        cursor.execute(_UPSERT_BUCKETS_SQL, [app.pk, now, *_columns(buckets)])
+    return inserted, touched
+
+
+def usage_events_record(
+    *, app: App, actor: Actor, raw_events: list[Any], batch: bool, now: datetime | None = None
+) -> list[EventResult]:
+    """Records usage events: each is accepted (stored and counted), a duplicate (its event_id
+    was seen before: accepted, counted once) or rejected with its own error; the others are
+    kept either way. Everything accepted is committed before this returns.
+
+    Writes one SET_USAGE audit event per call: a batch's event summarises its counts rather
+    than repeating up to 1,000 events (the events themselves are kept in usage_events)."""
+    now = now or timezone.now()
+    results = [
+        usage_event_parse(index=index, raw=raw, now=now) for index, raw in enumerate(raw_events)
+    ]
+    seen: set[str] = set()
+    for result in results:
+        if result.event is None:
+            continue
+        if result.event.event_id in seen:
+            # Counted once, as the first of the same id in the batch.
+            result.status = EventStatus.DUPLICATE
+            result.event = None
+        else:
+            seen.add(result.event.event_id)
+    contexts = _resolve(app=app, results=results, now=now)
+    events = [result.event for result in results if result.event is not None]
+    if not batch and not events and results[0].status == EventStatus.REJECTED:
+        raise results[0].error  # type: ignore[misc]
+    with transaction.atomic():
+        inserted, touched = _store(app=app, events=events, now=now) if events else (set(), [])
+        for result in results:
+            if result.event is not None and result.event.event_id not in inserted:
+                result.status = EventStatus.DUPLICATE
+        if touched:
+            rollups_check_quota(app=app, rollups=touched, contexts=contexts, now=now)
+        audit_event_record(
+            app=app,
+            actor=actor,
+            action_type="SET_USAGE",
+            target_type="usage",
+            target_id=events[0].customer_id if not batch and events else "",
+            payload_snapshot=_audit_payload(results=results, batch=batch),
+        )
+    return results
+
+
+def _audit_payload(*, results: list[EventResult], batch: bool) -> dict[str, Any]:
+    if not batch:
+        result = results[0]
+        event: UsageEventInput = result.event  # type: ignore[assignment]
+        return {
+            "event_id": event.event_id,
+            "customer": event.customer_id,
+            "metric": event.metric_code,
+            "quantity": event.quantity,
+            "timestamp": event.timestamp.isoformat(),
+            "status": result.status.value,
+        }
+    counts = dict.fromkeys(EventStatus, 0)
+    for result in results:
+        counts[result.status] += 1
+    return {
+        "events": len(results),
+        **{status.value: count for status, count in counts.items()},
+    }
