@@ -7,6 +7,7 @@ from django.http import HttpRequest
 
 from api.errors import ServiceError
 from audit.services import Actor
+from tenants.dashboard import AppOverviewAdminMixin
 from tenants.models import ApiKey, App
 from tenants.services import api_key_create, api_key_revoke
 
@@ -28,8 +29,8 @@ class ApiKeyInline(admin.TabularInline):
 
 
 @admin.register(App)
-class AppAdmin(admin.ModelAdmin):
-    list_display = ("name", "id", "mode", "provider", "is_active", "created_at")
+class AppAdmin(AppOverviewAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "id", "mode", "provider", "is_active", "created_at", "overview_link")
     list_filter = ("mode", "provider", "is_active")
     search_fields = ("name", "id")
     readonly_fields = ("id", "created_at", "updated_at")

@@ -1,0 +1,63 @@
+"""State for the dashboard tests, made through the services where they exist. Subscriptions
+are rows made directly (as in tests/grace/factories.py) until their service lands, and a failed
+webhook delivery is a row: reaching that state for real takes the retry schedule's days."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from audit.services import Actor
+from billing.catalog import plan_create
+from billing.models import Customer, Plan, Subscription
+from billing.services import customer_create
+from notifications.models import AppEvent, WebhookDelivery, WebhookDeliveryStatus
+from notifications.services import webhook_endpoint_create
+from tenants.models import App
+
+OPERATOR = Actor.staff("admin-tests")
+
+
+def customer_make(app: App, external_id: str, **fields: str) -> Customer:
+    return customer_create(app=app, actor=OPERATOR, external_id=external_id, **fields)
+
+
+def plan_make(
+    app: App, code: str, *, amount: int, interval: str = "month", currency: str = "usd"
+) -> Plan:
+    return plan_create(
+        app=app,
+        actor=OPERATOR,
+        code=code,
+        name=code.title(),
+        currency=currency,
+        base={"amount": amount, "interval": interval, "interval_count": 1},
+    )
+
+
+def subscription_make(app: App, customer: Customer, plan: Plan, status: str) -> Subscription:
+    now = timezone.now()
+    return Subscription.objects.create(
+        app=app,
+        customer=customer,
+        plan=plan,
+        plan_version=plan.current_version,
+        status=status,
+        current_period_start=now - timedelta(days=1),
+        current_period_end=now + timedelta(days=29),
+    )
+
+
+def failed_delivery_make(app: App, *, error: str = "HTTP 500 from the app") -> WebhookDelivery:
+    endpoint = webhook_endpoint_create(
+        app=app, actor=OPERATOR, url="https://receiver.example/hooks", enabled_events=["*"]
+    )
+    event = AppEvent.objects.create(app=app, event_type="payment.failed", data={"id": "pay_x"})
+    return WebhookDelivery.objects.create(
+        app=app,
+        endpoint=endpoint,
+        event=event,
+        status=WebhookDeliveryStatus.FAILED,
+        attempt_count=8,
+        last_response_status=500,
+        last_error=error,
+    )
