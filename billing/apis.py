@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from api.pagination import list_body, list_page
 from api.views import TenantViewSet
 from billing.catalog import plan_archive, plan_create, plan_get, plan_list, plan_update
-from billing.models import Customer, Payment, Plan, Refund
+from billing.models import Customer, Payment, Plan, Refund, Subscription
 from billing.payments import (
     payment_create,
     payment_get,
@@ -31,8 +31,20 @@ from billing.serializers import (
     RefundCreateInputSerializer,
     RefundListInputSerializer,
     RefundOutputSerializer,
+    SubscriptionCancelInputSerializer,
+    SubscriptionChangePlanInputSerializer,
+    SubscriptionCreateInputSerializer,
+    SubscriptionListInputSerializer,
+    SubscriptionOutputSerializer,
 )
 from billing.services import customer_create, customer_update
+from billing.subscriptions import (
+    subscription_cancel,
+    subscription_change_plan,
+    subscription_create,
+    subscription_get,
+    subscription_list,
+)
 
 
 class CustomerViewSet(TenantViewSet):
@@ -211,3 +223,90 @@ class RefundViewSet(TenantViewSet):
     @extend_schema(responses=RefundOutputSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(RefundOutputSerializer(refund_get(app=self.app, refund_id=pk)).data)
+
+
+class SubscriptionViewSet(TenantViewSet):
+    model = Subscription
+
+    @extend_schema(
+        request=SubscriptionCreateInputSerializer,
+        responses={201: SubscriptionOutputSerializer},
+        description="Subscribes a customer to a plan's current version. The provider's answer "
+        "decides the status (`trialing`, `active`, or `incomplete` when the first payment "
+        "did not go through). A provider outage answers 502 and leaves the subscription "
+        "pending: a retry with the same Idempotency-Key, or the retry job, completes it.",
+    )
+    def create(self, request: Request) -> Response:
+        payload = SubscriptionCreateInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        subscription = subscription_create(
+            app=self.app, actor=self.actor, request_key=self.request_key, **payload.validated_data
+        )
+        return Response(SubscriptionOutputSerializer(subscription).data, status=201)
+
+    @extend_schema(
+        parameters=[SubscriptionListInputSerializer],
+        responses=SubscriptionOutputSerializer(many=True),
+    )
+    def list(self, request: Request) -> Response:
+        query = SubscriptionListInputSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        filters = query.validated_data
+        subscriptions, has_more = list_page(
+            queryset=subscription_list(
+                app=self.app, customer=filters.get("customer"), status=filters.get("status")
+            ),
+            limit=filters["limit"],
+            starting_after=filters.get("starting_after"),
+        )
+        return Response(
+            list_body(
+                data=SubscriptionOutputSerializer(subscriptions, many=True).data,
+                has_more=has_more,
+            )
+        )
+
+    @extend_schema(responses=SubscriptionOutputSerializer)
+    def retrieve(self, request: Request, pk: str) -> Response:
+        subscription = subscription_get(app=self.app, subscription_id=pk)
+        return Response(SubscriptionOutputSerializer(subscription).data)
+
+    @extend_schema(
+        request=SubscriptionCancelInputSerializer,
+        responses=SubscriptionOutputSerializer,
+        description="Cancels now, or with `at_period_end` at the end of the current period.",
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str) -> Response:
+        subscription_get(app=self.app, subscription_id=pk)
+        payload = SubscriptionCancelInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        subscription = subscription_cancel(
+            app=self.app,
+            actor=self.actor,
+            subscription_id=pk,
+            request_key=self.request_key,
+            **payload.validated_data,
+        )
+        return Response(SubscriptionOutputSerializer(subscription).data)
+
+    @extend_schema(
+        request=SubscriptionChangePlanInputSerializer,
+        responses=SubscriptionOutputSerializer,
+        description="Moves the subscription to another plan's current version. `proration`: "
+        "`create_prorations` (credit and charge on the next invoice, the default), `none`, "
+        "or `always_invoice` (invoice the difference now).",
+    )
+    @action(detail=True, methods=["post"], url_path="change-plan")
+    def change_plan(self, request: Request, pk: str) -> Response:
+        subscription_get(app=self.app, subscription_id=pk)
+        payload = SubscriptionChangePlanInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        subscription = subscription_change_plan(
+            app=self.app,
+            actor=self.actor,
+            subscription_id=pk,
+            request_key=self.request_key,
+            **payload.validated_data,
+        )
+        return Response(SubscriptionOutputSerializer(subscription).data)

@@ -2,8 +2,16 @@ from typing import Any
 
 from rest_framework import serializers
 
-from api.fields import InputSerializer, MetadataField, StrictCharField, StrictIntegerField
+from api.fields import (
+    InputSerializer,
+    MetadataField,
+    StrictBooleanField,
+    StrictCharField,
+    StrictIntegerField,
+)
 from api.pagination import ListQueryInputSerializer
+from billing.models import SubscriptionStatus
+from billing.providers.base import Proration
 
 
 class CustomerCreateInputSerializer(InputSerializer):
@@ -211,3 +219,56 @@ class RefundOutputSerializer(serializers.Serializer):
 
     def get_object(self, refund: object) -> str:
         return "refund"
+
+
+class SubscriptionCreateInputSerializer(InputSerializer):
+    customer = StrictCharField(max_length=40)
+    plan = StrictCharField(max_length=40)
+    # Overrides the plan's trial; 0 starts without one.
+    trial_period_days = StrictIntegerField(
+        min_value=0, max_value=730, required=False, allow_null=True, default=None
+    )
+    payment_method = StrictCharField(max_length=255, required=False)
+    metadata = MetadataField()
+
+
+class SubscriptionListInputSerializer(ListQueryInputSerializer):
+    customer = serializers.CharField(max_length=40, required=False)
+    status = serializers.ChoiceField(choices=SubscriptionStatus.values, required=False)
+
+
+class SubscriptionCancelInputSerializer(InputSerializer):
+    at_period_end = StrictBooleanField(default=False)
+
+
+class SubscriptionChangePlanInputSerializer(InputSerializer):
+    plan = StrictCharField(max_length=40)
+    proration = serializers.ChoiceField(
+        choices=[choice.value for choice in Proration], default=Proration.CREATE_PRORATIONS.value
+    )
+
+
+class SubscriptionOutputSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    object = serializers.SerializerMethodField()
+    customer = serializers.CharField(source="customer_id")
+    plan = serializers.CharField(source="plan_id")
+    plan_version = serializers.IntegerField(source="plan_version.version")
+    status = serializers.ChoiceField(choices=SubscriptionStatus.values)
+    trial_period_days = serializers.IntegerField()
+    trial_end = serializers.DateTimeField(allow_null=True)
+    current_period_start = serializers.DateTimeField(allow_null=True)
+    current_period_end = serializers.DateTimeField(allow_null=True)
+    cancel_at_period_end = serializers.BooleanField()
+    canceled_at = serializers.DateTimeField(allow_null=True)
+    payment_method = serializers.CharField()
+    metadata = serializers.DictField()
+    provider_subscription_id = serializers.CharField()
+    # pending until the provider has it (a 502 leaves it pending for the retry job), synced
+    # after, failed if the provider refused it.
+    sync_state = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+    def get_object(self, subscription: object) -> str:
+        return "subscription"

@@ -5,7 +5,13 @@ from rest_framework.routers import SimpleRouter
 
 from api.views import AppView
 from audit.apis import AuditEventViewSet
-from billing.apis import CustomerViewSet, PaymentViewSet, PlanViewSet, RefundViewSet
+from billing.apis import (
+    CustomerViewSet,
+    PaymentViewSet,
+    PlanViewSet,
+    RefundViewSet,
+    SubscriptionViewSet,
+)
 from grace.apis import GracePeriodViewSet
 from notifications.apis import WebhookEndpointViewSet
 from usage.apis import CustomerUsageViewSet, MetricViewSet, UsageViewSet
@@ -15,6 +21,7 @@ router.register("customers", CustomerViewSet, basename="customer")
 router.register("plans", PlanViewSet, basename="plan")
 router.register("payments", PaymentViewSet, basename="payment")
 router.register("refunds", RefundViewSet, basename="refund")
+router.register("subscriptions", SubscriptionViewSet, basename="subscription")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("grace-periods", GracePeriodViewSet, basename="grace-period")
 router.register("webhook-endpoints", WebhookEndpointViewSet, basename="webhook-endpoint")

@@ -10,6 +10,7 @@ from audit.services import Actor, audit_event_record
 from billing.catalog import plan_create
 from billing.payments import payment_create, refund_create
 from billing.services import customer_create
+from billing.subscriptions import subscription_create
 from grace.models import GraceReason
 from grace.services import grace_period_open
 from notifications.services import webhook_endpoint_create
@@ -75,12 +76,31 @@ def refund_factory(app: App) -> Any:
     return refund_create(app=app, actor=FACTORY_ACTOR, payment_id=payment.pk, amount=100)
 
 
+def subscription_factory(app: App) -> Any:
+    customer = customer_create(
+        app=app,
+        actor=FACTORY_ACTOR,
+        external_id="factory-subscriber",
+        payment_method="pm_card_visa",
+    )
+    plan = plan_create(
+        app=app,
+        actor=FACTORY_ACTOR,
+        code="factory-subscription-plan",
+        name="Factory subscription plan",
+        currency="usd",
+        base={"amount": 1000, "interval": "month", "interval_count": 1},
+    )
+    return subscription_create(app=app, actor=FACTORY_ACTOR, customer=customer.pk, plan=plan.pk)
+
+
 OBJECT_FACTORIES: dict[str, Callable[[App], Any]] = {
     "usage.Metric": metric_factory,
     "billing.Customer": customer_factory,
     "billing.Plan": plan_factory,
     "billing.Payment": payment_factory,
     "billing.Refund": refund_factory,
+    "billing.Subscription": subscription_factory,
     "audit.AuditEvent": audit_event_factory,
     "grace.GracePeriod": grace_period_factory,
     "notifications.WebhookEndpoint": webhook_endpoint_factory,
