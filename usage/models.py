@@ -169,3 +169,63 @@ class UsageBucket(TenantScopedModel):
 
     def __str__(self) -> str:
         return f"{self.customer_id} {self.metric_id} {self.bucket_start:%Y-%m-%d %H:%M}"
+
+
+class MeterReportKind(models.TextChoices):
+    DELTA = "delta", "Delta (sum and count)"
+    LAST = "last", "Latest value (last)"
+    CORRECTION = "correction", "Correction (reconcile --fix)"
+
+
+class MeterReportStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    REPORTED = "reported", "Reported"
+    FAILED = "failed", "Failed"
+
+
+class MeterReport(TenantScopedModel):
+    """The ledger of what we report to the provider's meters: one row per meter event.
+
+    A row is written (pending) in the same transaction that advances its bucket's
+    `reported_value`, before the provider is called, and its `identifier` is deterministic. A
+    sync that crashes after sending and before marking the row resends the same identifier,
+    which the provider refuses as a duplicate, so nothing is ever counted twice."""
+
+    id = models.BigAutoField(primary_key=True)
+    bucket = models.ForeignKey(UsageBucket, on_delete=models.PROTECT, related_name="reports")
+    customer = models.ForeignKey(
+        "billing.Customer", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="+", db_index=False)
+    kind = models.CharField(max_length=10, choices=MeterReportKind.choices)
+    # The bucket's report sequence number this row took (1, 2, …).
+    sequence = models.PositiveIntegerField()
+    identifier = models.CharField(max_length=100, unique=True)
+    # delta / correction: what this report adds; last: the value it sets.
+    value = models.BigIntegerField()
+    meter_timestamp = models.DateTimeField()
+    status = models.CharField(
+        max_length=8, choices=MeterReportStatus.choices, default=MeterReportStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    last_error = models.CharField(max_length=1000, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    reported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "usage_meter_reports"
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="meter_report_pending_idx",
+                condition=models.Q(status="pending"),
+            ),
+            models.Index(
+                fields=["app", "customer", "metric", "meter_timestamp"],
+                name="meter_report_window_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.identifier} {self.value} ({self.status})"

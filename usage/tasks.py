@@ -1,8 +1,13 @@
 from celery import shared_task
 
-from usage import services
+from usage import services, sync
 
 
 @shared_task(name="usage.tasks.metrics_sync_pending")
 def metrics_sync_pending() -> int:
     return services.metrics_sync_pending()
+
+
+@shared_task(name="usage.tasks.usage_sync")
+def usage_sync() -> int:
+    return sync.usage_sync().reported
