@@ -1,0 +1,132 @@
+"""Stripe's webhooks, after dj-stripe has done its part: it checks the signature and the
+timestamp (400 otherwise), stores the event, drops a duplicate event id (200, nothing run
+again), re-fetches the event's object from Stripe into its mirror tables, and sends the signal
+inside its transaction. Each handler here only routes the event to a service.
+
+Handlers act on the object as dj-stripe just re-fetched it, not as the event carried it: two
+events can share a timestamp (a trial ends and its first payment fails in the same second) and
+arrive in either order, and only the current object says which came last. Objects that are not
+ours (no metadata of an app we know) are ignored by the services, so the endpoint answers 200.
+Slow work (the apps' outbound webhooks) goes to Celery when the transaction commits."""
+
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from djstripe import models as djstripe_models
+from djstripe.signals import WEBHOOK_SIGNALS
+
+from billing import payments, subscriptions
+from billing.providers.base import ProviderEvent
+from billing.providers.stripe import provider_event, subscription_result
+
+logger = logging.getLogger(__name__)
+
+# What dj-stripe mirrors of each object type, so a handler can read it as just re-fetched.
+_MIRRORS: dict[str, type] = {
+    "subscription": djstripe_models.Subscription,
+    "invoice": djstripe_models.Invoice,
+    "payment_intent": djstripe_models.PaymentIntent,
+    "charge": djstripe_models.Charge,
+}
+
+
+def _provider_event(event: djstripe_models.Event) -> ProviderEvent:
+    return provider_event(
+        {
+            "id": event.id,
+            "type": event.type,
+            "created": int(event.created.timestamp()),
+            "livemode": event.livemode,
+            "data": event.data,
+        }
+    )
+
+
+def _current(data_object: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The object as dj-stripe re-fetched it while processing this event, else as the event
+    carried it (an object Stripe no longer has)."""
+    mirror = _MIRRORS.get(str(data_object.get("object")))
+    if mirror is None or not data_object.get("id"):
+        return data_object
+    fetched = (
+        mirror.objects.filter(id=data_object["id"]).values_list("stripe_data", flat=True).first()
+    )
+    return fetched or data_object
+
+
+def _invoice_subscription(invoice: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]]:
+    """The invoice's subscription id and that subscription's metadata (API 2025-03-31 and
+    later keep both under `parent.subscription_details`)."""
+    details = (invoice.get("parent") or {}).get("subscription_details") or {}
+    reference = details.get("subscription") or invoice.get("subscription") or ""
+    if isinstance(reference, Mapping):
+        reference = reference.get("id", "")
+    return str(reference), details.get("metadata") or {}
+
+
+def on_subscription_event(sender: Any, event: djstripe_models.Event, **kwargs: Any) -> None:
+    received = _provider_event(event)
+    subscription = _current(received.data_object)
+    if subscription.get("object") != "subscription":
+        return
+    subscriptions.subscription_sync_from_provider(
+        result=subscription_result(subscription),
+        provider_state_at=received.created,
+        metadata=subscription.get("metadata") or {},
+    )
+
+
+def on_invoice_paid(sender: Any, event: djstripe_models.Event, **kwargs: Any) -> None:
+    invoice = _current(_provider_event(event).data_object)
+    reference, metadata = _invoice_subscription(invoice)
+    if not reference:
+        return
+    subscriptions.subscription_invoice_paid(
+        provider_subscription_reference=reference,
+        metadata=metadata,
+        invoice_reference=str(invoice.get("id")),
+    )
+
+
+def on_invoice_payment_failed(sender: Any, event: djstripe_models.Event, **kwargs: Any) -> None:
+    invoice = _current(_provider_event(event).data_object)
+    reference, metadata = _invoice_subscription(invoice)
+    if not reference:
+        return
+    subscriptions.subscription_invoice_payment_failed(
+        provider_subscription_reference=reference,
+        metadata=metadata,
+        invoice_reference=str(invoice.get("id")),
+        invoice_still_open=invoice.get("status") == "open",
+    )
+
+
+def on_payment_intent_event(sender: Any, event: djstripe_models.Event, **kwargs: Any) -> None:
+    payments.payment_sync_from_intent(intent=_current(_provider_event(event).data_object))
+
+
+def on_charge_refunded(sender: Any, event: djstripe_models.Event, **kwargs: Any) -> None:
+    payments.payment_sync_from_charge(charge=_current(_provider_event(event).data_object))
+
+
+HANDLERS: dict[str, Callable[..., None]] = {
+    "customer.subscription.created": on_subscription_event,
+    "customer.subscription.updated": on_subscription_event,
+    "customer.subscription.deleted": on_subscription_event,
+    "customer.subscription.trial_will_end": on_subscription_event,
+    "invoice.paid": on_invoice_paid,
+    "invoice.payment_failed": on_invoice_payment_failed,
+    "payment_intent.succeeded": on_payment_intent_event,
+    "payment_intent.payment_failed": on_payment_intent_event,
+    "charge.refunded": on_charge_refunded,
+}
+
+
+def webhook_handlers_connect() -> None:
+    """Connects the handlers after dj-stripe's own (its app is installed first), so they read
+    the objects dj-stripe has just re-fetched."""
+    for event_type, handler in HANDLERS.items():
+        WEBHOOK_SIGNALS[event_type].connect(
+            handler, sender=djstripe_models.Event, dispatch_uid=f"billing:{event_type}"
+        )

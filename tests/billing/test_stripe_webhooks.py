@@ -1,0 +1,351 @@
+"""Stripe's webhooks, POSTed to dj-stripe's endpoint signed as Stripe signs them: dj-stripe checks
+and stores them, re-fetches the object from Stripe (the emulator), and our handlers apply it."""
+
+import hashlib
+import hmac
+import json
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from djstripe.models import Event, WebhookEndpoint
+
+from audit.models import AuditEvent
+from billing.models import Payment, Subscription
+from billing.providers.base import SubscriptionResult
+from billing.providers.base import SubscriptionStatus as ProviderSubscriptionStatus
+from billing.providers.stripe import stripe_client
+from billing.stripe_account import stripe_account_setup, stripe_webhook_path
+from billing.subscriptions import subscription_sync_from_provider
+from grace.models import GracePeriod
+from notifications.models import AppEvent
+from stripe_emulator.server import EmulatorServer
+from tests.billing.test_subscriptions_api import (
+    DAY_SECONDS,
+    customer_make,
+    plan_make,
+    subscribe,
+)
+from tests.conftest import Tenant
+
+# Nothing listens there: the emulator's own deliveries fail fast, and these tests deliver.
+UNREACHABLE_BASE_URL = "http://127.0.0.1:9"
+
+
+@pytest.fixture
+def endpoint(stripe: EmulatorServer, db: Any) -> WebhookEndpoint:
+    stripe_account_setup(base_url=UNREACHABLE_BASE_URL)
+    return WebhookEndpoint.objects.get()
+
+
+def signature_header(body: bytes, secret: str, timestamp: int | None = None) -> str:
+    """`Stripe-Signature` as Stripe makes it: HMAC-SHA256 of `t.body` with the endpoint secret."""
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return f"t={timestamp},v1={digest.hexdigest()}"
+
+
+def deliver(
+    endpoint: WebhookEndpoint,
+    event: dict[str, Any],
+    *,
+    secret: str | None = None,
+    timestamp: int | None = None,
+) -> Any:
+    body = json.dumps(event).encode()
+    header = signature_header(body, secret or endpoint.secret, timestamp)
+    return Client().post(
+        stripe_webhook_path(endpoint),
+        data=body,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=header,
+    )
+
+
+def events_of(stripe: EmulatorServer, event_type: str, object_id: str) -> list[dict[str, Any]]:
+    return [
+        event
+        for event in stripe.events(event_type)
+        if event["data"]["object"]["id"] == object_id
+        or (event["data"]["object"].get("parent") or {})
+        .get("subscription_details", {})
+        .get("subscription")
+        == object_id
+    ]
+
+
+def _trial_subscription(
+    tenant: Tenant, *, card: str = "pm_card_visa", grace_period_days: int = 7
+) -> dict[str, Any]:
+    plan = plan_make(tenant.client, trial_period_days=3, grace_period_days=grace_period_days)
+    customer = customer_make(tenant.client, payment_method=card)
+    subscription = subscribe(tenant.client, customer, plan).json()
+    assert subscription["status"] == "trialing"
+    return subscription
+
+
+def _audit_actions(tenant: Tenant, action_type: str) -> list[AuditEvent]:
+    return list(AuditEvent.objects.for_app(tenant.app).filter(action_type=action_type))
+
+
+def test_a_subscription_event_brings_stripes_state_to_our_subscription(
+    tenant: Tenant, stripe: EmulatorServer, endpoint: WebhookEndpoint
+):
+    subscription = _trial_subscription(tenant)
+    stripe.advance(4 * DAY_SECONDS)
+    trial_over = events_of(
+        stripe, "customer.subscription.updated", subscription["provider_subscription_id"]
+    )[-1]
+
+    response = deliver(endpoint, trial_over)
+
+    assert response.status_code == 200, response.content
+    body = tenant.client.get(f"/v1/subscriptions/{subscription['id']}").json()
+    assert body["status"] == "active"
+    assert body["current_period_start"] == body["trial_end"]
+    sync = _audit_actions(tenant, "SYNC_SUBSCRIPTION")
+    assert [(event.actor_id, event.payload_snapshot["source"]) for event in sync] == [
+        ("stripe", "webhook")
+    ]
+    assert (
+        AppEvent.objects.for_app(tenant.app)
+        .filter(event_type="subscription.updated", data__status="active")
+        .exists()
+    )
+
+
+def test_a_duplicate_event_answers_200_and_has_no_second_effect(
+    tenant: Tenant, stripe: EmulatorServer, endpoint: WebhookEndpoint
+):
+    subscription = _trial_subscription(tenant)
+    stripe.advance(4 * DAY_SECONDS)
+    trial_over = events_of(
+        stripe, "customer.subscription.updated", subscription["provider_subscription_id"]
+    )[-1]
+    deliver(endpoint, trial_over)
+
+    again = deliver(endpoint, trial_over)
+
+    assert again.status_code == 200
+    assert Event.objects.filter(id=trial_over["id"]).count() == 1
+    assert len(_audit_actions(tenant, "SYNC_SUBSCRIPTION")) == 1
+    assert (
+        AppEvent.objects.for_app(tenant.app).filter(event_type="subscription.updated").count() == 1
+    )
+
+
+def test_a_bad_signature_answers_400_and_changes_nothing(
+    tenant: Tenant, stripe: EmulatorServer, endpoint: WebhookEndpoint
+):
+    subscription = _trial_subscription(tenant)
+    stripe.advance(4 * DAY_SECONDS)
+    trial_over = events_of(
+        stripe, "customer.subscription.updated", subscription["provider_subscription_id"]
+    )[-1]
+
+    response = deliver(endpoint, trial_over, secret="whsec_not_the_endpoints_secret")
+
+    assert response.status_code == 400
+    assert not Event.objects.filter(id=trial_over["id"]).exists()
+    assert Subscription.objects.for_app(tenant.app).get().status == "trialing"
+
+
+def test_a_stale_timestamp_answers_400_and_changes_nothing(
+    tenant: Tenant, stripe: EmulatorServer, endpoint: WebhookEndpoint
+):
+    subscription = _trial_subscription(tenant)
+    stripe.advance(4 * DAY_SECONDS)
+    trial_over = events_of(
+        stripe, "customer.subscription.updated", subscription["provider_subscription_id"]
+    )[-1]
+
+    response = deliver(endpoint, trial_over, timestamp=int(time.time()) - 10 * 60)
+
+    assert response.status_code == 400
+    assert Subscription.objects.for_app(tenant.app).get().status == "trialing"
+
+
+def test_a_request_without_a_signature_answers_400(endpoint: WebhookEndpoint):
+    response = Client().post(
+        stripe_webhook_path(endpoint), data=b"{}", content_type="application/json"
+    )
+
+    assert response.status_code == 400
+
+
+def test_an_event_for_a_subscription_that_is_not_ours_answers_200_and_is_ignored(
+    tenant: Tenant, stripe: EmulatorServer, endpoint: WebhookEndpoint
+):
+    plan = plan_make(tenant.client, trial_period_days=3)
+    customer = customer_make(tenant.client)
+    # Made in Stripe by another system sharing the account: no metadata of ours.
+    foreign = stripe_client().v1.subscriptions.create(
+        {
+            "customer": customer["provider_customer_id"],
+            "items": [{"price": plan["base"]["provider_price_id"]}],
+            "metadata": {"app_id": "app_somebody_else"},
+        }
+    )
+    created = events_of(stripe, "customer.subscription.created", foreign.id)[-1]
+
+    response = deliver(endpoint, created)
+
+    assert response.status_code == 200
+    assert Event.objects.filter(id=created["id"]).exists()
+    assert not Subscription.objects.all_tenants().exists()
+    assert _audit_actions(tenant, "SYNC_SUBSCRIPTION") == []
+
+
+def test_an_event_for_an_object_of_another_kind_is_ignored(
+    tenant: Tenant, stripe: EmulatorServer, endpoint: WebhookEndpoint
+):
+    customer = customer_make(tenant.client)
+    intent = stripe_client().v1.payment_intents.create(
+        {
+            "amount": 500,
+            "currency": "usd",
+            "customer": customer["provider_customer_id"],
+            "payment_method": "pm_card_visa",
+            "confirm": True,
+        }
+    )
+    succeeded = events_of(stripe, "payment_intent.succeeded", intent.id)[-1]
+
+    response = deliver(endpoint, succeeded)
+
+    assert response.status_code == 200
+    assert not Payment.objects.all_tenants().exists()
+
+
+def test_two_events_of_the_same_second_in_reverse_order_leave_the_later_state(
+    tenant: Tenant, stripe: EmulatorServer, endpoint: WebhookEndpoint
+):
+    subscription = _trial_subscription(tenant, card="pm_card_chargeCustomerFail")
+    stripe.advance(4 * DAY_SECONDS)
+    activated, past_due = events_of(
+        stripe, "customer.subscription.updated", subscription["provider_subscription_id"]
+    )[-2:]
+    assert activated["created"] == past_due["created"]
+    assert activated["data"]["object"]["status"] == "active"
+
+    deliver(endpoint, past_due)
+    deliver(endpoint, activated)
+
+    assert Subscription.objects.for_app(tenant.app).get().status == "past_due"
+
+
+def test_a_failed_invoice_opens_a_grace_period_for_the_plans_days_once(
+    tenant: Tenant, stripe: EmulatorServer, endpoint: WebhookEndpoint
+):
+    subscription = _trial_subscription(
+        tenant, card="pm_card_chargeCustomerFail", grace_period_days=5
+    )
+    stripe.advance(4 * DAY_SECONDS)
+    failed = events_of(stripe, "invoice.payment_failed", subscription["provider_subscription_id"])
+    stripe.advance(3 * DAY_SECONDS)  # Stripe's first retry fails too
+    failed_again = events_of(
+        stripe, "invoice.payment_failed", subscription["provider_subscription_id"]
+    )[-1]
+
+    first = deliver(endpoint, failed[-1])
+    second = deliver(endpoint, failed_again)
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    grace_period = GracePeriod.objects.for_app(tenant.app).get()
+    assert grace_period.status == "active"
+    assert grace_period.reason == "payment_failed"
+    assert grace_period.subscription_id == subscription["id"]
+    assert grace_period.source_reference == failed[-1]["data"]["object"]["id"]
+    assert (grace_period.ends_at - grace_period.starts_at).days == 5
+    opened = _audit_actions(tenant, "OPEN_GRACE_PERIOD")
+    assert [event.actor_id for event in opened] == ["stripe"]
+
+
+def test_a_paid_invoice_resolves_the_open_grace_period(
+    tenant: Tenant, stripe: EmulatorServer, endpoint: WebhookEndpoint
+):
+    subscription = _trial_subscription(tenant, card="pm_card_chargeCustomerFail")
+    stripe.advance(4 * DAY_SECONDS)
+    failed = events_of(stripe, "invoice.payment_failed", subscription["provider_subscription_id"])
+    deliver(endpoint, failed[-1])
+    tenant.client.patch(
+        f"/v1/customers/{subscription['customer']}",
+        {"payment_method": "pm_card_visa"},
+        format="json",
+    )
+    stripe.advance(3 * DAY_SECONDS)  # Stripe's retry now charges the new card
+    paid = events_of(stripe, "invoice.paid", subscription["provider_subscription_id"])[-1]
+
+    response = deliver(endpoint, paid)
+
+    assert response.status_code == 200
+    grace_period = GracePeriod.objects.for_app(tenant.app).get()
+    assert grace_period.status == "resolved"
+    assert grace_period.resolved_by == "stripe"
+    assert paid["data"]["object"]["id"] in grace_period.note
+
+
+def test_a_late_failure_of_an_invoice_paid_since_opens_nothing(
+    tenant: Tenant, stripe: EmulatorServer, endpoint: WebhookEndpoint
+):
+    subscription = _trial_subscription(tenant, card="pm_card_chargeCustomerFail")
+    stripe.advance(4 * DAY_SECONDS)
+    failed = events_of(stripe, "invoice.payment_failed", subscription["provider_subscription_id"])
+    tenant.client.patch(
+        f"/v1/customers/{subscription['customer']}",
+        {"payment_method": "pm_card_visa"},
+        format="json",
+    )
+    stripe.advance(3 * DAY_SECONDS)
+    paid = events_of(stripe, "invoice.paid", subscription["provider_subscription_id"])[-1]
+
+    deliver(endpoint, paid)
+    deliver(endpoint, failed[-1])
+
+    assert not GracePeriod.objects.for_app(tenant.app).exists()
+
+
+def test_a_refund_made_in_stripes_dashboard_reaches_our_payment(
+    tenant: Tenant, stripe: EmulatorServer, endpoint: WebhookEndpoint
+):
+    customer = customer_make(tenant.client)
+    payment = tenant.client.post(
+        "/v1/payments",
+        {"customer": customer["id"], "amount": 2000, "currency": "usd"},
+        format="json",
+    ).json()
+    stripe_client().v1.refunds.create(
+        {"payment_intent": payment["provider_payment_id"], "amount": 700}
+    )
+    refunded = stripe.events("charge.refunded")[-1]
+
+    response = deliver(endpoint, refunded)
+
+    assert response.status_code == 200
+    body = tenant.client.get(f"/v1/payments/{payment['id']}").json()
+    assert body["amount_refunded"] == 700
+
+
+def test_a_state_older_than_the_one_held_never_wins(tenant: Tenant, stripe: EmulatorServer):
+    subscription = _trial_subscription(tenant)
+    reference = subscription["provider_subscription_id"]
+    now = datetime.now(tz=UTC)
+
+    def sync(status: str, seconds_ago: int) -> None:
+        subscription_sync_from_provider(
+            result=SubscriptionResult(
+                status=ProviderSubscriptionStatus(status), provider_reference=reference
+            ),
+            provider_state_at=now - timedelta(seconds=seconds_ago),
+            metadata={},
+        )
+
+    sync("past_due", seconds_ago=10)
+    sync("active", seconds_ago=20)
+    held = Subscription.objects.for_app(tenant.app).get().status
+    sync("active", seconds_ago=0)
+
+    assert held == "past_due"
+    assert Subscription.objects.for_app(tenant.app).get().status == "active"
