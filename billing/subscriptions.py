@@ -10,6 +10,7 @@ After that the provider's webhooks keep the row in step (`subscription_sync_from
 each carries the provider's time of the change, and an event older than the state we hold
 never wins, so duplicates and out-of-order deliveries are harmless."""
 
+import contextlib
 import importlib
 import logging
 from collections.abc import Mapping
@@ -654,23 +655,33 @@ def subscription_sync_from_provider(
 def subscription_invoice_paid(
     *, provider_subscription_reference: str, metadata: Mapping[str, Any], invoice_reference: str
 ) -> Subscription | None:
-    """The subscription's invoice was paid: its open payment_failed grace period is resolved.
-    Idempotent; not ours → None."""
-    from grace.models import GraceReason
-    from grace.services import grace_periods_resolve_for_subscription
+    """The subscription's invoice was paid: the payment_failed grace period that invoice opened
+    is resolved. A period opened by another invoice stays open while that one is still owed, so
+    the late delivery of an older invoice's payment closes nothing it should not. Idempotent;
+    not ours → None."""
+    from grace.models import GracePeriod, GraceReason, GraceStatus
+    from grace.services import grace_period_resolve
 
     subscription = _subscription_for_provider(
         provider_reference=provider_subscription_reference, metadata=metadata
     )
     if subscription is None:
         return None
-    grace_periods_resolve_for_subscription(
-        app=subscription.app,
-        actor=STRIPE,
+    owed_for_this_invoice = GracePeriod.objects.for_app(subscription.app).filter(
         subscription=subscription,
         reason=GraceReason.PAYMENT_FAILED,
-        note=f"Invoice {invoice_reference} was paid.",
+        status=GraceStatus.ACTIVE,
+        source_reference__in=("", invoice_reference),
     )
+    for grace_period_id in owed_for_this_invoice.values_list("pk", flat=True):
+        # ConflictError: resolved or expired meanwhile, which is as good.
+        with contextlib.suppress(ConflictError):
+            grace_period_resolve(
+                app=subscription.app,
+                actor=STRIPE,
+                grace_period_id=grace_period_id,
+                note=f"Invoice {invoice_reference} was paid.",
+            )
     return subscription
 
 

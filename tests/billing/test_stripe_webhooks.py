@@ -349,3 +349,20 @@ def test_a_state_older_than_the_one_held_never_wins(tenant: Tenant, stripe: Emul
 
     assert held == "past_due"
     assert Subscription.objects.for_app(tenant.app).get().status == "active"
+
+
+def test_a_paid_invoice_leaves_open_the_grace_period_of_another_invoice_still_owed(
+    tenant: Tenant, stripe: EmulatorServer, endpoint: WebhookEndpoint
+):
+    subscription = _trial_subscription(tenant, card="pm_card_chargeCustomerFail")
+    trial_invoice_paid = events_of(
+        stripe, "invoice.paid", subscription["provider_subscription_id"]
+    )[-1]
+    stripe.advance(4 * DAY_SECONDS)
+    failed = events_of(stripe, "invoice.payment_failed", subscription["provider_subscription_id"])
+
+    deliver(endpoint, failed[-1])
+    deliver(endpoint, trial_invoice_paid)  # late: the trial's own (free) invoice
+
+    assert trial_invoice_paid["data"]["object"]["amount_due"] == 0
+    assert GracePeriod.objects.for_app(tenant.app).get().status == "active"
