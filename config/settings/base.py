@@ -162,6 +162,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "billing.tasks.payments_complete_pending",
         "schedule": 60.0,
     },
+    "complete-pending-subscriptions": {
+        "task": "billing.tasks.subscriptions_complete_pending",
+        "schedule": 60.0,
+    },
     "expire-grace-periods": {
         "task": "grace.tasks.grace_periods_expire",
         "schedule": 60.0,
