@@ -366,3 +366,59 @@ def test_a_paid_invoice_leaves_open_the_grace_period_of_another_invoice_still_ow
 
     assert trial_invoice_paid["data"]["object"]["amount_due"] == 0
     assert GracePeriod.objects.for_app(tenant.app).get().status == "active"
+
+
+def test_a_created_event_completes_a_pending_subscription_whose_answer_was_lost(
+    tenant: Tenant, stripe: EmulatorServer, endpoint: WebhookEndpoint
+):
+    plan = plan_make(tenant.client, trial_period_days=3)
+    customer = customer_make(tenant.client)
+    stripe.set_faults(status=500, count=3, path_prefix="/v1/subscriptions")
+    subscribe(tenant.client, customer, plan)
+    pending = Subscription.objects.for_app(tenant.app).get()
+    # Stripe made it after all (our request timed out after Stripe had acted), with our ids.
+    made = stripe_client().v1.subscriptions.create(
+        {
+            "customer": customer["provider_customer_id"],
+            "items": [{"price": plan["base"]["provider_price_id"]}],
+            "trial_period_days": 3,
+            "metadata": {"app_id": tenant.app.pk, "subscription_id": pending.pk},
+        }
+    )
+    created = events_of(stripe, "customer.subscription.created", made.id)[-1]
+
+    response = deliver(endpoint, created)
+
+    assert response.status_code == 200
+    completed = Subscription.objects.for_app(tenant.app).get()
+    assert completed.pk == pending.pk
+    assert completed.sync_state == "synced"
+    assert completed.provider_subscription_id == made.id
+    assert completed.status == "trialing"
+    assert (
+        AppEvent.objects.for_app(tenant.app)
+        .filter(event_type="subscription.created", data__id=pending.pk)
+        .exists()
+    )
+
+
+def test_an_event_naming_another_apps_subscription_in_its_metadata_is_ignored(
+    tenant: Tenant, other_tenant: Tenant, stripe: EmulatorServer, endpoint: WebhookEndpoint
+):
+    plan = plan_make(other_tenant.client, trial_period_days=3)
+    customer = customer_make(other_tenant.client)
+    stripe.set_faults(status=500, count=3, path_prefix="/v1/subscriptions")
+    subscribe(other_tenant.client, customer, plan)
+    theirs = Subscription.objects.for_app(other_tenant.app).get()
+    made = stripe_client().v1.subscriptions.create(
+        {
+            "customer": customer["provider_customer_id"],
+            "items": [{"price": plan["base"]["provider_price_id"]}],
+            "metadata": {"app_id": tenant.app.pk, "subscription_id": theirs.pk},
+        }
+    )
+
+    response = deliver(endpoint, events_of(stripe, "customer.subscription.created", made.id)[-1])
+
+    assert response.status_code == 200
+    assert Subscription.objects.for_app(other_tenant.app).get().sync_state == "pending"

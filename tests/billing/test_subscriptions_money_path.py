@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from billing.models import Subscription, SyncState
+from billing.providers.stripe import stripe_client
 from billing.tasks import subscriptions_complete_pending
 from stripe_emulator.server import EmulatorServer
 from tests.billing.test_subscriptions_api import (
@@ -193,3 +194,21 @@ def test_a_completed_request_is_replayed_byte_for_byte(tenant: Tenant, stripe: E
     assert replayed["Idempotent-Replayed"] == "true"
     assert replayed.content == first.content
     assert len(stripe_subscriptions(stripe)) == 1
+
+
+def test_a_request_stripe_refuses_answers_400_and_marks_the_subscription_failed(
+    tenant: Tenant, stripe: EmulatorServer
+):
+    plan = plan_make(tenant.client, trial_period_days=7)
+    customer = customer_make(tenant.client)
+    stripe_client().v1.customers.delete(customer["provider_customer_id"])
+
+    response = subscribe(tenant.client, customer, plan)
+    job_completed = _job_runs_later()
+
+    assert response.status_code == 400
+    assert response.json()["error"]["type"] == "invalid_request_error"
+    failed = Subscription.objects.for_app(tenant.app).get()
+    assert failed.sync_state == SyncState.FAILED
+    assert job_completed == 0
+    assert tenant.client.get(f"/v1/subscriptions/{failed.pk}").json()["sync_state"] == "failed"
