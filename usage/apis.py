@@ -9,7 +9,7 @@ from api.errors import InvalidRequestError, ServiceError
 from api.pagination import list_body, list_page
 from api.views import TenantViewSet
 from billing.models import Customer
-from usage.entitlements import entitlement_get, entitlement_list
+from usage.entitlements import entitlement_data, entitlement_get, entitlement_list
 from usage.ingestion import (
     MAX_BATCH_EVENTS,
     EventResult,
@@ -193,9 +193,7 @@ class CustomerUsageViewSet(TenantViewSet):
     def entitlements(self, request: Request, pk: str) -> Response:
         entitlements = entitlement_list(app=self.app, customer_reference=pk)
         return Response(
-            list_body(
-                data=EntitlementOutputSerializer(entitlements, many=True).data, has_more=False
-            )
+            list_body(data=[entitlement_data(item) for item in entitlements], has_more=False)
         )
 
     @extend_schema(
@@ -206,4 +204,4 @@ class CustomerUsageViewSet(TenantViewSet):
     @action(detail=True, methods=["get"], url_path=r"entitlements/(?P<metric>[^/.]+)")
     def entitlement(self, request: Request, pk: str, metric: str) -> Response:
         entitlement = entitlement_get(app=self.app, customer_reference=pk, metric_code=metric)
-        return Response(EntitlementOutputSerializer(entitlement).data)
+        return Response(entitlement_data(entitlement))

@@ -12,11 +12,11 @@ included quantities), no raw events, no writes.
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.apps import apps
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from api.errors import NotFoundError
@@ -26,8 +26,9 @@ from grace.models import GracePeriod, GraceReason, GraceStatus
 from grace.services import grace_period_open, grace_periods_resolve_for_customer_metric
 from tenants.models import App
 from usage.models import Metric, UsageRollup
-from usage.periods import CustomerContext, Period
-from usage.selectors import customer_context, metrics_by_code
+from usage.periods import CURRENT_SUBSCRIPTION_STATUSES, CustomerContext, Period
+from usage.selectors import customer_context, metrics_by_code, quotas_parse
+from usage.statements import fetch_all
 
 logger = logging.getLogger(__name__)
 
@@ -70,19 +71,77 @@ class Entitlement:
     grace_period: EntitlementGracePeriod | None
 
 
+# The whole check in one statement: the customer (by id or external_id), its current
+# subscription and plan, the current period (as usage.periods computes it: the subscription's,
+# following on from it if its renewal has not reached us yet, else the calendar month in UTC),
+# then per metric this period's rollup, its grace period and the plan's included quantity.
 _ENTITLEMENTS_SQL = """
-SELECT m.code, m.name, m.aggregation, m.unit, r.value, g.id, g.status, g.starts_at, g.ends_at,
+WITH customer AS (
+    -- our id first, else the app's external_id; each through its own unique index
+    SELECT found.id
+      FROM (SELECT c.id, 0 AS preference
+              FROM billing_customer c
+             WHERE c.id = %(reference)s AND c.app_id = %(app)s
+            UNION ALL
+            SELECT c.id, 1
+              FROM billing_customer c
+             WHERE c.app_id = %(app)s AND c.external_id = %(reference)s) found
+     ORDER BY found.preference
+     LIMIT 1
+), subscription AS (
+    SELECT s.id, s.plan_id, s.plan_version_id, s.current_period_start AS starts,
+           s.current_period_end AS ends
+      FROM customer
+     CROSS JOIN LATERAL (
+            SELECT s.*
+              FROM billing_subscription s
+             WHERE s.app_id = %(app)s AND s.customer_id = customer.id
+               AND s.status = ANY(%(statuses)s)
+             ORDER BY s.created_at DESC
+             LIMIT 1) s
+), context AS (
+    SELECT customer.id AS customer_id, subscription.id AS subscription_id,
+           subscription.plan_id, subscription.plan_version_id, plan.quotas,
+           subscription.starts IS NOT NULL AND subscription.ends IS NOT NULL AS by_subscription,
+           subscription.ends - subscription.starts AS length,
+           CASE
+             WHEN subscription.starts IS NULL OR subscription.ends IS NULL
+               THEN date_trunc('month', %(now)s::timestamptz, 'UTC')
+             WHEN %(now)s::timestamptz < subscription.ends THEN subscription.starts
+             ELSE subscription.ends + (subscription.ends - subscription.starts) * floor(
+                    extract(epoch FROM %(now)s::timestamptz - subscription.ends)
+                    / extract(epoch FROM subscription.ends - subscription.starts))
+           END AS period_start
+      FROM customer
+      LEFT JOIN subscription ON TRUE
+      LEFT JOIN billing_plan plan ON plan.id = subscription.plan_id
+)
+SELECT context.customer_id, context.subscription_id, context.plan_id, context.quotas,
+       context.period_start,
+       CASE WHEN context.by_subscription THEN context.period_start + context.length
+            ELSE context.period_start + interval '1 month' END,
+       m.code, m.name, m.aggregation, m.unit, r.value, g.id, g.status, g.starts_at, g.ends_at,
        component.included_quantity
-  FROM usage_metric m
+  FROM context
+  LEFT JOIN usage_metric m ON m.app_id = %(app)s AND {metric_condition}
   LEFT JOIN usage_rollups r
-         ON r.app_id = m.app_id AND r.customer_id = %s AND r.metric_id = m.id
-        AND r.period_start = %s
+         ON r.app_id = %(app)s AND r.customer_id = context.customer_id AND r.metric_id = m.id
+        AND r.period_start = context.period_start
   LEFT JOIN grace_periods g ON g.id = r.over_quota_grace_period_id
   LEFT JOIN billing_planmeteredcomponent component
-         ON component.plan_version_id = %s AND component.metric_id = m.id
- WHERE m.app_id = %s AND {which}
+         ON component.plan_version_id = context.plan_version_id AND component.metric_id = m.id
+ {plan_filter}
  ORDER BY m.code
 """
+
+_ONE_METRIC_SQL = _ENTITLEMENTS_SQL.format(metric_condition="m.code = %(metric)s", plan_filter="")
+# The plan's metrics: those it limits and those it bills. (%(metric)s is unused here but kept,
+# so both statements take the same parameters.)
+_PLAN_METRICS_SQL = _ENTITLEMENTS_SQL.format(
+    metric_condition="%(metric)s = %(metric)s",
+    plan_filter="WHERE m.id IS NULL OR context.subscription_id IS NULL "
+    "OR context.quotas ? m.code OR component.id IS NOT NULL",
+)
 
 
 def _allowed(
@@ -101,25 +160,29 @@ def _allowed(
 
 
 def _entitlements(
-    *, app: App, context: CustomerContext, metric_code: str | None, now: datetime
+    *, app: App, customer_reference: str, metric_code: str | None, now: datetime
 ) -> list[Entitlement]:
-    period = context.current_period(now)
-    if metric_code is not None:
-        which, parameters = "m.code = %s", [metric_code]
-    else:
-        # The plan's metrics: those it limits and those it bills.
-        which, parameters = (
-            "(m.code = ANY(%s) OR component.id IS NOT NULL)",
-            [list(context.quotas)],
-        )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _ENTITLEMENTS_SQL.format(which=which),
-            [context.customer_id, period.start, context.plan_version_id, app.pk, *parameters],
-        )
-        rows = cursor.fetchall()
+    """Raises NotFoundError for an unknown customer, or an unknown metric when one is named."""
+    rows = fetch_all(
+        _ONE_METRIC_SQL if metric_code else _PLAN_METRICS_SQL,
+        {
+            "app": app.pk,
+            "reference": customer_reference,
+            "statuses": list(CURRENT_SUBSCRIPTION_STATUSES),
+            "now": now,
+            "metric": metric_code or "",
+        },
+    )
+    if not rows:
+        raise NotFoundError("customer", param="customer")
     entitlements = []
     for (
+        customer_id,
+        subscription_id,
+        plan_id,
+        raw_quotas,
+        period_start,
+        period_end,
         code,
         name,
         aggregation,
@@ -131,6 +194,10 @@ def _entitlements(
         grace_ends_at,
         included_quantity,
     ) in rows:
+        if code is None:
+            if metric_code is not None:
+                raise NotFoundError("metric", param="metric")
+            continue
         used = value or 0
         grace = (
             EntitlementGracePeriod(
@@ -139,15 +206,15 @@ def _entitlements(
             if grace_id
             else None
         )
-        if context.subscription_id is None:
+        if subscription_id is None:
             limit: int | None = 0
             allowed, reason = False, EntitlementReason.NO_ACTIVE_SUBSCRIPTION
         else:
-            limit = context.quotas.get(code)
+            limit = quotas_parse(raw_quotas).get(code)
             allowed, reason = _allowed(limit=limit, used=used, grace=grace, now=now)
         entitlements.append(
             Entitlement(
-                customer_id=context.customer_id,
+                customer_id=customer_id,
                 metric_code=code,
                 metric_name=name,
                 aggregation=aggregation,
@@ -158,12 +225,14 @@ def _entitlements(
                 allowed=allowed,
                 reason=reason,
                 included_quantity=included_quantity or 0,
-                period=period,
-                subscription_id=context.subscription_id,
-                plan_id=context.plan_id,
+                period=Period(period_start, period_end),
+                subscription_id=subscription_id,
+                plan_id=plan_id,
                 grace_period=grace,
             )
         )
+    if metric_code is None and rows[0][1] is None:
+        return []  # no current plan, no entitlements
     return entitlements
 
 
@@ -172,23 +241,57 @@ def entitlement_get(
 ) -> Entitlement:
     """One metric's entitlement. A metric the customer's plan neither limits nor bills is
     unlimited; a customer without a current subscription is entitled to nothing."""
-    context = customer_context(app=app, reference=customer_reference)
-    found = _entitlements(
-        app=app, context=context, metric_code=metric_code, now=now or timezone.now()
+    (entitlement,) = _entitlements(
+        app=app,
+        customer_reference=customer_reference,
+        metric_code=metric_code,
+        now=now or timezone.now(),
     )
-    if not found:
-        raise NotFoundError("metric", param="metric")
-    return found[0]
+    return entitlement
 
 
 def entitlement_list(
     *, app: App, customer_reference: str, now: datetime | None = None
 ) -> list[Entitlement]:
     """An entitlement per metric of the customer's current plan (none without a plan)."""
-    context = customer_context(app=app, reference=customer_reference)
-    if context.subscription_id is None:
-        return []
-    return _entitlements(app=app, context=context, metric_code=None, now=now or timezone.now())
+    return _entitlements(
+        app=app, customer_reference=customer_reference, metric_code=None, now=now or timezone.now()
+    )
+
+
+def entitlement_data(entitlement: Entitlement) -> dict[str, Any]:
+    """The API's entitlement object (built by hand: this is the apps' hot path, and a DRF
+    serializer would cost more than the query)."""
+    grace = entitlement.grace_period
+    return {
+        "object": "entitlement",
+        "customer": entitlement.customer_id,
+        "metric": entitlement.metric_code,
+        "aggregation": entitlement.aggregation,
+        "unit": entitlement.unit,
+        "limit": entitlement.limit,
+        "used": entitlement.used,
+        "remaining": entitlement.remaining,
+        "allowed": entitlement.allowed,
+        "reason": entitlement.reason,
+        "included_quantity": entitlement.included_quantity,
+        "period_start": _iso(entitlement.period.start),
+        "period_end": _iso(entitlement.period.end),
+        "subscription": entitlement.subscription_id,
+        "plan": entitlement.plan_id,
+        "grace_period": None
+        if grace is None
+        else {
+            "id": grace.id,
+            "status": grace.status,
+            "starts_at": _iso(grace.starts_at),
+            "ends_at": _iso(grace.ends_at),
+        },
+    }
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 # --- enforcement ------------------------------------------------------------------------------
@@ -286,11 +389,11 @@ def rollups_check_quota(
     contexts: dict[str, CustomerContext],
     now: datetime,
 ) -> None:
-    """After ingestion updated `rollups` (rows of id, customer_id, metric_id, period_start,
-    period_end, value, over_quota_grace_period_id), opens a grace period for each current
+    """After ingestion updated `rollups` (rows of id, customer_id, metric_id, period start as
+    epoch seconds, value, over_quota_grace_period_id), opens a grace period for each current
     period that has just gone over its quota. Runs in the ingestion transaction."""
     codes: dict[str, str] | None = None
-    for rollup_id, customer_id, metric_id, period_start, period_end, value, grace_id in rollups:
+    for rollup_id, customer_id, metric_id, period_epoch, value, grace_id in rollups:
         context = contexts.get(customer_id)
         if grace_id is not None or context is None or not context.quotas:
             continue
@@ -302,7 +405,8 @@ def rollups_check_quota(
         limit = context.quotas.get(code) if code else None
         if limit is None or value <= limit:
             continue
-        if period_start != context.current_period(now).start:
+        period = context.current_period(now)
+        if period_epoch != period.start.timestamp():
             continue  # a late event in an earlier period: that period is over
         _over_quota_open(
             app=app,
@@ -312,7 +416,7 @@ def rollups_check_quota(
             metric_code=code,  # type: ignore[arg-type]
             used=value,
             limit=limit,
-            period=Period(period_start, period_end),
+            period=period,
             now=now,
         )
 

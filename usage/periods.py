@@ -34,10 +34,6 @@ def calendar_month(moment: datetime) -> Period:
     return Period(start, end)
 
 
-def hour_start(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-
-
 @dataclass(frozen=True, slots=True)
 class CustomerContext:
     """What usage needs to know about a customer: its current subscription's period and plan."""
@@ -83,9 +79,3 @@ def period_before_subscription(
             return period
     month = calendar_month(moment)
     return Period(month.start, min(month.end, subscription.start))
-
-
-def bucket_start(*, moment: datetime, period: Period) -> datetime:
-    """The hourly sync bucket of an event: the hour, cut at the period start so that no bucket
-    spans two periods."""
-    return max(hour_start(moment), period.start)

@@ -15,6 +15,7 @@ from tenants.models import App
 from tenants.scoping import TenantScopedQuerySet
 from usage.models import Metric, UsageRollup
 from usage.periods import CURRENT_SUBSCRIPTION_STATUSES, CustomerContext, Period
+from usage.statements import fetch_all
 
 # Metric codes and aggregations never change once created, so each process keeps an app's
 # metrics for a minute; a code it does not know yet makes it look again (a new metric is
@@ -73,15 +74,17 @@ def metrics_by_code(*, app: App, codes: Iterable[str]) -> dict[str, MetricInfo]:
 _CUSTOMER_CONTEXT_SQL = """
 SELECT c.id, c.external_id, c.provider_customer_id, s.id, s.plan_id, s.plan_version_id,
        s.current_period_start, s.current_period_end, p.quotas
-  FROM billing_customer c
+  FROM (SELECT c.* FROM billing_customer c WHERE c.id = ANY(%(ids)s) AND c.app_id = %(app)s
+        UNION
+        SELECT c.* FROM billing_customer c
+         WHERE c.app_id = %(app)s AND c.external_id = ANY(%(references)s)) c
   LEFT JOIN LATERAL (
         SELECT s.id, s.plan_id, s.plan_version_id, s.current_period_start, s.current_period_end
           FROM billing_subscription s
-         WHERE s.app_id = c.app_id AND s.customer_id = c.id AND s.status = ANY(%s)
+         WHERE s.app_id = c.app_id AND s.customer_id = c.id AND s.status = ANY(%(statuses)s)
          ORDER BY s.created_at DESC
          LIMIT 1) s ON TRUE
   LEFT JOIN billing_plan p ON p.id = s.plan_id
- WHERE c.app_id = %s AND (c.id = ANY(%s) OR c.external_id = ANY(%s))
 """
 
 
@@ -92,12 +95,15 @@ def customer_contexts(*, app: App, references: Iterable[str]) -> dict[str, Custo
     if not references:
         return {}
     ids = [reference for reference in references if reference.startswith("cus_")]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _CUSTOMER_CONTEXT_SQL,
-            [list(CURRENT_SUBSCRIPTION_STATUSES), app.pk, ids, list(references)],
-        )
-        rows = cursor.fetchall()
+    rows = fetch_all(
+        _CUSTOMER_CONTEXT_SQL,
+        {
+            "app": app.pk,
+            "ids": ids,
+            "references": list(references),
+            "statuses": list(CURRENT_SUBSCRIPTION_STATUSES),
+        },
+    )
     by_id: dict[str, CustomerContext] = {}
     by_external_id: dict[str, CustomerContext] = {}
     for (
@@ -121,7 +127,7 @@ def customer_contexts(*, app: App, references: Iterable[str]) -> dict[str, Custo
             subscription_period=(
                 Period(period_start, period_end) if period_start and period_end else None
             ),
-            quotas=_quotas(quotas),
+            quotas=quotas_parse(quotas),
         )
         by_id[customer_id] = context
         if external_id is not None:
@@ -142,7 +148,7 @@ def customer_context(*, app: App, reference: str, param: str = "customer") -> Cu
     return context
 
 
-def _quotas(raw: object) -> dict[str, int]:
+def quotas_parse(raw: object) -> dict[str, int]:
     if isinstance(raw, str):  # Django has psycopg hand jsonb back as text
         raw = json.loads(raw)
     return {str(code): int(limit) for code, limit in (raw or {}).items() if limit is not None}

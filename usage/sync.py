@@ -1,17 +1,21 @@
 """Reporting usage to the provider's billing meters (Stripe Billing Meters), and reconciling.
 
-The sync runs in two steps, each safe to crash in:
+The unit of reporting is a period rollup (one customer, metric and billing period): each change
+of its value since the last run becomes one meter event. The sync runs in two steps, each safe
+to crash in:
 
-1. plan: each hourly bucket whose value differs from what was reported becomes one ledger row
-   (`MeterReport`, pending) with a deterministic identifier
-   `<app>:<customer>:<metric>:<bucket start>:<sequence>` (ids without their type prefix, to
-   fit Stripe's 100 characters), written in the transaction that advances the bucket's
-   `reported_value`. A sum or count bucket reports its delta; a last bucket its latest value,
-   stamped with that value's own time.
+1. plan: each rollup whose value changed becomes one ledger row (`MeterReport`, pending) with a
+   deterministic identifier `<app>:<customer>:<metric>:<period start>:<sequence>` (ids without
+   their type prefix, to fit Stripe's 100 characters), written in the transaction that
+   advances the rollup's `reported_value`. A sum or count rollup reports its delta; a last
+   rollup its latest value, stamped with that value's own time.
 2. send: pending rows go to the provider under a token bucket (Stripe allows ~25 calls/s in
    test mode, 100 live), then are marked reported. A row the provider already has (a crash
    between sending and marking) comes back as a duplicate identifier and is marked reported
    too; a provider outage (5xx, 429, timeouts) backs the rows off exponentially.
+
+Meter event timestamps are kept inside the period's whole minutes, so the provider's
+summaries (which take whole minutes) of a period hold exactly that period's reports.
 
 Only one sync runs at a time (a PostgreSQL advisory lock): the beat job and
 `manage.py sync_usage` share it. Pending rows are retried within minutes, well inside the 24 h
@@ -38,8 +42,9 @@ from usage.models import (
     MeterReport,
     MeterReportKind,
     MeterReportStatus,
-    UsageBucket,
+    UsageRollup,
 )
+from usage.periods import Period
 
 logger = logging.getLogger(__name__)
 
@@ -91,15 +96,42 @@ def sync_rate_per_second() -> float:
     return 80.0 if getattr(settings, "STRIPE_LIVE_MODE", False) else 20.0
 
 
-def meter_identifier(*, bucket: UsageBucket, sequence: int) -> str:
+def meter_identifier(*, rollup: UsageRollup, sequence: int) -> str:
     def bare(object_id: str) -> str:
         return object_id.split("_", 1)[-1]
 
-    epoch = int(bucket.bucket_start.timestamp())
+    epoch = int(rollup.period_start.timestamp())
     return (
-        f"{bare(bucket.app_id)}:{bare(bucket.customer_id)}:{bare(bucket.metric_id)}"
+        f"{bare(rollup.app_id)}:{bare(rollup.customer_id)}:{bare(rollup.metric_id)}"
         f":{epoch}:{sequence}"
     )
+
+
+def _minute_floor(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(second=0, microsecond=0)
+
+
+def _minute_ceil(moment: datetime) -> datetime:
+    floor = _minute_floor(moment)
+    return floor if floor == moment else floor + timedelta(minutes=1)
+
+
+def report_window(period: Period) -> Period:
+    """The whole minutes of a period: where its meter events are stamped and what the
+    reconciliation asks the provider to sum."""
+    start, end = _minute_ceil(period.start), _minute_floor(period.end)
+    return Period(start, end) if start < end else period
+
+
+def _report_timestamp(*, rollup: UsageRollup, moment: datetime, now: datetime) -> datetime | None:
+    """`moment` moved inside the period's reportable window; None if the provider would not
+    take any time of that window any more (older than 35 days) or not yet."""
+    window = report_window(Period(rollup.period_start, rollup.period_end))
+    latest = min(window.end - timedelta(seconds=1), now)
+    earliest = max(window.start, now - PROVIDER_MAX_EVENT_AGE)
+    if earliest > latest:
+        return None
+    return min(max(moment, earliest), latest)
 
 
 @dataclass
@@ -114,71 +146,81 @@ class SyncSummary:
     errors: list[str] = field(default_factory=list)
 
 
-_DIRTY_BUCKETS_SQL = """
-SELECT b.id
-  FROM usage_buckets b
-  JOIN usage_metric m ON m.id = b.metric_id
-  JOIN billing_customer c ON c.id = b.customer_id
- WHERE (b.reported_value IS NULL OR NOT (b.reported_value = b.value AND b.reported_value IS NOT NULL))
-   -- what changes while this run goes is left to the next run, so a busy bucket cannot keep
-   -- one run going
-   AND b.updated_at <= %s
+_DIRTY_ROLLUPS_SQL = """
+SELECT r.id
+  FROM usage_rollups r
+  JOIN usage_metric m ON m.id = r.metric_id
+  JOIN billing_customer c ON c.id = r.customer_id
+ WHERE r.dirty_since IS NOT NULL
    AND m.sync_state = %s AND c.provider_customer_id <> ''
    {app_filter}
- ORDER BY b.bucket_start, b.id
+ ORDER BY r.dirty_since, r.id
  LIMIT %s
-   FOR UPDATE OF b SKIP LOCKED
+   FOR UPDATE OF r SKIP LOCKED
 """
 
 
-def _report_timestamp(*, bucket: UsageBucket, kind: str, now: datetime) -> datetime:
-    if kind == MeterReportKind.LAST:
-        return bucket.last_event_at or bucket.bucket_start
-    # A delta belongs anywhere in its bucket; its start unless that is too old for the provider.
-    return max(bucket.bucket_start, min(now - PROVIDER_MAX_EVENT_AGE, bucket.last_event_at))  # type: ignore[type-var]
-
-
-def _plan_chunk(*, app: App | None, now: datetime) -> tuple[int, int]:
-    """Plans reports for up to PLAN_CHUNK changed buckets; returns (buckets, reports)."""
+def _plan_chunk(*, app: App | None, now: datetime, exclude: set[int]) -> tuple[int, int]:
+    """Plans reports for up to PLAN_CHUNK changed rollups; returns (rollups, reports).
+    `exclude` collects rollups that cannot be reported yet, so the run moves past them."""
     with transaction.atomic():
-        app_filter = "AND b.app_id = %s" if app is not None else ""
-        parameters: list = [now, SyncState.SYNCED]
+        app_filter = "AND r.app_id = %s" if app is not None else ""
+        if exclude:
+            app_filter += " AND NOT (r.id = ANY(%s))"
+        parameters: list = [SyncState.SYNCED]
         if app is not None:
             parameters.append(app.pk)
+        if exclude:
+            parameters.append(list(exclude))
         parameters.append(PLAN_CHUNK)
         with connection.cursor() as cursor:
-            cursor.execute(_DIRTY_BUCKETS_SQL.format(app_filter=app_filter), parameters)
+            cursor.execute(_DIRTY_ROLLUPS_SQL.format(app_filter=app_filter), parameters)
             ids = [row[0] for row in cursor.fetchall()]
         if not ids:
             return 0, 0
-        buckets = list(UsageBucket.objects.all_tenants().filter(pk__in=ids).order_by("pk"))
-        reports = []
-        for bucket in buckets:
-            if bucket.aggregation == Aggregation.LAST:
-                kind, value = MeterReportKind.LAST, bucket.value
+        rollups = list(UsageRollup.objects.all_tenants().filter(pk__in=ids).order_by("pk"))
+        reports, cleaned = [], []
+        for rollup in rollups:
+            if rollup.aggregation == Aggregation.LAST:
+                kind, value = MeterReportKind.LAST, rollup.value
+                changed = rollup.reported_value != rollup.value
             else:
-                kind, value = MeterReportKind.DELTA, bucket.value - (bucket.reported_value or 0)
-            bucket.reported_value = bucket.value
-            if kind == MeterReportKind.DELTA and value == 0:
-                continue  # nothing to tell the provider (e.g. only zero quantities)
-            bucket.report_sequence += 1
-            reports.append(
-                MeterReport(
-                    app_id=bucket.app_id,
-                    bucket=bucket,
-                    customer_id=bucket.customer_id,
-                    metric_id=bucket.metric_id,
-                    kind=kind,
-                    sequence=bucket.report_sequence,
-                    identifier=meter_identifier(bucket=bucket, sequence=bucket.report_sequence),
-                    value=value,
-                    meter_timestamp=_report_timestamp(bucket=bucket, kind=kind, now=now),
-                    next_attempt_at=now,
-                )
+                kind, value = MeterReportKind.DELTA, rollup.value - (rollup.reported_value or 0)
+                changed = value != 0
+            moment = _report_timestamp(
+                rollup=rollup, moment=rollup.last_event_at or rollup.period_start, now=now
             )
+            if changed and moment is None and rollup.period_start > now:
+                exclude.add(rollup.pk)  # its period has not started yet: next run
+                continue
+            rollup.reported_value = rollup.value
+            rollup.dirty_since = None
+            cleaned.append(rollup)
+            if not changed:
+                continue
+            rollup.report_sequence += 1
+            report = MeterReport(
+                app_id=rollup.app_id,
+                rollup=rollup,
+                customer_id=rollup.customer_id,
+                metric_id=rollup.metric_id,
+                kind=kind,
+                sequence=rollup.report_sequence,
+                identifier=meter_identifier(rollup=rollup, sequence=rollup.report_sequence),
+                value=value,
+                meter_timestamp=moment or rollup.period_start,
+                next_attempt_at=now,
+            )
+            if moment is None:
+                report.status = MeterReportStatus.FAILED
+                report.last_error = "The period is older than the provider accepts (35 days)."
+                logger.error("Meter report %s too old to send.", report.identifier)
+            reports.append(report)
         MeterReport.all_tenants_manager.bulk_create(reports)
-        UsageBucket.all_tenants_manager.bulk_update(buckets, ["reported_value", "report_sequence"])
-    return len(buckets), len(reports)
+        UsageRollup.all_tenants_manager.bulk_update(
+            cleaned, ["reported_value", "report_sequence", "dirty_since"]
+        )
+    return len(rollups), len(reports)
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -257,7 +299,7 @@ def _record_results(*, chunk: list[MeterReport], results: list, summary: SyncSum
 def usage_sync(
     *, app: App | None = None, now: datetime | None = None, rate_per_second: float | None = None
 ) -> SyncSummary:
-    """One sync run (for one app, or every app): plans reports for every changed bucket, then
+    """One sync run (for one app, or every app): plans reports for every changed rollup, then
     sends what is pending. Returns what it did; `skipped` if another sync holds the lock."""
     summary = SyncSummary()
     with connection.cursor() as cursor:
@@ -267,10 +309,11 @@ def usage_sync(
             return summary
     try:
         now = now or timezone.now()
+        not_yet: set[int] = set()
         while True:
-            buckets, planned = _plan_chunk(app=app, now=now)
+            rollups, planned = _plan_chunk(app=app, now=now, exclude=not_yet)
             summary.planned += planned
-            if buckets < PLAN_CHUNK:
+            if rollups < PLAN_CHUNK:
                 break
         bucket = TokenBucket(rate=rate_per_second or sync_rate_per_second())
         _send_pending(app=app, now=now, bucket=bucket, summary=summary)
@@ -300,97 +343,45 @@ class Drift:
         return self.ours - self.provider
 
 
-def _minute_floor(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(second=0, microsecond=0)
-
-
-def _minute_ceil(moment: datetime) -> datetime:
-    floor = _minute_floor(moment)
-    return floor if floor == moment else floor + timedelta(minutes=1)
-
-
-_WINDOWS_SQL = """
-SELECT r.customer_id, c.provider_customer_id, m.id, m.code, m.aggregation, m.provider_meter_id,
-       r.period_start, r.period_end
-  FROM usage_rollups r
-  JOIN usage_metric m ON m.id = r.metric_id
-  JOIN billing_customer c ON c.id = r.customer_id
- WHERE r.app_id = %s AND r.period_end > %s AND m.sync_state = %s
-   AND c.provider_customer_id <> ''
- ORDER BY r.customer_id, m.code, r.period_start
-"""
-
-
-def _ours(
-    *, app: App, customer_id: str, metric_id: str, aggregation: str, start: datetime, end: datetime
-) -> tuple[int, UsageBucket | None]:
-    buckets = list(
-        UsageBucket.objects.for_app(app)
-        .filter(
-            customer_id=customer_id,
-            metric_id=metric_id,
-            bucket_start__gte=start,
-            bucket_start__lt=end,
-        )
-        .order_by("bucket_start")
+def _reported(*, rollup: UsageRollup) -> int:
+    """What the ledger says the provider holds for the rollup."""
+    reports = MeterReport.objects.for_app(rollup.app).filter(
+        rollup=rollup, status=MeterReportStatus.REPORTED
     )
-    if not buckets:
-        return 0, None
-    if aggregation == Aggregation.LAST:
-        latest = max(buckets, key=lambda bucket: (bucket.last_event_at, bucket.bucket_start))
-        return latest.value, latest
-    return sum(bucket.value for bucket in buckets), buckets[-1]
-
-
-def _reported(
-    *, app: App, customer_id: str, metric_id: str, aggregation: str, start: datetime, end: datetime
-) -> int:
-    """What the ledger says the provider holds for the window."""
-    reports = MeterReport.objects.for_app(app).filter(
-        customer_id=customer_id,
-        metric_id=metric_id,
-        meter_timestamp__gte=start,
-        meter_timestamp__lt=end,
-        status=MeterReportStatus.REPORTED,
-    )
-    if aggregation == Aggregation.LAST:
+    if rollup.aggregation == Aggregation.LAST:
         latest = reports.order_by("-meter_timestamp", "-id").values_list("value", flat=True).first()
         return latest or 0
     return sum(reports.values_list("value", flat=True))
 
 
-def _correction(
-    *,
-    app: App,
-    bucket: UsageBucket,
-    aggregation: str,
-    drift: int,
-    ours: int,
-    now: datetime,
-    window_end: datetime,
-) -> MeterReport:
+def _correction(*, rollup: UsageRollup, drift: int, now: datetime) -> MeterReport:
     with transaction.atomic():
-        bucket = UsageBucket.objects.for_app(app).select_for_update().get(pk=bucket.pk)
-        bucket.report_sequence += 1
-        bucket.save(update_fields=["report_sequence"])
-        if aggregation == Aggregation.LAST:
-            # Later than anything we reported in the window, so it becomes the latest value.
-            value, moment = ours, min(now, window_end - timedelta(seconds=1))
-        else:
-            value = drift
-            moment = max(bucket.bucket_start, now - PROVIDER_MAX_EVENT_AGE)
-        return MeterReport.objects.create(
-            app=app,
-            bucket=bucket,
-            customer_id=bucket.customer_id,
-            metric_id=bucket.metric_id,
+        rollup = UsageRollup.objects.for_app(rollup.app).select_for_update().get(pk=rollup.pk)
+        rollup.report_sequence += 1
+        rollup.save(update_fields=["report_sequence"])
+        # A last value is stamped now, after anything reported, so that it becomes the latest.
+        moment = _report_timestamp(
+            rollup=rollup,
+            moment=now if rollup.aggregation == Aggregation.LAST else rollup.period_start,
+            now=now,
+        )
+        report = MeterReport(
+            app=rollup.app,
+            rollup=rollup,
+            customer_id=rollup.customer_id,
+            metric_id=rollup.metric_id,
             kind=MeterReportKind.CORRECTION,
-            sequence=bucket.report_sequence,
-            identifier=meter_identifier(bucket=bucket, sequence=bucket.report_sequence),
-            value=value,
-            meter_timestamp=moment,
+            sequence=rollup.report_sequence,
+            identifier=meter_identifier(rollup=rollup, sequence=rollup.report_sequence),
+            value=rollup.value if rollup.aggregation == Aggregation.LAST else drift,
+            meter_timestamp=moment or rollup.period_start,
             next_attempt_at=now,
         )
+        if moment is None:
+            report.status = MeterReportStatus.FAILED
+            report.last_error = "The period is older than the provider accepts (35 days)."
+        report.save()
+        return report
 
 
 def usage_reconcile(
@@ -401,7 +392,7 @@ def usage_reconcile(
     rate_per_second: float | None = None,
 ) -> list[Drift]:
     """Compares, per customer, metric and billing period of the last 35 days, our total with the
-    provider meter's summary, and returns every window that differs (`unsent`: how much of it
+    provider meter's summary, and returns every period that differs (`unsent`: how much of it
     our ledger has not reported yet). With `fix`, first sends what is unsent, then reports each
     difference that remains as a correction (a negative one where the provider holds more)."""
     now = now or timezone.now()
@@ -416,86 +407,63 @@ def usage_reconcile(
     return drifts
 
 
+def _provider_total(*, app: App, rollup: UsageRollup, rate_bucket: TokenBucket) -> int:
+    window = report_window(Period(rollup.period_start, rollup.period_end))
+    rate_bucket.take()
+    return provider_for(app=app).usage_summary(
+        meter_reference=rollup.metric.provider_meter_id,
+        customer_reference=rollup.customer.provider_customer_id,
+        start=window.start,
+        end=window.end,
+    )
+
+
 def _reconcile_app(
     *, app: App, now: datetime, rate_bucket: TokenBucket
-) -> list[tuple[Drift, dict]]:
-    provider = provider_for(app=app)
-    with connection.cursor() as cursor:
-        cursor.execute(_WINDOWS_SQL, [app.pk, now - PROVIDER_MAX_EVENT_AGE, SyncState.SYNCED])
-        windows = cursor.fetchall()
+) -> list[tuple[Drift, UsageRollup]]:
+    rollups = (
+        UsageRollup.objects.for_app(app)
+        .filter(
+            period_end__gt=now - PROVIDER_MAX_EVENT_AGE,
+            metric__sync_state=SyncState.SYNCED,
+        )
+        .exclude(customer__provider_customer_id="")
+        .select_related("app", "metric", "customer")
+        .order_by("customer_id", "metric__code", "period_start")
+    )
     found = []
-    for (
-        customer_id,
-        provider_customer_id,
-        metric_id,
-        code,
-        aggregation,
-        meter_id,
-        period_start,
-        period_end,
-    ) in windows:
-        # Stripe's summaries take whole minutes.
-        start, end = _minute_floor(period_start), _minute_ceil(period_end)
-        scope = {
-            "app": app,
-            "customer_id": customer_id,
-            "metric_id": metric_id,
-            "aggregation": aggregation,
-            "start": start,
-            "end": end,
-        }
-        provider_scope = {
-            "meter_reference": meter_id,
-            "customer_reference": provider_customer_id,
-            "start": start,
-            "end": end,
-        }
-        ours, _ = _ours(**scope)
-        rate_bucket.take()
-        theirs = provider.usage_summary(**provider_scope)
-        if ours != theirs:
-            drift = Drift(
-                app_id=app.pk,
-                customer_id=customer_id,
-                metric_code=code,
-                window_start=start,
-                window_end=end,
-                ours=ours,
-                provider=theirs,
-                unsent=ours - _reported(**scope),
-            )
-            found.append((drift, {"scope": scope, "provider": provider_scope}))
+    for rollup in rollups:
+        theirs = _provider_total(app=app, rollup=rollup, rate_bucket=rate_bucket)
+        if rollup.value == theirs:
+            continue
+        window = report_window(Period(rollup.period_start, rollup.period_end))
+        drift = Drift(
+            app_id=app.pk,
+            customer_id=rollup.customer_id,
+            metric_code=rollup.metric.code,
+            window_start=window.start,
+            window_end=window.end,
+            ours=rollup.value,
+            provider=theirs,
+            unsent=rollup.value - _reported(rollup=rollup),
+        )
+        found.append((drift, rollup))
     return found
 
 
 def _fix_app(
-    *, app: App, drifts: list[tuple[Drift, dict]], now: datetime, rate_bucket: TokenBucket
+    *, app: App, drifts: list[tuple[Drift, UsageRollup]], now: datetime, rate_bucket: TokenBucket
 ) -> None:
     usage_sync(app=app, now=now, rate_per_second=rate_bucket.rate)
-    provider = provider_for(app=app)
     corrections = []
-    for drift, scopes in drifts:
-        ours, latest_bucket = _ours(**scopes["scope"])
-        rate_bucket.take()
-        theirs = provider.usage_summary(**scopes["provider"])
-        if ours == theirs:
+    for drift, rollup in drifts:
+        rollup.refresh_from_db(fields=["value", "report_sequence"])
+        theirs = _provider_total(app=app, rollup=rollup, rate_bucket=rate_bucket)
+        if rollup.value == theirs:
             drift.fixed = True
             continue
-        if latest_bucket is None:
-            continue  # the provider holds usage we have no bucket for: report only
         corrections.append(
-            (
-                drift,
-                _correction(
-                    app=app,
-                    bucket=latest_bucket,
-                    aggregation=scopes["scope"]["aggregation"],
-                    drift=ours - theirs,
-                    ours=ours,
-                    now=now,
-                    window_end=drift.window_end,
-                ),
-            )
+            (drift, _correction(rollup=rollup, drift=rollup.value - theirs, now=now))
         )
     if not corrections:
         return

@@ -207,6 +207,9 @@ STRIPE_LIVE_MODE = STRIPE_SECRET_KEY.startswith("sk_live_")
 STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
 STRIPE_CONNECT_TIMEOUT_SECONDS = env.float("STRIPE_CONNECT_TIMEOUT_SECONDS", default=5.0)
 STRIPE_READ_TIMEOUT_SECONDS = env.float("STRIPE_READ_TIMEOUT_SECONDS", default=30.0)
+# The usage hot paths (ingestion, entitlements) run their few statements as server-side
+# prepared statements; turn off behind a transaction-mode connection pooler.
+USAGE_PREPARED_STATEMENTS = env.bool("USAGE_PREPARED_STATEMENTS", default=True)
 # Meter events per second the usage sync may send (unset: 20 in test mode, 80 live, under
 # Stripe's 25 and 100 per second).
 USAGE_SYNC_RATE_PER_SECOND = env.float("USAGE_SYNC_RATE_PER_SECOND", default=0.0)

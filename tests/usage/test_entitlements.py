@@ -369,3 +369,25 @@ def customer_subscription(tenant: Tenant, customer_id: str) -> Subscription:
     return (
         Subscription.objects.for_app(tenant.app).select_related("plan").get(customer_id=customer_id)
     )
+
+
+def test_before_the_renewal_reaches_us_usage_counts_in_the_period_that_follows(tenant: Tenant):
+    metric_make(tenant, "api_calls")
+    customer = customer_make(tenant)
+    ended = now_utc().replace(microsecond=0) - timedelta(hours=1)
+    subscription_make(
+        tenant,
+        customer["id"],
+        quotas={"api_calls": 100},
+        period_start=ended - timedelta(days=30),
+        period_end=ended,
+    )
+
+    _report(tenant.client, 7)
+
+    entitlement = _entitlement(tenant.client, customer["id"])
+    assert entitlement["used"] == 7
+    assert entitlement["period_start"] == ended.isoformat().replace("+00:00", "Z")
+    assert entitlement["period_end"] == (ended + timedelta(days=30)).isoformat().replace(
+        "+00:00", "Z"
+    )

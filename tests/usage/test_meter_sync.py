@@ -3,7 +3,7 @@ rate limit, and reconcile_usage."""
 
 import time
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 from io import StringIO
 
 import pytest
@@ -49,49 +49,52 @@ def _our_total(tenant: Tenant, customer: dict, metric: dict) -> int:
     return body.json()["data"][0]["total"]
 
 
+def _this_month(minutes_ago: int) -> datetime:
+    """A moment `minutes_ago`, but never before this month (the tests' billing period)."""
+    now = now_utc()
+    return max(now - timedelta(minutes=minutes_ago), calendar_month(now).start)
+
+
 @pytest.fixture
 def usage(tenant: Tenant) -> dict:
     metric = metric_make(tenant, "api_calls")
     customer = customer_make(tenant)
-    hour = now_utc().replace(minute=0, second=0, microsecond=0)
     _send(
         tenant,
         [
-            event("a", quantity=5, timestamp=hour - timedelta(minutes=90)),
-            event("b", quantity=7, timestamp=hour - timedelta(minutes=30)),
-            event("c", quantity=11, timestamp=hour - timedelta(minutes=20)),
-            event("d", quantity=13, timestamp=now_utc()),
+            event("a", quantity=5, timestamp=_this_month(90)),
+            event("b", quantity=7, timestamp=_this_month(30)),
+            event("c", quantity=11, timestamp=_this_month(20)),
+            event("d", quantity=13),
         ],
     )
     return {"metric": metric, "customer": customer}
 
 
-def test_sync_reports_one_meter_event_per_hour_bucket_and_stripe_agrees_with_our_total(
+def test_sync_reports_the_periods_usage_and_stripe_agrees_with_our_total(
     tenant: Tenant, stripe: EmulatorServer, usage: dict
 ):
     summary = usage_sync()
 
-    meter_events = _meter_events(stripe, usage["metric"])
-    assert summary.reported == len(meter_events)
-    assert 2 <= len(meter_events) <= 3  # the hours the four events fell into
-    assert {meter_event["payload"]["stripe_customer_id"] for meter_event in meter_events} == {
-        usage["customer"]["provider_customer_id"]
-    }
+    (meter_event,) = _meter_events(stripe, usage["metric"])
+    assert summary.reported == 1
+    assert meter_event["payload"]["stripe_customer_id"] == usage["customer"]["provider_customer_id"]
+    assert meter_event["payload"]["value"] == "36"
     assert _provider_total(tenant, usage["metric"], usage["customer"]) == 36
     assert _our_total(tenant, usage["customer"], usage["metric"]) == 36
 
 
-def test_the_identifier_names_the_app_customer_metric_bucket_and_sequence(
+def test_the_identifier_names_the_app_customer_metric_period_and_sequence(
     tenant: Tenant, stripe: EmulatorServer, usage: dict
 ):
     usage_sync()
 
     report = MeterReport.objects.for_app(tenant.app).order_by("id").first()
-    app_part, customer_part, metric_part, bucket_part, sequence = report.identifier.split(":")
+    app_part, customer_part, metric_part, period_part, sequence = report.identifier.split(":")
     assert tenant.app.pk.endswith(app_part)
     assert usage["customer"]["id"].endswith(customer_part)
     assert usage["metric"]["id"].endswith(metric_part)
-    assert int(bucket_part) == int(report.bucket.bucket_start.timestamp())
+    assert int(period_part) == int(calendar_month(now_utc()).start.timestamp())
     assert sequence == "1"
     assert len(report.identifier) <= 100
 
@@ -108,7 +111,7 @@ def test_a_second_sync_reports_nothing_again(tenant: Tenant, stripe: EmulatorSer
     assert _provider_total(tenant, usage["metric"], usage["customer"]) == 36
 
 
-def test_new_usage_in_a_reported_bucket_is_reported_as_its_delta(
+def test_new_usage_in_a_reported_period_is_reported_as_its_delta(
     tenant: Tenant, stripe: EmulatorServer, usage: dict
 ):
     usage_sync()
@@ -226,11 +229,9 @@ def test_the_token_bucket_holds_the_rate():
 
 def test_sync_waits_for_the_rate_limit(tenant: Tenant, stripe: EmulatorServer):
     metric_make(tenant, "api_calls")
-    customer_make(tenant)
-    hour = now_utc().replace(minute=0, second=0, microsecond=0)
-    _send(
-        tenant, [event(f"h-{hours}", timestamp=hour - timedelta(hours=hours)) for hours in range(8)]
-    )
+    for number in range(8):
+        customer_make(tenant, f"user-{number}")
+    _send(tenant, [event(f"e-{number}", customer=f"user-{number}") for number in range(8)])
 
     summary = usage_sync(rate_per_second=4)
 

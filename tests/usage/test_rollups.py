@@ -17,8 +17,9 @@ from tests.usage.factories import (
     now_utc,
     subscription_make,
 )
-from usage.models import UsageBucket, UsageEvent, UsageRollup
+from usage.models import UsageEvent, UsageRollup
 from usage.periods import calendar_month
+from usage.sync import usage_reconcile, usage_sync
 
 
 def _usage(api: APIClient, customer_id: str, query: str = "") -> dict:
@@ -215,24 +216,6 @@ def test_usage_of_another_apps_customer_answers_404(tenant: Tenant, other_tenant
     assert response.json()["error"]["type"] == "not_found"
 
 
-def test_hourly_sync_buckets_follow_the_events(tenant: Tenant):
-    metric_make(tenant)
-    customer_make(tenant)
-    hour = now_utc().replace(minute=0, second=0, microsecond=0)
-
-    _send(
-        tenant.client,
-        [
-            event("a", quantity=1, timestamp=hour - timedelta(minutes=50)),
-            event("b", quantity=2, timestamp=hour - timedelta(minutes=10)),
-            event("c", quantity=4, timestamp=hour + timedelta(seconds=1)),
-        ],
-    )
-
-    buckets = dict(UsageBucket.objects.for_app(tenant.app).values_list("bucket_start", "value"))
-    assert buckets == {hour - timedelta(hours=1): 3, hour: 4}
-
-
 @pytest.mark.django_db(transaction=True)
 def test_10000_events_sent_twice_from_4_concurrent_clients_are_counted_exactly_once(
     transactional_db,
@@ -289,5 +272,9 @@ def test_10000_events_sent_twice_from_4_concurrent_clients_are_counted_exactly_o
     for number in range(20):
         assert totals[number] == sum(item["quantity"] for item in events[number::20])
     assert UsageEvent.objects.for_app(tenant.app).count() == 10_000
-    bucket_total = sum(UsageBucket.objects.for_app(tenant.app).values_list("value", flat=True))
-    assert bucket_total == expected_total
+    # And Stripe's meters agree, once synced (twice: the second run sends nothing).
+    first_sync = usage_sync(app=tenant.app, rate_per_second=1000)
+    second_sync = usage_sync(app=tenant.app, rate_per_second=1000)
+    assert first_sync.reported == UsageRollup.objects.for_app(tenant.app).count()
+    assert (second_sync.planned, second_sync.reported) == (0, 0)
+    assert usage_reconcile(app=tenant.app) == []
