@@ -1,0 +1,101 @@
+"""The entitlement check: GET /v1/customers/{id}/entitlements/{metric} at a fixed 500 requests
+per second (open loop), against the service under gunicorn, for customers on a plan with a
+quota and usage this period. Not part of the test suite.
+
+    python bench/entitlements.py [--rate 500] [--seconds 20] [--customers 500] [--fresh]
+"""
+
+import argparse
+import json
+import random
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.harness import (  # noqa: E402
+    Client,
+    framework_baseline,
+    load,
+    manage,
+    say,
+    service,
+    setup_customers_and_metrics,
+)
+
+TARGET_P99_SECONDS = 0.010
+
+# Plans and subscriptions as rows until the subscription API is the way to make them here
+# (the entitlement check only reads them).
+SUBSCRIBE = """
+import sys
+from datetime import timedelta
+from django.utils import timezone
+from billing.models import Customer, Plan, PlanVersion, Subscription
+from tenants.models import App
+app = App.objects.get(pk=sys.argv[-1])
+plan = Plan.objects.create(app=app, code="bench-pro", name="Pro", currency="usd",
+                           quotas={"api_calls": 1000000})
+version = PlanVersion.objects.create(app=app, plan=plan, version=1, base_amount=2000)
+start = timezone.now() - timedelta(days=1)
+Subscription.objects.bulk_create(
+    Subscription(app=app, customer=customer, plan=plan, plan_version=version, status="active",
+                 current_period_start=start, current_period_end=start + timedelta(days=30))
+    for customer in Customer.objects.for_app(app)
+)
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rate", type=float, default=500)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--customers", type=int, default=500)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--fresh", action="store_true", help="recreate the scratch database")
+    options = parser.parse_args()
+    with service(workers=options.workers, fresh=options.fresh) as svc:
+        customers = setup_customers_and_metrics(
+            svc, customers=options.customers, metrics={"api_calls": "sum"}
+        )
+        manage(svc.env, "shell", "-c", SUBSCRIBE.replace("sys.argv[-1]", repr(svc.app_id)))
+        client = Client(svc.port, svc.api_key)
+        generator = random.Random(3)
+        for start in range(0, len(customers), 100):
+            events = [
+                {
+                    "event_id": f"seed-{customer}",
+                    "customer": customer,
+                    "metric": "api_calls",
+                    "quantity": generator.randint(1, 1000),
+                }
+                for customer in customers[start : start + 100]
+            ]
+            status, _ = client.json("POST", "/v1/usage/batch", {"events": events})
+            assert status == 200
+        status, sample = client.json("GET", f"/v1/customers/{customers[0]}/entitlements/api_calls")
+        assert status == 200 and sample["limit"] == 1000000, sample
+        say(f"sample answer: {json.dumps(sample)[:160]}…")
+        paths = [
+            ("GET", f"/v1/customers/{generator.choice(customers)}/entitlements/api_calls", None)
+            for _ in range(int(options.rate * options.seconds))
+        ]
+        load(svc, paths[:1000], processes=2, threads=4)  # warm-up, closed loop
+        say(f"{len(paths)} checks at {options.rate:.0f}/s")
+        result = load(svc, paths, processes=2, threads=8, rate_per_second=options.rate)
+        closed = load(svc, paths[:3000], processes=2, threads=8)
+        baseline = framework_baseline(svc, requests=3000, processes=2, threads=8)
+    p99 = result.percentile(0.99)
+    print()
+    print(result.line(f"entitlement check at {options.rate:.0f}/s offered"))
+    print(closed.line("entitlement check, as fast as it answers (closed loop)"))
+    for line in baseline:
+        print(line)
+    print(
+        f"target: p99 < {TARGET_P99_SECONDS * 1000:.0f} ms at 500 req/s "
+        f"{'MET' if p99 < TARGET_P99_SECONDS else 'MISSED'}"
+    )
+
+
+if __name__ == "__main__":
+    main()
