@@ -2,6 +2,7 @@ import re
 import uuid
 from collections.abc import Callable
 
+from auditlog.middleware import AuditlogMiddleware
 from django.http import HttpRequest, HttpResponse
 
 from api.logging import request_id_var
@@ -28,3 +29,13 @@ class RequestIdMiddleware:
             request_id_var.reset(token)
         response["X-Request-Id"] = request_id
         return response
+
+
+class AdminAuditlogMiddleware(AuditlogMiddleware):
+    """django-auditlog records staff edits made in the admin; API calls have their own audit
+    trail, so they skip its per-request signal wiring, which costs on every hot-path call."""
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith("/admin/"):
+            return self.get_response(request)
+        return super().__call__(request)
