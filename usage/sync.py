@@ -190,8 +190,13 @@ def _plan_chunk(*, app: App | None, now: datetime, exclude: set[int]) -> tuple[i
             moment = _report_timestamp(
                 rollup=rollup, moment=rollup.last_event_at or rollup.period_start, now=now
             )
-            if changed and moment is None and rollup.period_start > now:
-                exclude.add(rollup.pk)  # its period has not started yet: next run
+            if (
+                changed
+                and moment is None
+                and (report_window(Period(rollup.period_start, rollup.period_end)).start > now)
+            ):
+                # Its first whole minute has not begun yet: a later run reports it.
+                exclude.add(rollup.pk)
                 continue
             rollup.reported_value = rollup.value
             rollup.dirty_since = None
