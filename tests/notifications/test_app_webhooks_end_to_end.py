@@ -1,0 +1,47 @@
+"""End to end: a customer's payment fails at Stripe (the emulator), Stripe tells us by webhook,
+we open a grace period, and the app hears of it on its own endpoint — signed with its secret —
+while another app's endpoint hears nothing."""
+
+from typing import Any
+
+from djstripe.models import WebhookEndpoint
+
+from notifications.signatures import verify_signature
+from stripe_emulator.server import EmulatorServer
+from tests.billing.test_subscriptions_api import DAY_SECONDS, customer_make, plan_make, subscribe
+from tests.conftest import Tenant
+from tests.e2e.conftest import settle, stripe_webhooks  # noqa: F401 - fixture
+from tests.notifications.conftest import endpoint_create
+
+HOUR_SECONDS = 3600
+
+
+def test_a_failed_payment_reaches_the_apps_endpoint_as_a_signed_grace_period_opened(
+    tenant: Tenant,
+    other_tenant: Tenant,
+    stripe: EmulatorServer,
+    stripe_webhooks: WebhookEndpoint,  # noqa: F811
+    receiver: Any,
+):
+    mine = endpoint_create(tenant.client, url=receiver.url("/acme"))
+    endpoint_create(other_tenant.client, url=receiver.url("/globex"))
+    plan = plan_make(tenant.client, trial_period_days=1, base={"amount": 900, "interval": "month"})
+    customer = customer_make(tenant.client, payment_method="pm_card_chargeCustomerFail")
+    subscription = subscribe(tenant.client, customer, plan).json()
+
+    stripe.advance(DAY_SECONDS + HOUR_SECONDS)
+    settle(stripe)
+
+    delivered = receiver.at("/acme")
+    opened = [item for item in delivered if item.json()["type"] == "grace_period.opened"]
+    assert len(opened) == 1
+    body = opened[0].json()
+    assert body["app_id"] == tenant.app.pk
+    assert body["data"]["subscription"] == subscription["id"]
+    assert body["data"]["reason"] == "payment_failed"
+    verify_signature(
+        secret=mine["secret"],
+        header=opened[0].headers["Payment-Service-Signature"],
+        body=opened[0].body,
+    )
+    assert receiver.at("/globex") == []
