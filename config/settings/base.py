@@ -88,9 +88,9 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Staff log in to the admin only; django-axes counts failed logins and locks out a username from
-# an address after AXES_FAILURE_LIMIT of them, for AXES_COOLOFF_TIME. The client address
-# is REMOTE_ADDR: behind a proxy, set AXES_IPWARE_* (with django-ipware) or the proxy's real-IP
-# handling, or every login shares the proxy's address.
+# an address after AXES_FAILURE_LIMIT of them, for AXES_COOLOFF_TIME. The client address is
+# REMOTE_ADDR here; production settings read it from X-Forwarded-For behind TRUSTED_PROXY_COUNT
+# proxies (django-ipware), or every login would share the load balancer's address.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -133,9 +133,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Without a broker, background jobs run in-process so a newcomer can still try everything.
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -245,5 +245,7 @@ LOGGING = {
     "loggers": {
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
+        # It announces its configuration at every process start, manage.py commands included.
+        "axes": {"level": "WARNING"},
     },
 }
