@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from api.exception_handlers import error_body
 from api.idempotency import idempotency_key_claim, idempotency_key_complete
 from api.models import IdempotencyKey
+from api.pagination import list_body, list_page
 
 _MUTATING_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -69,6 +70,19 @@ class TenantViewSet(IdempotentViewMixin, viewsets.ViewSet):
     def get_queryset(self) -> Any:
         # Only for the OpenAPI generator, to learn the type of `{id}`; never for data.
         return self.model.all_tenants_manager.none()
+
+    def query_filters(self, serializer_class: Any) -> dict[str, Any]:
+        """The request's query parameters, validated by a list serializer."""
+        query = serializer_class(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return dict(query.validated_data)
+
+    def list_response(self, *, queryset: Any, output: Any, filters: dict[str, Any]) -> Response:
+        """One page of `queryset` (already scoped to the app), in the API's list shape."""
+        rows, has_more = list_page(
+            queryset=queryset, limit=filters["limit"], starting_after=filters.get("starting_after")
+        )
+        return Response(list_body(data=output(rows, many=True).data, has_more=has_more))
 
     @property
     def app(self) -> Any:

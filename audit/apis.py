@@ -4,7 +4,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.errors import NotFoundError
-from api.pagination import ListQueryInputSerializer, list_body, list_page
+from api.pagination import ListQueryInputSerializer
 from api.views import TenantViewSet
 from audit.models import AuditEvent
 from audit.selectors import audit_event_list
@@ -41,18 +41,14 @@ class AuditEventViewSet(TenantViewSet):
         parameters=[AuditEventListInputSerializer], responses=AuditEventOutputSerializer(many=True)
     )
     def list(self, request: Request) -> Response:
-        query = AuditEventListInputSerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        filters = dict(query.validated_data)
-        limit = filters.pop("limit")
-        starting_after = filters.pop("starting_after", None)
-        events, has_more = list_page(
-            queryset=audit_event_list(app=self.app, **filters),
-            limit=limit,
-            starting_after=starting_after,
-        )
-        return Response(
-            list_body(data=AuditEventOutputSerializer(events, many=True).data, has_more=has_more)
+        filters = self.query_filters(AuditEventListInputSerializer)
+        selection = {
+            key: value for key, value in filters.items() if key not in ("limit", "starting_after")
+        }
+        return self.list_response(
+            queryset=audit_event_list(app=self.app, **selection),
+            output=AuditEventOutputSerializer,
+            filters=filters,
         )
 
     @extend_schema(responses=AuditEventOutputSerializer)

@@ -3,7 +3,6 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.pagination import list_body, list_page
 from api.views import TenantViewSet
 from billing.catalog import plan_archive, plan_create, plan_get, plan_list, plan_update
 from billing.models import Customer, Payment, Plan, Refund, Subscription
@@ -64,16 +63,11 @@ class CustomerViewSet(TenantViewSet):
         responses=CustomerOutputSerializer(many=True),
     )
     def list(self, request: Request) -> Response:
-        query = CustomerListInputSerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        filters = query.validated_data
-        customers, has_more = list_page(
+        filters = self.query_filters(CustomerListInputSerializer)
+        return self.list_response(
             queryset=customer_list(app=self.app, external_id=filters.get("external_id")),
-            limit=filters["limit"],
-            starting_after=filters.get("starting_after"),
-        )
-        return Response(
-            list_body(data=CustomerOutputSerializer(customers, many=True).data, has_more=has_more)
+            output=CustomerOutputSerializer,
+            filters=filters,
         )
 
     @extend_schema(responses=CustomerOutputSerializer)
@@ -110,18 +104,13 @@ class PlanViewSet(TenantViewSet):
 
     @extend_schema(parameters=[PlanListInputSerializer], responses=PlanOutputSerializer(many=True))
     def list(self, request: Request) -> Response:
-        query = PlanListInputSerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        filters = query.validated_data
-        plans, has_more = list_page(
+        filters = self.query_filters(PlanListInputSerializer)
+        return self.list_response(
             queryset=plan_list(
                 app=self.app, active=filters.get("active"), code=filters.get("code")
             ),
-            limit=filters["limit"],
-            starting_after=filters.get("starting_after"),
-        )
-        return Response(
-            list_body(data=PlanOutputSerializer(plans, many=True).data, has_more=has_more)
+            output=PlanOutputSerializer,
+            filters=filters,
         )
 
     @extend_schema(responses=PlanOutputSerializer)
@@ -167,18 +156,13 @@ class PaymentViewSet(TenantViewSet):
         parameters=[PaymentListInputSerializer], responses=PaymentOutputSerializer(many=True)
     )
     def list(self, request: Request) -> Response:
-        query = PaymentListInputSerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        filters = query.validated_data
-        payments, has_more = list_page(
+        filters = self.query_filters(PaymentListInputSerializer)
+        return self.list_response(
             queryset=payment_list(
                 app=self.app, customer=filters.get("customer"), status=filters.get("status")
             ),
-            limit=filters["limit"],
-            starting_after=filters.get("starting_after"),
-        )
-        return Response(
-            list_body(data=PaymentOutputSerializer(payments, many=True).data, has_more=has_more)
+            output=PaymentOutputSerializer,
+            filters=filters,
         )
 
     @extend_schema(responses=PaymentOutputSerializer)
@@ -208,16 +192,11 @@ class RefundViewSet(TenantViewSet):
         parameters=[RefundListInputSerializer], responses=RefundOutputSerializer(many=True)
     )
     def list(self, request: Request) -> Response:
-        query = RefundListInputSerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        filters = query.validated_data
-        refunds, has_more = list_page(
+        filters = self.query_filters(RefundListInputSerializer)
+        return self.list_response(
             queryset=refund_list(app=self.app, payment=filters.get("payment")),
-            limit=filters["limit"],
-            starting_after=filters.get("starting_after"),
-        )
-        return Response(
-            list_body(data=RefundOutputSerializer(refunds, many=True).data, has_more=has_more)
+            output=RefundOutputSerializer,
+            filters=filters,
         )
 
     @extend_schema(responses=RefundOutputSerializer)
@@ -249,21 +228,13 @@ class SubscriptionViewSet(TenantViewSet):
         responses=SubscriptionOutputSerializer(many=True),
     )
     def list(self, request: Request) -> Response:
-        query = SubscriptionListInputSerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        filters = query.validated_data
-        subscriptions, has_more = list_page(
+        filters = self.query_filters(SubscriptionListInputSerializer)
+        return self.list_response(
             queryset=subscription_list(
                 app=self.app, customer=filters.get("customer"), status=filters.get("status")
             ),
-            limit=filters["limit"],
-            starting_after=filters.get("starting_after"),
-        )
-        return Response(
-            list_body(
-                data=SubscriptionOutputSerializer(subscriptions, many=True).data,
-                has_more=has_more,
-            )
+            output=SubscriptionOutputSerializer,
+            filters=filters,
         )
 
     @extend_schema(responses=SubscriptionOutputSerializer)

@@ -3,7 +3,6 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.pagination import list_body, list_page
 from api.views import TenantViewSet
 from grace.models import GracePeriod
 from grace.selectors import grace_period_get, grace_period_list
@@ -24,23 +23,16 @@ class GracePeriodViewSet(TenantViewSet):
         summary="List grace periods, newest first",
     )
     def list(self, request: Request) -> Response:
-        query = GracePeriodListInputSerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        filters = query.validated_data
-        grace_periods, has_more = list_page(
+        filters = self.query_filters(GracePeriodListInputSerializer)
+        return self.list_response(
             queryset=grace_period_list(
                 app=self.app,
                 status=filters.get("status"),
                 customer=filters.get("customer"),
                 reason=filters.get("reason"),
             ),
-            limit=filters["limit"],
-            starting_after=filters.get("starting_after"),
-        )
-        return Response(
-            list_body(
-                data=GracePeriodOutputSerializer(grace_periods, many=True).data, has_more=has_more
-            )
+            output=GracePeriodOutputSerializer,
+            filters=filters,
         )
 
     @extend_schema(responses=GracePeriodOutputSerializer, summary="Retrieve a grace period")

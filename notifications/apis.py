@@ -3,7 +3,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.pagination import ListQueryInputSerializer, list_body, list_page
+from api.pagination import ListQueryInputSerializer
 from api.views import TenantViewSet
 from notifications.models import WebhookEndpoint
 from notifications.selectors import (
@@ -57,17 +57,10 @@ class WebhookEndpointViewSet(TenantViewSet):
         summary="List webhook endpoints",
     )
     def list(self, request: Request) -> Response:
-        query = ListQueryInputSerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        endpoints, has_more = list_page(
+        return self.list_response(
             queryset=webhook_endpoint_list(app=self.app),
-            limit=query.validated_data["limit"],
-            starting_after=query.validated_data.get("starting_after"),
-        )
-        return Response(
-            list_body(
-                data=WebhookEndpointOutputSerializer(endpoints, many=True).data, has_more=has_more
-            )
+            output=WebhookEndpointOutputSerializer,
+            filters=self.query_filters(ListQueryInputSerializer),
         )
 
     @extend_schema(responses=WebhookEndpointOutputSerializer, summary="Retrieve a webhook endpoint")
@@ -93,18 +86,11 @@ class WebhookEndpointViewSet(TenantViewSet):
     @action(detail=True, methods=["get"])
     def deliveries(self, request: Request, pk: str) -> Response:
         webhook_endpoint_get(app=self.app, endpoint_id=pk)
-        query = WebhookDeliveryListInputSerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        deliveries, has_more = list_page(
+        filters = self.query_filters(WebhookDeliveryListInputSerializer)
+        return self.list_response(
             queryset=webhook_delivery_list(
-                app=self.app, endpoint_id=pk, status=query.validated_data.get("status")
+                app=self.app, endpoint_id=pk, status=filters.get("status")
             ),
-            limit=query.validated_data["limit"],
-            starting_after=query.validated_data.get("starting_after"),
-        )
-        return Response(
-            list_body(
-                data=WebhookDeliveryOutputSerializer(deliveries, many=True).data,
-                has_more=has_more,
-            )
+            output=WebhookDeliveryOutputSerializer,
+            filters=filters,
         )

@@ -6,7 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.errors import InvalidRequestError, ServiceError
-from api.pagination import list_body, list_page
+from api.pagination import list_body
 from api.views import TenantViewSet
 from billing.models import Customer
 from usage.entitlements import entitlement_data, entitlement_get, entitlement_list
@@ -52,16 +52,11 @@ class MetricViewSet(TenantViewSet):
         parameters=[MetricListInputSerializer], responses=MetricOutputSerializer(many=True)
     )
     def list(self, request: Request) -> Response:
-        query = MetricListInputSerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        filters = query.validated_data
-        metrics, has_more = list_page(
+        filters = self.query_filters(MetricListInputSerializer)
+        return self.list_response(
             queryset=metric_list(app=self.app, code=filters.get("code")),
-            limit=filters["limit"],
-            starting_after=filters.get("starting_after"),
-        )
-        return Response(
-            list_body(data=MetricOutputSerializer(metrics, many=True).data, has_more=has_more)
+            output=MetricOutputSerializer,
+            filters=filters,
         )
 
     @extend_schema(responses=MetricOutputSerializer)
