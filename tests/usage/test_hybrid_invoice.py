@@ -102,5 +102,7 @@ def test_usage_in_a_periods_first_minute_waits_for_the_next_sync_instead_of_fail
 
     assert deferred == []
     reports = list(MeterReport.objects.for_app(tenant.app))
-    assert [(report.value, report.status) for report in reports] == [(7, MeterReportStatus.REPORTED)]
+    assert [(report.value, report.status) for report in reports] == [
+        (7, MeterReportStatus.REPORTED)
+    ]
     assert [r for r in stripe.requests() if r["path"] == "/v1/billing/meter_events"] != []
