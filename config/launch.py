@@ -171,7 +171,12 @@ def test(arguments: list[str]) -> int:
         pytest_arguments.append("--create-db")
     else:
         pytest_arguments.append("--reuse-db")
-    return subprocess.run([sys.executable, *pytest_arguments], cwd=ROOT, check=False).returncode
+    # Importing this package set DJANGO_SETTINGS_MODULE (config/celery.py's default) in our own
+    # environment; the tests must run with their own settings whatever it says.
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    return subprocess.run(
+        [sys.executable, *pytest_arguments], cwd=ROOT, env=environment, check=False
+    ).returncode
 
 
 def lint() -> int:
