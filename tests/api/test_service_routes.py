@@ -53,8 +53,10 @@ def test_prometheus_metrics_are_exposed(anonymous_client: APIClient, db):
     assert b"django_http_requests_total" in response.content
 
 
-def test_the_suite_runs_with_the_test_settings_and_in_place_tasks(settings):
+def test_the_suite_runs_with_the_test_settings_and_in_place_tasks():
+    import os
+
     from config.celery import app as celery_app
 
-    assert settings.SETTINGS_MODULE == "config.settings.test"
+    assert os.environ["DJANGO_SETTINGS_MODULE"] == "config.settings.test"
     assert celery_app.conf.task_always_eager is True
