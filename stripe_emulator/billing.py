@@ -1081,22 +1081,7 @@ def _end_trial(state: EmulatorState, subscription: dict[str, Any], at: int) -> N
     lines = [line for line in lines if not _is_metered(state.objects[line["price"]])]
     lines += subscription["_pending_lines"]
     subscription["_pending_lines"] = []
-    invoice = _invoice_create(
-        state,
-        subscription,
-        billing_reason="subscription_cycle",
-        line_specs=lines,
-        period_start=at,
-        period_end=at,
-    )
-    subscription["latest_invoice"] = invoice["id"]
-    state.emit_event(
-        "customer.subscription.updated",
-        subscription,
-        previous_attributes(before, state.render(subscription)),
-    )
-    _invoice_finalize(state, invoice)
-    invoice_attempt_payment(state, invoice, off_session=True)
+    _cycle_invoice_issue(state, subscription, before, lines, period_start=at, period_end=at)
 
 
 def _subscription_update(context: RequestContext, subscription_id: str) -> dict[str, Any]:
@@ -1508,22 +1493,9 @@ def _renew(state: EmulatorState, subscription: dict[str, Any]) -> None:
     subscription["_pending_lines"] = []
     before = state.render(subscription)
     _set_period(state, subscription, period_end, next_end)
-    invoice = _invoice_create(
-        state,
-        subscription,
-        billing_reason="subscription_cycle",
-        line_specs=lines,
-        period_start=period_start,
-        period_end=period_end,
+    _cycle_invoice_issue(
+        state, subscription, before, lines, period_start=period_start, period_end=period_end
     )
-    subscription["latest_invoice"] = invoice["id"]
-    state.emit_event(
-        "customer.subscription.updated",
-        subscription,
-        previous_attributes(before, state.render(subscription)),
-    )
-    _invoice_finalize(state, invoice)
-    invoice_attempt_payment(state, invoice, off_session=True)
 
 
 def _has_metered(state: EmulatorState, subscription: dict[str, Any]) -> bool:
@@ -1611,3 +1583,32 @@ def register_routes(router: Router) -> None:
 
 
 __all__ = ["advance_clock", "invoice_payment_settled", "random_token", "register_routes"]
+
+
+def _cycle_invoice_issue(
+    state: Any,
+    subscription: dict[str, Any],
+    before: dict[str, Any],
+    lines: list[dict[str, Any]],
+    *,
+    period_start: int,
+    period_end: int,
+) -> None:
+    """A period's invoice: created, announced with the subscription's change, finalized and
+    charged off-session, as Stripe does at a cycle boundary."""
+    invoice = _invoice_create(
+        state,
+        subscription,
+        billing_reason="subscription_cycle",
+        line_specs=lines,
+        period_start=period_start,
+        period_end=period_end,
+    )
+    subscription["latest_invoice"] = invoice["id"]
+    state.emit_event(
+        "customer.subscription.updated",
+        subscription,
+        previous_attributes(before, state.render(subscription)),
+    )
+    _invoice_finalize(state, invoice)
+    invoice_attempt_payment(state, invoice, off_session=True)
