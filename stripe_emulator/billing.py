@@ -253,33 +253,27 @@ def _cycle_lines(
         price = state.objects[item["price"]]
         if _is_metered(price):
             meter = state.objects[price["recurring"]["meter"]]
-            usage = meter_aggregate(state, meter, subscription["customer"], usage_start, usage_end)
-            lines.append(
-                _line_spec(
-                    state,
-                    price=price,
-                    quantity=usage,
-                    amount=price_amount_for_quantity(price, usage),
-                    description=_describe_usage(state, price, usage),
-                    period_start=usage_start,
-                    period_end=usage_end,
-                    subscription_item_id=item["id"],
-                )
+            quantity = meter_aggregate(
+                state, meter, subscription["customer"], usage_start, usage_end
             )
+            period_start, period_end = usage_start, usage_end
         elif next_start is not None and next_end is not None:
             quantity = item["quantity"] or 0
-            lines.append(
-                _line_spec(
-                    state,
-                    price=price,
-                    quantity=quantity,
-                    amount=price_amount_for_quantity(price, quantity),
-                    description=_describe_usage(state, price, quantity),
-                    period_start=next_start,
-                    period_end=next_end,
-                    subscription_item_id=item["id"],
-                )
+            period_start, period_end = next_start, next_end
+        else:
+            continue
+        lines.append(
+            _line_spec(
+                state,
+                price=price,
+                quantity=quantity,
+                amount=price_amount_for_quantity(price, quantity),
+                description=_describe_usage(state, price, quantity),
+                period_start=period_start,
+                period_end=period_end,
+                subscription_item_id=item["id"],
             )
+        )
     return lines
 
 
