@@ -36,7 +36,7 @@ class AppApiKeyAuthentication(BaseAuthentication):
         if scheme.lower() != "bearer" or not token:
             raise AuthenticationFailed("Use the header Authorization: Bearer <api key>.")
         try:
-            api_key = api_key_authenticate(raw_key=token)
+            api_key = api_key_authenticate(raw_key=token, request=request._request)
         except AuthenticationError as error:
             raise AuthenticationFailed(error.message) from None
         return ApiKeyPrincipal(api_key=api_key), api_key.app

@@ -1,12 +1,20 @@
 import hmac
+import logging
+import time
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from api.errors import AuthenticationError, NotFoundError
+from api.throttling import redis_client, request_count_note, request_count_queue
 from tenants.keys import api_key_hash, api_key_public_id
 from tenants.models import ApiKey, App
+
+logger = logging.getLogger(__name__)
 
 # Writing last_used_at on every request would put a write on every hot-path read.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -49,11 +57,88 @@ def _api_key_with_app(public_id: str) -> ApiKey | None:
     return api_key
 
 
-def api_key_authenticate(*, raw_key: str) -> ApiKey:
+# Each process keeps the keys it authenticated, so the hot paths skip the key's query. A cached
+# key is used only while the keys epoch in Redis is the one it was read under: every change to
+# a key or an app (revocation, rotation, disabling) bumps the epoch, and the next request of
+# every process reads the key again. The epoch is read in the same Redis round trip as the
+# request's rate-limit count. Without Redis (or when it fails) nothing is cached. An entry is
+# also dropped after API_KEY_CACHE_SECONDS, which bounds what a lost epoch bump could cost and
+# keeps last_used_at to its one-minute resolution.
+API_KEY_CACHE_SECONDS = 60
+API_KEYS_EPOCH_KEY = "api-keys:epoch"
+_UNAVAILABLE = object()
+
+
+@dataclass(frozen=True, slots=True)
+class _CachedKey:
+    api_key: ApiKey
+    epoch: Any
+    expires_at: float
+
+
+_key_cache: dict[str, _CachedKey] = {}
+
+
+def _epoch(*, count_for_app: str | None = None, request: HttpRequest | None = None) -> Any:
+    """The keys epoch (None if Redis has none yet), or _UNAVAILABLE. With `count_for_app`, the
+    same round trip counts the request for the rate limit and notes the count on `request`."""
+    client = redis_client()
+    if client is None:
+        return _UNAVAILABLE
+    try:
+        pipeline = client.pipeline(transaction=False)
+        pipeline.get(API_KEYS_EPOCH_KEY)
+        if count_for_app is not None:
+            request_count_queue(pipeline, count_for_app)
+        results = pipeline.execute()
+    except Exception:  # noqa: BLE001 - without Redis, keys are read from the database
+        logger.warning("Redis unavailable: API keys are read from the database.")
+        return _UNAVAILABLE
+    if count_for_app is not None and request is not None:
+        request_count_note(request, results[1])
+    return results[0]
+
+
+def api_keys_changed() -> None:
+    """Makes every process read keys from the database again. Called when a key or an app
+    changes: at once (for this transaction's own later requests) and again on commit (so no
+    process caches what it read before the commit)."""
+
+    def bump() -> None:
+        client = redis_client()
+        if client is None:
+            return
+        try:
+            client.incr(API_KEYS_EPOCH_KEY)
+        except Exception:  # noqa: BLE001 - cached keys still expire after API_KEY_CACHE_SECONDS
+            logger.exception("Could not bump the API keys epoch.")
+
+    _key_cache.clear()
+    bump()
+    transaction.on_commit(bump)
+
+
+def api_key_authenticate(*, raw_key: str, request: HttpRequest | None = None) -> ApiKey:
+    """The key's row (with its app) if `raw_key` is a valid, unrevoked key of an active app;
+    else AuthenticationError. Passing the `request` lets a cached key's check count it for the
+    rate limit in the same round trip."""
     public_id = api_key_public_id(raw_key)
+    digest = api_key_hash(raw_key)
+    cached = _key_cache.get(public_id) if public_id is not None else None
+    if cached is not None and (
+        cached.expires_at > time.monotonic()
+        and hmac.compare_digest(cached.api_key.key_hash, digest)
+    ):
+        epoch = _epoch(count_for_app=cached.api_key.app_id, request=request)
+        if epoch is not _UNAVAILABLE and epoch == cached.epoch:
+            return cached.api_key
+    else:
+        epoch = _epoch()
+    if public_id is not None:
+        _key_cache.pop(public_id, None)
     api_key = _api_key_with_app(public_id) if public_id is not None else None
     expected_hash = api_key.key_hash if api_key else api_key_hash("")
-    if not hmac.compare_digest(expected_hash, api_key_hash(raw_key)) or api_key is None:
+    if not hmac.compare_digest(expected_hash, digest) or api_key is None:
         raise AuthenticationError("Invalid API key provided.")
     if api_key.revoked_at is not None:
         raise AuthenticationError("This API key has been revoked.", code="api_key_revoked")
@@ -63,6 +148,10 @@ def api_key_authenticate(*, raw_key: str) -> ApiKey:
     if api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_RESOLUTION:
         ApiKey.objects.all_tenants().filter(pk=api_key.pk).update(last_used_at=now)
         api_key.last_used_at = now
+    if epoch is not _UNAVAILABLE:
+        _key_cache[public_id] = _CachedKey(  # type: ignore[index]
+            api_key=api_key, epoch=epoch, expires_at=time.monotonic() + API_KEY_CACHE_SECONDS
+        )
     return api_key
 
 
