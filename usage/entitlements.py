@@ -382,6 +382,11 @@ def _over_quota_open(
     return grace_period
 
 
+_ROLLUP_GRACE_FOR_UPDATE_SQL = (
+    "SELECT over_quota_grace_period_id FROM usage_rollups WHERE id = %s FOR UPDATE"
+)
+
+
 def rollups_check_quota(
     *,
     app: App,
@@ -391,7 +396,8 @@ def rollups_check_quota(
 ) -> None:
     """After ingestion updated `rollups` (rows of id, customer_id, metric_id, period start as
     epoch seconds, value, over_quota_grace_period_id), opens a grace period for each current
-    period that has just gone over its quota. Runs in the ingestion transaction."""
+    period that has just gone over its quota. Runs in a batch's transaction, or after a single
+    event's statement committed."""
     codes: dict[str, str] | None = None
     for rollup_id, customer_id, metric_id, period_epoch, value, grace_id in rollups:
         context = contexts.get(customer_id)
@@ -408,17 +414,23 @@ def rollups_check_quota(
         period = context.current_period(now)
         if period_epoch != period.start.timestamp():
             continue  # a late event in an earlier period: that period is over
-        _over_quota_open(
-            app=app,
-            rollup_id=rollup_id,
-            context=context,
-            metric_id=metric_id,
-            metric_code=code,  # type: ignore[arg-type]
-            used=value,
-            limit=limit,
-            period=period,
-            now=now,
-        )
+        with transaction.atomic():
+            # Under the rollup's lock (already held by a batch's transaction): two requests
+            # crossing together open one grace period.
+            ((grace_id,),) = fetch_all(_ROLLUP_GRACE_FOR_UPDATE_SQL, [rollup_id])
+            if grace_id is not None:
+                continue
+            _over_quota_open(
+                app=app,
+                rollup_id=rollup_id,
+                context=context,
+                metric_id=metric_id,
+                metric_code=code,  # type: ignore[arg-type]
+                used=value,
+                limit=limit,
+                period=period,
+                now=now,
+            )
 
 
 def entitlements_refresh_for_customer(

@@ -24,7 +24,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from api.errors import InvalidRequestError, NotFoundError, ServiceError
-from audit.services import Actor, audit_event_record
+from audit.services import (
+    AUDIT_EVENT_INSERT_SQL,
+    Actor,
+    audit_event_parameters,
+    audit_event_record,
+)
 from tenants.models import App
 from usage.entitlements import rollups_check_quota
 from usage.models import Aggregation
@@ -249,8 +254,9 @@ def _resolve(*, app: App, results: list[EventResult], now: datetime) -> dict[str
 _INSERT_EVENTS_SQL = """
 INSERT INTO usage_events
        (app_id, event_id, customer_id, metric_id, quantity, "timestamp", period_start, received_at)
-SELECT %s, e->>0, e->>1, e->>2, (e->>3)::bigint, (e->>4)::timestamptz, (e->>5)::timestamptz, %s
-  FROM json_array_elements(%s::json) AS e
+SELECT %(app)s, e->>0, e->>1, e->>2, (e->>3)::bigint, (e->>4)::timestamptz, (e->>5)::timestamptz,
+       %(now)s
+  FROM json_array_elements(%(events)s::json) AS e
     ON CONFLICT (app_id, event_id) DO NOTHING
 RETURNING event_id
 """
@@ -258,13 +264,15 @@ RETURNING event_id
 # sum and count add up; last keeps the value of the newest event (a tie goes to the later
 # write). `aggregation` is stored on the row so one statement serves every metric.
 # `dirty_since` only changes when the rollup was clean, so the update is usually in place.
-_UPSERT_ROLLUPS_SQL = """
+# `{condition}` lets the single-event statement fold only an event that was inserted.
+_UPSERT_ROLLUPS = """
 INSERT INTO usage_rollups AS target
        (app_id, customer_id, metric_id, aggregation, period_start, period_end, value,
         event_count, last_event_at, report_sequence, dirty_since, updated_at)
-SELECT %s, r->>0, r->>1, r->>2, (r->>3)::timestamptz, (r->>4)::timestamptz, (r->>5)::bigint,
-       (r->>6)::bigint, (r->>7)::timestamptz, 0, %s, %s
-  FROM json_array_elements(%s::json) AS r
+SELECT %(app)s, r->>0, r->>1, r->>2, (r->>3)::timestamptz, (r->>4)::timestamptz, (r->>5)::bigint,
+       (r->>6)::bigint, (r->>7)::timestamptz, 0, %(now)s, %(now)s
+  FROM json_array_elements(%(rollups)s::json) AS r
+ {condition}
     ON CONFLICT (app_id, customer_id, metric_id, period_start) DO UPDATE SET
        value = CASE
                  WHEN target.aggregation <> 'last' THEN target.value + EXCLUDED.value
@@ -280,6 +288,28 @@ RETURNING target.id, target.customer_id, target.metric_id,
           extract(epoch FROM target.period_start)::float8, target.value,
           target.over_quota_grace_period_id
 """
+_UPSERT_ROLLUPS_SQL = _UPSERT_ROLLUPS.format(condition="")
+
+# One event, its rollup and its audit event as ONE statement: in autocommit that is one round
+# trip and one transaction, where the general path takes six (BEGIN, insert, audit, rollup,
+# COMMIT). The rollup takes the event only if the insert did (not a duplicate), and the audit
+# snapshot says which it was.
+_RECORD_ONE = """
+WITH inserted AS ({insert_events}),
+rollup AS ({upsert_rollup}),
+audit AS ({insert_audit_event})
+SELECT EXISTS (SELECT FROM inserted), rollup.*
+  FROM (VALUES (1)) AS one
+  LEFT JOIN rollup ON TRUE
+"""
+_RECORD_ONE_SQL = _RECORD_ONE.format(
+    insert_events=_INSERT_EVENTS_SQL,
+    upsert_rollup=_UPSERT_ROLLUPS.format(condition="WHERE EXISTS (SELECT FROM inserted)"),
+    insert_audit_event=AUDIT_EVENT_INSERT_SQL.format(
+        payload="%(audit_payload)s::jsonb || jsonb_build_object('status', CASE WHEN EXISTS "
+        "(SELECT FROM inserted) THEN 'accepted' ELSE 'duplicate' END)"
+    ),
+)
 
 
 class _Aggregate:
@@ -343,11 +373,71 @@ def _insert_events(*, app: App, events: list[UsageEventInput], now: datetime) ->
         ]
         for event in sorted(events, key=lambda event: event.event_id)
     ]
-    return {row[0] for row in fetch_all(_INSERT_EVENTS_SQL, [app.pk, now, json.dumps(rows)])}
+    return {
+        row[0]
+        for row in fetch_all(
+            _INSERT_EVENTS_SQL, {"app": app.pk, "now": now, "events": json.dumps(rows)}
+        )
+    }
 
 
 def _upsert_rollups(*, app: App, events: list[UsageEventInput], now: datetime) -> list[tuple]:
-    return fetch_all(_UPSERT_ROLLUPS_SQL, [app.pk, now, now, json.dumps(_rollup_rows(events))])
+    return fetch_all(
+        _UPSERT_ROLLUPS_SQL,
+        {"app": app.pk, "now": now, "rollups": json.dumps(_rollup_rows(events))},
+    )
+
+
+def _record_one(
+    *, app: App, actor: Actor, result: EventResult, context: CustomerContext, now: datetime
+) -> None:
+    """The single-event path: the event, its rollup and its audit event in one statement
+    (committed when it returns, in autocommit), then the quota check on the rollup it touched,
+    which takes the rollup's lock itself."""
+    event: UsageEventInput = result.event  # type: ignore[assignment]
+    period: Period = event.period  # type: ignore[assignment]
+    ((inserted, *rollup),) = fetch_all(
+        _RECORD_ONE_SQL,
+        {
+            "app": app.pk,
+            "now": now,
+            "events": json.dumps(
+                [
+                    [
+                        event.event_id,
+                        event.customer_id,
+                        event.metric_id,
+                        event.quantity,
+                        event.timestamp.isoformat(),
+                        period.start.isoformat(),
+                    ]
+                ]
+            ),
+            "rollups": json.dumps(_rollup_rows([event])),
+            **audit_event_parameters(
+                app=app,
+                actor=actor,
+                action_type="SET_USAGE",
+                target_type="usage",
+                target_id=event.customer_id,
+                # The statement adds "status": accepted or duplicate.
+                payload_snapshot={
+                    "event_id": event.event_id,
+                    "customer": event.customer_id,
+                    "metric": event.metric_code,
+                    "quantity": event.quantity,
+                    "timestamp": event.timestamp.isoformat(),
+                },
+                now=now,
+            ),
+        },
+    )
+    if not inserted:
+        result.status = EventStatus.DUPLICATE
+        return
+    rollups_check_quota(
+        app=app, rollups=[tuple(rollup)], contexts={context.customer_id: context}, now=now
+    )
 
 
 def usage_events_record(
@@ -358,7 +448,8 @@ def usage_events_record(
     kept either way. Everything accepted is committed before this returns.
 
     Writes one SET_USAGE audit event per call: a batch's event summarises its counts rather
-    than repeating up to 1,000 events (the events themselves are kept in usage_events)."""
+    than repeating up to 1,000 events (the events themselves are kept in usage_events). A
+    single event (`batch` false) that is rejected raises its error."""
     now = now or timezone.now()
     results = [
         usage_event_parse(index=index, raw=raw, now=now) for index, raw in enumerate(raw_events)
@@ -375,8 +466,14 @@ def usage_events_record(
             seen.add(result.event.event_id)
     contexts = _resolve(app=app, results=results, now=now)
     events = [result.event for result in results if result.event is not None]
-    if not batch and not events and results[0].status == EventStatus.REJECTED:
-        raise results[0].error  # type: ignore[misc]
+    if not batch:
+        (result,) = results
+        if result.event is None:
+            raise result.error  # type: ignore[misc]
+        _record_one(
+            app=app, actor=actor, result=result, context=contexts[result.event.customer_id], now=now
+        )
+        return results
     with transaction.atomic():
         inserted = _insert_events(app=app, events=events, now=now) if events else set()
         new_events = []
@@ -391,8 +488,7 @@ def usage_events_record(
             actor=actor,
             action_type="SET_USAGE",
             target_type="usage",
-            target_id=events[0].customer_id if not batch and events else "",
-            payload_snapshot=_audit_payload(results=results, batch=batch),
+            payload_snapshot=_batch_audit_payload(results),
         )
         if new_events:
             touched = _upsert_rollups(app=app, events=new_events, now=now)
@@ -400,18 +496,7 @@ def usage_events_record(
     return results
 
 
-def _audit_payload(*, results: list[EventResult], batch: bool) -> dict[str, Any]:
-    if not batch:
-        result = results[0]
-        event: UsageEventInput = result.event  # type: ignore[assignment]
-        return {
-            "event_id": event.event_id,
-            "customer": event.customer_id,
-            "metric": event.metric_code,
-            "quantity": event.quantity,
-            "timestamp": event.timestamp.isoformat(),
-            "status": result.status.value,
-        }
+def _batch_audit_payload(results: list[EventResult]) -> dict[str, Any]:
     counts = dict.fromkeys(EventStatus, 0)
     for result in results:
         counts[result.status] += 1
