@@ -84,16 +84,18 @@ def audit_event_record(
 
 
 # The same row as audit_event_record writes, for a hot path that folds its mutation and its
-# audit event into one statement (one statement is one transaction). `{payload}` is the SQL
-# expression of the snapshot: `%(audit_payload)s::jsonb`, or that extended in SQL with what
-# only the statement knows (whether an insert happened, say).
+# audit event into one statement (one statement is one transaction). Placeholders: `{rows}`
+# what the row is selected from (`FROM …`, and a WHERE), `{target_id}` and `{payload}` SQL
+# expressions of the target's id and the snapshot (e.g. `%(audit_target_id)s` and
+# `%(audit_payload)s::jsonb`, or that extended with what only the statement knows).
 AUDIT_EVENT_INSERT_SQL = """
 INSERT INTO audit_auditevent
        (id, app_id, actor_type, actor_id, action_type, target_type, target_id,
         payload_snapshot, request_id, created_at)
-VALUES (%(audit_id)s, %(audit_app)s, %(audit_actor_type)s, %(audit_actor_id)s,
-        %(audit_action_type)s, %(audit_target_type)s, %(audit_target_id)s, {payload},
-        %(audit_request_id)s, %(audit_created_at)s)
+SELECT %(audit_id)s, %(audit_app)s, %(audit_actor_type)s, %(audit_actor_id)s,
+       %(audit_action_type)s, %(audit_target_type)s, {target_id}, {payload},
+       %(audit_request_id)s, %(audit_created_at)s
+  {rows}
 """
 
 

@@ -26,9 +26,20 @@ from grace.models import GracePeriod, GraceReason, GraceStatus
 from grace.services import grace_period_open, grace_periods_resolve_for_customer_metric
 from tenants.models import App
 from usage.models import Metric, UsageRollup
-from usage.periods import CURRENT_SUBSCRIPTION_STATUSES, CustomerContext, Period
-from usage.selectors import customer_context, metrics_by_code, quotas_parse
-from usage.statements import fetch_all
+from usage.periods import (
+    CURRENT_SUBSCRIPTION_STATUSES,
+    CustomerContext,
+    Period,
+    period_end_sql,
+    period_start_sql,
+)
+from usage.selectors import (
+    CUSTOMER_AND_SUBSCRIPTION_CTES,
+    customer_context,
+    metrics_by_code,
+    quotas_parse,
+)
+from usage.statements import compact, fetch_all
 
 logger = logging.getLogger(__name__)
 
@@ -76,50 +87,18 @@ class Entitlement:
 # following on from it if its renewal has not reached us yet, else the calendar month in UTC),
 # then per metric this period's rollup, its grace period and the plan's included quantity.
 _ENTITLEMENTS_SQL = """
-WITH customer AS (
-    -- our id first, else the app's external_id; each through its own unique index
-    SELECT found.id
-      FROM (SELECT c.id, 0 AS preference
-              FROM billing_customer c
-             WHERE c.id = %(reference)s AND c.app_id = %(app)s
-            UNION ALL
-            SELECT c.id, 1
-              FROM billing_customer c
-             WHERE c.app_id = %(app)s AND c.external_id = %(reference)s) found
-     ORDER BY found.preference
-     LIMIT 1
-), subscription AS (
-    SELECT s.id, s.plan_id, s.plan_version_id, s.current_period_start AS starts,
-           s.current_period_end AS ends
-      FROM customer
-     CROSS JOIN LATERAL (
-            SELECT s.*
-              FROM billing_subscription s
-             WHERE s.app_id = %(app)s AND s.customer_id = customer.id
-               AND s.status = ANY(%(statuses)s)
-             ORDER BY s.created_at DESC
-             LIMIT 1) s
-), context AS (
+WITH {customer_and_subscription},
+context AS (
     SELECT customer.id AS customer_id, subscription.id AS subscription_id,
            subscription.plan_id, subscription.plan_version_id, plan.quotas,
-           subscription.starts IS NOT NULL AND subscription.ends IS NOT NULL AS by_subscription,
-           subscription.ends - subscription.starts AS length,
-           CASE
-             WHEN subscription.starts IS NULL OR subscription.ends IS NULL
-               THEN date_trunc('month', %(now)s::timestamptz, 'UTC')
-             WHEN %(now)s::timestamptz < subscription.ends THEN subscription.starts
-             ELSE subscription.ends + (subscription.ends - subscription.starts) * floor(
-                    extract(epoch FROM %(now)s::timestamptz - subscription.ends)
-                    / extract(epoch FROM subscription.ends - subscription.starts))
-           END AS period_start
+           subscription.starts, subscription.ends,
+           {period_start} AS period_start
       FROM customer
       LEFT JOIN subscription ON TRUE
       LEFT JOIN billing_plan plan ON plan.id = subscription.plan_id
 )
 SELECT context.customer_id, context.subscription_id, context.plan_id, context.quotas,
-       context.period_start,
-       CASE WHEN context.by_subscription THEN context.period_start + context.length
-            ELSE context.period_start + interval '1 month' END,
+       context.period_start, {period_end},
        m.code, m.name, m.aggregation, m.unit, r.value, g.id, g.status, g.starts_at, g.ends_at,
        component.included_quantity
   FROM context
@@ -134,13 +113,31 @@ SELECT context.customer_id, context.subscription_id, context.plan_id, context.qu
  ORDER BY m.code
 """
 
-_ONE_METRIC_SQL = _ENTITLEMENTS_SQL.format(metric_condition="m.code = %(metric)s", plan_filter="")
+_PERIOD = {
+    "customer_and_subscription": CUSTOMER_AND_SUBSCRIPTION_CTES,
+    # current_period: a subscription that starts later governs from now on
+    "period_start": period_start_sql(
+        moment="%(now)s::timestamptz",
+        starts="subscription.starts",
+        ends="subscription.ends",
+        before_start="subscription.starts",
+    ),
+    "period_end": period_end_sql(
+        start="context.period_start", starts="context.starts", ends="context.ends"
+    ),
+}
+_ONE_METRIC_SQL = compact(
+    _ENTITLEMENTS_SQL.format(metric_condition="m.code = %(metric)s", plan_filter="", **_PERIOD)
+)
 # The plan's metrics: those it limits and those it bills. (%(metric)s is unused here but kept,
 # so both statements take the same parameters.)
-_PLAN_METRICS_SQL = _ENTITLEMENTS_SQL.format(
-    metric_condition="%(metric)s = %(metric)s",
-    plan_filter="WHERE m.id IS NULL OR context.subscription_id IS NULL "
-    "OR context.quotas ? m.code OR component.id IS NOT NULL",
+_PLAN_METRICS_SQL = compact(
+    _ENTITLEMENTS_SQL.format(
+        **_PERIOD,
+        metric_condition="%(metric)s = %(metric)s",
+        plan_filter="WHERE m.id IS NULL OR context.subscription_id IS NULL "
+        "OR context.quotas ? m.code OR component.id IS NOT NULL",
+    )
 )
 
 

@@ -33,9 +33,22 @@ from audit.services import (
 from tenants.models import App
 from usage.entitlements import rollups_check_quota
 from usage.models import Aggregation
-from usage.periods import CustomerContext, Period, period_before_subscription
-from usage.selectors import customer_contexts, known_periods, metrics_by_code
-from usage.statements import fetch_all
+from usage.periods import (
+    CURRENT_SUBSCRIPTION_STATUSES,
+    CustomerContext,
+    Period,
+    period_before_subscription,
+    period_end_sql,
+    period_start_sql,
+)
+from usage.selectors import (
+    CUSTOMER_AND_SUBSCRIPTION_CTES,
+    customer_contexts,
+    known_periods,
+    metrics_by_code,
+    quotas_parse,
+)
+from usage.statements import compact, fetch_all
 
 MAX_BATCH_EVENTS = 1000
 # The provider's own limits on meter event timestamps (Stripe: 35 days back, 5 minutes ahead).
@@ -264,15 +277,12 @@ RETURNING event_id
 # sum and count add up; last keeps the value of the newest event (a tie goes to the later
 # write). `aggregation` is stored on the row so one statement serves every metric.
 # `dirty_since` only changes when the rollup was clean, so the update is usually in place.
-# `{condition}` lets the single-event statement fold only an event that was inserted.
+# `{rows}` selects the rows to fold in.
 _UPSERT_ROLLUPS = """
 INSERT INTO usage_rollups AS target
        (app_id, customer_id, metric_id, aggregation, period_start, period_end, value,
         event_count, last_event_at, report_sequence, dirty_since, updated_at)
-SELECT %(app)s, r->>0, r->>1, r->>2, (r->>3)::timestamptz, (r->>4)::timestamptz, (r->>5)::bigint,
-       (r->>6)::bigint, (r->>7)::timestamptz, 0, %(now)s, %(now)s
-  FROM json_array_elements(%(rollups)s::json) AS r
- {condition}
+{rows}
     ON CONFLICT (app_id, customer_id, metric_id, period_start) DO UPDATE SET
        value = CASE
                  WHEN target.aggregation <> 'last' THEN target.value + EXCLUDED.value
@@ -288,27 +298,79 @@ RETURNING target.id, target.customer_id, target.metric_id,
           extract(epoch FROM target.period_start)::float8, target.value,
           target.over_quota_grace_period_id
 """
-_UPSERT_ROLLUPS_SQL = _UPSERT_ROLLUPS.format(condition="")
+_UPSERT_ROLLUPS_SQL = _UPSERT_ROLLUPS.format(
+    rows="""
+SELECT %(app)s, r->>0, r->>1, r->>2, (r->>3)::timestamptz, (r->>4)::timestamptz, (r->>5)::bigint,
+       (r->>6)::bigint, (r->>7)::timestamptz, 0, %(now)s, %(now)s
+  FROM json_array_elements(%(rollups)s::json) AS r"""
+)
 
-# One event, its rollup and its audit event as ONE statement: in autocommit that is one round
-# trip and one transaction, where the general path takes six (BEGIN, insert, audit, rollup,
-# COMMIT). The rollup takes the event only if the insert did (not a duplicate), and the audit
-# snapshot says which it was.
+# A single event in ONE statement: its customer's current subscription and the event's period
+# (usage.periods in SQL), the event, its rollup and its audit event. In autocommit that is one
+# round trip and one transaction, where the general path takes seven (customer, BEGIN, insert,
+# audit, rollup, COMMIT). Nothing is written for an unknown customer or an event from before
+# the current subscription period (`period` is empty); the caller then takes the general path.
+# The rollup takes the event only if the insert did (not a duplicate), and the audit snapshot
+# says which it was.
 _RECORD_ONE = """
-WITH inserted AS ({insert_events}),
-rollup AS ({upsert_rollup}),
+WITH {customer_and_subscription},
+context AS (
+    SELECT customer.id AS customer_id, subscription.id AS subscription_id,
+           subscription.plan_id, subscription.plan_version_id, subscription.starts,
+           subscription.ends, plan.quotas
+      FROM customer
+      LEFT JOIN subscription ON TRUE
+      LEFT JOIN billing_plan plan ON plan.id = subscription.plan_id
+), period_start AS (
+    SELECT context.*, {period_start} AS period_start FROM context
+), period AS (
+    SELECT period_start.*, {period_end} AS period_end
+      FROM period_start
+     WHERE period_start.period_start IS NOT NULL
+), inserted AS (
+    INSERT INTO usage_events
+           (app_id, event_id, customer_id, metric_id, quantity, "timestamp", period_start,
+            received_at)
+    SELECT %(app)s, %(event_id)s, period.customer_id, %(metric)s, %(quantity)s, %(timestamp)s,
+           period.period_start, %(now)s
+      FROM period
+        ON CONFLICT (app_id, event_id) DO NOTHING
+    RETURNING event_id
+), rollup AS ({upsert_rollup}),
 audit AS ({insert_audit_event})
-SELECT EXISTS (SELECT FROM inserted), rollup.*
+SELECT context.customer_id, context.subscription_id, context.plan_id, context.plan_version_id,
+       context.starts, context.ends, context.quotas, period.period_start IS NOT NULL,
+       EXISTS (SELECT FROM inserted), rollup.*
   FROM (VALUES (1)) AS one
+  LEFT JOIN context ON TRUE
+  LEFT JOIN period ON TRUE
   LEFT JOIN rollup ON TRUE
 """
-_RECORD_ONE_SQL = _RECORD_ONE.format(
-    insert_events=_INSERT_EVENTS_SQL,
-    upsert_rollup=_UPSERT_ROLLUPS.format(condition="WHERE EXISTS (SELECT FROM inserted)"),
-    insert_audit_event=AUDIT_EVENT_INSERT_SQL.format(
-        payload="%(audit_payload)s::jsonb || jsonb_build_object('status', CASE WHEN EXISTS "
-        "(SELECT FROM inserted) THEN 'accepted' ELSE 'duplicate' END)"
-    ),
+_RECORD_ONE_SQL = compact(
+    _RECORD_ONE.format(
+        customer_and_subscription=CUSTOMER_AND_SUBSCRIPTION_CTES,
+        period_start=period_start_sql(
+            moment="%(timestamp)s::timestamptz", starts="context.starts", ends="context.ends"
+        ),
+        period_end=period_end_sql(
+            start="period_start.period_start",
+            starts="period_start.starts",
+            ends="period_start.ends",
+        ),
+        upsert_rollup=_UPSERT_ROLLUPS.format(
+            rows="""
+SELECT %(app)s, period.customer_id, %(metric)s, %(aggregation)s, period.period_start,
+       period.period_end, %(value)s, 1, %(timestamp)s, 0, %(now)s, %(now)s
+  FROM period
+ WHERE EXISTS (SELECT FROM inserted)"""
+        ),
+        insert_audit_event=AUDIT_EVENT_INSERT_SQL.format(
+            target_id="period.customer_id",
+            payload="%(audit_payload)s::jsonb || jsonb_build_object('customer', period.customer_id, "
+            "'status', CASE WHEN EXISTS (SELECT FROM inserted) THEN 'accepted' ELSE 'duplicate' END)",
+            rows="FROM period",
+        ),
+    )
 )
 
 
@@ -388,42 +450,51 @@ def _upsert_rollups(*, app: App, events: list[UsageEventInput], now: datetime) -
     )
 
 
-def _record_one(
-    *, app: App, actor: Actor, result: EventResult, context: CustomerContext, now: datetime
-) -> None:
-    """The single-event path: the event, its rollup and its audit event in one statement
-    (committed when it returns, in autocommit), then the quota check on the rollup it touched,
-    which takes the rollup's lock itself."""
+def _record_one(*, app: App, actor: Actor, result: EventResult, now: datetime) -> bool:
+    """The single-event path (see _RECORD_ONE): the event is committed when this returns True,
+    and the quota check has run on its rollup (taking the rollup's lock itself). False: nothing
+    was written (an unknown customer or metric, an event from before the current subscription
+    period), and the general path takes it."""
     event: UsageEventInput = result.event  # type: ignore[assignment]
-    period: Period = event.period  # type: ignore[assignment]
-    ((inserted, *rollup),) = fetch_all(
+    metric = metrics_by_code(app=app, codes=[event.metric_code]).get(event.metric_code)
+    if metric is None:
+        return False
+    event.metric_id, event.aggregation = metric.id, metric.aggregation
+    (
+        (
+            customer_id,
+            subscription_id,
+            plan_id,
+            plan_version_id,
+            starts,
+            ends,
+            quotas,
+            recorded,
+            inserted,
+            *rollup,
+        ),
+    ) = fetch_all(
         _RECORD_ONE_SQL,
         {
             "app": app.pk,
+            "reference": event.customer_reference,
+            "statuses": list(CURRENT_SUBSCRIPTION_STATUSES),
+            "event_id": event.event_id,
+            "metric": metric.id,
+            "aggregation": metric.aggregation,
+            "quantity": event.quantity,
+            # what _Aggregate folds one event into
+            "value": 1 if metric.aggregation == Aggregation.COUNT else event.quantity,
+            "timestamp": event.timestamp,
             "now": now,
-            "events": json.dumps(
-                [
-                    [
-                        event.event_id,
-                        event.customer_id,
-                        event.metric_id,
-                        event.quantity,
-                        event.timestamp.isoformat(),
-                        period.start.isoformat(),
-                    ]
-                ]
-            ),
-            "rollups": json.dumps(_rollup_rows([event])),
             **audit_event_parameters(
                 app=app,
                 actor=actor,
                 action_type="SET_USAGE",
                 target_type="usage",
-                target_id=event.customer_id,
-                # The statement adds "status": accepted or duplicate.
+                # The statement adds the customer's id and "status": accepted or duplicate.
                 payload_snapshot={
                     "event_id": event.event_id,
-                    "customer": event.customer_id,
                     "metric": event.metric_code,
                     "quantity": event.quantity,
                     "timestamp": event.timestamp.isoformat(),
@@ -432,12 +503,22 @@ def _record_one(
             ),
         },
     )
+    if not recorded:
+        return False
+    event.customer_id = customer_id
     if not inserted:
         result.status = EventStatus.DUPLICATE
-        return
-    rollups_check_quota(
-        app=app, rollups=[tuple(rollup)], contexts={context.customer_id: context}, now=now
+        return True
+    context = CustomerContext(
+        customer_id=customer_id,
+        subscription_id=subscription_id,
+        plan_id=plan_id,
+        plan_version_id=plan_version_id,
+        subscription_period=Period(starts, ends) if starts and ends else None,
+        quotas=quotas_parse(quotas),
     )
+    rollups_check_quota(app=app, rollups=[tuple(rollup)], contexts={customer_id: context}, now=now)
+    return True
 
 
 def usage_events_record(
@@ -464,16 +545,16 @@ def usage_events_record(
             result.event = None
         else:
             seen.add(result.event.event_id)
-    contexts = _resolve(app=app, results=results, now=now)
-    events = [result.event for result in results if result.event is not None]
     if not batch:
         (result,) = results
         if result.event is None:
             raise result.error  # type: ignore[misc]
-        _record_one(
-            app=app, actor=actor, result=result, context=contexts[result.event.customer_id], now=now
-        )
-        return results
+        if _record_one(app=app, actor=actor, result=result, now=now):
+            return results
+    contexts = _resolve(app=app, results=results, now=now)
+    events = [result.event for result in results if result.event is not None]
+    if not batch and not events and results[0].status == EventStatus.REJECTED:
+        raise results[0].error  # type: ignore[misc]
     with transaction.atomic():
         inserted = _insert_events(app=app, events=events, now=now) if events else set()
         new_events = []
@@ -488,7 +569,8 @@ def usage_events_record(
             actor=actor,
             action_type="SET_USAGE",
             target_type="usage",
-            payload_snapshot=_batch_audit_payload(results),
+            target_id=events[0].customer_id if not batch and events else "",
+            payload_snapshot=_audit_payload(results=results, batch=batch),
         )
         if new_events:
             touched = _upsert_rollups(app=app, events=new_events, now=now)
@@ -496,7 +578,18 @@ def usage_events_record(
     return results
 
 
-def _batch_audit_payload(results: list[EventResult]) -> dict[str, Any]:
+def _audit_payload(*, results: list[EventResult], batch: bool) -> dict[str, Any]:
+    if not batch:
+        result = results[0]
+        event: UsageEventInput = result.event  # type: ignore[assignment]
+        return {
+            "event_id": event.event_id,
+            "customer": event.customer_id,
+            "metric": event.metric_code,
+            "quantity": event.quantity,
+            "timestamp": event.timestamp.isoformat(),
+            "status": result.status.value,
+        }
     counts = dict.fromkeys(EventStatus, 0)
     for result in results:
         counts[result.status] += 1

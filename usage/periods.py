@@ -68,6 +68,29 @@ class CustomerContext:
         return self.period_for(now) or self.subscription_period or calendar_month(now)
 
 
+def period_start_sql(*, moment: str, starts: str, ends: str, before_start: str = "NULL") -> str:
+    """`CustomerContext.period_for` in SQL, for statements that work out a period themselves:
+    the start of the period holding `moment`, given the current subscription period's `starts`
+    and `ends` (NULL without a subscription: the calendar month in UTC; the session's time
+    zone is UTC). `before_start` is the answer for a moment before the subscription period
+    (NULL: the caller finds the earlier period; `starts` gives `current_period`)."""
+    return f"""CASE
+         WHEN {starts} IS NULL OR {ends} IS NULL THEN date_trunc('month', {moment}, 'UTC')
+         WHEN {moment} < {starts} THEN {before_start}
+         WHEN {moment} < {ends} THEN {starts}
+         ELSE {ends} + ({ends} - {starts}) * floor(
+                extract(epoch FROM {moment} - {ends}) / extract(epoch FROM {ends} - {starts}))
+       END"""
+
+
+def period_end_sql(*, start: str, starts: str, ends: str) -> str:
+    """The end of the period that starts at `start` (see period_start_sql)."""
+    return (
+        f"CASE WHEN {starts} IS NULL OR {ends} IS NULL THEN {start} + interval '1 month' "
+        f"ELSE {start} + ({ends} - {starts}) END"
+    )
+
+
 def period_before_subscription(
     *, moment: datetime, known: list[Period], subscription: Period
 ) -> Period:

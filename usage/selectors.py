@@ -71,6 +71,37 @@ def metrics_by_code(*, app: App, codes: Iterable[str]) -> dict[str, MetricInfo]:
     return metrics
 
 
+# For statements that start from a customer reference (%(app)s, %(reference)s, %(statuses)s):
+# CTE `customer` (its id: ours first, else the app's external_id, each through its own unique
+# index) and CTE `subscription` (its current subscription, the newest of those in
+# CURRENT_SUBSCRIPTION_STATUSES: id, plan_id, plan_version_id, starts, ends). Follow with
+# `WITH {this}, …`.
+CUSTOMER_AND_SUBSCRIPTION_CTES = """customer AS (
+    -- our id first, else the app's external_id; each through its own unique index
+    SELECT found.id
+      FROM (SELECT c.id, 0 AS preference
+              FROM billing_customer c
+             WHERE c.id = %(reference)s AND c.app_id = %(app)s
+            UNION ALL
+            SELECT c.id, 1
+              FROM billing_customer c
+             WHERE c.app_id = %(app)s AND c.external_id = %(reference)s) found
+     ORDER BY found.preference
+     LIMIT 1
+), subscription AS (
+    SELECT s.id, s.plan_id, s.plan_version_id, s.current_period_start AS starts,
+           s.current_period_end AS ends
+      FROM customer
+     CROSS JOIN LATERAL (
+            SELECT s.*
+              FROM billing_subscription s
+             WHERE s.app_id = %(app)s AND s.customer_id = customer.id
+               AND s.status = ANY(%(statuses)s)
+             ORDER BY s.created_at DESC
+             LIMIT 1) s
+)"""
+
+
 _CUSTOMER_CONTEXT_SQL = """
 SELECT c.id, c.external_id, c.provider_customer_id, s.id, s.plan_id, s.plan_version_id,
        s.current_period_start, s.current_period_end, p.quotas

@@ -7,6 +7,7 @@ so these (and only these) are prepared once per connection, with server-side bin
 USAGE_PREPARED_STATEMENTS=false behind a transaction-mode pooler such as PgBouncer < 1.21.
 """
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -17,6 +18,14 @@ from django.db import connection
 # Django leaves automatic preparation off (threshold None); a threshold never reached keeps it
 # off for every other query while letting `prepare=True` prepare ours.
 _NEVER = 2**31
+
+
+def compact(sql: str) -> str:
+    """`sql` without `--` comments and with each run of whitespace as one space (for our own
+    statements: it does not know string literals, so none may hold `--`). psycopg caches
+    its parse of a query only up to psycopg._queries.MAX_CACHED_STATEMENT_LENGTH (4 KiB) and
+    parses a longer one again on every execution."""
+    return " ".join(re.sub(r"--[^\n]*", "", sql).split())
 
 
 def fetch_all(sql: str, parameters: Sequence[Any] | Mapping[str, Any]) -> list[tuple[Any, ...]]:

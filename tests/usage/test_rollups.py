@@ -153,6 +153,30 @@ def test_with_a_subscription_the_period_is_the_subscription_period(tenant: Tenan
     )
 
 
+@pytest.mark.parametrize("periods_behind", [0, 1, 3])
+def test_single_and_batch_events_agree_on_the_period_when_the_renewal_has_not_reached_us(
+    tenant: Tenant, periods_behind: int
+):
+    """The single-event statement works the period out in SQL, a batch in Python
+    (usage.periods): both put an event into the same period, also past the subscription's
+    recorded end."""
+    metric_make(tenant)
+    customer = customer_make(tenant)
+    length = timedelta(days=7, hours=5)
+    end = (now_utc() - periods_behind * length - timedelta(hours=1)).replace(microsecond=0)
+    subscription_make(tenant, customer["id"], period_start=end - length, period_end=end)
+
+    single = tenant.client.post("/v1/usage", event("single", quantity=2), format="json")
+    _send(tenant.client, [event("batch", quantity=3)])
+
+    assert single.status_code == 201, single.content
+    (rollup,) = UsageRollup.objects.for_app(tenant.app).all()
+    expected_start = end + periods_behind * length
+    assert (rollup.period_start, rollup.period_end) == (expected_start, expected_start + length)
+    assert rollup.value == 5
+    assert rollup.event_count == 2
+
+
 def test_an_event_from_before_the_subscription_period_counts_in_the_earlier_period(
     tenant: Tenant,
 ):
