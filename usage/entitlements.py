@@ -27,7 +27,6 @@ from grace.services import grace_period_open, grace_periods_resolve_for_customer
 from tenants.models import App
 from usage.models import Metric, UsageRollup
 from usage.periods import (
-    CURRENT_SUBSCRIPTION_STATUSES,
     CustomerContext,
     Period,
     period_end_sql,
@@ -165,7 +164,6 @@ def _entitlements(
         {
             "app": app.pk,
             "reference": customer_reference,
-            "statuses": list(CURRENT_SUBSCRIPTION_STATUSES),
             "now": now,
             "metric": metric_code or "",
         },

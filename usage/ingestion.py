@@ -34,7 +34,6 @@ from tenants.models import App
 from usage.entitlements import rollups_check_quota
 from usage.models import Aggregation
 from usage.periods import (
-    CURRENT_SUBSCRIPTION_STATUSES,
     CustomerContext,
     Period,
     period_before_subscription,
@@ -478,7 +477,6 @@ def _record_one(*, app: App, actor: Actor, result: EventResult, now: datetime) -
         {
             "app": app.pk,
             "reference": event.customer_reference,
-            "statuses": list(CURRENT_SUBSCRIPTION_STATUSES),
             "event_id": event.event_id,
             "metric": metric.id,
             "aggregation": metric.aggregation,
