@@ -17,6 +17,10 @@ from notifications.apis import WebhookEndpointViewSet
 from usage.apis import CustomerUsageViewSet, MetricViewSet, UsageViewSet
 
 router = SimpleRouter(trailing_slash=False)
+# The apps' hot paths first: Django tries the patterns in order. Reporting usage, and
+# /customers/{id}/usage and /customers/{id}/entitlements[/{metric}] (usage/apis.py).
+router.register("usage", UsageViewSet, basename="usage")
+router.register("customers", CustomerUsageViewSet, basename="customer-usage")
 router.register("customers", CustomerViewSet, basename="customer")
 router.register("plans", PlanViewSet, basename="plan")
 router.register("payments", PaymentViewSet, basename="payment")
@@ -26,9 +30,6 @@ router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("grace-periods", GracePeriodViewSet, basename="grace-period")
 router.register("webhook-endpoints", WebhookEndpointViewSet, basename="webhook-endpoint")
 router.register("metrics", MetricViewSet, basename="metric")
-router.register("usage", UsageViewSet, basename="usage")
-# /customers/{id}/usage and /customers/{id}/entitlements[/{metric}] (usage/apis.py).
-router.register("customers", CustomerUsageViewSet, basename="customer-usage")
 
 urlpatterns = [
     path("app", AppView.as_view(), name="app"),

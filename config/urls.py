@@ -7,12 +7,13 @@ from api import views as api_views
 urlpatterns = [
     path("healthz", api_views.healthz, name="healthz"),
     path("readyz", api_views.readyz, name="readyz"),
+    # The API before the rest: Django tries the patterns in order, on every request.
+    path("v1/", include("config.api_urls")),
     path("", include("django_prometheus.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="schema"), name="docs"),
     path("admin/", admin.site.urls),
     path("stripe/", include("djstripe.urls", namespace="djstripe")),
-    path("v1/", include("config.api_urls")),
     # Anything else under /v1/ answers in the API's error shape, never Django's HTML page.
     re_path(r"^v1/.*$", api_views.UnknownRouteView.as_view()),
 ]

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from api.errors import AuthenticationError, NotFoundError
-from api.throttling import redis_client, request_count_note, request_count_queue
+from api.throttling import redis_client, request_count_and_get, request_count_note
 from tenants.keys import api_key_hash, api_key_public_id
 from tenants.models import ApiKey, App
 
@@ -86,17 +86,15 @@ def _epoch(*, count_for_app: str | None = None, request: HttpRequest | None = No
     if client is None:
         return _UNAVAILABLE
     try:
-        pipeline = client.pipeline(transaction=False)
-        pipeline.get(API_KEYS_EPOCH_KEY)
-        if count_for_app is not None:
-            request_count_queue(pipeline, count_for_app)
-        results = pipeline.execute()
+        if count_for_app is None:
+            return client.get(API_KEYS_EPOCH_KEY)
+        count, epoch = request_count_and_get(count_for_app, API_KEYS_EPOCH_KEY)
     except Exception:  # noqa: BLE001 - without Redis, keys are read from the database
         logger.warning("Redis unavailable: API keys are read from the database.")
         return _UNAVAILABLE
-    if count_for_app is not None and request is not None:
-        request_count_note(request, results[1])
-    return results[0]
+    if request is not None:
+        request_count_note(request, count)
+    return epoch
 
 
 def api_keys_changed() -> None:

@@ -39,4 +39,8 @@ def fetch_all(sql: str, parameters: Sequence[Any] | Mapping[str, Any]) -> list[t
             raw.prepare_threshold = _NEVER
         with psycopg.Cursor(raw) as cursor:
             cursor.execute(sql, parameters, prepare=prepare or None)
-            return cursor.fetchall() if cursor.description is not None else []
+            # (cursor.description would build a Column per column just to say "rows")
+            result = cursor.pgresult
+            if result is None or result.status != psycopg.pq.ExecStatus.TUPLES_OK:
+                return []
+            return cursor.fetchall()

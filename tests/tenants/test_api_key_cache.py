@@ -79,3 +79,13 @@ def test_without_redis_every_request_reads_the_key(tenant: Tenant, settings: Any
     for status, queries in statuses_and_queries:
         assert status == 200
         assert any("tenants_apikey" in sql for sql in queries)
+
+
+@needs_redis
+def test_a_redis_that_forgot_its_scripts_still_counts_and_checks(tenant: Tenant):
+    assert tenant.client.get("/v1/app").status_code == 200
+    redis_client().script_flush()
+
+    assert tenant.client.get("/v1/app").status_code == 200
+    api_key_revoke(key_id=tenant.api_key.pk, actor=TEST_OPERATOR)
+    assert tenant.client.get("/v1/app").status_code == 401
