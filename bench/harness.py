@@ -14,13 +14,12 @@ import os
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -353,26 +352,3 @@ def setup_customers_and_metrics(
     for thread in threads:
         thread.join()
     return external_ids
-
-
-def timed(label: str, function: Callable[[], Any]) -> Any:
-    started = time.monotonic()
-    value = function()
-    say(f"{label} in {time.monotonic() - started:.1f} s")
-    return value
-
-
-def median(values: list[float]) -> float:
-    return statistics.median(values) if values else 0.0
-
-
-def framework_baseline(svc: Service, *, requests: int, processes: int, threads: int) -> list[str]:
-    """What the stack itself costs, measured at the same concurrency: an unauthenticated route
-    (GET /healthz: Django's middleware and gunicorn) and the cheapest authenticated one
-    (GET /v1/app: plus DRF, API-key authentication and the per-app rate limit). No usage route
-    can be faster than the second."""
-    lines = []
-    for label, path in (("GET /healthz", "/healthz"), ("GET /v1/app", "/v1/app")):
-        result = load(svc, [("GET", path, None)] * requests, processes=processes, threads=threads)
-        lines.append(result.line(f"baseline {label} (closed loop)"))
-    return lines

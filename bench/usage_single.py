@@ -1,59 +1,64 @@
 """Single-event ingestion: POST /v1/usage, one event per request, against the service under
-gunicorn. Not part of the test suite.
+gunicorn, driven by wrk (closed loop). Not part of the test suite.
 
-    python bench/usage_single.py [--requests 12000] [--clients 16] [--customers 500] [--fresh]
+    python bench/usage_single.py [--seconds 20] [--connections 16] [--customers 500] [--fresh]
 """
 
 import argparse
 import json
-import random
 import sys
 import time
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import (  # noqa: E402
-    framework_baseline,
-    load,
-    say,
-    service,
-    setup_customers_and_metrics,
-)
+import psycopg  # noqa: E402
+
+from bench.harness import say, service, setup_customers_and_metrics  # noqa: E402
+from bench.loadgen import wrk, wrk_baseline  # noqa: E402
 
 TARGET_REQUESTS_PER_SECOND = 800
 TARGET_P99_SECONDS = 0.050
 
+# Each wrk thread numbers its events under the run's prefix, so every event_id is new.
+REQUESTS_LUA = """
+local customers = %(customers)s
+local counter = 0
+local prefix = ""
+local threads = 0
 
-def make_jobs(*, requests: int, customers: list[str], seed: int) -> list:
-    generator = random.Random(seed)
-    now = datetime.now(UTC)
-    run = f"single-{seed}-{int(time.time())}"
-    return [
-        (
-            "POST",
-            "/v1/usage",
-            json.dumps(
-                {
-                    "event_id": f"{run}-{index}",
-                    "customer": generator.choice(customers),
-                    "metric": "api_calls",
-                    "quantity": generator.randint(1, 100),
-                    "timestamp": (now - timedelta(seconds=generator.randint(0, 600)))
-                    .isoformat()
-                    .replace("+00:00", "Z"),
-                }
-            ).encode(),
-        )
-        for index in range(requests)
-    ]
+function setup(thread)
+  threads = threads + 1
+  thread:set("thread_number", threads)
+end
+
+function init(args)
+  prefix = args[1] .. "-" .. thread_number .. "-"
+end
+
+function request()
+  counter = counter + 1
+  local body = '{"event_id":"' .. prefix .. counter .. '","customer":"'
+    .. customers[(counter %% #customers) + 1] .. '","metric":"api_calls","quantity":'
+    .. ((counter %% 100) + 1) .. '}'
+  return wrk.format("POST", nil, nil, body)
+end
+"""
+
+
+def stored_events(database_url: str, app_id: str, prefix: str) -> int:
+    with psycopg.connect(database_url) as connection:
+        (count,) = connection.execute(
+            "SELECT count(*) FROM usage_events WHERE app_id = %s AND event_id LIKE %s",
+            [app_id, f"{prefix}-%"],
+        ).fetchone()
+    return count
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=12000)
-    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--customers", type=int, default=500)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--fresh", action="store_true", help="recreate the scratch database")
@@ -62,19 +67,39 @@ def main() -> None:
         customers = setup_customers_and_metrics(
             svc, customers=options.customers, metrics={"api_calls": "sum"}
         )
-        load(svc, make_jobs(requests=500, customers=customers, seed=1), processes=2, threads=4)
-        jobs = make_jobs(requests=options.requests, customers=customers, seed=2)
-        say(f"sending {len(jobs)} single events from {options.clients} clients")
-        result = load(svc, jobs, processes=2, threads=max(1, options.clients // 2))
-        baseline = framework_baseline(
-            svc, requests=3000, processes=2, threads=max(1, options.clients // 2)
+        script = REQUESTS_LUA % {"customers": json.dumps(customers).replace("[", "{", 1)[:-1] + "}"}
+        run = f"single-{int(time.time())}"
+        say("warming up")
+        wrk(
+            svc,
+            "/v1/usage",
+            label="warm-up",
+            connections=8,
+            seconds=3,
+            script=script,
+            script_arguments=[f"warm-{run}"],
         )
-    rate = result.requests / result.seconds
-    p99 = result.percentile(0.99)
+        say(f"single events from {options.connections} connections for {options.seconds:.0f} s")
+        result = wrk(
+            svc,
+            "/v1/usage",
+            label="single-event ingestion (closed loop)",
+            connections=options.connections,
+            seconds=options.seconds,
+            script=script,
+            script_arguments=[run],
+        )
+        stored = stored_events(svc.database_url, svc.app_id, run)
+        baseline = wrk_baseline(svc, connections=options.connections)
     print()
-    print(result.line("single-event ingestion"))
+    print(result.line())
+    print(
+        f"events stored by the run: {stored:,} (wrk counted {result.requests:,} answers, "
+        f"{result.not_2xx} not 2xx; a request in flight when wrk stops is stored, not counted)"
+    )
     for line in baseline:
-        print(line)
+        print(line.line())
+    rate, p99 = result.requests_per_second, result.p99
     print(
         f"targets: >= {TARGET_REQUESTS_PER_SECOND} req/s "
         f"{'MET' if rate >= TARGET_REQUESTS_PER_SECOND else 'MISSED'}; "
