@@ -70,9 +70,11 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             status=400,
         )
     if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
-        code = (
-            "missing_api_key" if isinstance(exc, exceptions.NotAuthenticated) else "invalid_api_key"
-        )
+        code = exc.get_codes()
+        if isinstance(exc, exceptions.NotAuthenticated):
+            code = "missing_api_key"
+        elif not isinstance(code, str) or code == exceptions.AuthenticationFailed.default_code:
+            code = "invalid_api_key"
         return Response(
             error_body(type="authentication_error", code=code, message=str(exc.detail)),
             status=401,

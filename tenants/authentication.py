@@ -38,7 +38,8 @@ class AppApiKeyAuthentication(BaseAuthentication):
         try:
             api_key = api_key_authenticate(raw_key=token, request=request._request)
         except AuthenticationError as error:
-            raise AuthenticationFailed(error.message) from None
+            # The code (invalid_api_key, api_key_revoked, app_disabled) reaches the answer.
+            raise AuthenticationFailed(error.message, code=error.code) from None
         return ApiKeyPrincipal(api_key=api_key), api_key.app
 
     def authenticate_header(self, request: Request) -> str:

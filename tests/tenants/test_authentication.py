@@ -47,6 +47,7 @@ def test_a_revoked_key_answers_401(tenant: Tenant):
 
     assert response.status_code == 401
     assert response.json()["error"]["type"] == "authentication_error"
+    assert response.json()["error"]["code"] == "api_key_revoked"
 
 
 def test_app_endpoint_describes_the_calling_app(tenant: Tenant):
