@@ -76,7 +76,7 @@ def test_revoke_api_key_makes_the_key_answer_401(db):
 
     response = _client(created["api_key"]).get("/v1/app")
     assert response.status_code == 401
-    assert response.json()["error"]["code"] == "invalid_api_key"
+    assert response.json()["error"]["code"] == "api_key_revoked"
 
 
 def test_revoking_twice_fails_clearly(db):
