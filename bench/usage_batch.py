@@ -2,7 +2,7 @@
 service under gunicorn, compared in the same run with plain psycopg inserting the same rows
 into an equivalent table. Not part of the test suite.
 
-    python bench/usage_batch.py [--requests 60] [--clients 4] [--customers 500] [--fresh]
+    python bench/usage_batch.py [--requests 150] [--clients 4] [--customers 500] [--fresh]
 """
 
 import argparse
@@ -124,7 +124,7 @@ def plain_psycopg(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=60)
+    parser.add_argument("--requests", type=int, default=150)
     parser.add_argument("--per-request", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--customers", type=int, default=500)
