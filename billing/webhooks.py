@@ -13,14 +13,39 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import stripe
+from django.http import HttpRequest, HttpResponse
 from djstripe import models as djstripe_models
 from djstripe.signals import WEBHOOK_SIGNALS
+from djstripe.views import ProcessWebhookView
 
 from billing import payments, subscriptions
 from billing.providers.base import ProviderEvent
 from billing.providers.stripe import provider_event, subscription_result
 
 logger = logging.getLogger(__name__)
+
+
+class StripeWebhookView(ProcessWebhookView):
+    """dj-stripe's webhook endpoint (config/urls.py routes its address here), except for an
+    event whose object Stripe says does not exist when dj-stripe re-fetches it: dj-stripe has
+    recorded the failure on its WebhookEventTrigger (the admin shows it, replay_stripe_events
+    can run it again), and no retry can make the object exist, so the answer is 200 rather than
+    a 500 that Stripe would retry for three days. Any other failure stays a 500, which Stripe
+    retries: a Stripe outage while re-fetching, say."""
+
+    def post(self, request: HttpRequest, uuid: Any) -> HttpResponse:
+        try:
+            return super().post(request, uuid)
+        except stripe.InvalidRequestError as error:
+            if error.http_status != 404:
+                raise
+            logger.warning(
+                "Stripe event about an object Stripe does not have; recorded, not retried.",
+                extra={"stripe_error": str(error)},
+            )
+            return HttpResponse("Recorded; its object does not exist at Stripe.", status=200)
+
 
 # What dj-stripe mirrors of each object type, so a handler can read it as just re-fetched.
 _MIRRORS: dict[str, type] = {

@@ -3,6 +3,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from api import views as api_views
+from billing.webhooks import StripeWebhookView
 
 urlpatterns = [
     path("healthz", api_views.healthz, name="healthz"),
@@ -13,6 +14,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="schema"), name="docs"),
     path("admin/", admin.site.urls),
+    # dj-stripe's own address for our endpoint, answered by our subclass of its view first.
+    path("stripe/webhook/<uuid:uuid>/", StripeWebhookView.as_view()),
     path("stripe/", include("djstripe.urls", namespace="djstripe")),
     # Anything else under /v1/ answers in the API's error shape, never Django's HTML page.
     re_path(r"^v1/.*$", api_views.UnknownRouteView.as_view()),

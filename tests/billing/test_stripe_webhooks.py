@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import stripe as stripe_sdk
 from django.test import Client
 from djstripe.models import Event, WebhookEndpoint
 
@@ -422,3 +423,52 @@ def test_an_event_naming_another_apps_subscription_in_its_metadata_is_ignored(
 
     assert response.status_code == 200
     assert Subscription.objects.for_app(other_tenant.app).get().sync_state == "pending"
+
+
+def test_a_signed_event_about_an_object_stripe_never_had_is_recorded_and_answered_200(
+    tenant: Tenant, stripe: EmulatorServer, endpoint: WebhookEndpoint
+):
+    from djstripe.models import WebhookEventTrigger
+
+    event = {
+        "id": "evt_about_nothing",
+        "object": "event",
+        "type": "customer.subscription.updated",
+        "api_version": "2026-08-26.dahlia",
+        "created": int(time.time()),
+        "livemode": False,
+        "pending_webhooks": 1,
+        "request": {"id": None, "idempotency_key": None},
+        "data": {
+            "object": {
+                "id": "sub_never_existed",
+                "object": "subscription",
+                "customer": "cus_never_existed",
+                "status": "active",
+                "livemode": False,
+            }
+        },
+    }
+
+    response = deliver(endpoint, event)
+
+    assert response.status_code == 200
+    trigger = WebhookEventTrigger.objects.get()
+    assert "No such customer" in trigger.exception
+    assert not Event.objects.filter(id="evt_about_nothing").exists()
+    assert Subscription.objects.for_app(tenant.app).count() == 0
+
+
+def test_a_stripe_outage_while_processing_an_event_still_answers_500_for_a_retry(
+    tenant: Tenant, stripe: EmulatorServer, endpoint: WebhookEndpoint
+):
+    """Only a missing object is final: anything else is left to Stripe's retries."""
+    subscription = _trial_subscription(tenant)
+    updated = events_of(
+        stripe, "customer.subscription.created", subscription["provider_subscription_id"]
+    )[-1]
+    stripe.set_faults(status=500, count=10, path_prefix="/v1/subscriptions")
+
+    # Django's test client raises what the view raised; a server answers it with a 500.
+    with pytest.raises(stripe_sdk.APIError):
+        deliver(endpoint, updated)
