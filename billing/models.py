@@ -148,6 +148,9 @@ class Subscription(TenantScopedModel):
     # The app's Idempotency-Key, so a retry after an outage finds this attempt again.
     request_key = models.CharField(max_length=255, null=True, blank=True)
     provider_subscription_id = models.CharField(max_length=255, blank=True, default="")
+    # While incomplete because the first payment needs the customer (3-D Secure): what the
+    # app's front end confirms that payment with. Cleared once the subscription moves on.
+    client_secret = models.CharField(max_length=255, blank=True, default="")
     # The provider's timestamp of the newest state we applied: older events never win.
     provider_state_at = models.DateTimeField(null=True, blank=True)
     sync_state = models.CharField(

@@ -264,6 +264,11 @@ class SubscriptionOutputSerializer(serializers.Serializer):
     payment_method = serializers.CharField()
     metadata = serializers.DictField()
     provider_subscription_id = serializers.CharField()
+    client_secret = serializers.SerializerMethodField(
+        help_text="While the subscription is incomplete because its first payment needs the "
+        "customer's authentication (3-D Secure): the secret the app's front end confirms that "
+        "payment with (Stripe.js confirmPayment). Null otherwise."
+    )
     # pending until the provider has it (a 502 leaves it pending for the retry job), synced
     # after, failed if the provider refused it.
     sync_state = serializers.CharField()
@@ -272,3 +277,6 @@ class SubscriptionOutputSerializer(serializers.Serializer):
 
     def get_object(self, subscription: object) -> str:
         return "subscription"
+
+    def get_client_secret(self, subscription: Any) -> str | None:
+        return subscription.client_secret or None

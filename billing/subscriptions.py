@@ -186,6 +186,11 @@ def _result_apply(subscription: Subscription, result: SubscriptionResult) -> Non
     subscription.cancel_at_period_end = result.cancel_at_period_end
     subscription.canceled_at = result.canceled_at
     subscription.sync_state = SyncState.SYNCED
+    # Only answers that expand the first invoice carry the secret; the webhooks' objects do not.
+    if subscription.status != SubscriptionStatus.INCOMPLETE:
+        subscription.client_secret = ""
+    elif result.client_secret:
+        subscription.client_secret = result.client_secret
 
 
 def _publish_change(subscription: Subscription, *, was_pending: bool, previous_status: str) -> None:

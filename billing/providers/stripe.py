@@ -205,6 +205,11 @@ def _declined(error: stripe.CardError) -> ProviderDeclinedError:
     )
 
 
+# Stripe answers a subscription's latest invoice as an id unless asked to expand it, and the
+# invoice's confirmation_secret only when that is expanded too.
+_EXPAND_FIRST_PAYMENT = "latest_invoice.confirmation_secret"
+
+
 def subscription_result(subscription: Mapping[str, Any]) -> SubscriptionResult:
     items = subscription.get("items", {}).get("data", [])
     first_item = items[0] if items else {}
@@ -506,6 +511,8 @@ class StripeProvider:
                 "subscription_id": request.subscription_id,
             },
             "payment_behavior": "allow_incomplete",
+            # the first invoice's payment secret, for a payment that needs the customer
+            "expand": [_EXPAND_FIRST_PAYMENT],
         }
         if request.trial_period_days:
             params["trial_period_days"] = request.trial_period_days
@@ -517,7 +524,11 @@ class StripeProvider:
         return subscription_result(_as_dict(subscription))
 
     def subscription_retrieve(self, *, provider_reference: str) -> SubscriptionResult:
-        subscription = _call(lambda: self.client.v1.subscriptions.retrieve(provider_reference))
+        subscription = _call(
+            lambda: self.client.v1.subscriptions.retrieve(
+                provider_reference, {"expand": [_EXPAND_FIRST_PAYMENT]}
+            )
+        )
         return subscription_result(_as_dict(subscription))
 
     def subscription_cancel(

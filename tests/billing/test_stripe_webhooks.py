@@ -472,3 +472,46 @@ def test_a_stripe_outage_while_processing_an_event_still_answers_500_for_a_retry
     # Django's test client raises what the view raised; a server answers it with a 500.
     with pytest.raises(stripe_sdk.APIError):
         deliver(endpoint, updated)
+
+
+def test_a_first_payment_needing_authentication_answers_its_client_secret_until_completed(
+    tenant: Tenant, stripe: EmulatorServer, endpoint: WebhookEndpoint
+):
+    from tests.stripe_emulator.conftest import raw_request
+
+    plan = plan_make(tenant.client)
+    customer = customer_make(tenant.client, payment_method="pm_card_authenticationRequired")
+
+    response = subscribe(tenant.client, customer, plan)
+
+    assert response.status_code == 201, response.content
+    created = response.json()
+    assert created["status"] == "incomplete"
+    at_stripe = stripe.state.objects[created["provider_subscription_id"]]
+    invoice = stripe.state.objects[at_stripe["latest_invoice"]]
+    intent = stripe.state.objects[invoice["_payment_intent"]]
+    assert intent["status"] == "requires_action"
+    assert created["client_secret"] == intent["client_secret"]
+    # A webhook about the still-incomplete subscription carries no secret and keeps ours.
+    deliver(endpoint, events_of(stripe, "customer.subscription.created", at_stripe["id"])[-1])
+    shown = tenant.client.get(f"/v1/subscriptions/{created['id']}").json()
+    assert shown["client_secret"] == intent["client_secret"]
+    audited = AuditEvent.objects.for_app(tenant.app).get(action_type="CREATE_SUBSCRIPTION")
+    assert intent["client_secret"] not in json.dumps(audited.payload_snapshot)
+
+    # The customer passes 3-D Secure in the app's front end; Stripe's events follow.
+    status, _, _ = raw_request(
+        stripe,
+        "POST",
+        f"/_emulator/payment_intents/{intent['id']}/authenticate",
+        json_body={"succeed": True},
+    )
+    assert status == 200
+    for event_type in ("invoice.paid", "customer.subscription.updated"):
+        assert (
+            deliver(endpoint, events_of(stripe, event_type, at_stripe["id"])[-1]).status_code == 200
+        )
+
+    completed = tenant.client.get(f"/v1/subscriptions/{created['id']}").json()
+    assert completed["status"] == "active"
+    assert completed["client_secret"] is None
