@@ -20,7 +20,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from api.errors import (
@@ -624,6 +624,49 @@ def _subscription_for_provider(
     return subscription
 
 
+def _version_prices(version: PlanVersion) -> set[str]:
+    prices = {component.provider_price_id for component in version.metered.all()}
+    prices.add(version.provider_base_price_id)
+    return prices - {""}
+
+
+def _plan_version_for_prices(*, app: App, prices: set[str]) -> PlanVersion | None:
+    """The app's plan version whose provider prices are exactly `prices` (the newest, should
+    two versions share them), or None."""
+    candidates = (
+        PlanVersion.objects.for_app(app)
+        .filter(
+            models.Q(provider_base_price_id__in=prices)
+            | models.Q(metered__provider_price_id__in=prices)
+        )
+        .distinct()
+        .select_related("plan")
+        .prefetch_related("metered")
+        .order_by("-created_at", "-pk")
+    )
+    return next((version for version in candidates if _version_prices(version) == prices), None)
+
+
+def _plan_follow_provider(subscription: Subscription, result: SubscriptionResult) -> None:
+    """A subscription whose prices were changed at the provider (Stripe's dashboard, say) moves
+    to the plan version those prices belong to, so its quotas, entitlements and invoices agree.
+    Prices of no plan version of the app leave the plan as it is, with a warning."""
+    prices = set(result.item_references)
+    if not prices or prices == _version_prices(subscription.plan_version):
+        return
+    version = _plan_version_for_prices(app=subscription.app, prices=prices)
+    if version is None:
+        logger.warning(
+            "Subscription %s has provider prices of no plan version of its app; its plan is "
+            "left as it was.",
+            subscription.pk,
+            extra={"prices": sorted(prices)},
+        )
+        return
+    subscription.plan = version.plan
+    subscription.plan_version = version
+
+
 def subscription_sync_from_provider(
     *,
     result: SubscriptionResult,
@@ -648,6 +691,7 @@ def subscription_sync_from_provider(
         was_pending = subscription.sync_state != SyncState.SYNCED
         previous_status = subscription.status
         _result_apply(subscription, result)
+        _plan_follow_provider(subscription, result)
         subscription.provider_state_at = provider_state_at
         subscription.save()
         if subscription_snapshot(subscription) != before:

@@ -515,3 +515,60 @@ def test_a_first_payment_needing_authentication_answers_its_client_secret_until_
     completed = tenant.client.get(f"/v1/subscriptions/{created['id']}").json()
     assert completed["status"] == "active"
     assert completed["client_secret"] is None
+
+
+def _switch_price_at_stripe(provider_subscription_id: str, price: str) -> None:
+    """What an operator does in Stripe's dashboard: the subscription's item to another price."""
+    client = stripe_client()
+    at_stripe = client.v1.subscriptions.retrieve(provider_subscription_id)
+    client.v1.subscriptions.update(
+        provider_subscription_id,
+        {
+            "items": [{"id": at_stripe["items"]["data"][0]["id"], "price": price}],
+            "proration_behavior": "none",
+        },
+    )
+
+
+def test_a_plan_changed_in_stripes_dashboard_moves_the_subscription_to_that_plan(
+    tenant: Tenant, stripe: EmulatorServer, endpoint: WebhookEndpoint
+):
+    basic = plan_make(tenant.client, "basic")
+    pro = plan_make(tenant.client, "pro", base={"amount": 5000, "interval": "month"})
+    created = subscribe(tenant.client, customer_make(tenant.client), basic).json()
+    reference = created["provider_subscription_id"]
+
+    _switch_price_at_stripe(reference, pro["base"]["provider_price_id"])
+    updated = events_of(stripe, "customer.subscription.updated", reference)[-1]
+
+    assert deliver(endpoint, updated).status_code == 200
+    shown = tenant.client.get(f"/v1/subscriptions/{created['id']}").json()
+    assert (shown["plan"], shown["plan_version"]) == (pro["id"], 1)
+    synced = AuditEvent.objects.for_app(tenant.app).filter(action_type="SYNC_SUBSCRIPTION")
+    change = synced.latest("created_at").payload_snapshot
+    assert (change["from"]["plan"], change["subscription"]["plan"]) == (basic["id"], pro["id"])
+
+
+def test_a_price_of_no_plan_of_the_app_leaves_the_subscription_on_its_plan(
+    tenant: Tenant, stripe: EmulatorServer, endpoint: WebhookEndpoint
+):
+    basic = plan_make(tenant.client, "basic")
+    created = subscribe(tenant.client, customer_make(tenant.client), basic).json()
+    reference = created["provider_subscription_id"]
+    client = stripe_client()
+    product = client.v1.products.create({"name": "Made in the dashboard"})
+    price = client.v1.prices.create(
+        {
+            "product": product.id,
+            "currency": "usd",
+            "unit_amount": 999,
+            "recurring": {"interval": "month"},
+        }
+    )
+
+    _switch_price_at_stripe(reference, price.id)
+    updated = events_of(stripe, "customer.subscription.updated", reference)[-1]
+
+    assert deliver(endpoint, updated).status_code == 200
+    shown = tenant.client.get(f"/v1/subscriptions/{created['id']}").json()
+    assert (shown["plan"], shown["plan_version"]) == (basic["id"], 1)
