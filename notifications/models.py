@@ -1,6 +1,7 @@
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
+from api.encryption import EncryptedTextField
 from api.ids import PrefixedIdField
 from tenants.scoping import TenantScopedModel
 
@@ -14,9 +15,9 @@ class WebhookEndpoint(TenantScopedModel):
     # Event types, or ["*"] for all of them.
     enabled_events = models.JSONField(default=list)
     metadata = models.JSONField(default=dict, blank=True)
-    # Signs every delivery; kept readable because we must sign with it, shown to the app only in
-    # the create response and never in the admin.
-    secret = models.CharField(max_length=100, editable=False)
+    # Signs every delivery; kept decryptable because we must sign with it (encrypted at rest,
+    # api.encryption), shown to the app only in the create response and never in the admin.
+    secret = EncryptedTextField(editable=False)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # Deletion is soft, so the delivery log keeps its endpoint.

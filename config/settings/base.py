@@ -19,6 +19,10 @@ env = environ.Env(
 )
 
 SECRET_KEY = env("APP_SECRET", default="insecure-development-secret-change-me-0123456789abcdef")
+# Fernet keys for the secrets kept encrypted at rest (api/encryption.py), comma-separated, the
+# newest first. Empty: one key derived from APP_SECRET (rotating APP_SECRET then needs that
+# derived key listed here; `manage.py reencrypt_secrets` moves the rows to the first key).
+SECRETS_ENCRYPTION_KEYS = env.list("SECRETS_ENCRYPTION_KEYS", default=[])
 DEBUG = env("DEBUG")
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 
