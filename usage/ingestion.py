@@ -548,6 +548,7 @@ def usage_events_record(
         if result.event is None:
             raise result.error  # type: ignore[misc]
         if _record_one(app=app, actor=actor, result=result, now=now):
+            _duplicate_as_recorded(app=app, result=result)
             return results
     contexts = _resolve(app=app, results=results, now=now)
     events = [result.event for result in results if result.event is not None]
@@ -573,7 +574,28 @@ def usage_events_record(
         if new_events:
             touched = _upsert_rollups(app=app, events=new_events, now=now)
             rollups_check_quota(app=app, rollups=touched, contexts=contexts, now=now)
+    if not batch:
+        _duplicate_as_recorded(app=app, result=results[0])
     return results
+
+
+_RECORDED_EVENT_SQL = """
+SELECT e.customer_id, m.code, e.quantity, e."timestamp"
+  FROM usage_events e
+  JOIN usage_metric m ON m.id = e.metric_id
+ WHERE e.app_id = %s AND e.event_id = %s
+"""
+
+
+def _duplicate_as_recorded(*, app: App, result: EventResult) -> None:
+    """A single duplicate is answered with the event as first recorded (what is counted), not as
+    resent: a retry without a timestamp, or with another quantity, shows what counts."""
+    if result.status != EventStatus.DUPLICATE or result.event is None:
+        return
+    rows = fetch_all(_RECORDED_EVENT_SQL, [app.pk, result.event.event_id])
+    if rows:
+        event = result.event
+        event.customer_id, event.metric_code, event.quantity, event.timestamp = rows[0]
 
 
 def _audit_payload(*, results: list[EventResult], batch: bool) -> dict[str, Any]:

@@ -53,6 +53,17 @@ def test_a_duplicate_event_id_is_accepted_and_counted_once(api: APIClient, setup
     assert _used(api, setup["customer"]["id"]) == 5
 
 
+def test_a_duplicate_answers_the_event_as_first_recorded(api: APIClient, setup: dict):
+    first = api.post("/v1/usage", event("e-1", quantity=5), format="json").json()
+
+    again = api.post("/v1/usage", event("e-1", quantity=9), format="json").json()
+
+    assert again["status"] == "duplicate"
+    assert (again["quantity"], again["timestamp"]) == (5, first["timestamp"])
+    assert again["customer"] == first["customer"]
+    assert _used(api, setup["customer"]["id"]) == 5
+
+
 def test_the_timestamp_defaults_to_now(api: APIClient, setup: dict):
     before = now_utc()
 
