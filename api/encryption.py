@@ -1,5 +1,6 @@
 """Secrets we must read back, kept encrypted at rest: the apps' webhook signing secrets (we sign
-every delivery with them, so a hash will not do).
+every delivery with them, so a hash will not do), and the responses kept for Idempotency-Key
+replays (they can carry such a secret, or a payment's client_secret).
 
 Fernet (AES-128-CBC with HMAC-SHA256, from `cryptography`) with the keys in
 settings.SECRETS_ENCRYPTION_KEYS: the first encrypts, every one decrypts, so a new key is rolled
@@ -54,6 +55,21 @@ def decrypt(stored: str) -> str:
         raise ImproperlyConfigured(
             "A stored secret cannot be decrypted with SECRETS_ENCRYPTION_KEYS: was a key removed "
             "(or APP_SECRET changed while the keys are derived from it)?"
+        ) from None
+
+
+def encrypt_bytes(value: bytes) -> bytes:
+    return PREFIX.encode() + _fernet(_keys()).encrypt(value)
+
+
+def decrypt_bytes(stored: bytes) -> bytes:
+    if not stored.startswith(PREFIX.encode()):
+        return stored
+    try:
+        return _fernet(_keys()).decrypt(stored[len(PREFIX) :])
+    except InvalidToken:
+        raise ImproperlyConfigured(
+            "Stored bytes cannot be decrypted with SECRETS_ENCRYPTION_KEYS."
         ) from None
 
 

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.utils import timezone
 
+from api.encryption import decrypt_bytes, encrypt_bytes
 from api.errors import IdempotencyError, InvalidRequestError
 from api.models import IdempotencyKey, IdempotencyState
 from tenants.models import App
@@ -66,7 +67,7 @@ def idempotency_key_claim(
         )
     if existing.state == IdempotencyState.COMPLETED:
         response = HttpResponse(
-            bytes(existing.response_body or b""),
+            decrypt_bytes(bytes(existing.response_body or b"")),
             status=existing.response_status,
             content_type=existing.response_content_type or "application/json",
         )
@@ -103,7 +104,8 @@ def idempotency_key_complete(*, record: IdempotencyKey, response: HttpResponse) 
     IdempotencyKey.objects.for_app(record.app).filter(pk=record.pk).update(
         state=IdempotencyState.COMPLETED,
         response_status=response.status_code,
-        response_body=response.content,
+        # It can carry a secret shown once (a webhook endpoint's, a payment's client_secret).
+        response_body=encrypt_bytes(response.content),
         response_content_type=response.get("Content-Type", "application/json"),
         completed_at=timezone.now(),
     )

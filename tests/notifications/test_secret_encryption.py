@@ -83,3 +83,20 @@ def test_the_migration_encrypts_secrets_written_before_encryption(api: APIClient
     assert _stored(created["id"]).startswith("fernet:")
     endpoint = WebhookEndpoint.objects.for_app(tenant.app).get()
     assert endpoint.secret == "whsec_written_in_plain_text"
+
+
+def test_a_replayed_create_answers_the_secret_that_is_kept_encrypted(
+    api: APIClient, tenant: Tenant
+):
+    from api.models import IdempotencyKey
+
+    body = {"url": "https://crm.example/hooks", "enabled_events": ["*"]}
+    first = api.post("/v1/webhook-endpoints", body, format="json", HTTP_IDEMPOTENCY_KEY="hooks-1")
+    replay = api.post("/v1/webhook-endpoints", body, format="json", HTTP_IDEMPOTENCY_KEY="hooks-1")
+
+    assert first.status_code == 201, first.content
+    assert replay["Idempotent-Replayed"] == "true"
+    assert replay.content == first.content
+    kept = bytes(IdempotencyKey.objects.for_app(tenant.app).get(key="hooks-1").response_body)
+    assert kept.startswith(b"fernet:")
+    assert first.json()["secret"].encode() not in kept
