@@ -41,7 +41,9 @@ def test_a_new_key_put_first_takes_over_after_reencrypt_secrets(
 ):
     old_key, new_key = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     settings.SECRETS_ENCRYPTION_KEYS = [old_key]
-    created = endpoint_create(api, url="https://crm.example/hooks")
+    body = {"url": "https://crm.example/hooks", "enabled_events": ["*"]}
+    first = api.post("/v1/webhook-endpoints", body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    created = first.json()
     under_old_key = _stored(created["id"])
 
     settings.SECRETS_ENCRYPTION_KEYS = [new_key, old_key]
@@ -49,10 +51,13 @@ def test_a_new_key_put_first_takes_over_after_reencrypt_secrets(
     output = StringIO()
     call_command("reencrypt_secrets", stdout=output)
 
-    assert "Re-encrypted 1" in output.getvalue()
+    assert "Re-encrypted 1 webhook signing secret" in output.getvalue()
     assert _stored(created["id"]) != under_old_key
+    assert "and 1 kept response" in output.getvalue()
     settings.SECRETS_ENCRYPTION_KEYS = [new_key]
     assert WebhookEndpoint.objects.for_app(tenant.app).get().secret == created["secret"]
+    replay = api.post("/v1/webhook-endpoints", body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert replay.content == first.content
 
 
 def test_reencrypting_without_the_key_that_wrote_a_secret_fails_clearly(
