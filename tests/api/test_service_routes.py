@@ -46,11 +46,38 @@ def test_api_docs_page_renders(anonymous_client: APIClient, db):
     assert b"redoc" in response.content.lower()
 
 
-def test_prometheus_metrics_are_exposed(anonymous_client: APIClient, db):
+def _sample(body: str, name: str, **labels: str) -> float:
+    """The value of the series `name` with exactly these labels, 0 if absent."""
+    wanted = sorted(f'{key}="{value}"' for key, value in labels.items())
+    for line in body.splitlines():
+        series, _, value = line.rpartition(" ")
+        if (
+            series.startswith(name + "{")
+            and sorted(series[len(name) + 1 : -1].split(",")) == wanted
+        ):
+            return float(value)
+    return 0.0
+
+
+def test_prometheus_metrics_count_requests_by_route_method_and_status(
+    anonymous_client: APIClient, api: APIClient
+):
+    labels = {"route": "app", "method": "GET", "status": "200"}
+    before = _sample(
+        anonymous_client.get("/metrics").content.decode(), "http_requests_total", **labels
+    )
+
+    assert api.get("/v1/app").status_code == 200
+    assert api.get("/v1/customers/cus_missing").status_code == 404
     response = anonymous_client.get("/metrics")
 
     assert response.status_code == 200
-    assert b"django_http_requests_total" in response.content
+    body = response.content.decode()
+    assert _sample(body, "http_requests_total", **labels) == before + 1
+    missing = {"route": "customer-detail", "method": "GET", "status": "404"}
+    assert _sample(body, "http_requests_total", **missing) >= 1
+    assert _sample(body, "http_request_duration_seconds_count", route="app") >= 1
+    assert "cus_missing" not in body
 
 
 def test_the_suite_runs_with_the_test_settings_and_in_place_tasks():
