@@ -16,6 +16,11 @@ class AuditEvent(TenantScopedModel):
     trigger refuses UPDATE and DELETE."""
 
     id = PrefixedIdField(prefix="evt")
+    # Every lookup by app goes through the (app, …) indexes below; a separate app_id index (and
+    # its text-pattern twin) only cost every insert, one per audited mutation.
+    app = models.ForeignKey(
+        "tenants.App", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     actor_type = models.CharField(max_length=16, choices=ActorType.choices)
     actor_id = models.CharField(max_length=200)
     action_type = models.CharField(max_length=64)
