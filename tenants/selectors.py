@@ -123,17 +123,19 @@ def api_key_authenticate(*, raw_key: str, request: HttpRequest | None = None) ->
     public_id = api_key_public_id(raw_key)
     digest = api_key_hash(raw_key)
     cached = _key_cache.get(public_id) if public_id is not None else None
-    if cached is not None and (
-        cached.expires_at > time.monotonic()
-        and hmac.compare_digest(cached.api_key.key_hash, digest)
-    ):
-        epoch = _epoch(count_for_app=cached.api_key.app_id, request=request)
-        if epoch is not _UNAVAILABLE and epoch == cached.epoch:
-            return cached.api_key
+    if cached is not None and hmac.compare_digest(cached.api_key.key_hash, digest):
+        if cached.expires_at > time.monotonic():
+            epoch = _epoch(count_for_app=cached.api_key.app_id, request=request)
+            if epoch is not _UNAVAILABLE and epoch == cached.epoch:
+                return cached.api_key
+        else:
+            epoch = _epoch()
+        # Stale: read again below (and cached again only if still valid).
+        _key_cache.pop(public_id, None)  # type: ignore[arg-type]
     else:
+        # A wrong secret for a cached key's id leaves the entry alone: the id is public, and
+        # anyone could otherwise evict the key's entry.
         epoch = _epoch()
-    if public_id is not None:
-        _key_cache.pop(public_id, None)
     api_key = _api_key_with_app(public_id) if public_id is not None else None
     expected_hash = api_key.key_hash if api_key else api_key_hash("")
     if not hmac.compare_digest(expected_hash, digest) or api_key is None:

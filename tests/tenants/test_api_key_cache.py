@@ -89,3 +89,16 @@ def test_a_redis_that_forgot_its_scripts_still_counts_and_checks(tenant: Tenant)
     assert tenant.client.get("/v1/app").status_code == 200
     api_key_revoke(key_id=tenant.api_key.pk, actor=TEST_OPERATOR)
     assert tenant.client.get("/v1/app").status_code == 401
+
+
+@needs_redis
+def test_a_wrong_secret_for_a_cached_keys_id_is_refused_and_evicts_nothing(
+    tenant: Tenant, anonymous_client
+):
+    assert tenant.client.get("/v1/app").status_code == 200
+    forged = tenant.raw_key[:-4] + ("aaaa" if not tenant.raw_key.endswith("aaaa") else "bbbb")
+    anonymous_client.credentials(HTTP_AUTHORIZATION=f"Bearer {forged}")
+
+    assert anonymous_client.get("/v1/app").status_code == 401
+    status, queries = _queries_of(tenant)
+    assert (status, queries) == (200, [])
