@@ -58,6 +58,26 @@ def _without_secrets(value: Any) -> Any:
     return str(value)
 
 
+def _audit_row(
+    *,
+    actor: Actor,
+    action_type: str,
+    target_type: str,
+    target_id: str,
+    payload_snapshot: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """The columns of an audit event that say what happened (not where or when)."""
+    return {
+        "actor_type": str(actor.type),
+        "actor_id": actor.id,
+        "action_type": action_type,
+        "target_type": target_type,
+        "target_id": str(target_id),
+        "payload_snapshot": _without_secrets(payload_snapshot or {}),
+        "request_id": request_id_var.get() or "",
+    }
+
+
 def audit_event_record(
     *,
     app: "App",
@@ -73,13 +93,13 @@ def audit_event_record(
         raise RuntimeError("audit_event_record must run inside the mutation's transaction.")
     return AuditEvent.objects.create(
         app=app,
-        actor_type=actor.type,
-        actor_id=actor.id,
-        action_type=action_type,
-        target_type=target_type,
-        target_id=str(target_id),
-        payload_snapshot=_without_secrets(payload_snapshot or {}),
-        request_id=request_id_var.get() or "",
+        **_audit_row(
+            actor=actor,
+            action_type=action_type,
+            target_type=target_type,
+            target_id=target_id,
+            payload_snapshot=payload_snapshot,
+        ),
     )
 
 
@@ -87,7 +107,7 @@ def audit_event_record(
 # audit event into one statement (one statement is one transaction). Placeholders: `{rows}`
 # what the row is selected from (`FROM …`, and a WHERE), `{target_id}` and `{payload}` SQL
 # expressions of the target's id and the snapshot (e.g. `%(audit_target_id)s` and
-# `%(audit_payload)s::jsonb`, or that extended with what only the statement knows).
+# `%(audit_payload_snapshot)s::jsonb`, or that extended with what only the statement knows).
 AUDIT_EVENT_INSERT_SQL = """
 INSERT INTO audit_auditevent
        (id, app_id, actor_type, actor_id, action_type, target_type, target_id,
@@ -110,15 +130,17 @@ def audit_event_parameters(
     now: datetime,
 ) -> dict[str, Any]:
     """The parameters of AUDIT_EVENT_INSERT_SQL: the row audit_event_record would write."""
+    row = _audit_row(
+        actor=actor,
+        action_type=action_type,
+        target_type=target_type,
+        target_id=target_id,
+        payload_snapshot=payload_snapshot,
+    )
+    row["payload_snapshot"] = json.dumps(row["payload_snapshot"])
     return {
         "audit_id": new_id("evt"),
         "audit_app": app.pk,
-        "audit_actor_type": str(actor.type),
-        "audit_actor_id": actor.id,
-        "audit_action_type": action_type,
-        "audit_target_type": target_type,
-        "audit_target_id": str(target_id),
-        "audit_payload": json.dumps(_without_secrets(payload_snapshot or {})),
-        "audit_request_id": request_id_var.get() or "",
         "audit_created_at": now,
+        **{f"audit_{column}": value for column, value in row.items()},
     }
