@@ -33,7 +33,7 @@ from usage.periods import (
     period_start_sql,
 )
 from usage.selectors import (
-    CUSTOMER_AND_SUBSCRIPTION_CTES,
+    CUSTOMER_PLAN_CTES,
     customer_context,
     metrics_by_code,
     quotas_parse,
@@ -86,15 +86,9 @@ class Entitlement:
 # following on from it if its renewal has not reached us yet, else the calendar month in UTC),
 # then per metric this period's rollup, its grace period and the plan's included quantity.
 _ENTITLEMENTS_SQL = """
-WITH {customer_and_subscription},
+WITH {customer_plan},
 context AS (
-    SELECT customer.id AS customer_id, subscription.id AS subscription_id,
-           subscription.plan_id, subscription.plan_version_id, plan.quotas,
-           subscription.starts, subscription.ends,
-           {period_start} AS period_start
-      FROM customer
-      LEFT JOIN subscription ON TRUE
-      LEFT JOIN billing_plan plan ON plan.id = subscription.plan_id
+    SELECT customer_plan.*, {period_start} AS period_start FROM customer_plan
 )
 SELECT context.customer_id, context.subscription_id, context.plan_id, context.quotas,
        context.period_start, {period_end},
@@ -112,27 +106,27 @@ SELECT context.customer_id, context.subscription_id, context.plan_id, context.qu
  ORDER BY m.code
 """
 
-_PERIOD = {
-    "customer_and_subscription": CUSTOMER_AND_SUBSCRIPTION_CTES,
+_PARTS = {
+    "customer_plan": CUSTOMER_PLAN_CTES,
     # current_period: a subscription that starts later governs from now on
     "period_start": period_start_sql(
         moment="%(now)s::timestamptz",
-        starts="subscription.starts",
-        ends="subscription.ends",
-        before_start="subscription.starts",
+        starts="customer_plan.starts",
+        ends="customer_plan.ends",
+        before_start="customer_plan.starts",
     ),
     "period_end": period_end_sql(
         start="context.period_start", starts="context.starts", ends="context.ends"
     ),
 }
 _ONE_METRIC_SQL = compact(
-    _ENTITLEMENTS_SQL.format(metric_condition="m.code = %(metric)s", plan_filter="", **_PERIOD)
+    _ENTITLEMENTS_SQL.format(metric_condition="m.code = %(metric)s", plan_filter="", **_PARTS)
 )
 # The plan's metrics: those it limits and those it bills. (%(metric)s is unused here but kept,
 # so both statements take the same parameters.)
 _PLAN_METRICS_SQL = compact(
     _ENTITLEMENTS_SQL.format(
-        **_PERIOD,
+        **_PARTS,
         metric_condition="%(metric)s = %(metric)s",
         plan_filter="WHERE m.id IS NULL OR context.subscription_id IS NULL "
         "OR context.quotas ? m.code OR component.id IS NOT NULL",

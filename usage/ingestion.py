@@ -41,7 +41,7 @@ from usage.periods import (
     period_start_sql,
 )
 from usage.selectors import (
-    CUSTOMER_AND_SUBSCRIPTION_CTES,
+    CUSTOMER_PLAN_CTES,
     customer_contexts,
     known_periods,
     metrics_by_code,
@@ -306,22 +306,15 @@ SELECT %(app)s, r->>0, r->>1, r->>2, (r->>3)::timestamptz, (r->>4)::timestamptz,
 
 # A single event in ONE statement: its customer's current subscription and the event's period
 # (usage.periods in SQL), the event, its rollup and its audit event. In autocommit that is one
-# round trip and one transaction, where the general path takes seven (customer, BEGIN, insert,
+# round trip and one transaction, where the general path takes six (customer, BEGIN, insert,
 # audit, rollup, COMMIT). Nothing is written for an unknown customer or an event from before
 # the current subscription period (`period` is empty); the caller then takes the general path.
 # The rollup takes the event only if the insert did (not a duplicate), and the audit snapshot
 # says which it was.
 _RECORD_ONE = """
-WITH {customer_and_subscription},
-context AS (
-    SELECT customer.id AS customer_id, subscription.id AS subscription_id,
-           subscription.plan_id, subscription.plan_version_id, subscription.starts,
-           subscription.ends, plan.quotas
-      FROM customer
-      LEFT JOIN subscription ON TRUE
-      LEFT JOIN billing_plan plan ON plan.id = subscription.plan_id
-), period_start AS (
-    SELECT context.*, {period_start} AS period_start FROM context
+WITH {customer_plan},
+period_start AS (
+    SELECT customer_plan.*, {period_start} AS period_start FROM customer_plan
 ), period AS (
     SELECT period_start.*, {period_end} AS period_end
       FROM period_start
@@ -337,19 +330,20 @@ context AS (
     RETURNING event_id
 ), rollup AS ({upsert_rollup}),
 audit AS ({insert_audit_event})
-SELECT context.customer_id, context.subscription_id, context.plan_id, context.plan_version_id,
-       context.starts, context.ends, context.quotas, period.period_start IS NOT NULL,
-       EXISTS (SELECT FROM inserted), rollup.*
+SELECT customer_plan.*, period.period_start IS NOT NULL, EXISTS (SELECT FROM inserted),
+       rollup.*
   FROM (VALUES (1)) AS one
-  LEFT JOIN context ON TRUE
+  LEFT JOIN customer_plan ON TRUE
   LEFT JOIN period ON TRUE
   LEFT JOIN rollup ON TRUE
 """
 _RECORD_ONE_SQL = compact(
     _RECORD_ONE.format(
-        customer_and_subscription=CUSTOMER_AND_SUBSCRIPTION_CTES,
+        customer_plan=CUSTOMER_PLAN_CTES,
         period_start=period_start_sql(
-            moment="%(timestamp)s::timestamptz", starts="context.starts", ends="context.ends"
+            moment="%(timestamp)s::timestamptz",
+            starts="customer_plan.starts",
+            ends="customer_plan.ends",
         ),
         period_end=period_end_sql(
             start="period_start.period_start",
@@ -365,12 +359,17 @@ SELECT %(app)s, period.customer_id, %(metric)s, %(aggregation)s, period.period_s
         ),
         insert_audit_event=AUDIT_EVENT_INSERT_SQL.format(
             target_id="period.customer_id",
-            payload="%(audit_payload)s::jsonb || jsonb_build_object('customer', period.customer_id, "
+            payload="%(audit_payload_snapshot)s::jsonb || jsonb_build_object('customer', period.customer_id, "
             "'status', CASE WHEN EXISTS (SELECT FROM inserted) THEN 'accepted' ELSE 'duplicate' END)",
             rows="FROM period",
         ),
     )
 )
+
+
+def _event_value(aggregation: str, quantity: int) -> int:
+    """What one event adds to a sum or a count, or sets a last to."""
+    return 1 if aggregation == Aggregation.COUNT else quantity
 
 
 class _Aggregate:
@@ -387,12 +386,11 @@ class _Aggregate:
 
     def add(self, event: UsageEventInput) -> None:
         self.event_count += 1
-        if self.aggregation == Aggregation.SUM:
-            self.value += event.quantity
-        elif self.aggregation == Aggregation.COUNT:
-            self.value += 1
+        value = _event_value(self.aggregation, event.quantity)
+        if self.aggregation != Aggregation.LAST:
+            self.value += value
         elif self.last_event_at is None or event.timestamp >= self.last_event_at:
-            self.value = event.quantity
+            self.value = value
         if self.last_event_at is None or event.timestamp > self.last_event_at:
             self.last_event_at = event.timestamp
 
@@ -481,8 +479,7 @@ def _record_one(*, app: App, actor: Actor, result: EventResult, now: datetime) -
             "metric": metric.id,
             "aggregation": metric.aggregation,
             "quantity": event.quantity,
-            # what _Aggregate folds one event into
-            "value": 1 if metric.aggregation == Aggregation.COUNT else event.quantity,
+            "value": _event_value(metric.aggregation, event.quantity),
             "timestamp": event.timestamp,
             "now": now,
             **audit_event_parameters(
@@ -491,12 +488,7 @@ def _record_one(*, app: App, actor: Actor, result: EventResult, now: datetime) -
                 action_type="SET_USAGE",
                 target_type="usage",
                 # The statement adds the customer's id and "status": accepted or duplicate.
-                payload_snapshot={
-                    "event_id": event.event_id,
-                    "metric": event.metric_code,
-                    "quantity": event.quantity,
-                    "timestamp": event.timestamp.isoformat(),
-                },
+                payload_snapshot=_event_audit_payload(event),
                 now=now,
             ),
         },
@@ -543,16 +535,22 @@ def usage_events_record(
             result.event = None
         else:
             seen.add(result.event.event_id)
+    if not batch and results[0].event is None:
+        raise results[0].error  # type: ignore[misc]
+    if batch or not _record_one(app=app, actor=actor, result=results[0], now=now):
+        _record_in_transaction(app=app, actor=actor, results=results, batch=batch, now=now)
     if not batch:
-        (result,) = results
-        if result.event is None:
-            raise result.error  # type: ignore[misc]
-        if _record_one(app=app, actor=actor, result=result, now=now):
-            _duplicate_as_recorded(app=app, result=result)
-            return results
+        _duplicate_as_recorded(app=app, result=results[0])
+    return results
+
+
+def _record_in_transaction(
+    *, app: App, actor: Actor, results: list[EventResult], batch: bool, now: datetime
+) -> None:
+    """The general path: a batch, or a single event the one-statement path left alone."""
     contexts = _resolve(app=app, results=results, now=now)
     events = [result.event for result in results if result.event is not None]
-    if not batch and not events and results[0].status == EventStatus.REJECTED:
+    if not batch and not events:
         raise results[0].error  # type: ignore[misc]
     with transaction.atomic():
         inserted = _insert_events(app=app, events=events, now=now) if events else set()
@@ -568,15 +566,12 @@ def usage_events_record(
             actor=actor,
             action_type="SET_USAGE",
             target_type="usage",
-            target_id=events[0].customer_id if not batch and events else "",
+            target_id=events[0].customer_id if not batch else "",
             payload_snapshot=_audit_payload(results=results, batch=batch),
         )
         if new_events:
             touched = _upsert_rollups(app=app, events=new_events, now=now)
             rollups_check_quota(app=app, rollups=touched, contexts=contexts, now=now)
-    if not batch:
-        _duplicate_as_recorded(app=app, result=results[0])
-    return results
 
 
 _RECORDED_EVENT_SQL = """
@@ -598,16 +593,22 @@ def _duplicate_as_recorded(*, app: App, result: EventResult) -> None:
         event.customer_id, event.metric_code, event.quantity, event.timestamp = rows[0]
 
 
+def _event_audit_payload(event: UsageEventInput) -> dict[str, Any]:
+    return {
+        "event_id": event.event_id,
+        "metric": event.metric_code,
+        "quantity": event.quantity,
+        "timestamp": event.timestamp.isoformat(),
+    }
+
+
 def _audit_payload(*, results: list[EventResult], batch: bool) -> dict[str, Any]:
     if not batch:
         result = results[0]
         event: UsageEventInput = result.event  # type: ignore[assignment]
         return {
-            "event_id": event.event_id,
+            **_event_audit_payload(event),
             "customer": event.customer_id,
-            "metric": event.metric_code,
-            "quantity": event.quantity,
-            "timestamp": event.timestamp.isoformat(),
             "status": result.status.value,
         }
     counts = dict.fromkeys(EventStatus, 0)

@@ -77,12 +77,12 @@ CURRENT_STATUSES_SQL = "ARRAY[{}]".format(
     ", ".join(f"'{status}'" for status in CURRENT_SUBSCRIPTION_STATUSES)
 )
 
-# For statements that start from a customer reference (%(app)s, %(reference)s):
-# CTE `customer` (its id: ours first, else the app's external_id, each through its own unique
-# index) and CTE `subscription` (its current subscription, the newest of those in
-# CURRENT_SUBSCRIPTION_STATUSES: id, plan_id, plan_version_id, starts, ends). Follow with
-# `WITH {this}, …`.
-CUSTOMER_AND_SUBSCRIPTION_CTES = """customer AS (
+# For statements that start from a customer reference (%(app)s, %(reference)s): CTE
+# `customer_plan`, one row if the customer exists: customer_id, its current subscription (the
+# newest of those in CURRENT_SUBSCRIPTION_STATUSES: subscription_id, plan_id, plan_version_id,
+# starts, ends; NULLs without one) and the plan's quotas. (CTEs `customer` and `subscription`
+# come with it.) Follow with `WITH {this}, …`.
+CUSTOMER_PLAN_CTES = """customer AS (
     -- our id first, else the app's external_id; each through its own unique index
     SELECT found.id
       FROM (SELECT c.id, 0 AS preference
@@ -105,6 +105,13 @@ CUSTOMER_AND_SUBSCRIPTION_CTES = """customer AS (
                AND s.status = ANY({statuses})
              ORDER BY s.created_at DESC
              LIMIT 1) s
+), customer_plan AS (
+    SELECT customer.id AS customer_id, subscription.id AS subscription_id,
+           subscription.plan_id, subscription.plan_version_id, subscription.starts,
+           subscription.ends, plan.quotas
+      FROM customer
+      LEFT JOIN subscription ON TRUE
+      LEFT JOIN billing_plan plan ON plan.id = subscription.plan_id
 )""".replace("{statuses}", CURRENT_STATUSES_SQL)
 
 
