@@ -42,22 +42,6 @@ def _keys() -> tuple[str, ...]:
     return tuple(settings.SECRETS_ENCRYPTION_KEYS) or (derived_key(settings.SECRET_KEY),)
 
 
-def encrypt(value: str) -> str:
-    return PREFIX + _fernet(_keys()).encrypt(value.encode()).decode()
-
-
-def decrypt(stored: str) -> str:
-    if not stored.startswith(PREFIX):
-        return stored
-    try:
-        return _fernet(_keys()).decrypt(stored[len(PREFIX) :].encode()).decode()
-    except InvalidToken:
-        raise ImproperlyConfigured(
-            "A stored secret cannot be decrypted with SECRETS_ENCRYPTION_KEYS: was a key removed "
-            "(or APP_SECRET changed while the keys are derived from it)?"
-        ) from None
-
-
 def encrypt_bytes(value: bytes) -> bytes:
     return PREFIX.encode() + _fernet(_keys()).encrypt(value)
 
@@ -69,8 +53,17 @@ def decrypt_bytes(stored: bytes) -> bytes:
         return _fernet(_keys()).decrypt(stored[len(PREFIX) :])
     except InvalidToken:
         raise ImproperlyConfigured(
-            "Stored bytes cannot be decrypted with SECRETS_ENCRYPTION_KEYS."
+            "A stored secret cannot be decrypted with SECRETS_ENCRYPTION_KEYS: was a key removed "
+            "(or APP_SECRET changed while the keys are derived from it)?"
         ) from None
+
+
+def encrypt(value: str) -> str:
+    return encrypt_bytes(value.encode()).decode()
+
+
+def decrypt(stored: str) -> str:
+    return decrypt_bytes(stored.encode()).decode()
 
 
 class EncryptedTextField(models.TextField):

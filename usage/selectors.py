@@ -125,11 +125,11 @@ SELECT c.id, c.external_id, c.provider_customer_id, s.id, s.plan_id, s.plan_vers
   LEFT JOIN LATERAL (
         SELECT s.id, s.plan_id, s.plan_version_id, s.current_period_start, s.current_period_end
           FROM billing_subscription s
-         WHERE s.app_id = c.app_id AND s.customer_id = c.id AND s.status = ANY(%(statuses)s)
+         WHERE s.app_id = c.app_id AND s.customer_id = c.id AND s.status = ANY({statuses})
          ORDER BY s.created_at DESC
          LIMIT 1) s ON TRUE
   LEFT JOIN billing_plan p ON p.id = s.plan_id
-"""
+""".replace("{statuses}", CURRENT_STATUSES_SQL)
 
 
 def customer_contexts(*, app: App, references: Iterable[str]) -> dict[str, CustomerContext]:
@@ -145,7 +145,6 @@ def customer_contexts(*, app: App, references: Iterable[str]) -> dict[str, Custo
             "app": app.pk,
             "ids": ids,
             "references": list(references),
-            "statuses": list(CURRENT_SUBSCRIPTION_STATUSES),
         },
     )
     by_id: dict[str, CustomerContext] = {}

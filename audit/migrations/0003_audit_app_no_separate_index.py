@@ -1,20 +1,25 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-# Only the two indexes go: Django's own AlterField would also drop and re-add the foreign key,
-# which re-validates every row of what is the largest table under an exclusive lock.
-DROP = """
-DROP INDEX IF EXISTS "audit_auditevent_app_id_f3311950";
-DROP INDEX IF EXISTS "audit_auditevent_app_id_f3311950_like";
-"""
-CREATE = """
-CREATE INDEX IF NOT EXISTS "audit_auditevent_app_id_f3311950" ON "audit_auditevent" ("app_id");
-CREATE INDEX IF NOT EXISTS "audit_auditevent_app_id_f3311950_like"
-    ON "audit_auditevent" ("app_id" varchar_pattern_ops);
-"""
+# Only the two indexes go, concurrently (this is the largest table, written on every
+# mutation): Django's own AlterField would also drop and re-add the foreign key, re-validating
+# every row under an exclusive lock.
+DROP = [
+    'DROP INDEX CONCURRENTLY IF EXISTS "audit_auditevent_app_id_f3311950"',
+    'DROP INDEX CONCURRENTLY IF EXISTS "audit_auditevent_app_id_f3311950_like"',
+]
+CREATE = [
+    'CREATE INDEX CONCURRENTLY IF NOT EXISTS "audit_auditevent_app_id_f3311950" '
+    'ON "audit_auditevent" ("app_id")',
+    'CREATE INDEX CONCURRENTLY IF NOT EXISTS "audit_auditevent_app_id_f3311950_like" '
+    'ON "audit_auditevent" ("app_id" varchar_pattern_ops)',
+]
 
 
 class Migration(migrations.Migration):
+    # CONCURRENTLY cannot run inside a transaction.
+    atomic = False
+
     dependencies = [
         ("audit", "0002_append_only_trigger"),
         ("tenants", "0001_initial"),
