@@ -369,23 +369,32 @@ def test_a_paid_invoice_leaves_open_the_grace_period_of_another_invoice_still_ow
     assert GracePeriod.objects.for_app(tenant.app).get().status == "active"
 
 
-def test_a_created_event_completes_a_pending_subscription_whose_answer_was_lost(
-    tenant: Tenant, stripe: EmulatorServer, endpoint: WebhookEndpoint
-):
-    plan = plan_make(tenant.client, trial_period_days=3)
-    customer = customer_make(tenant.client)
+def _pending_then_made_at_stripe(
+    owner: Tenant, stripe: EmulatorServer, *, metadata_app: Tenant
+) -> tuple[Subscription, Any]:
+    """`owner`'s subscription left pending by a Stripe outage, then made at Stripe after all
+    (our request timed out after Stripe had acted) with metadata naming `metadata_app` and the
+    pending subscription's id."""
+    plan = plan_make(owner.client, trial_period_days=3)
+    customer = customer_make(owner.client)
     stripe.set_faults(status=500, count=3, path_prefix="/v1/subscriptions")
-    subscribe(tenant.client, customer, plan)
-    pending = Subscription.objects.for_app(tenant.app).get()
-    # Stripe made it after all (our request timed out after Stripe had acted), with our ids.
+    subscribe(owner.client, customer, plan)
+    pending = Subscription.objects.for_app(owner.app).get()
     made = stripe_client().v1.subscriptions.create(
         {
             "customer": customer["provider_customer_id"],
             "items": [{"price": plan["base"]["provider_price_id"]}],
             "trial_period_days": 3,
-            "metadata": {"app_id": tenant.app.pk, "subscription_id": pending.pk},
+            "metadata": {"app_id": metadata_app.app.pk, "subscription_id": pending.pk},
         }
     )
+    return pending, made
+
+
+def test_a_created_event_completes_a_pending_subscription_whose_answer_was_lost(
+    tenant: Tenant, stripe: EmulatorServer, endpoint: WebhookEndpoint
+):
+    pending, made = _pending_then_made_at_stripe(tenant, stripe, metadata_app=tenant)
     created = events_of(stripe, "customer.subscription.created", made.id)[-1]
 
     response = deliver(endpoint, created)
@@ -406,18 +415,7 @@ def test_a_created_event_completes_a_pending_subscription_whose_answer_was_lost(
 def test_an_event_naming_another_apps_subscription_in_its_metadata_is_ignored(
     tenant: Tenant, other_tenant: Tenant, stripe: EmulatorServer, endpoint: WebhookEndpoint
 ):
-    plan = plan_make(other_tenant.client, trial_period_days=3)
-    customer = customer_make(other_tenant.client)
-    stripe.set_faults(status=500, count=3, path_prefix="/v1/subscriptions")
-    subscribe(other_tenant.client, customer, plan)
-    theirs = Subscription.objects.for_app(other_tenant.app).get()
-    made = stripe_client().v1.subscriptions.create(
-        {
-            "customer": customer["provider_customer_id"],
-            "items": [{"price": plan["base"]["provider_price_id"]}],
-            "metadata": {"app_id": tenant.app.pk, "subscription_id": theirs.pk},
-        }
-    )
+    theirs, made = _pending_then_made_at_stripe(other_tenant, stripe, metadata_app=tenant)
 
     response = deliver(endpoint, events_of(stripe, "customer.subscription.created", made.id)[-1])
 
