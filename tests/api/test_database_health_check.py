@@ -18,13 +18,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _observer() -> psycopg.Connection:
-    database = settings.DATABASES["default"]
+    """A second connection to the test database, made with the same parameters as Django's
+    (host, port or Unix socket directory alike, as with the embedded PostgreSQL)."""
+    params = connection.get_connection_params()
     return psycopg.connect(
-        dbname=connection.settings_dict["NAME"],
-        user=database.get("USER") or None,
-        password=database.get("PASSWORD") or None,
-        host=database.get("HOST") or None,
-        port=database.get("PORT") or None,
+        **{
+            key: params[key]
+            for key in ("dbname", "user", "password", "host", "port")
+            if params.get(key)
+        },
         autocommit=True,
     )
 
