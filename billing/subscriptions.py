@@ -10,15 +10,12 @@ After that the provider's webhooks keep the row in step (`subscription_sync_from
 each carries the provider's time of the change, and an event older than the state we hold
 never wins, so duplicates and out-of-order deliveries are harmless."""
 
-import contextlib
-import importlib
 import logging
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -33,6 +30,7 @@ from api.errors import (
 from api.errors import ProviderUnavailableError as ApiProviderUnavailableError
 from api.ids import new_id
 from audit.services import STRIPE, SYSTEM, Actor, audit_event_record
+from billing import signals
 from billing.catalog import plan_get
 from billing.errors import api_error_from_provider
 from billing.models import (
@@ -41,7 +39,6 @@ from billing.models import (
     PlanVersion,
     Subscription,
     SubscriptionStatus,
-    SyncState,
 )
 from billing.provider_keys import provider_idempotency_key
 from billing.providers.base import (
@@ -53,20 +50,23 @@ from billing.providers.base import (
     SubscriptionRequest,
     SubscriptionResult,
 )
+from billing.providers.pending import (
+    RETRY_BATCH_SIZE,
+    SyncState,
+    pending_complete,
+    pending_retry_window,
+)
 from billing.providers.registry import provider_for
 from billing.selectors import customer_get
 from billing.services import customer_update
+from billing.signals import subscription_changed
+from notifications.services import app_event_publish
 from tenants.models import App
 from tenants.scoping import TenantScopedQuerySet
 
 logger = logging.getLogger(__name__)
 
 TARGET_TYPE = "subscription"
-# A pending subscription younger than this may still be in flight in its own request.
-RETRY_PENDING_AFTER = timedelta(minutes=2)
-# Provider idempotency keys are kept 24 h; asking again after that could subscribe twice.
-RETRY_PENDING_FOR = timedelta(hours=23)
-RETRY_BATCH_SIZE = 100
 # After an outage, the request's own retry waits this long before asking again.
 DEFAULT_RETRY_COUNTDOWN_SECONDS = 30
 
@@ -103,30 +103,21 @@ def subscription_snapshot(subscription: Subscription) -> dict[str, Any]:
 
 def _publish(subscription: Subscription, event_type: str) -> None:
     """Tells the app through its outbound webhooks, delivered after this transaction commits."""
-    if not apps.is_installed("notifications"):
-        return
-    from notifications.services import app_event_publish
-
     app_event_publish(
         app=subscription.app, event_type=event_type, data=subscription_snapshot(subscription)
     )
 
 
 def _entitlements_refresh(subscription: Subscription, actor: Actor) -> None:
-    """Re-applies the customer's quotas once a change is committed, where the usage app offers
-    it. A failure there must not undo a change the provider already made, so it only logs."""
-    try:
-        module = importlib.import_module("usage.entitlements")
-    except ImportError:
-        return
-    refresh = getattr(module, "entitlements_refresh_for_customer", None)
-    if refresh is None:
-        return
+    """Tells the apps above (usage re-applies the customer's quotas) once the change is
+    committed. A failure there must not undo a change the provider already made, so it only
+    logs (`robust`)."""
+    app, customer = subscription.app, subscription.customer
 
-    def run(app: App, customer: Customer) -> None:
-        refresh(app=app, customer=customer, actor=actor)
+    def send() -> None:
+        subscription_changed.send(sender=Subscription, app=app, customer=customer, actor=actor)
 
-    transaction.on_commit(partial(run, subscription.app, subscription.customer), robust=True)
+    transaction.on_commit(send, robust=True)
 
 
 # Reads
@@ -433,24 +424,16 @@ def subscriptions_complete_pending(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     pending = (
         Subscription.objects.all_tenants()
-        .filter(
-            sync_state=SyncState.PENDING,
-            created_at__lt=now - RETRY_PENDING_AFTER,
-            created_at__gt=now - RETRY_PENDING_FOR,
-        )
+        .filter(sync_state=SyncState.PENDING, **pending_retry_window(now))
         .select_related("app", "customer", "plan", "plan_version")
         .order_by("created_at", "pk")[:RETRY_BATCH_SIZE]
     )
-    completed = 0
-    for subscription in pending:
-        try:
-            _provider_create(subscription=subscription, actor=SYSTEM)
-        except ApiProviderUnavailableError:
-            break  # still down: the next run tries again
-        except ServiceError:
-            pass  # refused: recorded on the row as failed
-        completed += 1
-    return completed
+    # A refusal is recorded on the row as failed.
+    return pending_complete(pending, _provider_create_for_retry)
+
+
+def _provider_create_for_retry(subscription: Subscription) -> None:
+    _provider_create(subscription=subscription, actor=SYSTEM)
 
 
 # Cancel and change
@@ -704,33 +687,21 @@ def subscription_sync_from_provider(
 def subscription_invoice_paid(
     *, provider_subscription_reference: str, metadata: Mapping[str, Any], invoice_reference: str
 ) -> Subscription | None:
-    """The subscription's invoice was paid: the payment_failed grace period that invoice opened
-    is resolved. A period opened by another invoice stays open while that one is still owed, so
-    the late delivery of an older invoice's payment closes nothing it should not. Idempotent;
-    not ours → None."""
-    from grace.models import GracePeriod, GraceReason, GraceStatus
-    from grace.services import grace_period_resolve
-
+    """The subscription's invoice was paid: `subscription_invoice_paid` is sent inside one
+    transaction, so grace resolves the payment_failed grace period that invoice opened, with
+    its audit row. Idempotent; not ours → None."""
     subscription = _subscription_for_provider(
         provider_reference=provider_subscription_reference, metadata=metadata
     )
     if subscription is None:
         return None
-    owed_for_this_invoice = GracePeriod.objects.for_app(subscription.app).filter(
-        subscription=subscription,
-        reason=GraceReason.PAYMENT_FAILED,
-        status=GraceStatus.ACTIVE,
-        source_reference__in=("", invoice_reference),
-    )
-    for grace_period_id in owed_for_this_invoice.values_list("pk", flat=True):
-        # ConflictError: resolved or expired meanwhile, which is as good.
-        with contextlib.suppress(ConflictError):
-            grace_period_resolve(
-                app=subscription.app,
-                actor=STRIPE,
-                grace_period_id=grace_period_id,
-                note=f"Invoice {invoice_reference} was paid.",
-            )
+    with transaction.atomic():
+        signals.subscription_invoice_paid.send(
+            sender=Subscription,
+            subscription=subscription,
+            invoice_reference=invoice_reference,
+            actor=STRIPE,
+        )
     return subscription
 
 
@@ -741,13 +712,10 @@ def subscription_invoice_payment_failed(
     invoice_reference: str,
     invoice_still_open: bool,
 ) -> Subscription | None:
-    """The subscription's invoice failed: a payment_failed grace period opens (for the plan's
-    `grace_period_days`, named after the invoice) unless one is already open, or the invoice
-    has been paid or voided since (a late event), or the subscription never started or is over.
-    Idempotent; not ours → None."""
-    from grace.models import GraceReason
-    from grace.services import grace_period_open
-
+    """The subscription's invoice failed: unless the invoice has been paid or voided since (a
+    late event) or the subscription never started or is over, `subscription_invoice_payment_failed`
+    is sent inside one transaction, so grace opens a payment_failed grace period (named after
+    the invoice; idempotent) with its audit row. Not ours → None."""
     subscription = _subscription_for_provider(
         provider_reference=provider_subscription_reference, metadata=metadata
     )
@@ -755,12 +723,11 @@ def subscription_invoice_payment_failed(
         return None
     if not invoice_still_open or subscription.status in _NO_GRACE_STATUSES:
         return subscription
-    grace_period_open(
-        app=subscription.app,
-        actor=STRIPE,
-        customer=subscription.customer,
-        reason=GraceReason.PAYMENT_FAILED,
-        subscription=subscription,
-        source_reference=invoice_reference,
-    )
+    with transaction.atomic():
+        signals.subscription_invoice_payment_failed.send(
+            sender=Subscription,
+            subscription=subscription,
+            invoice_reference=invoice_reference,
+            actor=STRIPE,
+        )
     return subscription
