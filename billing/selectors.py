@@ -1,5 +1,5 @@
 from api.errors import NotFoundError
-from billing.models import Customer, SubscriptionStatus
+from billing.models import Customer, Subscription, SubscriptionStatus
 from tenants.models import App
 from tenants.scoping import TenantScopedQuerySet
 
@@ -119,3 +119,30 @@ PLAN_METERED_COMPONENT_JOIN = """LEFT JOIN billing_planmeteredcomponent componen
 CUSTOMER_AT_PROVIDER_JOIN = (
     "JOIN billing_customer c ON c.id = {customer_id} AND c.provider_customer_id <> ''"
 )
+
+
+# Subscriptions
+
+
+def subscriptions_for_app(app: App) -> TenantScopedQuerySet:
+    return Subscription.objects.for_app(app).select_related(
+        "app", "customer", "plan", "plan_version"
+    )
+
+
+def subscription_get(*, app: App, subscription_id: str) -> Subscription:
+    subscription = subscriptions_for_app(app).filter(pk=subscription_id).first()
+    if subscription is None:
+        raise NotFoundError("subscription")
+    return subscription
+
+
+def subscription_list(
+    *, app: App, customer: str | None = None, status: str | None = None
+) -> TenantScopedQuerySet:
+    subscriptions = subscriptions_for_app(app)
+    if customer:
+        subscriptions = subscriptions.filter(customer_id=customer)
+    if status:
+        subscriptions = subscriptions.filter(status=status)
+    return subscriptions
