@@ -378,46 +378,76 @@ def refund_create(
         if refund is not None and refund.status != RefundStatus.PENDING:
             return refund
     if refund is None:
-        with transaction.atomic():
-            payment = Payment.objects.for_app(app).select_for_update().filter(pk=payment_id).first()
-            if payment is None:
-                raise NotFoundError("payment", param="payment")
-            if payment.status != PaymentStatus.SUCCEEDED:
-                raise InvalidRequestError(
-                    f"Only a succeeded payment can be refunded; this one is {payment.status}.",
-                    code="payment_not_refundable",
-                )
-            remaining = payment.amount - max(_refunded_total(payment), payment.amount_refunded)
-            if remaining <= 0:
-                raise InvalidRequestError(
-                    "This payment has already been fully refunded.",
-                    code="payment_already_refunded",
-                    param="amount",
-                )
-            amount = remaining if amount is None else amount
-            if amount > remaining:
-                raise InvalidRequestError(
-                    f"Refund amount ({amount}) is greater than what is left to refund ({remaining}).",
-                    code="amount_too_large",
-                    param="amount",
-                )
-            refund = Refund.objects.create(
-                app=app,
-                payment=payment,
-                amount=amount,
-                currency=payment.currency,
-                reason=reason,
-                metadata=metadata or {},
-                request_key=request_key,
+        refund = _refund_pending_create(
+            app=app,
+            actor=actor,
+            payment_id=payment_id,
+            amount=amount,
+            reason=reason,
+            metadata=metadata,
+            request_key=request_key,
+        )
+    return _refund_provider_call(app=app, actor=actor, refund=refund)
+
+
+def _refund_pending_create(
+    *,
+    app: App,
+    actor: Actor,
+    payment_id: str,
+    amount: int | None,
+    reason: str,
+    metadata: dict[str, str] | None,
+    request_key: str | None,
+) -> Refund:
+    """The pending refund and its audit event, checked under a lock on the payment so
+    concurrent refunds can't overdraw."""
+    with transaction.atomic():
+        payment = Payment.objects.for_app(app).select_for_update().filter(pk=payment_id).first()
+        if payment is None:
+            raise NotFoundError("payment", param="payment")
+        if payment.status != PaymentStatus.SUCCEEDED:
+            raise InvalidRequestError(
+                f"Only a succeeded payment can be refunded; this one is {payment.status}.",
+                code="payment_not_refundable",
             )
-            audit_event_record(
-                app=app,
-                actor=actor,
-                action_type="CREATE_REFUND",
-                target_type="refund",
-                target_id=refund.pk,
-                payload_snapshot=refund_snapshot(refund),
+        remaining = payment.amount - max(_refunded_total(payment), payment.amount_refunded)
+        if remaining <= 0:
+            raise InvalidRequestError(
+                "This payment has already been fully refunded.",
+                code="payment_already_refunded",
+                param="amount",
             )
+        amount = remaining if amount is None else amount
+        if amount > remaining:
+            raise InvalidRequestError(
+                f"Refund amount ({amount}) is greater than what is left to refund ({remaining}).",
+                code="amount_too_large",
+                param="amount",
+            )
+        refund = Refund.objects.create(
+            app=app,
+            payment=payment,
+            amount=amount,
+            currency=payment.currency,
+            reason=reason,
+            metadata=metadata or {},
+            request_key=request_key,
+        )
+        audit_event_record(
+            app=app,
+            actor=actor,
+            action_type="CREATE_REFUND",
+            target_type="refund",
+            target_id=refund.pk,
+            payload_snapshot=refund_snapshot(refund),
+        )
+    return refund
+
+
+def _refund_provider_call(*, app: App, actor: Actor, refund: Refund) -> Refund:
+    """Asks the provider for the pending refund (its idempotency key from our row id) and
+    applies the answer; a refusal marks the refund failed."""
     payment = refund.payment
     try:
         result = provider_for(app=app).refund(
