@@ -427,8 +427,8 @@ def entitlements_refresh_for_customer(
     *, app: App, customer: Customer, actor: Actor = SYSTEM, now: datetime | None = None
 ) -> None:
     """Re-applies the customer's quotas after its subscription changed (a new period, a plan
-    upgrade or downgrade, a cancellation). The subscription code calls it once the change is
-    saved, in or after that change's transaction. Idempotent:
+    upgrade or downgrade, a cancellation); usage/receivers.py calls it on billing's
+    subscription_changed signal, once the change is committed. Idempotent:
 
     - an active over_quota grace period from an earlier period, or for a metric that is no
       longer over its (new) limit, is resolved (and unlinked, so a later crossing opens anew);
