@@ -14,7 +14,7 @@ from billing.payments import (
     refund_get,
     refund_list,
 )
-from billing.selectors import customer_get, customer_list
+from billing.selectors import customer_get, customer_list, subscription_get, subscription_list
 from billing.serializers import (
     CustomerCreateInputSerializer,
     CustomerListInputSerializer,
@@ -41,8 +41,6 @@ from billing.subscriptions import (
     subscription_cancel,
     subscription_change_plan,
     subscription_create,
-    subscription_get,
-    subscription_list,
 )
 
 

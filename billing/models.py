@@ -1,6 +1,7 @@
 from django.db import models
 
 from api.ids import PrefixedIdField
+from billing.providers.pending import SyncState
 from tenants.scoping import TenantScopedModel
 
 
@@ -29,15 +30,6 @@ class Customer(TenantScopedModel):
 
     def __str__(self) -> str:
         return self.external_id or self.email or self.pk
-
-
-class SyncState(models.TextChoices):
-    """Where a row stands with the provider: written first as pending, so a provider outage never
-    leaves a half-made object behind, then completed by the request or by the retry job."""
-
-    PENDING = "pending", "Pending"
-    SYNCED = "synced", "Synced"
-    FAILED = "failed", "Failed"
 
 
 class BillingInterval(models.TextChoices):

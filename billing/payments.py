@@ -7,16 +7,13 @@ Idempotency-Key, or the retry job, completes with the same key — so nothing is
 and nothing accepted is lost."""
 
 from collections.abc import Mapping
-from datetime import timedelta
 from typing import Any
 
-from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from api.errors import InvalidRequestError, NotFoundError, ServiceError
-from api.errors import ProviderUnavailableError as ApiProviderUnavailableError
+from api.errors import InvalidRequestError, NotFoundError
 from audit.services import STRIPE, SYSTEM, Actor, audit_event_record
 from billing.errors import api_error_from_provider
 from billing.models import Customer, Payment, PaymentStatus, Refund, RefundStatus
@@ -32,25 +29,19 @@ from billing.providers.base import (
     RefundResult,
 )
 from billing.providers.base import RefundStatus as ProviderRefundStatus
+from billing.providers.pending import RETRY_BATCH_SIZE, pending_complete, pending_retry_window
 from billing.providers.registry import provider_for
 from billing.selectors import customer_get
+from notifications.services import app_event_publish
 from tenants.models import App
 from tenants.scoping import TenantScopedQuerySet
-
-# A pending attempt younger than this may still be in flight in its own request.
-RETRY_PENDING_AFTER = timedelta(minutes=2)
-# Provider idempotency keys are kept 24 h; a retry after that could charge again.
-RETRY_PENDING_FOR = timedelta(hours=23)
 
 _FINAL_PAYMENT_STATUSES = {PaymentStatus.SUCCEEDED, PaymentStatus.CANCELED}
 _OPEN_REFUND_STATUSES = [RefundStatus.PENDING, RefundStatus.SUCCEEDED]
 
 
 def _publish(app: App, event_type: str, data: dict[str, Any]) -> None:
-    if apps.is_installed("notifications"):
-        from notifications.services import app_event_publish
-
-        app_event_publish(app=app, event_type=event_type, data=data)
+    app_event_publish(app=app, event_type=event_type, data=data)
 
 
 def payment_snapshot(payment: Payment) -> dict[str, Any]:
@@ -280,22 +271,17 @@ def payments_complete_pending(*, now: Any = None) -> int:
     the same idempotency key, so the provider answers with the first attempt if there was one."""
     now = now or timezone.now()
     pending = Payment.objects.all_tenants().filter(
-        status=PaymentStatus.PENDING,
-        created_at__lt=now - RETRY_PENDING_AFTER,
-        created_at__gt=now - RETRY_PENDING_FOR,
+        status=PaymentStatus.PENDING, **pending_retry_window(now)
     )
-    completed = 0
-    for payment in pending.select_related("app", "customer")[:100]:
-        try:
-            _payment_charge(payment=payment, actor=SYSTEM)
-        except ApiProviderUnavailableError:
-            break
-        except ServiceError:
-            # A decline is an outcome: _payment_charge recorded it on the payment.
-            completed += 1
-            continue
-        completed += 1
-    return completed
+    return pending_complete(
+        pending.select_related("app", "customer")[:RETRY_BATCH_SIZE],
+        # A decline is an outcome: _payment_charge records it on the payment.
+        _payment_charge_for_retry,
+    )
+
+
+def _payment_charge_for_retry(payment: Payment) -> None:
+    _payment_charge(payment=payment, actor=SYSTEM)
 
 
 def payment_sync_from_intent(*, intent: Mapping[str, Any]) -> Payment | None:
@@ -392,46 +378,76 @@ def refund_create(
         if refund is not None and refund.status != RefundStatus.PENDING:
             return refund
     if refund is None:
-        with transaction.atomic():
-            payment = Payment.objects.for_app(app).select_for_update().filter(pk=payment_id).first()
-            if payment is None:
-                raise NotFoundError("payment", param="payment")
-            if payment.status != PaymentStatus.SUCCEEDED:
-                raise InvalidRequestError(
-                    f"Only a succeeded payment can be refunded; this one is {payment.status}.",
-                    code="payment_not_refundable",
-                )
-            remaining = payment.amount - max(_refunded_total(payment), payment.amount_refunded)
-            if remaining <= 0:
-                raise InvalidRequestError(
-                    "This payment has already been fully refunded.",
-                    code="payment_already_refunded",
-                    param="amount",
-                )
-            amount = remaining if amount is None else amount
-            if amount > remaining:
-                raise InvalidRequestError(
-                    f"Refund amount ({amount}) is greater than what is left to refund ({remaining}).",
-                    code="amount_too_large",
-                    param="amount",
-                )
-            refund = Refund.objects.create(
-                app=app,
-                payment=payment,
-                amount=amount,
-                currency=payment.currency,
-                reason=reason,
-                metadata=metadata or {},
-                request_key=request_key,
+        refund = _refund_pending_create(
+            app=app,
+            actor=actor,
+            payment_id=payment_id,
+            amount=amount,
+            reason=reason,
+            metadata=metadata,
+            request_key=request_key,
+        )
+    return _refund_provider_call(app=app, actor=actor, refund=refund)
+
+
+def _refund_pending_create(
+    *,
+    app: App,
+    actor: Actor,
+    payment_id: str,
+    amount: int | None,
+    reason: str,
+    metadata: dict[str, str] | None,
+    request_key: str | None,
+) -> Refund:
+    """The pending refund and its audit event, checked under a lock on the payment so
+    concurrent refunds can't overdraw."""
+    with transaction.atomic():
+        payment = Payment.objects.for_app(app).select_for_update().filter(pk=payment_id).first()
+        if payment is None:
+            raise NotFoundError("payment", param="payment")
+        if payment.status != PaymentStatus.SUCCEEDED:
+            raise InvalidRequestError(
+                f"Only a succeeded payment can be refunded; this one is {payment.status}.",
+                code="payment_not_refundable",
             )
-            audit_event_record(
-                app=app,
-                actor=actor,
-                action_type="CREATE_REFUND",
-                target_type="refund",
-                target_id=refund.pk,
-                payload_snapshot=refund_snapshot(refund),
+        remaining = payment.amount - max(_refunded_total(payment), payment.amount_refunded)
+        if remaining <= 0:
+            raise InvalidRequestError(
+                "This payment has already been fully refunded.",
+                code="payment_already_refunded",
+                param="amount",
             )
+        amount = remaining if amount is None else amount
+        if amount > remaining:
+            raise InvalidRequestError(
+                f"Refund amount ({amount}) is greater than what is left to refund ({remaining}).",
+                code="amount_too_large",
+                param="amount",
+            )
+        refund = Refund.objects.create(
+            app=app,
+            payment=payment,
+            amount=amount,
+            currency=payment.currency,
+            reason=reason,
+            metadata=metadata or {},
+            request_key=request_key,
+        )
+        audit_event_record(
+            app=app,
+            actor=actor,
+            action_type="CREATE_REFUND",
+            target_type="refund",
+            target_id=refund.pk,
+            payload_snapshot=refund_snapshot(refund),
+        )
+    return refund
+
+
+def _refund_provider_call(*, app: App, actor: Actor, refund: Refund) -> Refund:
+    """Asks the provider for the pending refund (its idempotency key from our row id) and
+    applies the answer; a refusal marks the refund failed."""
     payment = refund.payment
     try:
         result = provider_for(app=app).refund(

@@ -1,6 +1,10 @@
 from celery import shared_task
 
-from billing import payments, subscriptions
+from billing import payments
+from billing import subscription_provider_sync as subscriptions
+from billing.subscription_provider_sync import (
+    subscription_complete_pending_task as subscription_complete_pending,
+)
 
 
 @shared_task(name="billing.tasks.payments_complete_pending")
@@ -13,6 +17,4 @@ def subscriptions_complete_pending() -> int:
     return subscriptions.subscriptions_complete_pending()
 
 
-@shared_task(name="billing.tasks.subscription_complete_pending")
-def subscription_complete_pending(*, subscription_id: str) -> None:
-    subscriptions.subscription_complete_pending(subscription_id=subscription_id)
+__all__ = ["subscription_complete_pending"]

@@ -19,7 +19,8 @@ from djstripe import models as djstripe_models
 from djstripe.signals import WEBHOOK_SIGNALS
 from djstripe.views import ProcessWebhookView
 
-from billing import payments, subscriptions
+from billing import payments
+from billing import subscription_webhook_sync as subscriptions
 from billing.providers.base import ProviderEvent
 from billing.providers.stripe import provider_event, subscription_result
 

@@ -8,7 +8,6 @@ and lets the database constraints, not a read-then-write, decide who wins a race
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -17,6 +16,7 @@ from audit.services import SYSTEM, Actor, audit_event_record
 from billing.models import Customer, Subscription
 from grace.models import GracePeriod, GraceReason, GraceStatus
 from grace.serializers import grace_period_data
+from notifications.services import app_event_publish
 from tenants.models import App
 from tenants.scoping import TenantScopedQuerySet
 from usage.models import Metric
@@ -31,11 +31,7 @@ TARGET_TYPE = "grace_period"
 
 def _publish(*, grace_period: GracePeriod, event_type: str) -> None:
     """Tells the app through its outbound webhooks. The notifications app stores the event in
-    this transaction and delivers it on commit; until it is installed there is no one to tell."""
-    if not apps.is_installed("notifications"):
-        return
-    from notifications.services import app_event_publish
-
+    this transaction and delivers it on commit."""
     app_event_publish(
         app=grace_period.app, event_type=event_type, data=grace_period_data(grace_period)
     )

@@ -15,15 +15,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
 from api.errors import NotFoundError
 from audit.services import SYSTEM, Actor
 from billing.models import Customer, Subscription
+from billing.selectors import CUSTOMER_PLAN_CTES, PLAN_METERED_COMPONENT_JOIN
 from grace.models import GracePeriod, GraceReason, GraceStatus
+from grace.selectors import GRACE_PERIOD_COLUMNS, GRACE_PERIOD_JOIN
 from grace.services import grace_period_open, grace_periods_resolve_for_customer_metric
+from notifications.services import app_event_publish
 from tenants.models import App
 from usage.models import Metric, UsageRollup
 from usage.periods import (
@@ -33,7 +35,6 @@ from usage.periods import (
     period_start_sql,
 )
 from usage.selectors import (
-    CUSTOMER_PLAN_CTES,
     customer_context,
     metrics_by_code,
     quotas_parse,
@@ -92,22 +93,26 @@ context AS (
 )
 SELECT context.customer_id, context.subscription_id, context.plan_id, context.quotas,
        context.period_start, {period_end},
-       m.code, m.name, m.aggregation, m.unit, r.value, g.id, g.status, g.starts_at, g.ends_at,
+       m.code, m.name, m.aggregation, m.unit, r.value, {grace_period_columns},
        component.included_quantity
   FROM context
   LEFT JOIN usage_metric m ON m.app_id = %(app)s AND {metric_condition}
   LEFT JOIN usage_rollups r
          ON r.app_id = %(app)s AND r.customer_id = context.customer_id AND r.metric_id = m.id
         AND r.period_start = context.period_start
-  LEFT JOIN grace_periods g ON g.id = r.over_quota_grace_period_id
-  LEFT JOIN billing_planmeteredcomponent component
-         ON component.plan_version_id = context.plan_version_id AND component.metric_id = m.id
+  {grace_period_join}
+  {plan_metered_component_join}
  {plan_filter}
  ORDER BY m.code
 """
 
 _PARTS = {
     "customer_plan": CUSTOMER_PLAN_CTES,
+    "grace_period_columns": GRACE_PERIOD_COLUMNS,
+    "grace_period_join": GRACE_PERIOD_JOIN.format(grace_period_id="r.over_quota_grace_period_id"),
+    "plan_metered_component_join": PLAN_METERED_COMPONENT_JOIN.format(
+        plan_version_id="context.plan_version_id", metric_id="m.id"
+    ),
     # current_period: a subscription that starts later governs from now on
     "period_start": period_start_sql(
         moment="%(now)s::timestamptz",
@@ -296,10 +301,6 @@ def _publish_quota_exceeded(
     period: Period,
     grace_period: GracePeriod,
 ) -> None:
-    if not apps.is_installed("notifications"):
-        return
-    from notifications.services import app_event_publish
-
     app_event_publish(
         app=app,
         event_type="usage.quota_exceeded",
@@ -426,8 +427,8 @@ def entitlements_refresh_for_customer(
     *, app: App, customer: Customer, actor: Actor = SYSTEM, now: datetime | None = None
 ) -> None:
     """Re-applies the customer's quotas after its subscription changed (a new period, a plan
-    upgrade or downgrade, a cancellation). The subscription code calls it once the change is
-    saved, in or after that change's transaction. Idempotent:
+    upgrade or downgrade, a cancellation); usage/receivers.py calls it on billing's
+    subscription_changed signal, once the change is committed. Idempotent:
 
     - an active over_quota grace period from an earlier period, or for a metric that is no
       longer over its (new) limit, is resolved (and unlinked, so a later crossing opens anew);

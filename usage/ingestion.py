@@ -30,6 +30,7 @@ from audit.services import (
     audit_event_parameters,
     audit_event_record,
 )
+from billing.selectors import CUSTOMER_PLAN_CTES
 from tenants.models import App
 from usage.entitlements import rollups_check_quota
 from usage.models import Aggregation
@@ -41,7 +42,6 @@ from usage.periods import (
     period_start_sql,
 )
 from usage.selectors import (
-    CUSTOMER_PLAN_CTES,
     customer_contexts,
     known_periods,
     metrics_by_code,

@@ -4,15 +4,6 @@
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from billing.models import SubscriptionStatus
-
-# The subscriptions whose plan governs usage and entitlements.
-CURRENT_SUBSCRIPTION_STATUSES = (
-    SubscriptionStatus.TRIALING,
-    SubscriptionStatus.ACTIVE,
-    SubscriptionStatus.PAST_DUE,
-)
-
 
 @dataclass(frozen=True, slots=True)
 class Period:

@@ -11,10 +11,11 @@ from django.db import connection
 from django.utils import timezone
 
 from api.errors import NotFoundError
+from billing.selectors import CUSTOMER_CONTEXT_SQL
 from tenants.models import App
 from tenants.scoping import TenantScopedQuerySet
 from usage.models import Metric, UsageRollup
-from usage.periods import CURRENT_SUBSCRIPTION_STATUSES, CustomerContext, Period
+from usage.periods import CustomerContext, Period
 from usage.statements import fetch_all
 
 # Metric codes and aggregations never change once created, so each process keeps an app's
@@ -71,67 +72,6 @@ def metrics_by_code(*, app: App, codes: Iterable[str]) -> dict[str, MetricInfo]:
     return metrics
 
 
-# CURRENT_SUBSCRIPTION_STATUSES as an SQL array: constants of ours, written into the statements
-# rather than sent with each execution (psycopg's list adaptation showed on the hot paths).
-CURRENT_STATUSES_SQL = "ARRAY[{}]".format(
-    ", ".join(f"'{status}'" for status in CURRENT_SUBSCRIPTION_STATUSES)
-)
-
-# For statements that start from a customer reference (%(app)s, %(reference)s): CTE
-# `customer_plan`, one row if the customer exists: customer_id, its current subscription (the
-# newest of those in CURRENT_SUBSCRIPTION_STATUSES: subscription_id, plan_id, plan_version_id,
-# starts, ends; NULLs without one) and the plan's quotas. (CTEs `customer` and `subscription`
-# come with it.) Follow with `WITH {this}, …`.
-CUSTOMER_PLAN_CTES = """customer AS (
-    -- our id first, else the app's external_id; each through its own unique index
-    SELECT found.id
-      FROM (SELECT c.id, 0 AS preference
-              FROM billing_customer c
-             WHERE c.id = %(reference)s AND c.app_id = %(app)s
-            UNION ALL
-            SELECT c.id, 1
-              FROM billing_customer c
-             WHERE c.app_id = %(app)s AND c.external_id = %(reference)s) found
-     ORDER BY found.preference
-     LIMIT 1
-), subscription AS (
-    SELECT s.id, s.plan_id, s.plan_version_id, s.current_period_start AS starts,
-           s.current_period_end AS ends
-      FROM customer
-     CROSS JOIN LATERAL (
-            SELECT s.*
-              FROM billing_subscription s
-             WHERE s.app_id = %(app)s AND s.customer_id = customer.id
-               AND s.status = ANY({statuses})
-             ORDER BY s.created_at DESC
-             LIMIT 1) s
-), customer_plan AS (
-    SELECT customer.id AS customer_id, subscription.id AS subscription_id,
-           subscription.plan_id, subscription.plan_version_id, subscription.starts,
-           subscription.ends, plan.quotas
-      FROM customer
-      LEFT JOIN subscription ON TRUE
-      LEFT JOIN billing_plan plan ON plan.id = subscription.plan_id
-)""".replace("{statuses}", CURRENT_STATUSES_SQL)
-
-
-_CUSTOMER_CONTEXT_SQL = """
-SELECT c.id, c.external_id, c.provider_customer_id, s.id, s.plan_id, s.plan_version_id,
-       s.current_period_start, s.current_period_end, p.quotas
-  FROM (SELECT c.* FROM billing_customer c WHERE c.id = ANY(%(ids)s) AND c.app_id = %(app)s
-        UNION
-        SELECT c.* FROM billing_customer c
-         WHERE c.app_id = %(app)s AND c.external_id = ANY(%(references)s)) c
-  LEFT JOIN LATERAL (
-        SELECT s.id, s.plan_id, s.plan_version_id, s.current_period_start, s.current_period_end
-          FROM billing_subscription s
-         WHERE s.app_id = c.app_id AND s.customer_id = c.id AND s.status = ANY({statuses})
-         ORDER BY s.created_at DESC
-         LIMIT 1) s ON TRUE
-  LEFT JOIN billing_plan p ON p.id = s.plan_id
-""".replace("{statuses}", CURRENT_STATUSES_SQL)
-
-
 def customer_contexts(*, app: App, references: Iterable[str]) -> dict[str, CustomerContext]:
     """Customers by our id (`cus_…`) or the app's `external_id`, each with its current
     subscription's period and plan quotas, in one query. Unknown references are left out."""
@@ -140,7 +80,7 @@ def customer_contexts(*, app: App, references: Iterable[str]) -> dict[str, Custo
         return {}
     ids = [reference for reference in references if reference.startswith("cus_")]
     rows = fetch_all(
-        _CUSTOMER_CONTEXT_SQL,
+        CUSTOMER_CONTEXT_SQL,
         {
             "app": app.pk,
             "ids": ids,

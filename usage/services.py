@@ -9,13 +9,13 @@ from django.utils import timezone
 
 from api.errors import ConflictError
 from audit.services import Actor, audit_event_record
-from billing.models import SyncState
 from billing.provider_keys import provider_idempotency_key
 from billing.providers.base import (
     MeterRequest,
     ProviderRequestError,
     ProviderUnavailableError,
 )
+from billing.providers.pending import SyncState
 from billing.providers.registry import provider_for
 from tenants.models import App
 from usage.models import Aggregation, Metric

@@ -33,9 +33,10 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from billing.models import SyncState
 from billing.providers.base import ProviderUnavailableError, UsageReport
+from billing.providers.pending import SyncState
 from billing.providers.registry import provider_for
+from billing.selectors import CUSTOMER_AT_PROVIDER_JOIN
 from tenants.models import App
 from usage.models import (
     Aggregation,
@@ -150,14 +151,16 @@ _DIRTY_ROLLUPS_SQL = """
 SELECT r.id
   FROM usage_rollups r
   JOIN usage_metric m ON m.id = r.metric_id
-  JOIN billing_customer c ON c.id = r.customer_id
+  {customer_at_provider_join}
  WHERE r.dirty_since IS NOT NULL
-   AND m.sync_state = %s AND c.provider_customer_id <> ''
+   AND m.sync_state = %s
    {app_filter}
  ORDER BY r.dirty_since, r.id
  LIMIT %s
    FOR UPDATE OF r SKIP LOCKED
-"""
+""".replace(
+    "{customer_at_provider_join}", CUSTOMER_AT_PROVIDER_JOIN.format(customer_id="r.customer_id")
+)
 
 
 def _plan_chunk(*, app: App | None, now: datetime, exclude: set[int]) -> tuple[int, int]:

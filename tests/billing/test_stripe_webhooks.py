@@ -19,7 +19,7 @@ from billing.providers.base import SubscriptionResult
 from billing.providers.base import SubscriptionStatus as ProviderSubscriptionStatus
 from billing.providers.stripe import stripe_client
 from billing.stripe_account import stripe_account_setup, stripe_webhook_path
-from billing.subscriptions import subscription_sync_from_provider
+from billing.subscription_webhook_sync import subscription_sync_from_provider
 from grace.models import GracePeriod
 from notifications.models import AppEvent
 from stripe_emulator.server import EmulatorServer

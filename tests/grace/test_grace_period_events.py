@@ -3,12 +3,12 @@
 from io import StringIO
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 
 from api.errors import InvalidRequestError
 from audit.services import STRIPE
 from grace.services import grace_period_open
+from notifications.models import AppEvent
 from tests.conftest import Tenant
 from tests.grace.factories import (
     START,
@@ -19,14 +19,8 @@ from tests.grace.factories import (
     subscription_make,
 )
 
-pytestmark = pytest.mark.skipif(
-    not apps.is_installed("notifications"), reason="the notifications app is not installed"
-)
-
 
 def _app_events(tenant: Tenant) -> list[tuple[str, dict]]:
-    from notifications.models import AppEvent
-
     return [
         (event.event_type, event.data)
         for event in AppEvent.objects.for_app(tenant.app).order_by("created_at", "pk")
