@@ -52,6 +52,7 @@ MIDDLEWARE = [
     # Request counts and latency per route for /metrics (django-prometheus serves the page).
     "api.metrics.RequestMetricsMiddleware",
     "api.middleware.RequestIdMiddleware",
+    "api.middleware.HostileInputMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -184,7 +185,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["tenants.authentication.IsAuthenticatedApp"],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AppRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.StrictJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.exception_handlers.api_exception_handler",
     "UNAUTHENTICATED_USER": None,
