@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_prometheus",
     "auditlog",
     "djstripe",
@@ -186,7 +187,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AppRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["api.parsers.StrictJSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.PublicAutoSchema",
     "EXCEPTION_HANDLER": "api.exception_handlers.api_exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
@@ -200,6 +201,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.api_postprocessing_hook",
+    ],
+    # Redoc's assets from the drf-spectacular-sidecar package: /api/docs/ works offline.
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Payment providers by name (billing/providers/); each app records which one it uses.
