@@ -4,6 +4,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -59,6 +60,15 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         return Response(
             error_body(type="invalid_request_error", code=code, message=message, param=param),
             status=400,
+        )
+    if isinstance(exc, RequestDataTooBig):
+        return Response(
+            error_body(
+                type="invalid_request_error",
+                code="request_too_large",
+                message="The request body is too large.",
+            ),
+            status=413,
         )
     if isinstance(exc, exceptions.ParseError):
         return Response(

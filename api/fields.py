@@ -14,8 +14,20 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+# PostgreSQL's bigint and Stripe's integers are signed 64-bit; nothing larger can be kept.
+MAX_STORABLE_INTEGER = 2**63 - 1
+
+
 class StrictIntegerField(serializers.IntegerField):
+    """An integer, bounded by default to what PostgreSQL and Stripe hold (a tighter
+    `max_value`/`min_value` where the field has one), so 2**63 is a 400, not an overflow."""
+
     default_error_messages = {"invalid": "Must be an integer."}
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_value", MAX_STORABLE_INTEGER)
+        kwargs.setdefault("min_value", -MAX_STORABLE_INTEGER - 1)
+        super().__init__(**kwargs)
 
     def to_internal_value(self, data: Any) -> int:
         if isinstance(data, bool) or not isinstance(data, int):

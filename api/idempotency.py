@@ -59,7 +59,14 @@ def idempotency_key_claim(
     except IntegrityError:
         pass
 
-    existing = IdempotencyKey.objects.for_app(app).get(key=key)
+    existing = IdempotencyKey.objects.for_app(app).filter(key=key).first()
+    if existing is None:
+        # The request holding the key ended in a refusal, which is not kept, between our
+        # insert and this read: it was running a moment ago, and a retry may claim the key.
+        raise IdempotencyError(
+            "A request with this Idempotency-Key is still being processed.",
+            code="idempotency_key_in_progress",
+        )
     if existing.request_hash != fingerprint:
         raise IdempotencyError(
             "This Idempotency-Key was already used with a different request.",

@@ -156,6 +156,8 @@ def serve() -> None:
                 workers,
                 "--access-logfile",
                 "-",
+                "--config",
+                "config/gunicorn.py",
             ],
             cwd=ROOT,
             check=False,
@@ -179,6 +181,100 @@ def test(arguments: list[str]) -> int:
     ).returncode
 
 
+FUZZ_SEED = 20261202
+# Examples per operation and phase; with ~30 operations this is well over 3,000 cases.
+FUZZ_MAX_EXAMPLES = 60
+
+
+def scratch_database_url() -> str:
+    """A fresh database next to DATABASE_URL's (its name + `_fuzz`), dropped and re-created."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    if not os.environ.get("DATABASE_URL"):
+        return embedded_database_url("payment_service_fuzz")
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    name = parts.path.lstrip("/") + "_fuzz"
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as db:
+        db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        db.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def fuzz(arguments: list[str]) -> int:
+    """Schemathesis over every /v1/ operation of a service started on a scratch database, with
+    a deterministic seed; fails on any 5xx, any response that does not match the schema and
+    any status code the schema does not document."""
+    children: list[subprocess.Popen] = []
+    os.environ["DATABASE_URL"] = scratch_database_url()
+    os.environ.pop("REDIS_URL", None)  # jobs in-process: the run needs no worker
+    os.environ["API_RATE_LIMIT_PER_SECOND"] = "100000"
+    os.environ.pop("STRIPE_SECRET_KEY", None)
+    try:
+        ensure_stripe(children)
+        manage("migrate", "--noinput", "-v", "0")
+        created = subprocess.run(
+            [sys.executable, "manage.py", "create_app", "Fuzz"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        api_key = created.stdout.strip().splitlines()[-1].strip()
+        port = free_port()
+        gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+        children.append(
+            subprocess.Popen(
+                [
+                    gunicorn,
+                    "config.wsgi",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    "2",
+                    "--config",
+                    "config/gunicorn.py",
+                ],
+                cwd=ROOT,
+            )
+        )
+        wait_for_port(port, timeout_seconds=60)
+        schemathesis = shutil.which("schemathesis", path=str(Path(sys.executable).parent))
+        return subprocess.run(
+            [
+                schemathesis or "schemathesis",
+                "run",
+                f"http://127.0.0.1:{port}/api/schema/",
+                "--header",
+                f"Authorization: Bearer {api_key}",
+                "--include-path-regex",
+                "^/v1/",
+                "--checks",
+                "not_a_server_error,status_code_conformance,response_schema_conformance,"
+                "content_type_conformance",
+                "--phases",
+                "examples,coverage,fuzzing",
+                "--seed",
+                str(FUZZ_SEED),
+                "--max-examples",
+                str(FUZZ_MAX_EXAMPLES),
+                "--request-timeout",
+                "30",
+                "--workers",
+                "2",
+                *arguments,
+            ],
+            cwd=ROOT,
+            check=False,
+        ).returncode
+    finally:
+        for child in children:
+            child.terminate()
+        for child in children:
+            child.wait(timeout=30)
+
+
 def lint() -> int:
     ruff = [sys.executable, "-m", "ruff"]
     checked = subprocess.run([*ruff, "check", "."], cwd=ROOT, check=False).returncode
@@ -196,6 +292,8 @@ def main() -> None:
         sys.exit(manage_command(sys.argv[2:]))
     elif command == "test":
         sys.exit(test(sys.argv[2:]))
+    elif command == "fuzz":
+        sys.exit(fuzz(sys.argv[2:]))
     else:
         sys.exit(
             "usage: ./run serve | ./run test [pytest arguments] | ./run manage COMMAND | ./run lint"

@@ -5,17 +5,14 @@ one event on its way to one endpoint; each attempt first claims the row for CLAI
 retry sweep leaves it alone), posts without holding a lock, then records the outcome and, on
 failure, when the sweep should try again."""
 
-import ipaddress
 import json
 import logging
 import secrets
-import socket
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
@@ -28,6 +25,12 @@ from django.utils import timezone
 
 from api.errors import ConflictError, InvalidRequestError, NotFoundError
 from audit.services import Actor, audit_event_record
+from notifications.destinations import (
+    DestinationRefusedError,
+    destination_resolve,
+    destination_session,
+    literal_address_refusal,
+)
 from notifications.event_types import ALL_EVENTS, APP_EVENT_TYPES
 from notifications.models import (
     AppEvent,
@@ -72,7 +75,7 @@ URL_MAX_LENGTH = 2000
 # Every endpoint adds an HTTP request per event; Stripe allows 16 per account.
 MAX_ENDPOINTS_PER_APP = 16
 LAST_ERROR_MAX_LENGTH = 1000
-RESPONSE_EXCERPT_BYTES = 500
+REASON_MAX_LENGTH = 100
 
 _url_validator = URLValidator(schemes=["http", "https"])
 
@@ -186,48 +189,25 @@ def _delivery_claim(*, delivery_id: str) -> WebhookDelivery | None:
         return delivery
 
 
-def _response_excerpt(response: requests.Response) -> str:
-    try:
-        chunk = next(response.iter_content(chunk_size=RESPONSE_EXCERPT_BYTES), b"")
-    except requests.RequestException:
-        return ""
-    return chunk[:RESPONSE_EXCERPT_BYTES].decode("utf-8", errors="replace").strip()
-
-
 def _private_destinations_allowed() -> bool:
     return bool(getattr(settings, "WEBHOOK_ALLOW_PRIVATE_DESTINATIONS", False))
 
 
-def _is_public(address: str) -> bool:
-    return ipaddress.ip_address(address.split("%", 1)[0]).is_global
-
-
-def _destination_refusal(url: str) -> str | None:
-    """Why `url` must not be posted to, or None. A tenant's URL must not reach our own network
-    (metadata services, the database, admin ports): every address its host resolves to must be
-    public. The check runs before connecting, so a DNS answer that changes in between (rebinding)
-    is not caught; a sending proxy that enforces it would be."""
-    if _private_destinations_allowed():
-        return None
-    parts = urlsplit(url)
-    try:
-        resolved = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
-    except (OSError, UnicodeError) as error:
-        return f"DNS lookup of {parts.hostname} failed: {error}"
-    for *_, address in resolved:
-        if not _is_public(str(address[0])):
-            return (
-                f"{parts.hostname} resolves to {address[0]}, a private or reserved address; "
-                "deliveries go only to public addresses."
-            )
-    return None
+def _short_reason(response: requests.Response) -> str:
+    """The status line's reason, bounded and printable: never what the destination's body said,
+    which a tenant could otherwise read back from any server it can point us at."""
+    reason = "".join(c for c in (response.reason or "") if c.isprintable())
+    return reason[:REASON_MAX_LENGTH]
 
 
 def _delivery_post(delivery: WebhookDelivery) -> _AttemptOutcome:
     endpoint = delivery.endpoint
-    refusal = _destination_refusal(endpoint.url)
-    if refusal is not None:
-        return _AttemptOutcome(succeeded=False, error=refusal)
+    try:
+        destination = destination_resolve(
+            endpoint.url, private_allowed=_private_destinations_allowed()
+        )
+    except DestinationRefusedError as error:
+        return _AttemptOutcome(succeeded=False, error=str(error))
     body = json.dumps(
         webhook_event_payload(delivery.event), cls=DjangoJSONEncoder, separators=(",", ":")
     ).encode()
@@ -239,9 +219,7 @@ def _delivery_post(delivery: WebhookDelivery) -> _AttemptOutcome:
         ),
     }
     try:
-        with requests.Session() as session:
-            # No proxies or .netrc credentials from our environment on a tenant's URL.
-            session.trust_env = False
+        with destination_session(destination) as session:
             response = session.post(
                 endpoint.url,
                 data=body,
@@ -255,12 +233,9 @@ def _delivery_post(delivery: WebhookDelivery) -> _AttemptOutcome:
                 if 200 <= response.status_code < 300:
                     return _AttemptOutcome(succeeded=True, response_status=response.status_code)
                 if response.is_redirect:
-                    location = response.headers.get("Location", "")
-                    error = f"HTTP {response.status_code}: redirects are not followed ({location})."
+                    error = f"HTTP {response.status_code}: redirects are not followed."
                 else:
-                    error = f"HTTP {response.status_code}: {_response_excerpt(response)}".rstrip(
-                        ": "
-                    )
+                    error = f"HTTP {response.status_code}: {_short_reason(response)}".rstrip(": ")
                 return _AttemptOutcome(
                     succeeded=False, response_status=response.status_code, error=error
                 )
@@ -406,18 +381,13 @@ def _url_validated(url: str) -> str:
             code="parameter_invalid",
             param="url",
         ) from None
-    hostname = (urlsplit(url).hostname or "").lower()
-    if not _private_destinations_allowed():
-        try:
-            private = not _is_public(hostname)
-        except ValueError:  # a name, not an address; checked again at each delivery
-            private = hostname == "localhost" or hostname.endswith(".localhost")
-        if private:
-            raise InvalidRequestError(
-                "url: Must point at a public address, not a private, loopback or reserved one.",
-                code="parameter_invalid",
-                param="url",
-            )
+    refusal = literal_address_refusal(url, private_allowed=_private_destinations_allowed())
+    if refusal is not None:
+        message = (
+            "url: Must point at a public address, not a private, loopback or reserved one. "
+            + refusal
+        )
+        raise InvalidRequestError(message, code="parameter_invalid", param="url")
     return url
 
 

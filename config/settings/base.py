@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_prometheus",
     "auditlog",
     "djstripe",
@@ -52,6 +53,7 @@ MIDDLEWARE = [
     # Request counts and latency per route for /metrics (django-prometheus serves the page).
     "api.metrics.RequestMetricsMiddleware",
     "api.middleware.RequestIdMiddleware",
+    "api.middleware.HostileInputMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -184,8 +186,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["tenants.authentication.IsAuthenticatedApp"],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AppRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.StrictJSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.PublicAutoSchema",
     "EXCEPTION_HANDLER": "api.exception_handlers.api_exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
@@ -199,6 +201,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.api_postprocessing_hook",
+    ],
+    # Redoc's assets from the drf-spectacular-sidecar package: /api/docs/ works offline.
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Payment providers by name (billing/providers/); each app records which one it uses.

@@ -24,6 +24,11 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Behind the load balancer every login comes from its address: django-axes finds the client in
-# X-Forwarded-For (through django-ipware), trusting as many proxies as TRUSTED_PROXY_COUNT.
-AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+# X-Forwarded-For (through django-ipware). Each of the TRUSTED_PROXY_COUNT proxies appends the
+# address it heard from, and the last one is REMOTE_ADDR, so the client is the entry that many
+# from the right end; whatever a client wrote to the left of it is ignored. ipware counts only
+# the proxies listed inside the header, one fewer.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+AXES_IPWARE_PROXY_COUNT = max(TRUSTED_PROXY_COUNT - 1, 0)
+AXES_IPWARE_PROXY_ORDER = "left-most"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")

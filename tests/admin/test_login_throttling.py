@@ -76,3 +76,45 @@ def test_a_successful_login_resets_the_failure_count(db):
 
     assert after_reset == [200] * (settings.AXES_FAILURE_LIMIT - 1)
     assert _login(Client(), "operator", PASSWORD).status_code == 302
+
+
+def _login_behind_proxy(client: Client, username: str, password: str, forwarded_for: str):
+    return client.post(
+        "/admin/login/?next=/admin/",
+        {"username": username, "password": password},
+        REMOTE_ADDR="10.9.9.9",  # the load balancer
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+def _behind_one_proxy(settings) -> None:
+    # What config/settings/production.py derives from TRUSTED_PROXY_COUNT=1.
+    settings.AXES_IPWARE_PROXY_COUNT = 0
+    settings.AXES_IPWARE_PROXY_ORDER = "left-most"
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+
+def test_admin_lockout_is_not_dodged_by_prepending_fake_forwarded_for_addresses(db, settings):
+    _behind_one_proxy(settings)
+    _staff("operator")
+    client = Client()
+
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        _login_behind_proxy(client, "operator", "wrong", f"203.0.113.{attempt}, 198.51.100.7")
+    locked = _login_behind_proxy(client, "operator", PASSWORD, "203.0.113.99, 198.51.100.7")
+
+    assert locked.status_code == 429
+
+
+def test_admin_lockout_of_one_client_does_not_lock_the_operator_out_elsewhere(db, settings):
+    _behind_one_proxy(settings)
+    _staff("operator")
+    client = Client()
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login_behind_proxy(client, "operator", "wrong", "198.51.100.7")
+    attacker = _login_behind_proxy(client, "operator", PASSWORD, "198.51.100.7")
+    operator = _login_behind_proxy(Client(), "operator", PASSWORD, "192.0.2.44")
+
+    assert attacker.status_code == 429
+    assert operator.status_code == 302
