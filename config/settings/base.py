@@ -158,7 +158,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 60.0,
     },
     "purge-idempotency-keys": {
-        "task": "api.tasks.idempotency_keys_purge",
+        "task": "tenants.tasks.idempotency_keys_purge",
         "schedule": 3600.0,
     },
     "retry-due-webhook-deliveries": {
