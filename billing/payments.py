@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from api.errors import InvalidRequestError, NotFoundError, ServiceError
 from api.errors import ProviderUnavailableError as ApiProviderUnavailableError
-from audit.services import STRIPE, SYSTEM, Actor, audit_event_record
+from audit.services import audit_event_record
 from billing.errors import api_error_from_provider
 from billing.models import Customer, Payment, PaymentStatus, Refund, RefundStatus
 from billing.provider_keys import provider_idempotency_key
@@ -34,6 +34,7 @@ from billing.providers.base import (
 from billing.providers.base import RefundStatus as ProviderRefundStatus
 from billing.providers.registry import provider_for
 from billing.selectors import customer_get
+from tenants.actors import STRIPE, SYSTEM, Actor
 from tenants.models import App
 from tenants.scoping import TenantScopedQuerySet
 

@@ -32,7 +32,7 @@ from api.errors import (
 )
 from api.errors import ProviderUnavailableError as ApiProviderUnavailableError
 from api.ids import new_id
-from audit.services import STRIPE, SYSTEM, Actor, audit_event_record
+from audit.services import audit_event_record
 from billing.catalog import plan_get
 from billing.errors import api_error_from_provider
 from billing.models import (
@@ -56,6 +56,7 @@ from billing.providers.base import (
 from billing.providers.registry import provider_for
 from billing.selectors import customer_get
 from billing.services import customer_update
+from tenants.actors import STRIPE, SYSTEM, Actor
 from tenants.models import App
 from tenants.scoping import TenantScopedQuerySet
 

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from api.errors import ServiceError
-from audit.services import Actor
+from tenants.actors import Actor
 from tenants.dashboard import AppOverviewAdminMixin
 from tenants.models import ApiKey, App
 from tenants.services import api_key_create, api_key_revoke

@@ -2,7 +2,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from api.errors import ConflictError, InvalidRequestError
-from audit.services import Actor, audit_event_record
+from audit.services import audit_event_record
+from tenants.actors import Actor
 from tenants.keys import api_key_generate, api_key_hash
 from tenants.models import ApiKey, App, AppMode
 from tenants.selectors import api_key_get

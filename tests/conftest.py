@@ -4,8 +4,8 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from audit.services import Actor
 from stripe_emulator.server import EmulatorServer
+from tenants.actors import Actor
 from tenants.models import ApiKey, App
 from tenants.services import app_create
 

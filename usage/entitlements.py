@@ -20,10 +20,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from api.errors import NotFoundError
-from audit.services import SYSTEM, Actor
 from billing.models import Customer, Subscription
 from grace.models import GracePeriod, GraceReason, GraceStatus
 from grace.services import grace_period_open, grace_periods_resolve_for_customer_metric
+from tenants.actors import SYSTEM, Actor
 from tenants.models import App
 from usage.models import Metric, UsageRollup
 from usage.periods import (

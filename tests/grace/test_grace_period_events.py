@@ -7,8 +7,8 @@ from django.apps import apps
 from django.core.management import call_command
 
 from api.errors import InvalidRequestError
-from audit.services import STRIPE
 from grace.services import grace_period_open
+from tenants.actors import STRIPE
 from tests.conftest import Tenant
 from tests.grace.factories import (
     START,

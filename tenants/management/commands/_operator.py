@@ -1,6 +1,6 @@
 import getpass
 
-from audit.services import Actor
+from tenants.actors import Actor
 
 
 def operator_actor() -> Actor:
