@@ -1,3 +1,4 @@
+import getpass
 from dataclasses import dataclass
 
 from django.db import models
@@ -28,3 +29,12 @@ class Actor:
 
 SYSTEM = Actor(type=ActorType.SYSTEM, id="system")
 STRIPE = Actor(type=ActorType.STRIPE, id="stripe")
+
+
+def operator_actor() -> Actor:
+    """Commands are run by an operator at a shell; the audit trail names them."""
+    try:
+        username = getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in some containers
+        username = "unknown"
+    return Actor.staff(f"cli:{username}")

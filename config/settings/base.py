@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "grace",
     "notifications",
     "axes",
+    "backoffice",
 ]
 
 MIDDLEWARE = [
