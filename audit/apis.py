@@ -5,9 +5,9 @@ from rest_framework.response import Response
 
 from api.errors import NotFoundError
 from api.pagination import ListQueryInputSerializer
-from api.views import TenantViewSet
 from audit.models import AuditEvent
 from audit.selectors import audit_event_list
+from tenants.views import TenantViewSet
 
 
 class AuditEventListInputSerializer(ListQueryInputSerializer):

@@ -1,14 +1,8 @@
 from django.db import models
 
 from api.ids import PrefixedIdField
+from tenants.actors import ActorType
 from tenants.scoping import TenantScopedModel
-
-
-class ActorType(models.TextChoices):
-    API_KEY = "api_key", "API key"
-    STAFF = "staff", "Staff user"
-    STRIPE = "stripe", "Stripe webhook"
-    SYSTEM = "system", "Scheduled job"
 
 
 class AuditEvent(TenantScopedModel):

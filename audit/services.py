@@ -1,5 +1,4 @@
 import json
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -7,7 +6,8 @@ from django.db import transaction
 
 from api.ids import new_id
 from api.logging import request_id_var
-from audit.models import ActorType, AuditEvent
+from audit.models import AuditEvent
+from tenants.actors import Actor
 
 if TYPE_CHECKING:
     from tenants.models import App
@@ -25,24 +25,6 @@ _SECRET_KEYS = {
     "cvc",
     "payment_method_data",
 }
-
-
-@dataclass(frozen=True, kw_only=True)
-class Actor:
-    type: ActorType
-    id: str
-
-    @classmethod
-    def api_key(cls, key_id: str) -> "Actor":
-        return cls(type=ActorType.API_KEY, id=key_id)
-
-    @classmethod
-    def staff(cls, username: str) -> "Actor":
-        return cls(type=ActorType.STAFF, id=f"staff:{username}")
-
-
-SYSTEM = Actor(type=ActorType.SYSTEM, id="system")
-STRIPE = Actor(type=ActorType.STRIPE, id="stripe")
 
 
 def _without_secrets(value: Any) -> Any:

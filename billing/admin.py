@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.urls import URLPattern
 from django.utils.html import format_html_join
 
+from api.money import Money
 from billing.models import (
     Customer,
     Payment,
@@ -19,7 +20,6 @@ from billing.models import (
     Refund,
     Subscription,
 )
-from tenants.dashboard import Money
 
 
 class ReadOnlyAdminMixin:

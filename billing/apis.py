@@ -3,7 +3,6 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.views import TenantViewSet
 from billing.catalog import plan_archive, plan_create, plan_get, plan_list, plan_update
 from billing.models import Customer, Payment, Plan, Refund, Subscription
 from billing.payments import (
@@ -42,6 +41,7 @@ from billing.subscriptions import (
     subscription_change_plan,
     subscription_create,
 )
+from tenants.views import TenantViewSet
 
 
 class CustomerViewSet(TenantViewSet):

@@ -12,7 +12,7 @@ from uuid import uuid4
 from django.db import IntegrityError, transaction
 
 from api.errors import ConflictError, InvalidRequestError, NotFoundError
-from audit.services import Actor, audit_event_record
+from audit.services import audit_event_record
 from billing.errors import api_error_from_provider
 from billing.models import Plan, PlanMeteredComponent, PlanVersion, SyncState
 from billing.provider_keys import provider_idempotency_key
@@ -24,6 +24,7 @@ from billing.providers.base import (
     ProviderError,
 )
 from billing.providers.registry import provider_for
+from tenants.actors import Actor
 from tenants.models import App
 from tenants.scoping import TenantScopedQuerySet
 from usage.models import Metric

@@ -14,7 +14,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from api.errors import InvalidRequestError, NotFoundError
-from audit.services import STRIPE, SYSTEM, Actor, audit_event_record
+from audit.services import audit_event_record
 from billing.errors import api_error_from_provider
 from billing.models import Customer, Payment, PaymentStatus, Refund, RefundStatus
 from billing.provider_keys import provider_idempotency_key
@@ -33,6 +33,7 @@ from billing.providers.pending import RETRY_BATCH_SIZE, pending_complete, pendin
 from billing.providers.registry import provider_for
 from billing.selectors import customer_get
 from notifications.services import app_event_publish
+from tenants.actors import STRIPE, SYSTEM, Actor
 from tenants.models import App
 from tenants.scoping import TenantScopedQuerySet
 

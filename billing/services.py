@@ -3,12 +3,13 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from api.errors import ConflictError, NotFoundError
-from audit.services import Actor, audit_event_record
+from audit.services import audit_event_record
 from billing.errors import api_error_from_provider
 from billing.models import Customer
 from billing.provider_keys import provider_idempotency_key
 from billing.providers.base import CustomerRequest, ProviderError
 from billing.providers.registry import provider_for
+from tenants.actors import Actor
 from tenants.models import App
 
 CUSTOMER_FIELDS = ("external_id", "email", "name", "description", "metadata")

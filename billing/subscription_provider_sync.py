@@ -21,7 +21,6 @@ from api.errors import (
     ServiceError,
 )
 from api.errors import ProviderUnavailableError as ApiProviderUnavailableError
-from audit.services import SYSTEM, Actor
 from billing.errors import api_error_from_provider
 from billing.models import (
     PlanVersion,
@@ -49,6 +48,7 @@ from billing.subscription_records import (
     subscription_snapshot,
     subscription_sync_record,
 )
+from tenants.actors import SYSTEM, Actor
 
 logger = logging.getLogger(__name__)
 

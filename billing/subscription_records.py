@@ -10,7 +10,7 @@ from django.db import transaction
 from api.errors import (
     ConflictError,
 )
-from audit.services import Actor, audit_event_record
+from audit.services import audit_event_record
 from billing.models import (
     Subscription,
     SubscriptionStatus,
@@ -23,6 +23,7 @@ from billing.providers.pending import (
 )
 from billing.signals import subscription_changed
 from notifications.services import app_event_publish
+from tenants.actors import Actor
 from tenants.models import App
 
 TARGET_TYPE = "subscription"

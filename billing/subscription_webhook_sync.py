@@ -11,7 +11,6 @@ from typing import Any
 
 from django.db import models, transaction
 
-from audit.services import STRIPE, Actor
 from billing import signals
 from billing.models import (
     PlanVersion,
@@ -33,6 +32,7 @@ from billing.subscription_records import (
     subscription_snapshot,
     subscription_sync_record,
 )
+from tenants.actors import STRIPE, Actor
 from tenants.models import App
 
 logger = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from api.errors import (
     InvalidRequestError,
 )
 from api.ids import new_id
-from audit.services import Actor, audit_event_record
+from audit.services import audit_event_record
 from billing.catalog import plan_get
 from billing.errors import api_error_from_provider
 from billing.models import (
@@ -46,6 +46,7 @@ from billing.subscription_records import (
     subscription_result_apply,
     subscription_snapshot,
 )
+from tenants.actors import Actor
 from tenants.models import App
 
 

@@ -3,7 +3,6 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from api.views import AppView
 from audit.apis import AuditEventViewSet
 from billing.apis import (
     CustomerViewSet,
@@ -14,6 +13,7 @@ from billing.apis import (
 )
 from grace.apis import GracePeriodViewSet
 from notifications.apis import WebhookEndpointViewSet
+from tenants.views import AppView
 from usage.apis import CustomerUsageViewSet, MetricViewSet, UsageViewSet
 
 router = SimpleRouter(trailing_slash=False)

@@ -8,9 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from api.errors import ServiceError
-from audit.services import Actor
 from grace.models import GracePeriod, GraceStatus
 from grace.services import grace_period_extend, grace_period_resolve
+from tenants.actors import Actor
 
 NOTE_MAX_LENGTH = GracePeriod._meta.get_field("note").max_length
 

@@ -3,7 +3,6 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.views import TenantViewSet
 from grace.models import GracePeriod
 from grace.selectors import grace_period_get, grace_period_list
 from grace.serializers import (
@@ -12,6 +11,7 @@ from grace.serializers import (
     GracePeriodResolveInputSerializer,
 )
 from grace.services import grace_period_resolve
+from tenants.views import TenantViewSet
 
 
 class GracePeriodViewSet(TenantViewSet):

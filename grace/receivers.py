@@ -5,11 +5,11 @@ import contextlib
 from typing import Any
 
 from api.errors import ConflictError
-from audit.services import Actor
 from billing.models import Subscription
 from billing.signals import subscription_invoice_paid, subscription_invoice_payment_failed
 from grace.models import GracePeriod, GraceReason, GraceStatus
 from grace.services import grace_period_open, grace_period_resolve
+from tenants.actors import Actor
 
 
 def on_subscription_invoice_paid(

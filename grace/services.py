@@ -12,11 +12,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from api.errors import ConflictError, InvalidRequestError, NotFoundError
-from audit.services import SYSTEM, Actor, audit_event_record
+from audit.services import audit_event_record
 from billing.models import Customer, Subscription
 from grace.models import GracePeriod, GraceReason, GraceStatus
 from grace.serializers import grace_period_data
 from notifications.services import app_event_publish
+from tenants.actors import SYSTEM, Actor
 from tenants.models import App
 from tenants.scoping import TenantScopedQuerySet
 from usage.models import Metric

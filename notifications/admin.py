@@ -7,9 +7,9 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 
 from api.errors import ServiceError
-from audit.services import Actor
 from notifications.models import AppEvent, WebhookDelivery, WebhookEndpoint
 from notifications.services import webhook_delivery_redeliver
+from tenants.actors import Actor
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -4,7 +4,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.pagination import ListQueryInputSerializer
-from api.views import TenantViewSet
 from notifications.models import WebhookEndpoint
 from notifications.selectors import (
     webhook_delivery_list,
@@ -20,6 +19,7 @@ from notifications.serializers import (
     WebhookEndpointOutputSerializer,
 )
 from notifications.services import webhook_endpoint_create, webhook_endpoint_delete
+from tenants.views import TenantViewSet
 
 DELIVERY_FORMAT = """
 Each event is POSTed as JSON:

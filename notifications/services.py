@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from api.errors import ConflictError, InvalidRequestError, NotFoundError
-from audit.services import Actor, audit_event_record
+from audit.services import audit_event_record
 from notifications.destinations import (
     DestinationRefusedError,
     destination_resolve,
@@ -44,6 +44,7 @@ from notifications.signatures import (
     signature_header_build,
     verify_signature,
 )
+from tenants.actors import Actor
 from tenants.models import App
 
 __all__ = [

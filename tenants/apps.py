@@ -17,6 +17,7 @@ class TenantsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from tenants import schema  # noqa: F401 - registers the OpenAPI extensions
         from tenants.models import ApiKey, App
 
         auditlog.register(App)

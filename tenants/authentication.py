@@ -7,7 +7,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from api.errors import AuthenticationError
-from audit.services import Actor
+from tenants.actors import Actor
 from tenants.models import ApiKey, App
 from tenants.selectors import api_key_authenticate
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
-from audit.services import Actor, audit_event_record
+from audit.services import audit_event_record
 from billing.catalog import plan_create
 from billing.payments import payment_create, refund_create
 from billing.services import customer_create
@@ -14,6 +14,7 @@ from billing.subscriptions import subscription_create
 from grace.models import GraceReason
 from grace.services import grace_period_open
 from notifications.services import webhook_endpoint_create
+from tenants.actors import Actor
 from tenants.models import App
 from usage.services import metric_create
 

@@ -7,8 +7,8 @@ from rest_framework.response import Response
 
 from api.errors import InvalidRequestError, ServiceError
 from api.pagination import list_body
-from api.views import TenantViewSet
 from billing.models import Customer
+from tenants.views import TenantViewSet
 from usage.entitlements import entitlement_data, entitlement_get, entitlement_list
 from usage.ingestion import (
     MAX_BATCH_EVENTS,

@@ -19,13 +19,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from api.errors import NotFoundError
-from audit.services import SYSTEM, Actor
 from billing.models import Customer, Subscription
 from billing.selectors import CUSTOMER_PLAN_CTES, PLAN_METERED_COMPONENT_JOIN
 from grace.models import GracePeriod, GraceReason, GraceStatus
 from grace.selectors import GRACE_PERIOD_COLUMNS, GRACE_PERIOD_JOIN
 from grace.services import grace_period_open, grace_periods_resolve_for_customer_metric
 from notifications.services import app_event_publish
+from tenants.actors import SYSTEM, Actor
 from tenants.models import App
 from usage.models import Metric, UsageRollup
 from usage.periods import (

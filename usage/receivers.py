@@ -2,9 +2,9 @@
 
 from typing import Any
 
-from audit.services import Actor
 from billing.models import Customer, Subscription
 from billing.signals import subscription_changed
+from tenants.actors import Actor
 from tenants.models import App
 from usage.entitlements import entitlements_refresh_for_customer
 

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from api.errors import ConflictError
-from audit.services import Actor, audit_event_record
+from audit.services import audit_event_record
 from billing.provider_keys import provider_idempotency_key
 from billing.providers.base import (
     MeterRequest,
@@ -17,6 +17,7 @@ from billing.providers.base import (
 )
 from billing.providers.pending import SyncState
 from billing.providers.registry import provider_for
+from tenants.actors import Actor
 from tenants.models import App
 from usage.models import Aggregation, Metric
 

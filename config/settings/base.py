@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "grace",
     "notifications",
     "axes",
+    "backoffice",
 ]
 
 MIDDLEWARE = [
@@ -160,7 +161,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 60.0,
     },
     "purge-idempotency-keys": {
-        "task": "api.tasks.idempotency_keys_purge",
+        "task": "tenants.tasks.idempotency_keys_purge",
         "schedule": 3600.0,
     },
     "retry-due-webhook-deliveries": {

@@ -14,13 +14,13 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission, User
 
-from audit.models import ActorType, AuditEvent
-from audit.services import Actor
+from audit.models import AuditEvent
+from backoffice.services import app_create
 from billing.models import SubscriptionStatus
 from billing.services import customer_create
 from grace.models import GracePeriod, GraceReason, GraceStatus
 from grace.services import grace_period_open
-from tenants.services import app_create
+from tenants.actors import Actor, ActorType
 from tests.admin.factories import plan_make, subscription_make
 from usage.services import metric_create
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import connection
 from rest_framework.test import APIClient
 
-from tenants.services import app_create
+from backoffice.services import app_create
 from tests.conftest import TEST_OPERATOR
 
 pytestmark = pytest.mark.django_db(transaction=True)

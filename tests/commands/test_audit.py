@@ -8,10 +8,10 @@ import pytest
 import time_machine
 from django.core.management import CommandError, ManagementUtility, call_command
 
-from audit.services import Actor
 from billing.services import customer_create, customer_update
 from grace.models import GraceReason
 from grace.services import grace_period_open, grace_period_resolve
+from tenants.actors import Actor
 from tests.conftest import Tenant
 
 ALICE = Actor.staff("alice")

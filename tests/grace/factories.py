@@ -5,11 +5,11 @@ here, and the grace services only read them)."""
 from datetime import UTC, datetime
 from typing import Any
 
-from audit.services import STRIPE, SYSTEM, Actor
 from billing.models import Customer, Plan, PlanVersion, Subscription, SubscriptionStatus
 from billing.services import customer_create
 from grace.models import GracePeriod, GraceReason
 from grace.services import grace_period_open
+from tenants.actors import STRIPE, SYSTEM, Actor
 from tenants.models import App
 from usage.models import Metric
 

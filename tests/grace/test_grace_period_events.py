@@ -6,9 +6,9 @@ import pytest
 from django.core.management import call_command
 
 from api.errors import InvalidRequestError
-from audit.services import STRIPE
 from grace.services import grace_period_open
 from notifications.models import AppEvent
+from tenants.actors import STRIPE
 from tests.conftest import Tenant
 from tests.grace.factories import (
     START,

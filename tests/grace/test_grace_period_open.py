@@ -6,10 +6,10 @@ from django.db import connection
 
 from api.errors import InvalidRequestError
 from audit.models import AuditEvent
-from audit.services import STRIPE
 from grace.models import GracePeriod, GraceReason, GraceStatus
 from grace.services import grace_period_open
 from notifications.models import AppEvent
+from tenants.actors import STRIPE
 from tests.conftest import Tenant
 from tests.grace.factories import (
     START,

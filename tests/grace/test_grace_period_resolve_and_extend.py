@@ -4,7 +4,6 @@ import pytest
 
 from api.errors import ConflictError, InvalidRequestError, NotFoundError
 from audit.models import AuditEvent
-from audit.services import STRIPE, SYSTEM, Actor
 from grace.models import GraceReason, GraceStatus
 from grace.selectors import grace_period_active_for_customer
 from grace.services import (
@@ -13,6 +12,7 @@ from grace.services import (
     grace_periods_resolve_for_customer_metric,
     grace_periods_resolve_for_subscription,
 )
+from tenants.actors import STRIPE, SYSTEM, Actor
 from tests.conftest import Tenant
 from tests.grace.factories import (
     START,

@@ -93,7 +93,7 @@ def test_the_migration_encrypts_secrets_written_before_encryption(api: APIClient
 def test_a_replayed_create_answers_the_secret_that_is_kept_encrypted(
     api: APIClient, tenant: Tenant
 ):
-    from api.models import IdempotencyKey
+    from tenants.models import IdempotencyKey
 
     body = {"url": "https://crm.example/hooks", "enabled_events": ["*"]}
     first = api.post("/v1/webhook-endpoints", body, format="json", HTTP_IDEMPOTENCY_KEY="hooks-1")

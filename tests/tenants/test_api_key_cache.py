@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from api.throttling import redis_client
+from backoffice.services import api_key_revoke
 from tenants.selectors import API_KEYS_EPOCH_KEY
-from tenants.services import api_key_revoke
 from tests.conftest import TEST_OPERATOR, Tenant
 
 needs_redis = pytest.mark.skipif(

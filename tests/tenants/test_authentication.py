@@ -1,7 +1,7 @@
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from tenants.services import api_key_revoke
+from backoffice.services import api_key_revoke
 from tests.conftest import TEST_OPERATOR, Tenant
 
 

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from api.errors import ServiceError
 from billing.catalog import catalog_sync
 from billing.providers.base import ProviderError
-from tenants.management.commands._operator import operator_actor
+from tenants.actors import operator_actor
 from tenants.models import App
 
 

@@ -4,9 +4,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from api.errors import ServiceError
-from tenants.management.commands._operator import operator_actor
+from backoffice.services import api_key_create
+from tenants.actors import operator_actor
 from tenants.selectors import app_get
-from tenants.services import api_key_create
 
 
 class Command(BaseCommand):

@@ -3,8 +3,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from api.errors import ServiceError
-from tenants.management.commands._operator import operator_actor
-from tenants.services import api_key_revoke
+from backoffice.services import api_key_revoke
+from tenants.actors import operator_actor
 
 
 class Command(BaseCommand):

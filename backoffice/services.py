@@ -1,8 +1,12 @@
+"""The operator's mutations of apps and API keys, each with its audit event."""
+
 from django.db import transaction
 from django.utils import timezone
 
 from api.errors import ConflictError, InvalidRequestError
-from audit.services import Actor, audit_event_record
+from audit.services import audit_event_record
+from billing.providers.registry import provider_names
+from tenants.actors import Actor
 from tenants.keys import api_key_generate, api_key_hash
 from tenants.models import ApiKey, App, AppMode
 from tenants.selectors import api_key_get
@@ -39,8 +43,6 @@ def app_create(
         raise InvalidRequestError("An app needs a name.", param="name")
     if mode not in AppMode.values:
         raise InvalidRequestError(f"mode must be one of {', '.join(AppMode.values)}.", param="mode")
-    from billing.providers.registry import provider_names
-
     if provider not in provider_names():
         raise InvalidRequestError(
             f"provider must be one of {', '.join(provider_names())}.", param="provider"

@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from api.encryption import decrypt_bytes, encrypt_bytes
-from api.models import IdempotencyKey
 from notifications.models import WebhookEndpoint
+from tenants.models import IdempotencyKey
 
 
 class Command(BaseCommand):

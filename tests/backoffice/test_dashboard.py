@@ -8,12 +8,13 @@ from django.test import Client
 from django.utils import timezone
 
 from api.errors import CardDeclinedError
+from api.money import Money
+from backoffice.dashboard import app_overview, portfolio_overview
 from billing.models import Plan, SubscriptionStatus
 from billing.payments import payment_create
 from billing.providers.pending import SyncState
 from grace.models import GraceReason
 from grace.services import grace_period_open
-from tenants.dashboard import Money, app_overview, portfolio_overview
 from tests.admin.factories import (
     OPERATOR,
     customer_make,

@@ -6,10 +6,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from api.errors import ServiceError
-from audit.services import Actor
-from tenants.dashboard import AppOverviewAdminMixin
+from backoffice.dashboard import AppOverviewAdminMixin
+from backoffice.services import api_key_create, api_key_revoke
+from tenants.actors import Actor
 from tenants.models import ApiKey, App
-from tenants.services import api_key_create, api_key_revoke
 
 
 def staff_actor(request: HttpRequest) -> Actor:

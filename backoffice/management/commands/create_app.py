@@ -4,9 +4,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from api.errors import ServiceError
-from tenants.management.commands._operator import operator_actor
+from backoffice.services import app_create
+from tenants.actors import operator_actor
 from tenants.models import AppMode
-from tenants.services import app_create
 
 
 class Command(BaseCommand):

@@ -14,8 +14,7 @@ from django.utils import timezone
 
 from api.encryption import decrypt_bytes, encrypt_bytes
 from api.errors import IdempotencyError, InvalidRequestError
-from api.models import IdempotencyKey, IdempotencyState
-from tenants.models import App
+from tenants.models import App, IdempotencyKey, IdempotencyState
 
 MAX_KEY_LENGTH = 255
 # A request that has held its key this long without finishing died with its process.

@@ -23,6 +23,7 @@ from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from api.money import Money
 from billing.models import (
     Customer,
     Payment,
@@ -58,25 +59,6 @@ _MONTHLY_FACTOR = {
     "month": Fraction(1),
     "year": Fraction(1, 12),
 }
-# ISO 4217 currencies whose minor unit is not the hundredth (Stripe's lists).
-_ZERO_DECIMAL = {
-    "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga",
-    "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf",
-}  # fmt: skip
-_THREE_DECIMAL = {"bhd", "jod", "kwd", "omr", "tnd"}
-
-
-@dataclass(frozen=True, kw_only=True)
-class Money:
-    currency: str
-    amount_minor: int
-
-    @property
-    def display(self) -> str:
-        if self.currency in _ZERO_DECIMAL:
-            return f"{self.currency.upper()} {self.amount_minor:,}"
-        digits = 3 if self.currency in _THREE_DECIMAL else 2
-        return f"{self.currency.upper()} {self.amount_minor / 10**digits:,.{digits}f}"
 
 
 @dataclass(frozen=True, kw_only=True)
