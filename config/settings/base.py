@@ -188,7 +188,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AppRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["api.parsers.StrictJSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "api.schema.PublicAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "tenants.schema.PublicAutoSchema",
     "EXCEPTION_HANDLER": "api.exception_handlers.api_exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
@@ -204,7 +204,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "api.schema.api_postprocessing_hook",
+        "tenants.schema.api_postprocessing_hook",
     ],
     # Redoc's assets from the drf-spectacular-sidecar package: /api/docs/ works offline.
     "REDOC_DIST": "SIDECAR",
