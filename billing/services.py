@@ -61,7 +61,13 @@ def customer_create(
     request_key: str | None = None,
 ) -> Customer:
     """Creates the customer here and at the provider in one step: if the provider call fails,
-    nothing is left behind here either."""
+    nothing is left behind here either.
+
+    Not the pending-row strategy of payments and subscriptions (`billing/providers/pending.py`),
+    on purpose: a customer moves no money and has nothing for a retry job to finish, and an app
+    needs the provider customer before it can use ours, so a failure answers 502 and leaves no
+    row. The provider key derives from the app's Idempotency-Key when it sent one, so the app's
+    retry of a call whose answer it lost makes no second provider customer."""
     try:
         with transaction.atomic():
             customer = Customer.objects.create(
