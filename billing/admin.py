@@ -10,15 +10,8 @@ from django.http import HttpRequest
 from django.urls import URLPattern
 from django.utils.html import format_html_join
 
-from billing.models import (
-    Customer,
-    Payment,
-    Plan,
-    PlanMeteredComponent,
-    PlanVersion,
-    Refund,
-    Subscription,
-)
+from billing.models import Customer, Payment, Refund, Subscription
+from catalog.models import Plan, PlanMeteredComponent, PlanVersion
 from tenants.dashboard import Money
 
 

@@ -33,17 +33,7 @@ from api.errors import (
 from api.errors import ProviderUnavailableError as ApiProviderUnavailableError
 from api.ids import new_id
 from audit.services import STRIPE, SYSTEM, Actor, audit_event_record
-from billing.catalog import plan_get
-from billing.errors import api_error_from_provider
-from billing.models import (
-    Customer,
-    Plan,
-    PlanVersion,
-    Subscription,
-    SubscriptionStatus,
-    SyncState,
-)
-from billing.provider_keys import provider_idempotency_key
+from billing.models import Customer, Subscription, SubscriptionStatus
 from billing.providers.base import (
     Proration,
     ProviderError,
@@ -53,9 +43,14 @@ from billing.providers.base import (
     SubscriptionRequest,
     SubscriptionResult,
 )
+from billing.providers.errors import api_error_from_provider
+from billing.providers.keys import provider_idempotency_key
+from billing.providers.pending import SyncState
 from billing.providers.registry import provider_for
 from billing.selectors import customer_get
 from billing.services import customer_update
+from catalog.models import Plan, PlanVersion
+from catalog.selectors import plan_get
 from tenants.models import App
 from tenants.scoping import TenantScopedQuerySet
 

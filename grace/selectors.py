@@ -2,10 +2,10 @@ from django.db.models import Case, IntegerField, Q, Value, When
 
 from api.errors import NotFoundError
 from billing.models import Customer
+from catalog.models import Metric
 from grace.models import GracePeriod, GraceStatus
 from tenants.models import App
 from tenants.scoping import TenantScopedQuerySet
-from usage.models import Metric
 
 
 def grace_period_get(*, app: App, grace_period_id: str) -> GracePeriod:

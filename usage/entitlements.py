@@ -22,10 +22,11 @@ from django.utils import timezone
 from api.errors import NotFoundError
 from audit.services import SYSTEM, Actor
 from billing.models import Customer, Subscription
+from catalog.models import Metric
 from grace.models import GracePeriod, GraceReason, GraceStatus
 from grace.services import grace_period_open, grace_periods_resolve_for_customer_metric
 from tenants.models import App
-from usage.models import Metric, UsageRollup
+from usage.models import UsageRollup
 from usage.periods import (
     CustomerContext,
     Period,

@@ -30,9 +30,9 @@ from audit.services import (
     audit_event_parameters,
     audit_event_record,
 )
+from catalog.models import Aggregation
 from tenants.models import App
 from usage.entitlements import rollups_check_quota
-from usage.models import Aggregation
 from usage.periods import (
     CustomerContext,
     Period,

@@ -11,9 +11,9 @@ from django.db import connection
 from django.utils import timezone
 
 from api.errors import NotFoundError
+from catalog.models import Metric
 from tenants.models import App
-from tenants.scoping import TenantScopedQuerySet
-from usage.models import Metric, UsageRollup
+from usage.models import UsageRollup
 from usage.periods import CURRENT_SUBSCRIPTION_STATUSES, CustomerContext, Period
 from usage.statements import fetch_all
 
@@ -33,25 +33,11 @@ class MetricInfo:
 _metric_cache: dict[str, tuple[float, dict[str, MetricInfo]]] = {}
 
 
-def metric_get(*, app: App, metric_id: str) -> Metric:
-    try:
-        return Metric.objects.for_app(app).get(pk=metric_id)
-    except Metric.DoesNotExist:
-        raise NotFoundError("metric") from None
-
-
 def metric_get_by_code(*, app: App, code: str, param: str = "metric") -> Metric:
     try:
         return Metric.objects.for_app(app).get(code=code)
     except Metric.DoesNotExist:
         raise NotFoundError("metric", param=param) from None
-
-
-def metric_list(*, app: App, code: str | None = None) -> TenantScopedQuerySet:
-    metrics = Metric.objects.for_app(app)
-    if code is not None:
-        metrics = metrics.filter(code=code)
-    return metrics
 
 
 def metrics_by_code(*, app: App, codes: Iterable[str]) -> dict[str, MetricInfo]:

@@ -33,17 +33,12 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from billing.models import SyncState
 from billing.providers.base import ProviderUnavailableError, UsageReport
+from billing.providers.pending import SyncState
 from billing.providers.registry import provider_for
+from catalog.models import Aggregation
 from tenants.models import App
-from usage.models import (
-    Aggregation,
-    MeterReport,
-    MeterReportKind,
-    MeterReportStatus,
-    UsageRollup,
-)
+from usage.models import MeterReport, MeterReportKind, MeterReportStatus, UsageRollup
 from usage.periods import Period
 
 logger = logging.getLogger(__name__)

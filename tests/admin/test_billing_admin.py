@@ -4,9 +4,9 @@ from django.test import Client, RequestFactory
 from django.urls import NoReverseMatch, reverse
 
 from api.errors import CardDeclinedError
-from billing.catalog import plan_update
 from billing.models import Customer, Payment, SubscriptionStatus
 from billing.payments import payment_create, refund_create
+from catalog.services import plan_update
 from tests.admin.factories import OPERATOR, customer_make, plan_make, subscription_make
 from tests.conftest import Tenant
 

@@ -6,7 +6,8 @@ import time_machine
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from billing.models import Subscription, SyncState
+from billing.models import Subscription
+from billing.providers.pending import SyncState
 from billing.providers.stripe import stripe_client
 from billing.tasks import subscriptions_complete_pending
 from stripe_emulator.server import EmulatorServer

@@ -13,7 +13,8 @@ from django.conf import settings as django_settings
 from django.db import connections
 
 from audit.models import AuditEvent
-from billing.models import Subscription, SyncState
+from billing.models import Subscription
+from billing.providers.pending import SyncState
 from config.celery import app as celery_app
 from stripe_emulator.server import EmulatorServer
 from tests.billing.test_subscriptions_api import (
