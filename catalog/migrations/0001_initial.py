@@ -6,12 +6,35 @@ import django.db.models.manager
 from django.db import migrations, models
 
 
+MOVED = [("billing", "plan"), ("billing", "planversion"), ("billing", "planmeteredcomponent"),
+         ("usage", "metric")]
+
+
+def _content_types_move(apps, from_catalog: bool) -> None:
+    """The moved models' content types change app too, so their permissions (and admin log
+    entries) stay with them."""
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    for old_label, model in MOVED:
+        source, target = ("catalog", old_label) if from_catalog else (old_label, "catalog")
+        if not ContentType.objects.filter(app_label=target, model=model).exists():
+            ContentType.objects.filter(app_label=source, model=model).update(app_label=target)
+
+
+def content_types_forwards(apps, schema_editor) -> None:
+    _content_types_move(apps, from_catalog=False)
+
+
+def content_types_backwards(apps, schema_editor) -> None:
+    _content_types_move(apps, from_catalog=True)
+
+
 class Migration(migrations.Migration):
     """The catalog's models take over the tables billing and usage made (`Meta.db_table`):
     only Django's state changes, no row moves."""
 
     dependencies = [
         ('billing', '0003_planmeteredcomponent_metric_planversion_app_and_more'),
+        ('contenttypes', '0002_remove_content_type_name'),
         ('tenants', '0001_initial'),
         ('usage', '0001_initial'),
     ]
@@ -126,4 +149,5 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
+        migrations.RunPython(content_types_forwards, content_types_backwards),
     ]
