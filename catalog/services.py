@@ -206,10 +206,7 @@ def metrics_sync_pending(*, now: datetime | None = None) -> int:
     return completed
 
 
-# Plans
-
-
-# Validation
+# Plans: validation
 
 
 def _metrics_by_code(*, app: App, codes: list[str], param: str) -> dict[str, Metric]:
@@ -281,7 +278,7 @@ def _validate_prices(
             _validate_tiers(component.tiers, f"metered.{index}.tiers")
 
 
-# Provider sync
+# Plans: provider sync
 
 
 def _product_request(plan: Plan, key: str) -> ProductRequest:
@@ -450,7 +447,7 @@ def _version_create(
     return version
 
 
-# Writes
+# Plans: writes
 
 
 def plan_create(
