@@ -24,19 +24,12 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from api.money import Money
-from billing.models import (
-    Customer,
-    Payment,
-    PaymentStatus,
-    Plan,
-    Subscription,
-    SubscriptionStatus,
-    SyncState,
-)
+from billing.models import Customer, Payment, PaymentStatus, Subscription, SubscriptionStatus
+from billing.providers.pending import SyncState
+from catalog.models import Metric, Plan
 from grace.models import GracePeriod, GraceStatus
 from notifications.models import WebhookDelivery, WebhookDeliveryStatus
 from tenants.models import App
-from usage.models import Metric
 
 # The subscriptions that bring in money every period: past_due still owes it.
 MRR_STATUSES = (SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE)

@@ -30,7 +30,8 @@ SUBSCRIBE = """
 import sys
 from datetime import timedelta
 from django.utils import timezone
-from billing.models import Customer, Plan, PlanVersion, Subscription
+from billing.models import Customer, Subscription
+from catalog.models import Plan, PlanVersion
 from tenants.models import App
 app = App.objects.get(pk=sys.argv[-1])
 plan = Plan.objects.create(app=app, code="bench-pro", name="Pro", currency="usd",

@@ -11,15 +11,8 @@ from django.urls import URLPattern
 from django.utils.html import format_html_join
 
 from api.money import Money
-from billing.models import (
-    Customer,
-    Payment,
-    Plan,
-    PlanMeteredComponent,
-    PlanVersion,
-    Refund,
-    Subscription,
-)
+from billing.models import Customer, Payment, Refund, Subscription
+from catalog.models import Plan, PlanMeteredComponent, PlanVersion
 
 
 class ReadOnlyAdminMixin:

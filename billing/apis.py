@@ -3,8 +3,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from billing.catalog import plan_archive, plan_create, plan_get, plan_list, plan_update
-from billing.models import Customer, Payment, Plan, Refund, Subscription
+from billing.models import Customer, Payment, Refund, Subscription
 from billing.payments import (
     payment_create,
     payment_get,
@@ -22,10 +21,6 @@ from billing.serializers import (
     PaymentCreateInputSerializer,
     PaymentListInputSerializer,
     PaymentOutputSerializer,
-    PlanCreateInputSerializer,
-    PlanListInputSerializer,
-    PlanOutputSerializer,
-    PlanUpdateInputSerializer,
     RefundCreateInputSerializer,
     RefundListInputSerializer,
     RefundOutputSerializer,
@@ -86,56 +81,6 @@ class CustomerViewSet(TenantViewSet):
             **payload.validated_data,
         )
         return Response(CustomerOutputSerializer(customer).data)
-
-
-class PlanViewSet(TenantViewSet):
-    model = Plan
-
-    @extend_schema(request=PlanCreateInputSerializer, responses={201: PlanOutputSerializer})
-    def create(self, request: Request) -> Response:
-        payload = PlanCreateInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        plan = plan_create(
-            app=self.app, actor=self.actor, request_key=self.request_key, **payload.validated_data
-        )
-        return Response(PlanOutputSerializer(plan).data, status=201)
-
-    @extend_schema(parameters=[PlanListInputSerializer], responses=PlanOutputSerializer(many=True))
-    def list(self, request: Request) -> Response:
-        filters = self.query_filters(PlanListInputSerializer)
-        return self.list_response(
-            queryset=plan_list(
-                app=self.app, active=filters.get("active"), code=filters.get("code")
-            ),
-            output=PlanOutputSerializer,
-            filters=filters,
-        )
-
-    @extend_schema(responses=PlanOutputSerializer)
-    def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(PlanOutputSerializer(plan_get(app=self.app, plan_id=pk)).data)
-
-    @extend_schema(request=PlanUpdateInputSerializer, responses=PlanOutputSerializer)
-    def partial_update(self, request: Request, pk: str) -> Response:
-        plan_get(app=self.app, plan_id=pk)
-        payload = PlanUpdateInputSerializer(data=request.data, partial=True)
-        payload.is_valid(raise_exception=True)
-        plan = plan_update(
-            app=self.app,
-            actor=self.actor,
-            plan_id=pk,
-            request_key=self.request_key,
-            **payload.validated_data,
-        )
-        return Response(PlanOutputSerializer(plan).data)
-
-    @extend_schema(request=None, responses=PlanOutputSerializer)
-    @action(detail=True, methods=["post"])
-    def archive(self, request: Request, pk: str) -> Response:
-        plan = plan_archive(
-            app=self.app, actor=self.actor, plan_id=pk, request_key=self.request_key
-        )
-        return Response(PlanOutputSerializer(plan).data)
 
 
 class PaymentViewSet(TenantViewSet):

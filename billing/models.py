@@ -2,6 +2,7 @@ from django.db import models
 
 from api.ids import PrefixedIdField
 from billing.providers.pending import SyncState
+from catalog.models import Plan, PlanVersion
 from tenants.scoping import TenantScopedModel
 
 
@@ -30,83 +31,6 @@ class Customer(TenantScopedModel):
 
     def __str__(self) -> str:
         return self.external_id or self.email or self.pk
-
-
-class BillingInterval(models.TextChoices):
-    DAY = "day", "Day"
-    WEEK = "week", "Week"
-    MONTH = "month", "Month"
-    YEAR = "year", "Year"
-
-
-class Plan(TenantScopedModel):
-    """An app's catalog entry. Its prices live in versions: a price change makes a new version
-    and existing subscriptions keep the version they started on."""
-
-    id = PrefixedIdField(prefix="plan")
-    code = models.CharField(max_length=100)
-    name = models.CharField(max_length=200)
-    description = models.CharField(max_length=500, blank=True, default="")
-    currency = models.CharField(max_length=3)
-    trial_period_days = models.PositiveIntegerField(default=0)
-    grace_period_days = models.PositiveIntegerField(default=7)
-    # {metric code: hard limit per billing period}
-    quotas = models.JSONField(default=dict, blank=True)
-    metadata = models.JSONField(default=dict, blank=True)
-    is_active = models.BooleanField(default=True)
-    current_version = models.ForeignKey(
-        "billing.PlanVersion", on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    provider_product_id = models.CharField(max_length=255, blank=True, default="")
-    sync_state = models.CharField(
-        max_length=8, choices=SyncState.choices, default=SyncState.PENDING
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["app", "code"], name="plan_code_unique_per_app")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.code} ({self.pk})"
-
-
-class PlanVersion(TenantScopedModel):
-    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="versions")
-    version = models.PositiveIntegerField()
-    base_amount = models.PositiveBigIntegerField(null=True, blank=True)
-    interval = models.CharField(
-        max_length=5, choices=BillingInterval.choices, default=BillingInterval.MONTH
-    )
-    interval_count = models.PositiveIntegerField(default=1)
-    provider_base_price_id = models.CharField(max_length=255, blank=True, default="")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "version"], name="plan_version_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.plan_id} v{self.version}"
-
-
-class PlanMeteredComponent(TenantScopedModel):
-    """One metered price of a plan version: `unit_amount` per unit, or `tiers`; the first
-    `included_quantity` units of each period are free."""
-
-    plan_version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="metered")
-    metric = models.ForeignKey("usage.Metric", on_delete=models.PROTECT, related_name="+")
-    unit_amount = models.PositiveBigIntegerField(null=True, blank=True)
-    # [{"up_to": int | None, "unit_amount": int, "flat_amount": int}], graduated.
-    tiers = models.JSONField(null=True, blank=True)
-    included_quantity = models.PositiveBigIntegerField(default=0)
-    provider_price_id = models.CharField(max_length=255, blank=True, default="")
-
-    def __str__(self) -> str:
-        return f"{self.plan_version} {self.metric_id}"
 
 
 class SubscriptionStatus(models.TextChoices):

@@ -15,9 +15,7 @@ from django.utils import timezone
 
 from api.errors import InvalidRequestError, NotFoundError
 from audit.services import audit_event_record
-from billing.errors import api_error_from_provider
 from billing.models import Customer, Payment, PaymentStatus, Refund, RefundStatus
-from billing.provider_keys import provider_idempotency_key
 from billing.providers.base import (
     ChargeRequest,
     ChargeResult,
@@ -29,6 +27,8 @@ from billing.providers.base import (
     RefundResult,
 )
 from billing.providers.base import RefundStatus as ProviderRefundStatus
+from billing.providers.errors import api_error_from_provider
+from billing.providers.keys import provider_idempotency_key
 from billing.providers.pending import RETRY_BATCH_SIZE, pending_complete, pending_retry_window
 from billing.providers.registry import provider_for
 from billing.selectors import customer_get

@@ -12,6 +12,7 @@ from api.fields import (
 from api.pagination import ListQueryInputSerializer
 from billing.models import SubscriptionStatus
 from billing.providers.base import Proration
+from catalog.serializers import CURRENCY_PATTERN
 
 
 class CustomerCreateInputSerializer(InputSerializer):
@@ -46,107 +47,6 @@ class CustomerOutputSerializer(serializers.Serializer):
 
     def get_object(self, customer: object) -> str:
         return "customer"
-
-
-CURRENCY_PATTERN = r"^[a-z]{3}$"
-
-
-class PlanBaseInputSerializer(InputSerializer):
-    amount = StrictIntegerField(min_value=0, max_value=99_999_999)
-    interval = serializers.ChoiceField(choices=["day", "week", "month", "year"], default="month")
-    interval_count = StrictIntegerField(min_value=1, max_value=365, default=1)
-
-
-class PlanTierInputSerializer(InputSerializer):
-    up_to = StrictIntegerField(min_value=1, allow_null=True)
-    unit_amount = StrictIntegerField(min_value=0, default=0)
-    flat_amount = StrictIntegerField(min_value=0, default=0)
-
-
-class PlanMeteredInputSerializer(InputSerializer):
-    metric = StrictCharField(max_length=100)
-    unit_amount = StrictIntegerField(min_value=0, required=False, allow_null=True, default=None)
-    tiers = PlanTierInputSerializer(many=True, required=False, allow_null=True, default=None)
-    included_quantity = StrictIntegerField(min_value=0, default=0)
-
-
-class PlanCreateInputSerializer(InputSerializer):
-    code = serializers.RegexField(r"^[a-z0-9][a-z0-9_-]{0,99}$", max_length=100)
-    name = StrictCharField(max_length=200)
-    description = StrictCharField(max_length=500, required=False, allow_blank=True)
-    currency = serializers.RegexField(CURRENCY_PATTERN)
-    base = PlanBaseInputSerializer(required=False, allow_null=True)
-    metered = PlanMeteredInputSerializer(many=True, required=False)
-    quotas = serializers.DictField(child=StrictIntegerField(min_value=0), required=False)
-    trial_period_days = StrictIntegerField(min_value=0, max_value=730, default=0)
-    grace_period_days = StrictIntegerField(min_value=0, max_value=365, default=7)
-    metadata = MetadataField()
-
-
-class PlanUpdateInputSerializer(InputSerializer):
-    name = StrictCharField(max_length=200, required=False)
-    description = StrictCharField(max_length=500, required=False, allow_blank=True)
-    base = PlanBaseInputSerializer(required=False, allow_null=True)
-    metered = PlanMeteredInputSerializer(many=True, required=False)
-    quotas = serializers.DictField(child=StrictIntegerField(min_value=0), required=False)
-    trial_period_days = StrictIntegerField(min_value=0, max_value=730, required=False)
-    grace_period_days = StrictIntegerField(min_value=0, max_value=365, required=False)
-    metadata = MetadataField()
-
-
-class PlanListInputSerializer(ListQueryInputSerializer):
-    active = serializers.BooleanField(required=False, allow_null=True, default=None)
-    code = serializers.CharField(max_length=100, required=False)
-
-
-class PlanOutputSerializer(serializers.Serializer):
-    id = serializers.CharField()
-    object = serializers.SerializerMethodField()
-    code = serializers.CharField()
-    name = serializers.CharField()
-    description = serializers.CharField()
-    currency = serializers.CharField()
-    version = serializers.IntegerField(source="current_version.version")
-    base = serializers.SerializerMethodField()
-    metered = serializers.SerializerMethodField()
-    quotas = serializers.DictField()
-    trial_period_days = serializers.IntegerField()
-    grace_period_days = serializers.IntegerField()
-    metadata = serializers.DictField()
-    active = serializers.BooleanField(source="is_active")
-    sync_state = serializers.CharField()
-    provider_product_id = serializers.CharField()
-    created_at = serializers.DateTimeField()
-    updated_at = serializers.DateTimeField()
-
-    def get_object(self, plan: object) -> str:
-        return "plan"
-
-    def get_base(self, plan: Any) -> dict[str, Any] | None:
-        version = plan.current_version
-        if version is None or version.base_amount is None:
-            return None
-        return {
-            "amount": version.base_amount,
-            "interval": version.interval,
-            "interval_count": version.interval_count,
-            "provider_price_id": version.provider_base_price_id,
-        }
-
-    def get_metered(self, plan: Any) -> list[dict[str, Any]]:
-        version = plan.current_version
-        if version is None:
-            return []
-        return [
-            {
-                "metric": component.metric.code,
-                "unit_amount": component.unit_amount,
-                "tiers": component.tiers,
-                "included_quantity": component.included_quantity,
-                "provider_price_id": component.provider_price_id,
-            }
-            for component in version.metered.all()
-        ]
 
 
 class PaymentCreateInputSerializer(InputSerializer):

@@ -4,10 +4,10 @@ from django.db import IntegrityError, transaction
 
 from api.errors import ConflictError, NotFoundError
 from audit.services import audit_event_record
-from billing.errors import api_error_from_provider
 from billing.models import Customer
-from billing.provider_keys import provider_idempotency_key
 from billing.providers.base import CustomerRequest, ProviderError
+from billing.providers.errors import api_error_from_provider
+from billing.providers.keys import provider_idempotency_key
 from billing.providers.registry import provider_for
 from tenants.actors import Actor
 from tenants.models import App

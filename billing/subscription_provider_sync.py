@@ -21,18 +21,15 @@ from api.errors import (
     ServiceError,
 )
 from api.errors import ProviderUnavailableError as ApiProviderUnavailableError
-from billing.errors import api_error_from_provider
-from billing.models import (
-    PlanVersion,
-    Subscription,
-)
-from billing.provider_keys import provider_idempotency_key
+from billing.models import Subscription
 from billing.providers.base import (
     ProviderError,
     ProviderRequestError,
     SubscriptionItemRequest,
     SubscriptionRequest,
 )
+from billing.providers.errors import api_error_from_provider
+from billing.providers.keys import provider_idempotency_key
 from billing.providers.pending import (
     RETRY_BATCH_SIZE,
     SyncState,
@@ -48,6 +45,7 @@ from billing.subscription_records import (
     subscription_snapshot,
     subscription_sync_record,
 )
+from catalog.models import PlanVersion
 from tenants.actors import SYSTEM, Actor
 
 logger = logging.getLogger(__name__)

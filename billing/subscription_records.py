@@ -11,10 +11,7 @@ from api.errors import (
     ConflictError,
 )
 from audit.services import audit_event_record
-from billing.models import (
-    Subscription,
-    SubscriptionStatus,
-)
+from billing.models import Subscription, SubscriptionStatus
 from billing.providers.base import (
     SubscriptionResult,
 )

@@ -12,11 +12,7 @@ from typing import Any
 from django.db import models, transaction
 
 from billing import signals
-from billing.models import (
-    PlanVersion,
-    Subscription,
-    SubscriptionStatus,
-)
+from billing.models import Subscription, SubscriptionStatus
 from billing.providers.base import (
     SubscriptionResult,
 )
@@ -32,6 +28,7 @@ from billing.subscription_records import (
     subscription_snapshot,
     subscription_sync_record,
 )
+from catalog.models import PlanVersion
 from tenants.actors import STRIPE, Actor
 from tenants.models import App
 

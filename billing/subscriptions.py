@@ -12,20 +12,14 @@ from api.errors import (
 )
 from api.ids import new_id
 from audit.services import audit_event_record
-from billing.catalog import plan_get
-from billing.errors import api_error_from_provider
-from billing.models import (
-    Customer,
-    Plan,
-    Subscription,
-    SubscriptionStatus,
-)
-from billing.provider_keys import provider_idempotency_key
+from billing.models import Customer, Subscription, SubscriptionStatus
 from billing.providers.base import (
     Proration,
     ProviderError,
     SubscriptionChangeRequest,
 )
+from billing.providers.errors import api_error_from_provider
+from billing.providers.keys import provider_idempotency_key
 from billing.providers.pending import (
     SyncState,
 )
@@ -46,6 +40,8 @@ from billing.subscription_records import (
     subscription_result_apply,
     subscription_snapshot,
 )
+from catalog.models import Plan
+from catalog.selectors import plan_get
 from tenants.actors import Actor
 from tenants.models import App
 

@@ -7,14 +7,14 @@ from audit.apis import AuditEventViewSet
 from billing.apis import (
     CustomerViewSet,
     PaymentViewSet,
-    PlanViewSet,
     RefundViewSet,
     SubscriptionViewSet,
 )
+from catalog.apis import MetricViewSet, PlanViewSet
 from grace.apis import GracePeriodViewSet
 from notifications.apis import WebhookEndpointViewSet
 from tenants.views import AppView
-from usage.apis import CustomerUsageViewSet, MetricViewSet, UsageViewSet
+from usage.apis import CustomerUsageViewSet, UsageViewSet
 
 router = SimpleRouter(trailing_slash=False)
 # The apps' hot paths first: Django tries the patterns in order. Reporting usage, and

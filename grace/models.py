@@ -29,7 +29,7 @@ class GracePeriod(TenantScopedModel):
     )
     # For over-quota periods: which metric went over.
     metric = models.ForeignKey(
-        "usage.Metric", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "catalog.Metric", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reason = models.CharField(max_length=16, choices=GraceReason.choices)
     status = models.CharField(max_length=8, choices=GraceStatus.choices, default=GraceStatus.ACTIVE)

@@ -2,10 +2,10 @@ from django.db.models import Case, IntegerField, Q, Value, When
 
 from api.errors import NotFoundError
 from billing.models import Customer
+from catalog.models import Metric
 from grace.models import GracePeriod, GraceStatus
 from tenants.models import App
 from tenants.scoping import TenantScopedQuerySet
-from usage.models import Metric
 
 # SQL fragments over grace_periods, for the apps above that keep a hot path in one statement
 # (usage's entitlements): `g` is the grace period {grace_period_id} names, if any; its columns

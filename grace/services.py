@@ -14,13 +14,13 @@ from django.utils import timezone
 from api.errors import ConflictError, InvalidRequestError, NotFoundError
 from audit.services import audit_event_record
 from billing.models import Customer, Subscription
+from catalog.models import Metric
 from grace.models import GracePeriod, GraceReason, GraceStatus
 from grace.serializers import grace_period_data
 from notifications.services import app_event_publish
 from tenants.actors import SYSTEM, Actor
 from tenants.models import App
 from tenants.scoping import TenantScopedQuerySet
-from usage.models import Metric
 
 DEFAULT_GRACE_PERIOD_DAYS = 7
 # Small batches keep each sweep transaction short, so its row locks never block an API resolve

@@ -7,16 +7,15 @@ from typing import Any
 from django.db import transaction
 
 from audit.services import audit_event_record
-from billing.catalog import plan_create
 from billing.payments import payment_create, refund_create
 from billing.services import customer_create
 from billing.subscriptions import subscription_create
+from catalog.services import metric_create, plan_create
 from grace.models import GraceReason
 from grace.services import grace_period_open
 from notifications.services import webhook_endpoint_create
 from tenants.actors import Actor
 from tenants.models import App
-from usage.services import metric_create
 
 FACTORY_ACTOR = Actor.staff("factory")
 
@@ -96,9 +95,9 @@ def subscription_factory(app: App) -> Any:
 
 
 OBJECT_FACTORIES: dict[str, Callable[[App], Any]] = {
-    "usage.Metric": metric_factory,
+    "catalog.Metric": metric_factory,
     "billing.Customer": customer_factory,
-    "billing.Plan": plan_factory,
+    "catalog.Plan": plan_factory,
     "billing.Payment": payment_factory,
     "billing.Refund": refund_factory,
     "billing.Subscription": subscription_factory,

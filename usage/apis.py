@@ -17,51 +17,17 @@ from usage.ingestion import (
     UsageEventInput,
     usage_events_record,
 )
-from usage.models import Metric, UsageEvent
-from usage.selectors import customer_usage, metric_get, metric_list
+from usage.models import UsageEvent
+from usage.selectors import customer_usage
 from usage.serializers import (
     CustomerUsageInputSerializer,
     CustomerUsageOutputSerializer,
     EntitlementOutputSerializer,
-    MetricCreateInputSerializer,
-    MetricListInputSerializer,
-    MetricOutputSerializer,
     UsageBatchInputSerializer,
     UsageBatchOutputSerializer,
     UsageEventCreateInputSerializer,
     UsageEventOutputSerializer,
 )
-from usage.services import metric_create
-
-
-class MetricViewSet(TenantViewSet):
-    model = Metric
-
-    @extend_schema(
-        request=MetricCreateInputSerializer,
-        responses={201: MetricOutputSerializer},
-        summary="Create a usage metric (and its provider meter)",
-    )
-    def create(self, request: Request) -> Response:
-        payload = MetricCreateInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        metric = metric_create(app=self.app, actor=self.actor, **payload.validated_data)
-        return Response(MetricOutputSerializer(metric).data, status=201)
-
-    @extend_schema(
-        parameters=[MetricListInputSerializer], responses=MetricOutputSerializer(many=True)
-    )
-    def list(self, request: Request) -> Response:
-        filters = self.query_filters(MetricListInputSerializer)
-        return self.list_response(
-            queryset=metric_list(app=self.app, code=filters.get("code")),
-            output=MetricOutputSerializer,
-            filters=filters,
-        )
-
-    @extend_schema(responses=MetricOutputSerializer)
-    def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(MetricOutputSerializer(metric_get(app=self.app, metric_id=pk)).data)
 
 
 def _error_data(error: ServiceError | None) -> dict[str, Any] | None:

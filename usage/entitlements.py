@@ -21,19 +21,15 @@ from django.utils import timezone
 from api.errors import NotFoundError
 from billing.models import Customer, Subscription
 from billing.selectors import CUSTOMER_PLAN_CTES, PLAN_METERED_COMPONENT_JOIN
+from catalog.models import Metric
 from grace.models import GracePeriod, GraceReason, GraceStatus
 from grace.selectors import GRACE_PERIOD_COLUMNS, GRACE_PERIOD_JOIN
 from grace.services import grace_period_open, grace_periods_resolve_for_customer_metric
 from notifications.services import app_event_publish
 from tenants.actors import SYSTEM, Actor
 from tenants.models import App
-from usage.models import Metric, UsageRollup
-from usage.periods import (
-    CustomerContext,
-    Period,
-    period_end_sql,
-    period_start_sql,
-)
+from usage.models import UsageRollup
+from usage.periods import CustomerContext, Period, period_end_sql, period_start_sql
 from usage.selectors import (
     customer_context,
     metrics_by_code,

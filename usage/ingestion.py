@@ -26,10 +26,10 @@ from django.utils import timezone
 from api.errors import InvalidRequestError, NotFoundError, ServiceError
 from audit.services import AUDIT_EVENT_INSERT_SQL, audit_event_parameters, audit_event_record
 from billing.selectors import CUSTOMER_PLAN_CTES
+from catalog.models import Aggregation
 from tenants.actors import Actor
 from tenants.models import App
 from usage.entitlements import rollups_check_quota
-from usage.models import Aggregation
 from usage.periods import (
     CustomerContext,
     Period,

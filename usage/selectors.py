@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from api.errors import NotFoundError
 from billing.selectors import CUSTOMER_CONTEXT_SQL
+from catalog.models import Metric
 from tenants.models import App
-from tenants.scoping import TenantScopedQuerySet
-from usage.models import Metric, UsageRollup
+from usage.models import UsageRollup
 from usage.periods import CustomerContext, Period
 from usage.statements import fetch_all
 
@@ -34,25 +34,11 @@ class MetricInfo:
 _metric_cache: dict[str, tuple[float, dict[str, MetricInfo]]] = {}
 
 
-def metric_get(*, app: App, metric_id: str) -> Metric:
-    try:
-        return Metric.objects.for_app(app).get(pk=metric_id)
-    except Metric.DoesNotExist:
-        raise NotFoundError("metric") from None
-
-
 def metric_get_by_code(*, app: App, code: str, param: str = "metric") -> Metric:
     try:
         return Metric.objects.for_app(app).get(code=code)
     except Metric.DoesNotExist:
         raise NotFoundError("metric", param=param) from None
-
-
-def metric_list(*, app: App, code: str | None = None) -> TenantScopedQuerySet:
-    metrics = Metric.objects.for_app(app)
-    if code is not None:
-        metrics = metrics.filter(code=code)
-    return metrics
 
 
 def metrics_by_code(*, app: App, codes: Iterable[str]) -> dict[str, MetricInfo]:

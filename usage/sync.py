@@ -37,14 +37,9 @@ from billing.providers.base import ProviderUnavailableError, UsageReport
 from billing.providers.pending import SyncState
 from billing.providers.registry import provider_for
 from billing.selectors import CUSTOMER_AT_PROVIDER_JOIN
+from catalog.models import Aggregation
 from tenants.models import App
-from usage.models import (
-    Aggregation,
-    MeterReport,
-    MeterReportKind,
-    MeterReportStatus,
-    UsageRollup,
-)
+from usage.models import MeterReport, MeterReportKind, MeterReportStatus, UsageRollup
 from usage.periods import Period
 
 logger = logging.getLogger(__name__)

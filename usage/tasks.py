@@ -1,11 +1,6 @@
 from celery import shared_task
 
-from usage import services, sync
-
-
-@shared_task(name="usage.tasks.metrics_sync_pending")
-def metrics_sync_pending() -> int:
-    return services.metrics_sync_pending()
+from usage import sync
 
 
 @shared_task(name="usage.tasks.usage_sync")

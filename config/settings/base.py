@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "api",
     "tenants",
     "audit",
+    "catalog",
     "billing",
     "usage",
     "grace",
@@ -152,8 +153,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
-    "usage-sync-pending-metrics": {
-        "task": "usage.tasks.metrics_sync_pending",
+    "catalog-sync-pending-metrics": {
+        "task": "catalog.tasks.metrics_sync_pending",
         "schedule": 60.0,
     },
     "usage-sync-to-meters": {

@@ -6,9 +6,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from billing.catalog import plan_create
-from billing.models import Customer, Plan, Subscription
+from billing.models import Customer, Subscription
 from billing.services import customer_create
+from catalog.models import Plan
+from catalog.services import plan_create
 from notifications.models import AppEvent, WebhookDelivery, WebhookDeliveryStatus
 from notifications.services import webhook_endpoint_create
 from tenants.actors import Actor

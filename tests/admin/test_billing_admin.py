@@ -4,15 +4,15 @@ from django.test import Client, RequestFactory
 from django.urls import NoReverseMatch, reverse
 
 from api.errors import CardDeclinedError
-from billing.catalog import plan_update
 from billing.models import Customer, Payment, SubscriptionStatus
 from billing.payments import payment_create, refund_create
+from catalog.services import plan_update
 from tests.admin.factories import OPERATOR, customer_make, plan_make, subscription_make
 from tests.conftest import Tenant
 
 BILLING_CHANGELISTS = [
     "/admin/billing/customer/",
-    "/admin/billing/plan/",
+    "/admin/catalog/plan/",
     "/admin/billing/subscription/",
     "/admin/billing/payment/",
     "/admin/billing/refund/",
@@ -110,7 +110,7 @@ def test_a_plan_page_lists_its_versions_with_their_prices(tenant: Tenant, admin_
         base={"amount": 1900, "interval": "month", "interval_count": 1},
     )
 
-    page = admin_client.get(f"/admin/billing/plan/{plan.pk}/change/")
+    page = admin_client.get(f"/admin/catalog/plan/{plan.pk}/change/")
 
     content = page.content.decode()
     assert "USD 9.00 / month" in content

@@ -18,11 +18,11 @@ from audit.models import AuditEvent
 from backoffice.services import app_create
 from billing.models import SubscriptionStatus
 from billing.services import customer_create
+from catalog.services import metric_create
 from grace.models import GracePeriod, GraceReason, GraceStatus
 from grace.services import grace_period_open
 from tenants.actors import Actor, ActorType
 from tests.admin.factories import plan_make, subscription_make
-from usage.services import metric_create
 
 try:
     from playwright.sync_api import Browser, Page, expect, sync_playwright

@@ -10,9 +10,11 @@ from django.utils import timezone
 from api.errors import CardDeclinedError
 from api.money import Money
 from backoffice.dashboard import app_overview, portfolio_overview
-from billing.models import Plan, SubscriptionStatus
+from billing.models import SubscriptionStatus
 from billing.payments import payment_create
 from billing.providers.pending import SyncState
+from catalog.models import Plan
+from catalog.services import metric_create
 from grace.models import GraceReason
 from grace.services import grace_period_open
 from tests.admin.factories import (
@@ -23,7 +25,6 @@ from tests.admin.factories import (
     subscription_make,
 )
 from tests.conftest import Tenant
-from usage.services import metric_create
 
 
 def _overview_url(app_id: str) -> str:

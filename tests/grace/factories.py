@@ -5,13 +5,13 @@ here, and the grace services only read them)."""
 from datetime import UTC, datetime
 from typing import Any
 
-from billing.models import Customer, Plan, PlanVersion, Subscription, SubscriptionStatus
+from billing.models import Customer, Subscription, SubscriptionStatus
 from billing.services import customer_create
+from catalog.models import Metric, Plan, PlanVersion
 from grace.models import GracePeriod, GraceReason
 from grace.services import grace_period_open
 from tenants.actors import STRIPE, SYSTEM, Actor
 from tenants.models import App
-from usage.models import Metric
 
 START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 

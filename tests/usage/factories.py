@@ -7,15 +7,9 @@ status, period and plan quotas, and the plan version's included quantities)."""
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from billing.models import (
-    Plan,
-    PlanMeteredComponent,
-    PlanVersion,
-    Subscription,
-    SubscriptionStatus,
-)
+from billing.models import Subscription, SubscriptionStatus
+from catalog.models import Metric, Plan, PlanMeteredComponent, PlanVersion
 from tests.conftest import Tenant
-from usage.models import Metric
 
 
 def metric_make(

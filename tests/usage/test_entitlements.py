@@ -6,7 +6,8 @@ from datetime import timedelta
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
-from billing.models import Customer, Plan, Subscription, SubscriptionStatus
+from billing.models import Customer, Subscription, SubscriptionStatus
+from catalog.models import Plan
 from grace.services import grace_periods_expire
 from notifications.models import AppEvent
 from tests.conftest import Tenant

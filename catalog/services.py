@@ -1,33 +1,42 @@
-"""Each app's catalog (plans, their versions and prices) and its sync to the provider.
+"""Writes of the catalog: metrics and their provider meters, plans (their versions and prices)
+and their sync to the provider.
 
 A plan's prices live in versions: a price change makes a new version with new provider prices;
 subscriptions keep the version they started on. Provider calls for a plan run inside the
 plan's own transaction: a provider outage answers 502 and leaves nothing behind, and the
 derived idempotency keys make a retry reuse what the provider already made."""
 
+import logging
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from api.errors import ConflictError, InvalidRequestError, NotFoundError
+from api.errors import ConflictError, InvalidRequestError
 from audit.services import audit_event_record
-from billing.errors import api_error_from_provider
-from billing.models import Plan, PlanMeteredComponent, PlanVersion, SyncState
-from billing.provider_keys import provider_idempotency_key
 from billing.providers.base import (
+    MeterRequest,
     PaymentProvider,
     PriceRequest,
     PriceTier,
     ProductRequest,
     ProviderError,
+    ProviderRequestError,
+    ProviderUnavailableError,
 )
+from billing.providers.errors import api_error_from_provider
+from billing.providers.keys import provider_idempotency_key
+from billing.providers.pending import SyncState
 from billing.providers.registry import provider_for
+from catalog.models import Aggregation, Metric, Plan, PlanMeteredComponent, PlanVersion
+from catalog.selectors import plan_get
 from tenants.actors import Actor
 from tenants.models import App
-from tenants.scoping import TenantScopedQuerySet
-from usage.models import Metric
+
+logger = logging.getLogger(__name__)
 
 PRICE_FIELDS = ("base", "metered")
 
@@ -45,37 +54,6 @@ class SyncReport:
     created: list[str] = field(default_factory=list)
     drift: list[str] = field(default_factory=list)
     imported: list[str] = field(default_factory=list)
-
-
-# Reads
-
-
-def plan_get(*, app: App, plan_id: str) -> Plan:
-    plan = (
-        Plan.objects.for_app(app)
-        .select_related("current_version")
-        .prefetch_related("current_version__metered__metric")
-        .filter(pk=plan_id)
-        .first()
-    )
-    if plan is None:
-        raise NotFoundError("plan", param="plan")
-    return plan
-
-
-def plan_list(
-    *, app: App, active: bool | None = None, code: str | None = None
-) -> TenantScopedQuerySet:
-    plans = (
-        Plan.objects.for_app(app)
-        .select_related("current_version")
-        .prefetch_related("current_version__metered__metric")
-    )
-    if active is not None:
-        plans = plans.filter(is_active=active)
-    if code:
-        plans = plans.filter(code=code)
-    return plans
 
 
 def plan_snapshot(plan: Plan) -> dict[str, Any]:
@@ -104,7 +82,132 @@ def plan_snapshot(plan: Plan) -> dict[str, Any]:
     }
 
 
-# Validation
+# Metrics
+
+# A metric younger than this is probably still being synced by the request that created it.
+PENDING_METRIC_RETRY_AFTER = timedelta(seconds=30)
+
+
+def meter_event_name(*, app: App, code: str) -> str:
+    """The provider meter's event name: names the app and the metric, so it is unique across
+    every app sharing one Stripe account (a metric code is unique within its app)."""
+    return f"ps_{app.pk}_{code}".lower()
+
+
+def provider_meter_aggregation(aggregation: str) -> str:
+    # We report a `count` metric as the number of events per interval, so the provider meter
+    # sums those counts; `sum` and `last` map one to one.
+    return "sum" if aggregation == Aggregation.COUNT else aggregation
+
+
+def metric_snapshot(metric: Metric) -> dict[str, Any]:
+    return {
+        "id": metric.pk,
+        "code": metric.code,
+        "name": metric.name,
+        "aggregation": metric.aggregation,
+        "unit": metric.unit,
+        "meter_event_name": metric.meter_event_name,
+    }
+
+
+def metric_create(
+    *,
+    app: App,
+    actor: Actor,
+    code: str,
+    name: str,
+    aggregation: str = Aggregation.SUM,
+    unit: str = "",
+) -> Metric:
+    """Writes the metric (pending), then creates its provider meter. If the provider cannot be
+    reached the metric stays pending and `metrics_sync_pending` completes it later; usage can be
+    ingested meanwhile and is reported once the meter exists."""
+    try:
+        with transaction.atomic():
+            metric = Metric.objects.create(
+                app=app,
+                code=code,
+                name=name,
+                aggregation=aggregation,
+                unit=unit,
+                meter_event_name=meter_event_name(app=app, code=code),
+                sync_state=SyncState.PENDING,
+            )
+            audit_event_record(
+                app=app,
+                actor=actor,
+                action_type="CREATE_METRIC",
+                target_type="metric",
+                target_id=metric.pk,
+                payload_snapshot=metric_snapshot(metric),
+            )
+    except IntegrityError:
+        raise ConflictError(
+            f"A metric with code {code!r} already exists.", code="metric_code_taken", param="code"
+        ) from None
+    # Outside the transaction: no row lock is held while we wait on the provider.
+    return metric_provider_sync(metric=metric)
+
+
+def metric_provider_sync(*, metric: Metric) -> Metric:
+    """Creates the metric's provider meter if it has none. Safe to repeat and to race: the
+    provider call carries an idempotency key derived from the metric id."""
+    if metric.sync_state != SyncState.PENDING:
+        return metric
+    app = metric.app
+    request = MeterRequest(
+        idempotency_key=provider_idempotency_key(
+            app_id=app.pk, request_key=None, object_id=metric.pk, operation="meter"
+        ),
+        app_id=app.pk,
+        metric_code=metric.code,
+        event_name=metric.meter_event_name,
+        display_name=metric.name,
+        aggregation=provider_meter_aggregation(metric.aggregation),
+    )
+    try:
+        meter = provider_for(app=app).meter_create(request)
+    except ProviderUnavailableError as error:
+        logger.warning(
+            "Meter for metric %s not created yet (%s); the retry job will.", metric.pk, error.code
+        )
+        return metric
+    except ProviderRequestError as error:
+        logger.error("The provider refused the meter for metric %s: %s", metric.pk, error)
+        metric.sync_state = SyncState.FAILED
+        Metric.objects.for_app(app).filter(pk=metric.pk, sync_state=SyncState.PENDING).update(
+            sync_state=SyncState.FAILED, updated_at=timezone.now()
+        )
+        return metric
+    metric.provider_meter_id = meter.provider_reference
+    metric.sync_state = SyncState.SYNCED
+    Metric.objects.for_app(app).filter(pk=metric.pk).update(
+        provider_meter_id=meter.provider_reference,
+        sync_state=SyncState.SYNCED,
+        updated_at=timezone.now(),
+    )
+    return metric
+
+
+def metrics_sync_pending(*, now: datetime | None = None) -> int:
+    """The retry job, across every app: creates the provider meters that a provider outage left
+    pending. Returns how many it completed."""
+    cutoff = (now or timezone.now()) - PENDING_METRIC_RETRY_AFTER
+    pending = (
+        Metric.objects.all_tenants()
+        .filter(sync_state=SyncState.PENDING, created_at__lte=cutoff)
+        .select_related("app")
+        .order_by("created_at")[:200]
+    )
+    completed = 0
+    for metric in pending:
+        if metric_provider_sync(metric=metric).sync_state == SyncState.SYNCED:
+            completed += 1
+    return completed
+
+
+# Plans: validation
 
 
 def _metrics_by_code(*, app: App, codes: list[str], param: str) -> dict[str, Metric]:
@@ -176,7 +279,7 @@ def _validate_prices(
             _validate_tiers(component.tiers, f"metered.{index}.tiers")
 
 
-# Provider sync
+# Plans: provider sync
 
 
 def _product_request(plan: Plan, key: str) -> ProductRequest:
@@ -345,7 +448,7 @@ def _version_create(
     return version
 
 
-# Writes
+# Plans: writes
 
 
 def plan_create(

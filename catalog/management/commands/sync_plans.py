@@ -3,8 +3,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from api.errors import ServiceError
-from billing.catalog import catalog_sync
 from billing.providers.base import ProviderError
+from catalog.services import catalog_sync
 from tenants.actors import operator_actor
 from tenants.models import App
 

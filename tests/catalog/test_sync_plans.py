@@ -5,10 +5,10 @@ import pytest
 import stripe as stripe_sdk
 from django.core.management import CommandError, call_command
 
-from billing.models import Plan
+from catalog.models import Plan
 from stripe_emulator.pytest_plugin import TEST_API_KEY
 from stripe_emulator.server import EmulatorServer
-from tests.billing.test_plans_api import PRO_PLAN
+from tests.catalog.test_plans_api import PRO_PLAN
 from tests.conftest import Tenant
 
 

@@ -6,9 +6,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
+from catalog.services import metrics_sync_pending
 from stripe_emulator.server import EmulatorServer
 from tests.conftest import Tenant
-from usage.services import metrics_sync_pending
 
 API_CALLS = {"code": "api_calls", "name": "API calls", "aggregation": "sum", "unit": "call"}
 

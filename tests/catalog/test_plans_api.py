@@ -6,12 +6,11 @@ import pytest
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
-from billing.models import Plan
 from billing.providers.base import MeterRequest
 from billing.providers.registry import provider_for
+from catalog.models import Metric, Plan
 from stripe_emulator.server import EmulatorServer
 from tests.conftest import Tenant
-from usage.models import Metric
 
 PRO_PLAN = {
     "code": "pro",

@@ -1,0 +1,48 @@
+"""Reads of the catalog. Every function takes the app first and sees only that app's rows."""
+
+from api.errors import NotFoundError
+from catalog.models import Metric, Plan
+from tenants.models import App
+from tenants.scoping import TenantScopedQuerySet
+
+
+def metric_get(*, app: App, metric_id: str) -> Metric:
+    try:
+        return Metric.objects.for_app(app).get(pk=metric_id)
+    except Metric.DoesNotExist:
+        raise NotFoundError("metric") from None
+
+
+def metric_list(*, app: App, code: str | None = None) -> TenantScopedQuerySet:
+    metrics = Metric.objects.for_app(app)
+    if code is not None:
+        metrics = metrics.filter(code=code)
+    return metrics
+
+
+def plan_get(*, app: App, plan_id: str) -> Plan:
+    plan = (
+        Plan.objects.for_app(app)
+        .select_related("current_version")
+        .prefetch_related("current_version__metered__metric")
+        .filter(pk=plan_id)
+        .first()
+    )
+    if plan is None:
+        raise NotFoundError("plan", param="plan")
+    return plan
+
+
+def plan_list(
+    *, app: App, active: bool | None = None, code: str | None = None
+) -> TenantScopedQuerySet:
+    plans = (
+        Plan.objects.for_app(app)
+        .select_related("current_version")
+        .prefetch_related("current_version__metered__metric")
+    )
+    if active is not None:
+        plans = plans.filter(is_active=active)
+    if code:
+        plans = plans.filter(code=code)
+    return plans

@@ -1,0 +1,8 @@
+from celery import shared_task
+
+from catalog import services
+
+
+@shared_task(name="catalog.tasks.metrics_sync_pending")
+def metrics_sync_pending() -> int:
+    return services.metrics_sync_pending()
