@@ -282,12 +282,18 @@ def lint() -> int:
     return checked or formatted
 
 
+def typecheck() -> int:
+    return subprocess.run([sys.executable, "-m", "mypy", "."], cwd=ROOT, check=False).returncode
+
+
 def main() -> None:
     command = sys.argv[1] if len(sys.argv) > 1 else "serve"
     if command == "serve":
         serve()
     elif command == "lint":
         sys.exit(lint())
+    elif command == "typecheck":
+        sys.exit(typecheck())
     elif command == "manage":
         sys.exit(manage_command(sys.argv[2:]))
     elif command == "test":
@@ -297,6 +303,7 @@ def main() -> None:
     else:
         sys.exit(
             "usage: ./run serve | ./run test [pytest arguments] | ./run manage COMMAND | ./run lint"
+            " | ./run typecheck"
             f"  (got {command!r})"
         )
 
