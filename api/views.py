@@ -1,13 +1,15 @@
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from api.exception_handlers import error_body
@@ -29,12 +31,14 @@ class IdempotentViewMixin:
     _idempotency_record: IdempotencyKey | None = None
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]  # APIView follows in the MRO
         self._idempotency_record = None
         key = request.headers.get("Idempotency-Key")
         if request.method in _MUTATING_METHODS and key is not None:
+            # AppApiKeyAuthentication puts the App there; DRF's stubs say a Token.
+            app: Any = request.auth
             outcome = idempotency_key_claim(
-                app=request.auth,
+                app=app,
                 key=key,
                 method=request.method,
                 path=request.path,
@@ -44,15 +48,17 @@ class IdempotentViewMixin:
                 raise _ReplayResponse(outcome)
             self._idempotency_record = outcome
 
-    def handle_exception(self, exc: Exception) -> HttpResponse:
+    def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, _ReplayResponse):
-            return exc.response
-        return super().handle_exception(exc)  # type: ignore[misc]
+            # The stored response replayed as is; DRF only needs an HttpResponseBase here.
+            return cast(Response, exc.response)
+        handled: Response = super().handle_exception(exc)  # type: ignore[misc]  # APIView follows in the MRO
+        return handled
 
     def finalize_response(
-        self, request: Request, response: HttpResponse, *args: Any, **kwargs: Any
-    ) -> HttpResponse:
-        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]  # APIView follows in the MRO
         record = self._idempotency_record
         if record is not None:
             self._idempotency_record = None
@@ -90,7 +96,8 @@ class TenantViewSet(IdempotentViewMixin, viewsets.ViewSet):
 
     @property
     def actor(self) -> Any:
-        return self.request.user.actor
+        # request.user is tenants' ApiKeyPrincipal, not a Django user.
+        return self.request.user.actor  # type: ignore[union-attr]
 
     @property
     def request_key(self) -> str | None:
@@ -104,7 +111,7 @@ class TenantAPIView(IdempotentViewMixin, APIView):
         return self.request.auth
 
 
-class AppOutputSerializer(serializers.Serializer):
+class AppOutputSerializer(serializers.Serializer[Any]):
     id = serializers.CharField()
     object = serializers.SerializerMethodField()
     name = serializers.CharField()
@@ -117,7 +124,7 @@ class AppOutputSerializer(serializers.Serializer):
         return "app"
 
     def get_livemode(self, app: Any) -> bool:
-        return app.mode == "live"
+        return bool(app.mode == "live")
 
 
 class AppView(TenantAPIView):
@@ -128,9 +135,9 @@ class AppView(TenantAPIView):
 
 class UnknownRouteView(APIView):
     schema = None
-    authentication_classes: list = []
+    authentication_classes: list[type[BaseAuthentication]] = []
     permission_classes = [AllowAny]
-    throttle_classes: list = []
+    throttle_classes: list[type[BaseThrottle]] = []
 
     def _not_found(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(

@@ -64,7 +64,7 @@ def plan_get(*, app: App, plan_id: str) -> Plan:
 
 def plan_list(
     *, app: App, active: bool | None = None, code: str | None = None
-) -> TenantScopedQuerySet:
+) -> TenantScopedQuerySet[Plan]:
     plans = (
         Plan.objects.for_app(app)
         .select_related("current_version")

@@ -1,3 +1,4 @@
+import builtins
 from typing import Any
 
 from rest_framework import serializers
@@ -31,7 +32,7 @@ class CustomerListInputSerializer(ListQueryInputSerializer):
     external_id = serializers.CharField(max_length=200, required=False)
 
 
-class CustomerOutputSerializer(serializers.Serializer):
+class CustomerOutputSerializer(serializers.Serializer[Any]):
     id = serializers.CharField()
     object = serializers.SerializerMethodField()
     external_id = serializers.CharField(allow_null=True)
@@ -44,7 +45,7 @@ class CustomerOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
-    def get_object(self, customer: object) -> str:
+    def get_object(self, customer: builtins.object) -> str:
         return "customer"
 
 
@@ -99,7 +100,7 @@ class PlanListInputSerializer(ListQueryInputSerializer):
     code = serializers.CharField(max_length=100, required=False)
 
 
-class PlanOutputSerializer(serializers.Serializer):
+class PlanOutputSerializer(serializers.Serializer[Any]):
     id = serializers.CharField()
     object = serializers.SerializerMethodField()
     code = serializers.CharField()
@@ -119,7 +120,7 @@ class PlanOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
-    def get_object(self, plan: object) -> str:
+    def get_object(self, plan: builtins.object) -> str:
         return "plan"
 
     def get_base(self, plan: Any) -> dict[str, Any] | None:
@@ -166,7 +167,7 @@ class PaymentListInputSerializer(ListQueryInputSerializer):
     )
 
 
-class PaymentOutputSerializer(serializers.Serializer):
+class PaymentOutputSerializer(serializers.Serializer[Any]):
     id = serializers.CharField()
     object = serializers.SerializerMethodField()
     customer = serializers.CharField(source="customer_id")
@@ -185,7 +186,7 @@ class PaymentOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
-    def get_object(self, payment: object) -> str:
+    def get_object(self, payment: builtins.object) -> str:
         return "payment"
 
     def get_client_secret(self, payment: Any) -> str | None:
@@ -204,7 +205,7 @@ class RefundListInputSerializer(ListQueryInputSerializer):
     payment = serializers.CharField(max_length=40, required=False)
 
 
-class RefundOutputSerializer(serializers.Serializer):
+class RefundOutputSerializer(serializers.Serializer[Any]):
     id = serializers.CharField()
     object = serializers.SerializerMethodField()
     payment = serializers.CharField(source="payment_id")
@@ -217,7 +218,7 @@ class RefundOutputSerializer(serializers.Serializer):
     provider_refund_id = serializers.CharField()
     created_at = serializers.DateTimeField()
 
-    def get_object(self, refund: object) -> str:
+    def get_object(self, refund: builtins.object) -> str:
         return "refund"
 
 
@@ -248,7 +249,7 @@ class SubscriptionChangePlanInputSerializer(InputSerializer):
     )
 
 
-class SubscriptionOutputSerializer(serializers.Serializer):
+class SubscriptionOutputSerializer(serializers.Serializer[Any]):
     id = serializers.CharField()
     object = serializers.SerializerMethodField()
     customer = serializers.CharField(source="customer_id")
@@ -275,7 +276,7 @@ class SubscriptionOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
-    def get_object(self, subscription: object) -> str:
+    def get_object(self, subscription: builtins.object) -> str:
         return "subscription"
 
     def get_client_secret(self, subscription: Any) -> str | None:

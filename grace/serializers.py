@@ -17,7 +17,7 @@ class GracePeriodResolveInputSerializer(InputSerializer):
     note = StrictCharField(max_length=1000, required=False, allow_blank=True)
 
 
-class GracePeriodOutputSerializer(serializers.Serializer):
+class GracePeriodOutputSerializer(serializers.Serializer[Any]):
     id = serializers.CharField()
     object = serializers.SerializerMethodField()
     customer = serializers.CharField(source="customer_id")

@@ -262,7 +262,7 @@ def grace_period_resolve(
 
 
 def _resolve_all(
-    *, active: TenantScopedQuerySet, actor: Actor, note: str, now: datetime | None
+    *, active: TenantScopedQuerySet[GracePeriod], actor: Actor, note: str, now: datetime | None
 ) -> list[GracePeriod]:
     resolved_at = now or timezone.now()
     with transaction.atomic():

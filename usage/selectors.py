@@ -48,7 +48,7 @@ def metric_get_by_code(*, app: App, code: str, param: str = "metric") -> Metric:
         raise NotFoundError("metric", param=param) from None
 
 
-def metric_list(*, app: App, code: str | None = None) -> TenantScopedQuerySet:
+def metric_list(*, app: App, code: str | None = None) -> TenantScopedQuerySet[Metric]:
     metrics = Metric.objects.for_app(app)
     if code is not None:
         metrics = metrics.filter(code=code)
