@@ -128,8 +128,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             status=406,
         )
     if isinstance(exc, exceptions.Throttled):
-        # Throttled.__init__ sets .wait; the stubs only declare the argument.
-        wait = max(1, int(exc.wait or 1))  # type: ignore[attr-defined]
+        wait = max(1, int(exc.wait or 1))  # type: ignore[attr-defined]  # set by Throttled.__init__; the stubs miss it
         return Response(
             error_body(
                 type="rate_limit_error",

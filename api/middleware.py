@@ -24,7 +24,7 @@ class RequestIdMiddleware:
         request_id = (
             incoming if _ACCEPTABLE_REQUEST_ID.match(incoming) else f"req_{uuid.uuid4().hex}"
         )
-        request.request_id = request_id  # type: ignore[attr-defined]
+        request.request_id = request_id  # type: ignore[attr-defined]  # HttpRequest declares no request_id; the logs read it
         token = request_id_var.set(request_id)
         try:
             response = self.get_response(request)

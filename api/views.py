@@ -96,8 +96,7 @@ class TenantViewSet(IdempotentViewMixin, viewsets.ViewSet):
 
     @property
     def actor(self) -> Any:
-        # request.user is tenants' ApiKeyPrincipal, not a Django user.
-        return self.request.user.actor  # type: ignore[union-attr]
+        return self.request.user.actor  # type: ignore[union-attr]  # tenants' ApiKeyPrincipal, not a Django user
 
     @property
     def request_key(self) -> str | None:

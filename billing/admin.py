@@ -33,7 +33,7 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class ReadOnlyModelAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReadOnlyModelAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Any]):
     """Without the change permission Django shows every field read-only."""
 
 
@@ -73,7 +73,7 @@ class CustomerAdmin(ReadOnlyModelAdmin):
     )
 
 
-class PlanVersionInline(ReadOnlyAdminMixin, admin.TabularInline):
+class PlanVersionInline(ReadOnlyAdminMixin, admin.TabularInline[PlanVersion, Plan]):
     model = PlanVersion
     fields = ("version", "base", "metered_prices", "provider_base_price_id", "created_at")
     readonly_fields = fields
@@ -218,7 +218,7 @@ class SubscriptionAdmin(ReadOnlyModelAdmin):
     )
 
 
-class RefundInline(ReadOnlyAdminMixin, admin.TabularInline):
+class RefundInline(ReadOnlyAdminMixin, admin.TabularInline[Refund, Payment]):
     model = Refund
     fields = ("id", "amount", "currency", "status", "reason", "created_at")
     readonly_fields = fields
@@ -320,7 +320,7 @@ class StripeMirrorReadOnlyMixin(ReadOnlyAdminMixin):
     def get_urls(self) -> list[URLPattern]:
         return [
             pattern
-            for pattern in super().get_urls()  # type: ignore[misc]
+            for pattern in super().get_urls()  # type: ignore[misc]  # a mixin: ModelAdmin follows in the MRO
             if getattr(pattern, "name", None) != "djstripe_custom_action"
         ]
 

@@ -5,6 +5,7 @@ subscriptions keep the version they started on. Provider calls for a plan run in
 plan's own transaction: a provider outage answers 502 and leaves nothing behind, and the
 derived idempotency keys make a retry reuse what the provider already made."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import uuid4
@@ -14,7 +15,7 @@ from django.db import IntegrityError, transaction
 from api.errors import ConflictError, InvalidRequestError, NotFoundError
 from audit.services import Actor, audit_event_record
 from billing.errors import api_error_from_provider
-from billing.models import Plan, PlanMeteredComponent, PlanVersion, SyncState
+from billing.models import Plan, PlanMeteredComponent, PlanVersion
 from billing.provider_keys import provider_idempotency_key
 from billing.providers.base import (
     PaymentProvider,
@@ -23,6 +24,7 @@ from billing.providers.base import (
     ProductRequest,
     ProviderError,
 )
+from billing.providers.pending import SyncState
 from billing.providers.registry import provider_for
 from tenants.models import App
 from tenants.scoping import TenantScopedQuerySet
@@ -306,11 +308,13 @@ def _plan_sync(
         )
         plan.provider_product_id = product.provider_reference
         report.created.append(f"product {product.provider_reference} ({plan.code})")
-    versions = [plan.current_version] if known is None else list(plan.versions.all())
-    for version in versions:
-        if version is not None:
+    versions: list[PlanVersion | None] = (
+        [plan.current_version] if known is None else list(plan.versions.all())
+    )
+    for listed in versions:
+        if listed is not None:
             _version_sync(
-                provider=provider, plan=plan, version=version, key_basis=key_basis, report=report
+                provider=provider, plan=plan, version=listed, key_basis=key_basis, report=report
             )
     plan.sync_state = SyncState.SYNCED
     plan.save(update_fields=["provider_product_id", "sync_state", "updated_at"])
@@ -616,7 +620,7 @@ def _plan_references(plan: Plan) -> list[str]:
     return references
 
 
-def _price_import(*, app: App, actor: Actor, item: dict[str, Any], dry_run: bool) -> str:
+def _price_import(*, app: App, actor: Actor, item: Mapping[str, Any], dry_run: bool) -> str:
     """A licensed recurring price made in the provider's dashboard with our app's metadata
     becomes a plan here (its code from the metadata, else the price id)."""
     recurring = item.get("recurring") or {}

@@ -3,6 +3,8 @@ makes (create, cancel, change plan); reads are in billing/selectors.py, the call
 provider in billing/subscription_provider_sync.py, its webhooks in
 billing/subscription_webhook_sync.py."""
 
+from typing import cast
+
 from django.db import IntegrityError, transaction
 
 from api.errors import (
@@ -17,6 +19,7 @@ from billing.errors import api_error_from_provider
 from billing.models import (
     Customer,
     Plan,
+    PlanVersion,
     Subscription,
     SubscriptionStatus,
 )
@@ -95,7 +98,8 @@ def subscription_create(
             if existing.sync_state == SyncState.SYNCED:
                 return existing
             return subscription_provider_create_or_schedule(subscription=existing)
-    version = subscribed_plan.current_version
+    # Never None: _plan_for_subscription refuses a plan without a version.
+    version = cast(PlanVersion, subscribed_plan.current_version)
     subscription_items(
         version
     )  # refuses a plan whose prices are not at the provider, before any write
@@ -210,7 +214,8 @@ def subscription_change_plan(
     subscription = subscription_get(app=app, subscription_id=subscription_id)
     new_plan = _plan_for_subscription(app=app, plan_id=plan)
     subscription_require_synced(subscription)
-    new_version = new_plan.current_version
+    # Never None: _plan_for_subscription refuses a plan without a version.
+    new_version = cast(PlanVersion, new_plan.current_version)
     if new_version.pk == subscription.plan_version_id:
         raise InvalidRequestError(
             "The subscription is already on this plan's current version.",

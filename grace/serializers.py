@@ -38,7 +38,7 @@ class GracePeriodOutputSerializer(serializers.Serializer[Any]):
         return "grace_period"
 
     def get_metric(self, grace_period: GracePeriod) -> str | None:
-        return grace_period.metric.code if grace_period.metric_id else None
+        return grace_period.metric.code if grace_period.metric is not None else None
 
     def get_resolved_by(self, grace_period: GracePeriod) -> str | None:
         return grace_period.resolved_by or None

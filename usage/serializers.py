@@ -116,8 +116,7 @@ class UsageBatchOutputSerializer(serializers.Serializer[Any]):
     accepted = serializers.IntegerField()
     duplicate = serializers.IntegerField()
     rejected = serializers.IntegerField()
-    # A field named "data" shadows Serializer.data, as the API's list shape asks.
-    data = UsageEventResultOutputSerializer(many=True)  # type: ignore[assignment]
+    data = UsageEventResultOutputSerializer(many=True)  # type: ignore[assignment]  # the list shape's "data" field shadows Serializer.data
 
 
 class CustomerUsageInputSerializer(InputSerializer):
@@ -149,8 +148,7 @@ class CustomerUsageOutputSerializer(serializers.Serializer[Any]):
     customer = serializers.CharField()
     current_period_start = serializers.DateTimeField()
     current_period_end = serializers.DateTimeField()
-    # A field named "data" shadows Serializer.data, as the API's list shape asks.
-    data = MetricUsageOutputSerializer(many=True)  # type: ignore[assignment]
+    data = MetricUsageOutputSerializer(many=True)  # type: ignore[assignment]  # the list shape's "data" field shadows Serializer.data
 
 
 class EntitlementGracePeriodOutputSerializer(serializers.Serializer[Any]):
