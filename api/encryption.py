@@ -66,7 +66,7 @@ def decrypt(stored: str) -> str:
     return decrypt_bytes(stored.encode()).decode()
 
 
-class EncryptedTextField(models.TextField):
+class EncryptedTextField(models.TextField[str, str]):
     """A text column holding `encrypt(value)`; Python sees the plain value."""
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:

@@ -80,11 +80,13 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             status=400,
         )
     if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
-        code = exc.get_codes()
+        codes = exc.get_codes()
         if isinstance(exc, exceptions.NotAuthenticated):
             code = "missing_api_key"
-        elif not isinstance(code, str) or code == exceptions.AuthenticationFailed.default_code:
+        elif not isinstance(codes, str) or codes == exceptions.AuthenticationFailed.default_code:
             code = "invalid_api_key"
+        else:
+            code = codes
         return Response(
             error_body(type="authentication_error", code=code, message=str(exc.detail)),
             status=401,
@@ -126,7 +128,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             status=406,
         )
     if isinstance(exc, exceptions.Throttled):
-        wait = max(1, int(exc.wait or 1))
+        wait = max(1, int(exc.wait or 1))  # type: ignore[attr-defined]  # set by Throttled.__init__; the stubs miss it
         return Response(
             error_body(
                 type="rate_limit_error",

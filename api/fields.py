@@ -61,7 +61,7 @@ class MetadataField(serializers.DictField):
         return value
 
 
-class InputSerializer(serializers.Serializer):
+class InputSerializer(serializers.Serializer[Any]):
     """Base for request bodies: unknown fields are an error, not silently dropped."""
 
     def to_internal_value(self, data: Any) -> Any:

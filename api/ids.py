@@ -2,6 +2,7 @@
 
 import secrets
 import string
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import models
@@ -27,7 +28,7 @@ def new_id(prefix: str) -> str:
     return f"{prefix}_" + "".join(characters[:RANDOM_LENGTH])
 
 
-class PrefixedIdField(models.CharField):
+class PrefixedIdField(models.CharField[str, str]):
     """A primary key like `cus_9aZ…` generated on first save."""
 
     def __init__(self, *args: Any, prefix: str, **kwargs: Any) -> None:
@@ -37,7 +38,7 @@ class PrefixedIdField(models.CharField):
         kwargs.setdefault("editable", False)
         super().__init__(*args, **kwargs)
 
-    def deconstruct(self) -> tuple[str, str, list[Any], dict[str, Any]]:
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         name, path, args, kwargs = super().deconstruct()
         kwargs["prefix"] = self.prefix
         kwargs.pop("max_length", None)
@@ -46,7 +47,7 @@ class PrefixedIdField(models.CharField):
         return name, path, args, kwargs
 
     def pre_save(self, model_instance: models.Model, add: bool) -> str:
-        value = getattr(model_instance, self.attname)
+        value: str = getattr(model_instance, self.attname)
         if not value:
             value = new_id(self.prefix)
             setattr(model_instance, self.attname, value)

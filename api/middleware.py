@@ -24,7 +24,7 @@ class RequestIdMiddleware:
         request_id = (
             incoming if _ACCEPTABLE_REQUEST_ID.match(incoming) else f"req_{uuid.uuid4().hex}"
         )
-        request.request_id = request_id  # type: ignore[attr-defined]
+        request.request_id = request_id  # type: ignore[attr-defined]  # HttpRequest declares no request_id; the logs read it
         token = request_id_var.set(request_id)
         try:
             response = self.get_response(request)
@@ -34,14 +34,17 @@ class RequestIdMiddleware:
         return response
 
 
-class AdminAuditlogMiddleware(AuditlogMiddleware):
+class AdminAuditlogMiddleware(AuditlogMiddleware):  # type: ignore[misc]  # django-auditlog is untyped
     """django-auditlog records staff edits made in the admin; API calls have their own audit
     trail, so they skip its per-request signal wiring, which costs on every hot-path call."""
+
+    get_response: Callable[[HttpRequest], HttpResponse]
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path.startswith("/admin/"):
             return self.get_response(request)
-        return super().__call__(request)
+        response: HttpResponse = super().__call__(request)
+        return response
 
 
 # A control character or anything beyond printable ASCII has no business in a key we store.
@@ -51,7 +54,9 @@ _ACCEPTABLE_IDEMPOTENCY_KEY = re.compile(r"^[\x20-\x7e]{1,255}$")
 MAX_HEADER_VALUE_LENGTH = 8190
 
 
-def _invalid_request(*, code: str, message: str, param: str | None = None, status: int = 400):
+def _invalid_request(
+    *, code: str, message: str, param: str | None = None, status: int = 400
+) -> JsonResponse:
     return JsonResponse(
         error_body(type="invalid_request_error", code=code, message=message, param=param),
         status=status,

@@ -18,7 +18,7 @@ class ListQueryInputSerializer(InputSerializer):
 
 
 def list_page(
-    *, queryset: QuerySet, limit: int = DEFAULT_LIMIT, starting_after: str | None = None
+    *, queryset: QuerySet[Any], limit: int = DEFAULT_LIMIT, starting_after: str | None = None
 ) -> tuple[list[Model], bool]:
     """One page of `queryset` (already scoped to the app) and whether more follow."""
     queryset = queryset.order_by("-created_at", "-pk")

@@ -72,7 +72,8 @@ def _count(app_id: str) -> int:
     pipeline = client.pipeline(transaction=False)
     pipeline.incr(cache_key)
     pipeline.expire(cache_key, 2, nx=True)
-    return pipeline.execute()[0]
+    count: int = pipeline.execute()[0]  # INCR's reply
+    return count
 
 
 def request_count_note(request: HttpRequest, count: int) -> None:
@@ -91,7 +92,7 @@ class AppRateThrottle(BaseThrottle):
             except Exception:  # noqa: BLE001 - a cache outage must not take the API down with it
                 logger.warning("Rate limit cache unavailable; allowing the request.")
                 return True
-        return count <= settings.API_RATE_LIMIT_PER_SECOND
+        return bool(count <= settings.API_RATE_LIMIT_PER_SECOND)
 
     def wait(self) -> float:
         return 1.0

@@ -3,9 +3,11 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from api.exception_handlers import error_body
@@ -13,9 +15,9 @@ from api.exception_handlers import error_body
 
 class UnknownRouteView(APIView):
     schema = None
-    authentication_classes: list = []
+    authentication_classes: list[type[BaseAuthentication]] = []
     permission_classes = [AllowAny]
-    throttle_classes: list = []
+    throttle_classes: list[type[BaseThrottle]] = []
 
     def _not_found(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(

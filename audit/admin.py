@@ -8,7 +8,7 @@ from audit.models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     """Read-only: the trail is append-only, in the admin as in the database."""
 
     list_display = ("created_at", "app", "action_type", "target_type", "target_id", "actor_id")

@@ -1,3 +1,5 @@
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -17,7 +19,7 @@ class AuditEventListInputSerializer(ListQueryInputSerializer):
     since = serializers.DateTimeField(required=False)
 
 
-class AuditEventOutputSerializer(serializers.Serializer):
+class AuditEventOutputSerializer(serializers.Serializer[Any]):
     id = serializers.CharField()
     object = serializers.SerializerMethodField()
     app_id = serializers.CharField()

@@ -12,7 +12,7 @@ def audit_event_list(
     target_type: str | None = None,
     target_id: str | None = None,
     since: datetime | None = None,
-) -> TenantScopedQuerySet:
+) -> TenantScopedQuerySet[AuditEvent]:
     events = AuditEvent.objects.for_app(app)
     if action_type:
         events = events.filter(action_type=action_type)

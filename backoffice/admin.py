@@ -16,7 +16,7 @@ def staff_actor(request: HttpRequest) -> Actor:
     return Actor.staff(request.user.get_username())
 
 
-class ApiKeyInline(admin.TabularInline):
+class ApiKeyInline(admin.TabularInline[ApiKey, App]):
     model = ApiKey
     fields = ("id", "name", "created_at", "last_used_at", "revoked_at")
     readonly_fields = fields
@@ -29,7 +29,7 @@ class ApiKeyInline(admin.TabularInline):
 
 
 @admin.register(App)
-class AppAdmin(AppOverviewAdminMixin, admin.ModelAdmin):
+class AppAdmin(AppOverviewAdminMixin, admin.ModelAdmin[App]):
     list_display = ("name", "id", "mode", "provider", "is_active", "created_at", "overview_link")
     list_filter = ("mode", "provider", "is_active")
     search_fields = ("name", "id")
@@ -37,14 +37,14 @@ class AppAdmin(AppOverviewAdminMixin, admin.ModelAdmin):
     inlines = [ApiKeyInline]
 
 
-class ApiKeyCreateForm(forms.ModelForm):
+class ApiKeyCreateForm(forms.ModelForm[ApiKey]):
     class Meta:
         model = ApiKey
         fields = ("app", "name")
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(admin.ModelAdmin[ApiKey]):
     """Keys are created here through the service (the key is shown once) and revoked, never
     edited; the hash is never shown."""
 

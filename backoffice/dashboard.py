@@ -149,7 +149,9 @@ def _mrr_from_rows(rows: Iterable[dict[str, Any]]) -> list[Money]:
     ]
 
 
-def _mrr_rows(subscriptions: models.QuerySet) -> models.QuerySet:
+def _mrr_rows(
+    subscriptions: models.QuerySet[Subscription],
+) -> models.QuerySet[Subscription, Any]:
     return (
         subscriptions.filter(status__in=MRR_STATUSES, plan_version__base_amount__isnull=False)
         .values(
@@ -179,8 +181,9 @@ def _subscriptions_by_status(app: App) -> list[StatusCount]:
     ]
 
 
-def _usage_rollup_model() -> type[models.Model] | None:
-    """The usage app's per-period rollups, when that app has them."""
+def _usage_rollup_model() -> type[Any] | None:
+    """The usage app's per-period rollups, when that app has them (looked up by name, so
+    its fields are unknown to mypy)."""
     try:
         return apps.get_model("usage", "UsageRollup")
     except LookupError:
@@ -299,7 +302,7 @@ def _stuck_sync_filter(now: datetime) -> models.Q:
     )
 
 
-_SYNCED_MODELS: tuple[tuple[str, type[models.Model]], ...] = (
+_SYNCED_MODELS: tuple[tuple[str, type[Plan] | type[Metric] | type[Subscription]], ...] = (
     ("plan", Plan),
     ("metric", Metric),
     ("subscription", Subscription),
@@ -356,7 +359,7 @@ def app_overview(*, app: App, now: datetime | None = None) -> AppOverview:
     )
 
 
-def _count_by_app(queryset: models.QuerySet) -> dict[str, int]:
+def _count_by_app(queryset: models.QuerySet[Any]) -> dict[str, int]:
     return dict(queryset.values_list("app_id").annotate(count=Count("pk")).order_by())
 
 
@@ -432,7 +435,7 @@ class AppOverviewAdminMixin:
                 self.admin_site.admin_view(self.overview_view),
                 name=f"{prefix}_overview",
             ),
-            *super().get_urls(),  # type: ignore[misc]
+            *super().get_urls(),  # type: ignore[misc]  # a mixin: ModelAdmin follows in the MRO
         ]
 
     @admin.display(description="Overview")
@@ -448,7 +451,7 @@ class AppOverviewAdminMixin:
         app = App.objects.filter(pk=object_id).first()
         if app is None:
             raise Http404("No such app.")
-        if not self.has_view_permission(request, app):  # type: ignore[attr-defined]
+        if not self.has_view_permission(request, app):  # type: ignore[attr-defined]  # a mixin: ModelAdmin provides it
             raise PermissionDenied
         grace_opts = GracePeriod._meta
         return TemplateResponse(
@@ -475,7 +478,7 @@ class AppOverviewAdminMixin:
         )
 
     def portfolio_view(self, request: HttpRequest) -> HttpResponse:
-        if not self.has_view_permission(request):  # type: ignore[attr-defined]
+        if not self.has_view_permission(request):  # type: ignore[attr-defined]  # a mixin: ModelAdmin provides it
             raise PermissionDenied
         return TemplateResponse(
             request,

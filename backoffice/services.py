@@ -1,5 +1,7 @@
 """The operator's mutations of apps and API keys, each with its audit event."""
 
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -12,7 +14,7 @@ from tenants.models import ApiKey, App, AppMode
 from tenants.selectors import api_key_get
 
 
-def _api_key_snapshot(api_key: ApiKey) -> dict:
+def _api_key_snapshot(api_key: ApiKey) -> dict[str, Any]:
     return {"id": api_key.pk, "name": api_key.name, "app": api_key.app_id}
 
 

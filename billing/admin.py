@@ -26,7 +26,7 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class ReadOnlyModelAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReadOnlyModelAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Any]):
     """Without the change permission Django shows every field read-only."""
 
 
@@ -66,7 +66,7 @@ class CustomerAdmin(ReadOnlyModelAdmin):
     )
 
 
-class PlanVersionInline(ReadOnlyAdminMixin, admin.TabularInline):
+class PlanVersionInline(ReadOnlyAdminMixin, admin.TabularInline[PlanVersion, Plan]):
     model = PlanVersion
     fields = ("version", "base", "metered_prices", "provider_base_price_id", "created_at")
     readonly_fields = fields
@@ -211,7 +211,7 @@ class SubscriptionAdmin(ReadOnlyModelAdmin):
     )
 
 
-class RefundInline(ReadOnlyAdminMixin, admin.TabularInline):
+class RefundInline(ReadOnlyAdminMixin, admin.TabularInline[Refund, Payment]):
     model = Refund
     fields = ("id", "amount", "currency", "status", "reason", "created_at")
     readonly_fields = fields
@@ -313,7 +313,7 @@ class StripeMirrorReadOnlyMixin(ReadOnlyAdminMixin):
     def get_urls(self) -> list[URLPattern]:
         return [
             pattern
-            for pattern in super().get_urls()  # type: ignore[misc]
+            for pattern in super().get_urls()  # type: ignore[misc]  # a mixin: ModelAdmin follows in the MRO
             if getattr(pattern, "name", None) != "djstripe_custom_action"
         ]
 

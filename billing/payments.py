@@ -84,7 +84,7 @@ def payment_get(*, app: App, payment_id: str) -> Payment:
 
 def payment_list(
     *, app: App, customer: str | None = None, status: str | None = None
-) -> TenantScopedQuerySet:
+) -> TenantScopedQuerySet[Payment]:
     payments = Payment.objects.for_app(app)
     if customer:
         payments = payments.filter(customer_id=customer)
@@ -100,7 +100,7 @@ def refund_get(*, app: App, refund_id: str) -> Refund:
     return refund
 
 
-def refund_list(*, app: App, payment: str | None = None) -> TenantScopedQuerySet:
+def refund_list(*, app: App, payment: str | None = None) -> TenantScopedQuerySet[Refund]:
     refunds = Refund.objects.for_app(app)
     if payment:
         refunds = refunds.filter(payment_id=payment)

@@ -22,7 +22,7 @@ def customer_get_by_reference(*, app: App, reference: str) -> Customer:
     return customer
 
 
-def customer_list(*, app: App, external_id: str | None = None) -> TenantScopedQuerySet:
+def customer_list(*, app: App, external_id: str | None = None) -> TenantScopedQuerySet[Customer]:
     customers = Customer.objects.for_app(app)
     if external_id is not None:
         customers = customers.filter(external_id=external_id)
@@ -124,7 +124,7 @@ CUSTOMER_AT_PROVIDER_JOIN = (
 # Subscriptions
 
 
-def subscriptions_for_app(app: App) -> TenantScopedQuerySet:
+def subscriptions_for_app(app: App) -> TenantScopedQuerySet[Subscription]:
     return Subscription.objects.for_app(app).select_related(
         "app", "customer", "plan", "plan_version"
     )
@@ -139,7 +139,7 @@ def subscription_get(*, app: App, subscription_id: str) -> Subscription:
 
 def subscription_list(
     *, app: App, customer: str | None = None, status: str | None = None
-) -> TenantScopedQuerySet:
+) -> TenantScopedQuerySet[Subscription]:
     subscriptions = subscriptions_for_app(app)
     if customer:
         subscriptions = subscriptions.filter(customer_id=customer)

@@ -1,3 +1,4 @@
+import builtins
 from typing import Any
 
 from rest_framework import serializers
@@ -32,7 +33,7 @@ class CustomerListInputSerializer(ListQueryInputSerializer):
     external_id = serializers.CharField(max_length=200, required=False)
 
 
-class CustomerOutputSerializer(serializers.Serializer):
+class CustomerOutputSerializer(serializers.Serializer[Any]):
     id = serializers.CharField()
     object = serializers.SerializerMethodField()
     external_id = serializers.CharField(allow_null=True)
@@ -45,7 +46,7 @@ class CustomerOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
-    def get_object(self, customer: object) -> str:
+    def get_object(self, customer: builtins.object) -> str:
         return "customer"
 
 
@@ -66,7 +67,7 @@ class PaymentListInputSerializer(ListQueryInputSerializer):
     )
 
 
-class PaymentOutputSerializer(serializers.Serializer):
+class PaymentOutputSerializer(serializers.Serializer[Any]):
     id = serializers.CharField()
     object = serializers.SerializerMethodField()
     customer = serializers.CharField(source="customer_id")
@@ -85,7 +86,7 @@ class PaymentOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
-    def get_object(self, payment: object) -> str:
+    def get_object(self, payment: builtins.object) -> str:
         return "payment"
 
     def get_client_secret(self, payment: Any) -> str | None:
@@ -104,7 +105,7 @@ class RefundListInputSerializer(ListQueryInputSerializer):
     payment = serializers.CharField(max_length=40, required=False)
 
 
-class RefundOutputSerializer(serializers.Serializer):
+class RefundOutputSerializer(serializers.Serializer[Any]):
     id = serializers.CharField()
     object = serializers.SerializerMethodField()
     payment = serializers.CharField(source="payment_id")
@@ -117,7 +118,7 @@ class RefundOutputSerializer(serializers.Serializer):
     provider_refund_id = serializers.CharField()
     created_at = serializers.DateTimeField()
 
-    def get_object(self, refund: object) -> str:
+    def get_object(self, refund: builtins.object) -> str:
         return "refund"
 
 
@@ -148,7 +149,7 @@ class SubscriptionChangePlanInputSerializer(InputSerializer):
     )
 
 
-class SubscriptionOutputSerializer(serializers.Serializer):
+class SubscriptionOutputSerializer(serializers.Serializer[Any]):
     id = serializers.CharField()
     object = serializers.SerializerMethodField()
     customer = serializers.CharField(source="customer_id")
@@ -175,7 +176,7 @@ class SubscriptionOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
-    def get_object(self, subscription: object) -> str:
+    def get_object(self, subscription: builtins.object) -> str:
         return "subscription"
 
     def get_client_secret(self, subscription: Any) -> str | None:

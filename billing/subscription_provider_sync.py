@@ -194,7 +194,7 @@ def _provider_create_for_retry(subscription: Subscription) -> None:
     _provider_create(subscription=subscription, actor=SYSTEM)
 
 
-@shared_task(name="billing.tasks.subscription_complete_pending")
+@shared_task(name="billing.tasks.subscription_complete_pending")  # type: ignore[untyped-decorator]  # Celery is untyped
 def subscription_complete_pending_task(*, subscription_id: str) -> None:
     """The request's own retry after an outage (billing.tasks names it)."""
     subscription_complete_pending(subscription_id=subscription_id)

@@ -3,6 +3,8 @@ makes (create, cancel, change plan); reads are in billing/selectors.py, the call
 provider in billing/subscription_provider_sync.py, its webhooks in
 billing/subscription_webhook_sync.py."""
 
+from typing import cast
+
 from django.db import IntegrityError, transaction
 
 from api.errors import (
@@ -40,7 +42,7 @@ from billing.subscription_records import (
     subscription_result_apply,
     subscription_snapshot,
 )
-from catalog.models import Plan
+from catalog.models import Plan, PlanVersion
 from catalog.selectors import plan_get
 from tenants.actors import Actor
 from tenants.models import App
@@ -92,7 +94,8 @@ def subscription_create(
             if existing.sync_state == SyncState.SYNCED:
                 return existing
             return subscription_provider_create_or_schedule(subscription=existing)
-    version = subscribed_plan.current_version
+    # Never None: _plan_for_subscription refuses a plan without a version.
+    version = cast(PlanVersion, subscribed_plan.current_version)
     subscription_items(
         version
     )  # refuses a plan whose prices are not at the provider, before any write
@@ -207,7 +210,8 @@ def subscription_change_plan(
     subscription = subscription_get(app=app, subscription_id=subscription_id)
     new_plan = _plan_for_subscription(app=app, plan_id=plan)
     subscription_require_synced(subscription)
-    new_version = new_plan.current_version
+    # Never None: _plan_for_subscription refuses a plan without a version.
+    new_version = cast(PlanVersion, new_plan.current_version)
     if new_version.pk == subscription.plan_version_id:
         raise InvalidRequestError(
             "The subscription is already on this plan's current version.",

@@ -7,12 +7,12 @@ from billing.subscription_provider_sync import (
 )
 
 
-@shared_task(name="billing.tasks.payments_complete_pending")
+@shared_task(name="billing.tasks.payments_complete_pending")  # type: ignore[untyped-decorator]  # Celery is untyped
 def payments_complete_pending() -> int:
     return payments.payments_complete_pending()
 
 
-@shared_task(name="billing.tasks.subscriptions_complete_pending")
+@shared_task(name="billing.tasks.subscriptions_complete_pending")  # type: ignore[untyped-decorator]  # Celery is untyped
 def subscriptions_complete_pending() -> int:
     return subscriptions.subscriptions_complete_pending()
 

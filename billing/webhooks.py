@@ -27,7 +27,7 @@ from billing.providers.stripe import provider_event, subscription_result
 logger = logging.getLogger(__name__)
 
 
-class StripeWebhookView(ProcessWebhookView):
+class StripeWebhookView(ProcessWebhookView):  # type: ignore[misc]  # dj-stripe is untyped
     """dj-stripe's webhook endpoint (config/urls.py routes its address here), except for an
     event whose object Stripe says does not exist when dj-stripe re-fetches it: dj-stripe has
     recorded the failure on its WebhookEventTrigger (the admin shows it, replay_stripe_events
@@ -37,7 +37,8 @@ class StripeWebhookView(ProcessWebhookView):
 
     def post(self, request: HttpRequest, uuid: Any) -> HttpResponse:
         try:
-            return super().post(request, uuid)
+            response: HttpResponse = super().post(request, uuid)
+            return response
         except stripe.InvalidRequestError as error:
             if error.http_status != 404:
                 raise
@@ -49,7 +50,8 @@ class StripeWebhookView(ProcessWebhookView):
 
 
 # What dj-stripe mirrors of each object type, so a handler can read it as just re-fetched.
-_MIRRORS: dict[str, type] = {
+# dj-stripe ships no type hints, so its models are Any to mypy.
+_MIRRORS: dict[str, Any] = {
     "subscription": djstripe_models.Subscription,
     "invoice": djstripe_models.Invoice,
     "payment_intent": djstripe_models.PaymentIntent,

@@ -13,7 +13,7 @@ def metric_get(*, app: App, metric_id: str) -> Metric:
         raise NotFoundError("metric") from None
 
 
-def metric_list(*, app: App, code: str | None = None) -> TenantScopedQuerySet:
+def metric_list(*, app: App, code: str | None = None) -> TenantScopedQuerySet[Metric]:
     metrics = Metric.objects.for_app(app)
     if code is not None:
         metrics = metrics.filter(code=code)
@@ -35,7 +35,7 @@ def plan_get(*, app: App, plan_id: str) -> Plan:
 
 def plan_list(
     *, app: App, active: bool | None = None, code: str | None = None
-) -> TenantScopedQuerySet:
+) -> TenantScopedQuerySet[Plan]:
     plans = (
         Plan.objects.for_app(app)
         .select_related("current_version")

@@ -1,3 +1,4 @@
+import builtins
 from typing import Any
 
 from rest_framework import serializers
@@ -36,7 +37,7 @@ class MetricListInputSerializer(ListQueryInputSerializer):
     code = serializers.CharField(max_length=METRIC_CODE_MAX_LENGTH, required=False)
 
 
-class MetricOutputSerializer(serializers.Serializer):
+class MetricOutputSerializer(serializers.Serializer[Any]):
     id = serializers.CharField()
     object = serializers.SerializerMethodField()
     code = serializers.CharField()
@@ -52,7 +53,7 @@ class MetricOutputSerializer(serializers.Serializer):
     )
     created_at = serializers.DateTimeField()
 
-    def get_object(self, metric: object) -> str:
+    def get_object(self, metric: builtins.object) -> str:
         return "metric"
 
 
@@ -107,7 +108,7 @@ class PlanListInputSerializer(ListQueryInputSerializer):
     code = serializers.CharField(max_length=100, required=False)
 
 
-class PlanOutputSerializer(serializers.Serializer):
+class PlanOutputSerializer(serializers.Serializer[Any]):
     id = serializers.CharField()
     object = serializers.SerializerMethodField()
     code = serializers.CharField()
@@ -127,7 +128,7 @@ class PlanOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
-    def get_object(self, plan: object) -> str:
+    def get_object(self, plan: builtins.object) -> str:
         return "plan"
 
     def get_base(self, plan: Any) -> dict[str, Any] | None:

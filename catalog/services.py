@@ -7,6 +7,7 @@ plan's own transaction: a provider outage answers 502 and leaves nothing behind,
 derived idempotency keys make a retry reuse what the provider already made."""
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -410,11 +411,13 @@ def _plan_sync(
         )
         plan.provider_product_id = product.provider_reference
         report.created.append(f"product {product.provider_reference} ({plan.code})")
-    versions = [plan.current_version] if known is None else list(plan.versions.all())
-    for version in versions:
-        if version is not None:
+    versions: list[PlanVersion | None] = (
+        [plan.current_version] if known is None else list(plan.versions.all())
+    )
+    for listed in versions:
+        if listed is not None:
             _version_sync(
-                provider=provider, plan=plan, version=version, key_basis=key_basis, report=report
+                provider=provider, plan=plan, version=listed, key_basis=key_basis, report=report
             )
     plan.sync_state = SyncState.SYNCED
     plan.save(update_fields=["provider_product_id", "sync_state", "updated_at"])
@@ -720,7 +723,7 @@ def _plan_references(plan: Plan) -> list[str]:
     return references
 
 
-def _price_import(*, app: App, actor: Actor, item: dict[str, Any], dry_run: bool) -> str:
+def _price_import(*, app: App, actor: Actor, item: Mapping[str, Any], dry_run: bool) -> str:
     """A licensed recurring price made in the provider's dashboard with our app's metadata
     becomes a plan here (its code from the metadata, else the price id)."""
     recurring = item.get("recurring") or {}

@@ -3,6 +3,6 @@ from celery import shared_task
 from catalog import services
 
 
-@shared_task(name="catalog.tasks.metrics_sync_pending")
+@shared_task(name="catalog.tasks.metrics_sync_pending")  # type: ignore[untyped-decorator]  # Celery is untyped
 def metrics_sync_pending() -> int:
     return services.metrics_sync_pending()

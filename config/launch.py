@@ -30,7 +30,7 @@ def embedded_database_url(database: str) -> str:
 
     os.environ.setdefault("XDG_RUNTIME_DIR", str(DATA / "runtime"))
     (DATA / "runtime").mkdir(parents=True, exist_ok=True)
-    server = pgserver.get_server(DATA / "postgres", cleanup_mode=None)
+    server = pgserver.postgres_server.get_server(DATA / "postgres", cleanup_mode=None)
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")
     if "(0 rows)" in exists:
         server.psql(f'CREATE DATABASE "{database}";')
@@ -48,7 +48,8 @@ def ensure_database(database: str = "payment_service") -> None:
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def wait_for_port(port: int, timeout_seconds: float = 15) -> None:
@@ -61,7 +62,7 @@ def wait_for_port(port: int, timeout_seconds: float = 15) -> None:
     raise SystemExit(f"[run] nothing answered on port {port} after {timeout_seconds} s")
 
 
-def ensure_stripe(children: list[subprocess.Popen]) -> bool:
+def ensure_stripe(children: list[subprocess.Popen[bytes]]) -> bool:
     """Starts the emulator when there is no real Stripe key; says so plainly."""
     if os.environ.get("STRIPE_SECRET_KEY"):
         return False
@@ -108,7 +109,7 @@ def manage_command(arguments: list[str]) -> int:
 
 
 def serve() -> None:
-    children: list[subprocess.Popen] = []
+    children: list[subprocess.Popen[bytes]] = []
 
     def stop(*_: object) -> None:
         for child in children:
@@ -206,7 +207,7 @@ def fuzz(arguments: list[str]) -> int:
     """Schemathesis over every /v1/ operation of a service started on a scratch database, with
     a deterministic seed; fails on any 5xx, any response that does not match the schema and
     any status code the schema does not document."""
-    children: list[subprocess.Popen] = []
+    children: list[subprocess.Popen[bytes]] = []
     os.environ["DATABASE_URL"] = scratch_database_url()
     os.environ.pop("REDIS_URL", None)  # jobs in-process: the run needs no worker
     os.environ["API_RATE_LIMIT_PER_SECOND"] = "100000"
@@ -282,12 +283,18 @@ def lint() -> int:
     return checked or formatted
 
 
+def typecheck() -> int:
+    return subprocess.run([sys.executable, "-m", "mypy", "."], cwd=ROOT, check=False).returncode
+
+
 def main() -> None:
     command = sys.argv[1] if len(sys.argv) > 1 else "serve"
     if command == "serve":
         serve()
     elif command == "lint":
         sys.exit(lint())
+    elif command == "typecheck":
+        sys.exit(typecheck())
     elif command == "manage":
         sys.exit(manage_command(sys.argv[2:]))
     elif command == "test":
@@ -297,6 +304,7 @@ def main() -> None:
     else:
         sys.exit(
             "usage: ./run serve | ./run test [pytest arguments] | ./run manage COMMAND | ./run lint"
+            " | ./run typecheck"
             f"  (got {command!r})"
         )
 

@@ -41,7 +41,7 @@ class GracePeriodExtendForm(forms.Form):
 
 
 @admin.register(GracePeriod)
-class GracePeriodAdmin(admin.ModelAdmin):
+class GracePeriodAdmin(admin.ModelAdmin[GracePeriod]):
     """Read-only rows: grace periods change only through the services, here through the two
     actions, each audited under the staff user's name."""
 

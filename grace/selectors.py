@@ -27,7 +27,7 @@ def grace_period_list(
     status: str | None = None,
     customer: Customer | str | None = None,
     reason: str | None = None,
-) -> TenantScopedQuerySet:
+) -> TenantScopedQuerySet[GracePeriod]:
     """The app's grace periods; `customer` is a Customer or its id."""
     grace_periods = GracePeriod.objects.for_app(app).select_related("metric")
     if status is not None:

@@ -17,7 +17,7 @@ class GracePeriodResolveInputSerializer(InputSerializer):
     note = StrictCharField(max_length=1000, required=False, allow_blank=True)
 
 
-class GracePeriodOutputSerializer(serializers.Serializer):
+class GracePeriodOutputSerializer(serializers.Serializer[Any]):
     id = serializers.CharField()
     object = serializers.SerializerMethodField()
     customer = serializers.CharField(source="customer_id")
@@ -38,7 +38,7 @@ class GracePeriodOutputSerializer(serializers.Serializer):
         return "grace_period"
 
     def get_metric(self, grace_period: GracePeriod) -> str | None:
-        return grace_period.metric.code if grace_period.metric_id else None
+        return grace_period.metric.code if grace_period.metric is not None else None
 
     def get_resolved_by(self, grace_period: GracePeriod) -> str | None:
         return grace_period.resolved_by or None

@@ -6,7 +6,7 @@ usage pipeline, the API, the admin and the periodic sweep, so every service here
 and lets the database constraints, not a read-then-write, decide who wins a race."""
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -118,6 +118,17 @@ def _active_for_subject(
     ).first()
 
 
+class _GraceSubject(TypedDict):
+    """What identifies one grace period: at most one is active per subject."""
+
+    app: App
+    customer: Customer
+    reason: str
+    subscription: Subscription | None
+    metric: Metric | None
+    source_reference: str
+
+
 def _existing(
     *,
     app: App,
@@ -168,7 +179,7 @@ def grace_period_open(
         metric=metric,
         grace_period_days=grace_period_days,
     )
-    subject = {
+    subject: _GraceSubject = {
         "app": app,
         "customer": customer,
         "reason": reason,
@@ -263,7 +274,7 @@ def grace_period_resolve(
 
 
 def _resolve_all(
-    *, active: TenantScopedQuerySet, actor: Actor, note: str, now: datetime | None
+    *, active: TenantScopedQuerySet[GracePeriod], actor: Actor, note: str, now: datetime | None
 ) -> list[GracePeriod]:
     resolved_at = now or timezone.now()
     with transaction.atomic():

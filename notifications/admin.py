@@ -12,7 +12,7 @@ from notifications.services import webhook_delivery_redeliver
 from tenants.actors import Actor
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
     """Changes go through the API's services (and their audit events), never through a form."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -5,7 +5,7 @@ the check and the connection (rebinding) reaches our own network."""
 import ipaddress
 import socket
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import requests
@@ -66,7 +66,7 @@ def destination_host(url: str) -> tuple[str, str, int]:
     try:
         prepared = requests.PreparedRequest()
         prepared.prepare_url(url, None)
-        sent = parse_url(prepared.url)
+        sent = parse_url(cast(str, prepared.url))  # prepare_url has just set it
         read = urlsplit(url)
     except (requests.RequestException, ValueError) as error:
         raise DestinationRefusedError(f"The URL cannot be parsed: {error}") from None

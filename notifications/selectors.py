@@ -4,7 +4,7 @@ from tenants.models import App
 from tenants.scoping import TenantScopedQuerySet
 
 
-def webhook_endpoint_list(*, app: App) -> TenantScopedQuerySet:
+def webhook_endpoint_list(*, app: App) -> TenantScopedQuerySet[WebhookEndpoint]:
     return WebhookEndpoint.objects.for_app(app).filter(deleted_at__isnull=True)
 
 
@@ -17,7 +17,7 @@ def webhook_endpoint_get(*, app: App, endpoint_id: str) -> WebhookEndpoint:
 
 def webhook_delivery_list(
     *, app: App, endpoint_id: str, status: str | None = None
-) -> TenantScopedQuerySet:
+) -> TenantScopedQuerySet[WebhookDelivery]:
     endpoint = webhook_endpoint_get(app=app, endpoint_id=endpoint_id)
     deliveries = (
         WebhookDelivery.objects.for_app(app).filter(endpoint=endpoint).select_related("event")

@@ -1,3 +1,6 @@
+import builtins
+from typing import Any
+
 from rest_framework import serializers
 
 from api.fields import InputSerializer, MetadataField, StrictCharField
@@ -16,7 +19,7 @@ class WebhookEndpointCreateInputSerializer(InputSerializer):
     metadata = MetadataField()
 
 
-class WebhookEndpointOutputSerializer(serializers.Serializer):
+class WebhookEndpointOutputSerializer(serializers.Serializer[Any]):
     id = serializers.CharField()
     object = serializers.SerializerMethodField()
     url = serializers.CharField()
@@ -26,10 +29,10 @@ class WebhookEndpointOutputSerializer(serializers.Serializer):
     status = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
 
-    def get_object(self, endpoint: object) -> str:
+    def get_object(self, endpoint: builtins.object) -> str:
         return "webhook_endpoint"
 
-    def get_status(self, endpoint: object) -> str:
+    def get_status(self, endpoint: builtins.object) -> str:
         return "enabled" if getattr(endpoint, "is_active", False) else "disabled"
 
 
@@ -41,7 +44,7 @@ class WebhookEndpointCreateOutputSerializer(WebhookEndpointOutputSerializer):
     )
 
 
-class WebhookEndpointDeletedOutputSerializer(serializers.Serializer):
+class WebhookEndpointDeletedOutputSerializer(serializers.Serializer[Any]):
     id = serializers.CharField()
     object = serializers.CharField()
     deleted = serializers.BooleanField()
@@ -51,7 +54,7 @@ class WebhookDeliveryListInputSerializer(ListQueryInputSerializer):
     status = serializers.ChoiceField(choices=WebhookDeliveryStatus.choices, required=False)
 
 
-class WebhookDeliveryOutputSerializer(serializers.Serializer):
+class WebhookDeliveryOutputSerializer(serializers.Serializer[Any]):
     id = serializers.CharField()
     object = serializers.SerializerMethodField()
     endpoint = serializers.CharField(source="endpoint_id")
@@ -65,5 +68,5 @@ class WebhookDeliveryOutputSerializer(serializers.Serializer):
     delivered_at = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
 
-    def get_object(self, delivery: object) -> str:
+    def get_object(self, delivery: builtins.object) -> str:
         return "webhook_delivery"

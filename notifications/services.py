@@ -234,11 +234,11 @@ def _delivery_post(delivery: WebhookDelivery) -> _AttemptOutcome:
                 if 200 <= response.status_code < 300:
                     return _AttemptOutcome(succeeded=True, response_status=response.status_code)
                 if response.is_redirect:
-                    error = f"HTTP {response.status_code}: redirects are not followed."
+                    failure = f"HTTP {response.status_code}: redirects are not followed."
                 else:
-                    error = f"HTTP {response.status_code}: {_short_reason(response)}".rstrip(": ")
+                    failure = f"HTTP {response.status_code}: {_short_reason(response)}".rstrip(": ")
                 return _AttemptOutcome(
-                    succeeded=False, response_status=response.status_code, error=error
+                    succeeded=False, response_status=response.status_code, error=failure
                 )
     except Exception as error:  # every failure is recorded and retried, none escapes the task
         return _AttemptOutcome(succeeded=False, error=f"{error.__class__.__name__}: {error}")

@@ -253,7 +253,7 @@ def _cycle_lines(
         price = state.objects[item["price"]]
         if _is_metered(price):
             meter = state.objects[price["recurring"]["meter"]]
-            quantity = meter_aggregate(
+            quantity: Decimal | int = meter_aggregate(
                 state, meter, subscription["customer"], usage_start, usage_end
             )
             period_start, period_end = usage_start, usage_end
@@ -500,14 +500,17 @@ def _invoice_finalize(state: EmulatorState, invoice: dict[str, Any]) -> None:
 def _invoice_payment_method(
     state: EmulatorState, invoice: dict[str, Any], subscription: dict[str, Any] | None
 ) -> str | None:
-    if invoice["default_payment_method"]:
-        return invoice["default_payment_method"]
+    payment_method: str | None = invoice["default_payment_method"]
+    if payment_method:
+        return payment_method
     if subscription is not None and subscription["default_payment_method"]:
-        return subscription["default_payment_method"]
+        payment_method = subscription["default_payment_method"]
+        return payment_method
     customer = state.objects.get(invoice["customer"])
     if customer is None:
         return None
-    return customer["invoice_settings"]["default_payment_method"]
+    payment_method = customer["invoice_settings"]["default_payment_method"]
+    return payment_method
 
 
 def _invoice_subscription(state: EmulatorState, invoice: dict[str, Any]) -> dict[str, Any] | None:
@@ -906,7 +909,8 @@ def _subscription_create(context: RequestContext) -> dict[str, Any]:
 
 
 def _product_name(state: EmulatorState, spec: dict[str, Any]) -> str:
-    return state.objects.get(spec["product"], {}).get("name", "product")
+    name: str = state.objects.get(spec["product"], {}).get("name", "product")
+    return name
 
 
 def subscription_cancel_now(
@@ -1239,7 +1243,9 @@ def _subscription_item_create(context: RequestContext) -> dict[str, Any]:
         required_string(params, "subscription"), "subscription", param="subscription"
     )
     existing = {item["id"] for item in subscription_items(state, subscription["id"])}
-    change = {key: params[key] for key in ("price", "quantity", "metadata") if key in params}
+    change: dict[str, Any] = {
+        key: params[key] for key in ("price", "quantity", "metadata") if key in params
+    }
     _subscription_item_change(context, subscription, change)
     created = [
         item for item in subscription_items(state, subscription["id"]) if item["id"] not in existing

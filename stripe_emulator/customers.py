@@ -372,7 +372,7 @@ def _customer_create(context: RequestContext) -> dict[str, Any]:
             raise card_error("decline", extra={"param": "payment_method"}, stored=True)
         if payment_method_value not in TEST_CARDS:
             state.require(payment_method_value, "payment_method", label="PaymentMethod")
-    customer = {
+    customer: dict[str, Any] = {
         "id": state.new_id("cus", 14),
         "object": "customer",
         "address": None,

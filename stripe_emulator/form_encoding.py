@@ -54,7 +54,8 @@ def decode_form_pairs(pairs: list[tuple[str, str]]) -> dict[str, Any]:
                     next_container = {}
                     container[part] = next_container
                 container = next_container
-    return _lists_from_numeric_hashes(root)
+    decoded: dict[str, Any] = _lists_from_numeric_hashes(root)
+    return decoded
 
 
 def decode_form(body: str) -> dict[str, Any]:

@@ -340,7 +340,7 @@ def _meter_event_summaries(context: RequestContext, meter_id: str) -> dict[str, 
 def _meter_event_session_create(context: RequestContext) -> dict[str, Any]:
     state = context.state
     now = state.now()
-    session = {
+    session: dict[str, Any] = {
         "id": state.new_id("mes"),
         "object": "v2.billing.meter_event_session",
         "authentication_token": "mes_tok_" + random_token(40),

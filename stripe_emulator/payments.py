@@ -482,7 +482,8 @@ def _resolve_intent_payment_method(
             "customer. Pass that customer, or use a PaymentMethod attached to this one.",
             param="payment_method",
         )
-    return payment_method["id"]
+    reference: str = payment_method["id"]
+    return reference
 
 
 def _payment_intent_create(context: RequestContext) -> dict[str, Any]:

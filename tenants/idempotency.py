@@ -6,7 +6,7 @@ concurrent retries see each other however the work's transaction ends.
 """
 
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
@@ -121,7 +121,7 @@ def idempotency_key_release(*, record: IdempotencyKey) -> None:
     IdempotencyKey.objects.for_app(record.app).filter(pk=record.pk).delete()
 
 
-def idempotency_keys_purge(*, now: timezone.datetime | None = None) -> int:
+def idempotency_keys_purge(*, now: datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - KEPT_FOR
     deleted, _ = IdempotencyKey.objects.all_tenants().filter(created_at__lt=cutoff).delete()
     return deleted

@@ -4,7 +4,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 
 
-class AppApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
+class AppApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]  # drf-spectacular is untyped
     target_class = "tenants.authentication.AppApiKeyAuthentication"
     name = "ApiKeyAuth"
 
@@ -20,7 +20,7 @@ class PublicAutoSchema(AutoSchema):
     """Descriptions come only from `extend_schema(description=…)`: the viewsets' docstrings
     are written for us, not for the apps that code against the API."""
 
-    def get_description(self) -> str:
+    def get_description(self) -> str:  # type: ignore[override]  # drf-spectacular drops DRF's arguments
         return ""
 
 
@@ -94,7 +94,7 @@ _WRITES = {"post", "put", "patch", "delete"}
 
 def _is_array(response: dict[str, Any]) -> bool:
     schema = response.get("content", {}).get("application/json", {}).get("schema", {})
-    return schema.get("type") == "array"
+    return bool(schema.get("type") == "array")
 
 
 def api_postprocessing_hook(

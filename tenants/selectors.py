@@ -131,7 +131,7 @@ def api_key_authenticate(*, raw_key: str, request: HttpRequest | None = None) ->
         else:
             epoch = _epoch()
         # Stale: read again below (and cached again only if still valid).
-        _key_cache.pop(public_id, None)  # type: ignore[arg-type]
+        _key_cache.pop(public_id, None)  # type: ignore[arg-type]  # not None: a cache hit needs a parsed id
     else:
         # A wrong secret for a cached key's id leaves the entry alone: the id is public, and
         # anyone could otherwise evict the key's entry.
@@ -149,7 +149,7 @@ def api_key_authenticate(*, raw_key: str, request: HttpRequest | None = None) ->
         ApiKey.objects.all_tenants().filter(pk=api_key.pk).update(last_used_at=now)
         api_key.last_used_at = now
     if epoch is not _UNAVAILABLE:
-        _key_cache[public_id] = _CachedKey(  # type: ignore[index]
+        _key_cache[public_id] = _CachedKey(  # type: ignore[index]  # not None: api_key was found by it
             api_key=api_key, epoch=epoch, expires_at=time.monotonic() + API_KEY_CACHE_SECONDS
         )
     return api_key

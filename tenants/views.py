@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
@@ -25,12 +25,14 @@ class IdempotentViewMixin:
     _idempotency_record: IdempotencyKey | None = None
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]  # APIView follows in the MRO
         self._idempotency_record = None
         key = request.headers.get("Idempotency-Key")
         if request.method in _MUTATING_METHODS and key is not None:
+            # AppApiKeyAuthentication puts the App there; DRF's stubs say a Token.
+            app: Any = request.auth
             outcome = idempotency_key_claim(
-                app=request.auth,
+                app=app,
                 key=key,
                 method=request.method,
                 path=request.path,
@@ -40,15 +42,17 @@ class IdempotentViewMixin:
                 raise _ReplayResponse(outcome)
             self._idempotency_record = outcome
 
-    def handle_exception(self, exc: Exception) -> HttpResponse:
+    def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, _ReplayResponse):
-            return exc.response
-        return super().handle_exception(exc)  # type: ignore[misc]
+            # The stored response replayed as is; DRF only needs an HttpResponseBase here.
+            return cast(Response, exc.response)
+        handled: Response = super().handle_exception(exc)  # type: ignore[misc]  # APIView follows in the MRO
+        return handled
 
     def finalize_response(
-        self, request: Request, response: HttpResponse, *args: Any, **kwargs: Any
-    ) -> HttpResponse:
-        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]  # APIView follows in the MRO
         record = self._idempotency_record
         if record is not None:
             self._idempotency_record = None
@@ -86,7 +90,7 @@ class TenantViewSet(IdempotentViewMixin, viewsets.ViewSet):
 
     @property
     def actor(self) -> Any:
-        return self.request.user.actor
+        return self.request.user.actor  # type: ignore[union-attr]  # tenants' ApiKeyPrincipal, not a Django user
 
     @property
     def request_key(self) -> str | None:
@@ -100,7 +104,7 @@ class TenantAPIView(IdempotentViewMixin, APIView):
         return self.request.auth
 
 
-class AppOutputSerializer(serializers.Serializer):
+class AppOutputSerializer(serializers.Serializer[Any]):
     id = serializers.CharField()
     object = serializers.SerializerMethodField()
     name = serializers.CharField()
@@ -113,7 +117,7 @@ class AppOutputSerializer(serializers.Serializer):
         return "app"
 
     def get_livemode(self, app: Any) -> bool:
-        return app.mode == "live"
+        return bool(app.mode == "live")
 
 
 class AppView(TenantAPIView):

@@ -37,7 +37,7 @@ def _error_data(error: ServiceError | None) -> dict[str, Any] | None:
 
 
 def _event_data(result: EventResult) -> dict[str, Any]:
-    event: UsageEventInput = result.event  # type: ignore[assignment]
+    event: UsageEventInput = result.event  # type: ignore[assignment]  # only accepted results reach here, and they carry an event
     return {
         "object": "usage_event",
         "event_id": event.event_id,

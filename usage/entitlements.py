@@ -13,7 +13,7 @@ included quantities), no raw events, no writes.
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -411,7 +411,7 @@ def rollups_check_quota(
                 rollup_id=rollup_id,
                 context=context,
                 metric_id=metric_id,
-                metric_code=code,  # type: ignore[arg-type]
+                metric_code=code,  # type: ignore[arg-type]  # not None: the quota lookup above needed it
                 used=value,
                 limit=limit,
                 period=period,
@@ -470,7 +470,7 @@ def entitlements_refresh_for_customer(
                     metric_id=rollup.metric_id,
                     metric_code=code,
                     used=rollup.value,
-                    limit=limit,  # type: ignore[arg-type]
+                    limit=limit,  # type: ignore[arg-type]  # not None: `over` needs a limit
                     period=Period(rollup.period_start, rollup.period_end),
                     now=now,
                 )
@@ -488,7 +488,8 @@ def entitlements_refresh_for_customer(
                 app=app,
                 actor=actor,
                 customer=customer,
-                metric=grace_period.metric,
+                # Never None: an over-quota grace period is always about a metric.
+                metric=cast(Metric, grace_period.metric),
                 note="A new billing period started.",
                 now=now,
             )

@@ -200,11 +200,11 @@ def usage_event_parse(*, index: int, raw: Any, now: datetime) -> EventResult:
         status=EventStatus.ACCEPTED,
         event=UsageEventInput(
             index=index,
-            event_id=event_id,  # type: ignore[arg-type]
-            customer_reference=customer,  # type: ignore[arg-type]
-            metric_code=metric,  # type: ignore[arg-type]
-            quantity=quantity,  # type: ignore[arg-type]
-            timestamp=moment,  # type: ignore[arg-type]
+            event_id=event_id,  # type: ignore[arg-type]  # each is not None once no error was found above
+            customer_reference=customer,  # type: ignore[arg-type]  # not None: no error
+            metric_code=metric,  # type: ignore[arg-type]  # not None: no error
+            quantity=quantity,  # type: ignore[arg-type]  # not None: no error
+            timestamp=moment,  # type: ignore[arg-type]  # not None: no error
         ),
     )
 
@@ -221,15 +221,15 @@ def _resolve(*, app: App, results: list[EventResult], now: datetime) -> dict[str
     pending = [result for result in results if result.event is not None]
     contexts = customer_contexts(
         app=app,
-        references={result.event.customer_reference for result in pending},  # type: ignore[union-attr]
+        references={result.event.customer_reference for result in pending},  # type: ignore[union-attr]  # pending keeps only results with an event
     )
     metrics = metrics_by_code(
         app=app,
-        codes={result.event.metric_code for result in pending},  # type: ignore[union-attr]
+        codes={result.event.metric_code for result in pending},  # type: ignore[union-attr]  # pending keeps only results with an event
     )
     late: list[tuple[UsageEventInput, CustomerContext]] = []
     for result in pending:
-        event: UsageEventInput = result.event  # type: ignore[assignment]
+        event: UsageEventInput = result.event  # type: ignore[assignment]  # pending keeps only results with an event
         context = contexts.get(event.customer_reference)
         if context is None:
             _reject(result, NotFoundError("customer", param="customer"))
@@ -254,7 +254,7 @@ def _resolve(*, app: App, results: list[EventResult], now: datetime) -> dict[str
             event.period = period_before_subscription(
                 moment=event.timestamp,
                 known=periods.get(context.customer_id, []),
-                subscription=context.subscription_period,  # type: ignore[arg-type]
+                subscription=context.subscription_period,  # type: ignore[arg-type]  # a late event implies a subscription period
             )
     return {context.customer_id: context for context in contexts.values()}
 
@@ -394,7 +394,7 @@ class _Aggregate:
 def _rollup_rows(events: list[UsageEventInput]) -> list[list[Any]]:
     folded: dict[tuple[str, str, datetime], _Aggregate] = {}
     for event in events:
-        period: Period = event.period  # type: ignore[assignment]
+        period: Period = event.period  # type: ignore[assignment]  # _resolve gave every event left a period
         key = (event.customer_id, event.metric_id, period.start)
         aggregate = folded.get(key)
         if aggregate is None:
@@ -410,7 +410,7 @@ def _rollup_rows(events: list[UsageEventInput]) -> list[list[Any]]:
             aggregate.period_end.isoformat(),
             aggregate.value,
             aggregate.event_count,
-            aggregate.last_event_at.isoformat(),  # type: ignore[union-attr]
+            aggregate.last_event_at.isoformat(),  # type: ignore[union-attr]  # set by the first add()
         ]
         for (customer_id, metric_id, period_start), aggregate in sorted(folded.items())
     ]
@@ -424,7 +424,7 @@ def _insert_events(*, app: App, events: list[UsageEventInput], now: datetime) ->
             event.metric_id,
             event.quantity,
             event.timestamp.isoformat(),
-            event.period.start.isoformat(),  # type: ignore[union-attr]
+            event.period.start.isoformat(),  # type: ignore[union-attr]  # _resolve gave every event left a period
         ]
         for event in sorted(events, key=lambda event: event.event_id)
     ]
@@ -436,7 +436,9 @@ def _insert_events(*, app: App, events: list[UsageEventInput], now: datetime) ->
     }
 
 
-def _upsert_rollups(*, app: App, events: list[UsageEventInput], now: datetime) -> list[tuple]:
+def _upsert_rollups(
+    *, app: App, events: list[UsageEventInput], now: datetime
+) -> list[tuple[Any, ...]]:
     return fetch_all(
         _UPSERT_ROLLUPS_SQL,
         {"app": app.pk, "now": now, "rollups": json.dumps(_rollup_rows(events))},
@@ -448,7 +450,7 @@ def _record_one(*, app: App, actor: Actor, result: EventResult, now: datetime) -
     and the quota check has run on its rollup (taking the rollup's lock itself). False: nothing
     was written (an unknown customer or metric, an event from before the current subscription
     period), and the general path takes it."""
-    event: UsageEventInput = result.event  # type: ignore[assignment]
+    event: UsageEventInput = result.event  # type: ignore[assignment]  # the single path only runs on an accepted event
     metric = metrics_by_code(app=app, codes=[event.metric_code]).get(event.metric_code)
     if metric is None:
         return False
@@ -532,7 +534,7 @@ def usage_events_record(
         else:
             seen.add(result.event.event_id)
     if not batch and results[0].event is None:
-        raise results[0].error  # type: ignore[misc]
+        raise results[0].error  # type: ignore[misc]  # a rejected result always has its error
     if batch or not _record_one(app=app, actor=actor, result=results[0], now=now):
         _record_in_transaction(app=app, actor=actor, results=results, batch=batch, now=now)
     if not batch:
@@ -547,7 +549,7 @@ def _record_in_transaction(
     contexts = _resolve(app=app, results=results, now=now)
     events = [result.event for result in results if result.event is not None]
     if not batch and not events:
-        raise results[0].error  # type: ignore[misc]
+        raise results[0].error  # type: ignore[misc]  # a rejected result always has its error
     with transaction.atomic():
         inserted = _insert_events(app=app, events=events, now=now) if events else set()
         new_events = []
@@ -601,7 +603,7 @@ def _event_audit_payload(event: UsageEventInput) -> dict[str, Any]:
 def _audit_payload(*, results: list[EventResult], batch: bool) -> dict[str, Any]:
     if not batch:
         result = results[0]
-        event: UsageEventInput = result.event  # type: ignore[assignment]
+        event: UsageEventInput = result.event  # type: ignore[assignment]  # a single event here was accepted
         return {
             **_event_audit_payload(event),
             "customer": event.customer_id,

@@ -5,7 +5,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection
 from django.utils import timezone
@@ -103,10 +103,10 @@ def customer_contexts(*, app: App, references: Iterable[str]) -> dict[str, Custo
             by_external_id[external_id] = context
     resolved = {}
     for reference in references:
-        context = by_id.get(reference) if reference.startswith("cus_") else None
-        context = context or by_external_id.get(reference)
-        if context is not None:
-            resolved[reference] = context
+        found = by_id.get(reference) if reference.startswith("cus_") else None
+        found = found or by_external_id.get(reference)
+        if found is not None:
+            resolved[reference] = found
     return resolved
 
 
@@ -120,7 +120,9 @@ def customer_context(*, app: App, reference: str, param: str = "customer") -> Cu
 def quotas_parse(raw: object) -> dict[str, int]:
     if isinstance(raw, str):  # Django has psycopg hand jsonb back as text
         raw = json.loads(raw)
-    return {str(code): int(limit) for code, limit in (raw or {}).items() if limit is not None}
+    # A JSON object of metric code to limit (jsonb), whether decoded here or by psycopg.
+    quotas = cast(dict[str, Any], raw or {})
+    return {str(code): int(limit) for code, limit in quotas.items() if limit is not None}
 
 
 _KNOWN_PERIODS_SQL = """

@@ -1,3 +1,6 @@
+import builtins
+from typing import Any
+
 from rest_framework import serializers
 
 from api.fields import InputSerializer, StrictCharField
@@ -33,14 +36,14 @@ class UsageBatchInputSerializer(InputSerializer):
     events = UsageEventCreateInputSerializer(many=True, help_text="1 to 1,000 events.")
 
 
-class ErrorOutputSerializer(serializers.Serializer):
+class ErrorOutputSerializer(serializers.Serializer[Any]):
     type = serializers.CharField()
     code = serializers.CharField()
     message = serializers.CharField()
     param = serializers.CharField(allow_null=True)
 
 
-class UsageEventOutputSerializer(serializers.Serializer):
+class UsageEventOutputSerializer(serializers.Serializer[Any]):
     object = serializers.CharField(default="usage_event")
     event_id = serializers.CharField()
     customer = serializers.CharField(help_text="Our customer id.")
@@ -54,19 +57,19 @@ class UsageEventOutputSerializer(serializers.Serializer):
     )
 
 
-class UsageEventResultOutputSerializer(serializers.Serializer):
+class UsageEventResultOutputSerializer(serializers.Serializer[Any]):
     index = serializers.IntegerField(help_text="The event's position in the request.")
     event_id = serializers.CharField(allow_null=True)
     status = serializers.ChoiceField(choices=["accepted", "duplicate", "rejected"])
     error = ErrorOutputSerializer(allow_null=True, help_text="Why it was rejected.")
 
 
-class UsageBatchOutputSerializer(serializers.Serializer):
+class UsageBatchOutputSerializer(serializers.Serializer[Any]):
     object = serializers.CharField(default="usage_batch")
     accepted = serializers.IntegerField()
     duplicate = serializers.IntegerField()
     rejected = serializers.IntegerField()
-    data = UsageEventResultOutputSerializer(many=True)
+    data = UsageEventResultOutputSerializer(many=True)  # type: ignore[assignment]  # the list shape's "data" field shadows Serializer.data
 
 
 class CustomerUsageInputSerializer(InputSerializer):
@@ -76,14 +79,14 @@ class CustomerUsageInputSerializer(InputSerializer):
     locals()["from"] = serializers.DateTimeField(required=False)
 
 
-class UsagePeriodOutputSerializer(serializers.Serializer):
+class UsagePeriodOutputSerializer(serializers.Serializer[Any]):
     period_start = serializers.DateTimeField()
     period_end = serializers.DateTimeField()
     value = serializers.IntegerField()
     event_count = serializers.IntegerField()
 
 
-class MetricUsageOutputSerializer(serializers.Serializer):
+class MetricUsageOutputSerializer(serializers.Serializer[Any]):
     metric = serializers.CharField()
     aggregation = serializers.CharField()
     unit = serializers.CharField()
@@ -93,22 +96,22 @@ class MetricUsageOutputSerializer(serializers.Serializer):
     periods = UsagePeriodOutputSerializer(many=True)
 
 
-class CustomerUsageOutputSerializer(serializers.Serializer):
+class CustomerUsageOutputSerializer(serializers.Serializer[Any]):
     object = serializers.CharField(default="customer_usage")
     customer = serializers.CharField()
     current_period_start = serializers.DateTimeField()
     current_period_end = serializers.DateTimeField()
-    data = MetricUsageOutputSerializer(many=True)
+    data = MetricUsageOutputSerializer(many=True)  # type: ignore[assignment]  # the list shape's "data" field shadows Serializer.data
 
 
-class EntitlementGracePeriodOutputSerializer(serializers.Serializer):
+class EntitlementGracePeriodOutputSerializer(serializers.Serializer[Any]):
     id = serializers.CharField()
     status = serializers.CharField()
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
 
 
-class EntitlementOutputSerializer(serializers.Serializer):
+class EntitlementOutputSerializer(serializers.Serializer[Any]):
     object = serializers.SerializerMethodField()
     customer = serializers.CharField(source="customer_id")
     metric = serializers.CharField(source="metric_code")
@@ -137,5 +140,5 @@ class EntitlementOutputSerializer(serializers.Serializer):
         allow_null=True, help_text="This period's over-quota grace period, if one was opened."
     )
 
-    def get_object(self, entitlement: object) -> str:
+    def get_object(self, entitlement: builtins.object) -> str:
         return "entitlement"

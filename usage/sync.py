@@ -28,12 +28,13 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from billing.providers.base import ProviderUnavailableError, UsageReport
+from billing.providers.base import ProviderUnavailableError, UsageReport, UsageReportResult
 from billing.providers.pending import SyncState
 from billing.providers.registry import provider_for
 from billing.selectors import CUSTOMER_AT_PROVIDER_JOIN
@@ -165,7 +166,7 @@ def _plan_chunk(*, app: App | None, now: datetime, exclude: set[int]) -> tuple[i
         app_filter = "AND r.app_id = %s" if app is not None else ""
         if exclude:
             app_filter += " AND NOT (r.id = ANY(%s))"
-        parameters: list = [SyncState.SYNCED]
+        parameters: list[Any] = [SyncState.SYNCED]
         if app is not None:
             parameters.append(app.pk)
         if exclude:
@@ -275,7 +276,9 @@ def _send_pending(
             _record_results(chunk=chunk, results=results, summary=summary)
 
 
-def _record_results(*, chunk: list[MeterReport], results: list, summary: SyncSummary) -> None:
+def _record_results(
+    *, chunk: list[MeterReport], results: list[UsageReportResult], summary: SyncSummary
+) -> None:
     by_identifier = {result.identifier: result for result in results}
     reported_at = timezone.now()
     for report in chunk:

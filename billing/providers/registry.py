@@ -2,6 +2,7 @@
 one (PayPal is next) means adding its module and a line to `PAYMENT_PROVIDERS` in settings,
 never touching the billing code."""
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -16,8 +17,10 @@ def provider_names() -> list[str]:
     return sorted(settings.PAYMENT_PROVIDERS)
 
 
-def provider_class(name: str) -> type:
-    return import_string(settings.PAYMENT_PROVIDERS[name])
+def provider_class(name: str) -> "Callable[..., PaymentProvider]":
+    """The provider's class; every one is built as `cls(app=app)`."""
+    provider: Callable[..., PaymentProvider] = import_string(settings.PAYMENT_PROVIDERS[name])
+    return provider
 
 
 def provider_for(*, app: "App") -> "PaymentProvider":

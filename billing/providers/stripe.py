@@ -6,7 +6,7 @@ import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, cast
 
 import stripe
 from django.conf import settings
@@ -64,7 +64,7 @@ def stripe_client() -> stripe.StripeClient:
             client = stripe.StripeClient(
                 api_key,
                 stripe_version=settings.STRIPE_API_VERSION,
-                base_addresses=base_addresses,  # type: ignore[arg-type]
+                base_addresses=base_addresses,  # type: ignore[arg-type]  # a TypedDict of host names
                 max_network_retries=settings.STRIPE_MAX_NETWORK_RETRIES,
                 http_client=stripe.RequestsClient(
                     timeout=(
@@ -137,7 +137,7 @@ def _charge_status(status: str) -> ChargeStatus:
             raise ProviderUnavailableError(f"Unexpected payment intent status {status!r}.")
 
 
-def _refund_status(status: str) -> RefundStatus:
+def _refund_status(status: str | None) -> RefundStatus:
     match status:
         case "succeeded":
             return RefundStatus.SUCCEEDED
@@ -193,7 +193,8 @@ def _charge_result(intent: Mapping[str, Any]) -> ChargeResult:
 
 
 def _declined(error: stripe.CardError) -> ProviderDeclinedError:
-    body = (error.json_body or {}).get("error", {})
+    # The SDK types the decoded body as object; Stripe's errors are JSON objects.
+    body = cast(dict[str, Any], error.json_body or {}).get("error", {})
     intent = body.get("payment_intent")
     charge = _charge_result(intent) if isinstance(intent, Mapping) and intent.get("id") else None
     return ProviderDeclinedError(
@@ -216,9 +217,11 @@ def subscription_result(subscription: Mapping[str, Any]) -> SubscriptionResult:
     latest_invoice = subscription.get("latest_invoice")
     client_secret = ""
     if isinstance(latest_invoice, Mapping):
-        client_secret = latest_invoice.get("confirmation_secret", {}) or {}
+        confirmation_secret = latest_invoice.get("confirmation_secret", {}) or {}
         client_secret = (
-            client_secret.get("client_secret", "") if isinstance(client_secret, Mapping) else ""
+            confirmation_secret.get("client_secret", "")
+            if isinstance(confirmation_secret, Mapping)
+            else ""
         )
     return SubscriptionResult(
         status=subscription_status(subscription["status"]),
@@ -247,7 +250,7 @@ def _catalog_object(kind: str, stripe_object: Mapping[str, Any]) -> CatalogObjec
     )
 
 
-def _options(idempotency_key: str | None) -> dict[str, Any]:
+def _options(idempotency_key: str | None) -> stripe.RequestOptions:
     return {"idempotency_key": idempotency_key} if idempotency_key else {}
 
 
@@ -283,9 +286,9 @@ class StripeProvider:
         if request.payment_method:
             params["payment_method"] = request.payment_method
         customer = _call(
-            lambda: self.client.v1.customers.create(params, _options(request.idempotency_key))  # type: ignore[arg-type]
+            lambda: self.client.v1.customers.create(params, _options(request.idempotency_key))  # type: ignore[arg-type]  # params built as a dict; Stripe checks them
         )
-        default = customer.get("invoice_settings", {}).get("default_payment_method")
+        default = _as_dict(customer).get("invoice_settings", {}).get("default_payment_method")
         return CustomerResult(
             provider_reference=customer.id, default_payment_method=_reference(default)
         )
@@ -299,16 +302,18 @@ class StripeProvider:
                 lambda: self.client.v1.payment_methods.attach(
                     request.payment_method,
                     {"customer": provider_reference},
-                    _options(f"{request.idempotency_key}:attach"),  # type: ignore[arg-type]
+                    _options(f"{request.idempotency_key}:attach"),
                 )
             )
             params["invoice_settings"] = {"default_payment_method": method.id}
         customer = _call(
             lambda: self.client.v1.customers.update(
-                provider_reference, params, _options(request.idempotency_key)
-            )  # type: ignore[arg-type]
+                provider_reference,
+                params,  # type: ignore[arg-type]  # params built as a dict; Stripe checks them
+                _options(request.idempotency_key),
+            )
         )
-        default = customer.get("invoice_settings", {}).get("default_payment_method")
+        default = _as_dict(customer).get("invoice_settings", {}).get("default_payment_method")
         return CustomerResult(
             provider_reference=customer.id, default_payment_method=_reference(default)
         )
@@ -330,12 +335,14 @@ class StripeProvider:
         if provider_reference:
             product = _call(
                 lambda: self.client.v1.products.update(
-                    provider_reference, params, _options(request.idempotency_key)
-                )  # type: ignore[arg-type]
+                    provider_reference,
+                    params,  # type: ignore[arg-type]  # params built as a dict; Stripe checks them
+                    _options(request.idempotency_key),
+                )
             )
         else:
             product = _call(
-                lambda: self.client.v1.products.create(params, _options(request.idempotency_key))  # type: ignore[arg-type]
+                lambda: self.client.v1.products.create(params, _options(request.idempotency_key))  # type: ignore[arg-type]  # params built as a dict; Stripe checks them
             )
         return _catalog_object("product", _as_dict(product))
 
@@ -348,7 +355,7 @@ class StripeProvider:
             "value_settings": {"event_payload_key": "value"},
         }
         meter = _call(
-            lambda: self.client.v1.billing.meters.create(params, _options(request.idempotency_key))  # type: ignore[arg-type]
+            lambda: self.client.v1.billing.meters.create(params, _options(request.idempotency_key))  # type: ignore[arg-type]  # params built as a dict; Stripe checks them
         )
         result = _as_dict(meter)
         # Meters carry no metadata; the event name names the app and the metric.
@@ -393,7 +400,7 @@ class StripeProvider:
         else:
             params["unit_amount"] = request.unit_amount or 0
         price = _call(
-            lambda: self.client.v1.prices.create(params, _options(request.idempotency_key))  # type: ignore[arg-type]
+            lambda: self.client.v1.prices.create(params, _options(request.idempotency_key))  # type: ignore[arg-type]  # params built as a dict; Stripe checks them
         )
         return _catalog_object("price", _as_dict(price))
 
@@ -407,14 +414,17 @@ class StripeProvider:
         def listing() -> list[CatalogObject]:
             objects: list[CatalogObject] = []
             for product in self.client.v1.products.list({"limit": 100}).auto_paging_iter():
-                if (product.get("metadata") or {}).get("app_id") == app_id:
-                    objects.append(_catalog_object("product", _as_dict(product)))
+                product_fields = _as_dict(product)
+                if (product_fields.get("metadata") or {}).get("app_id") == app_id:
+                    objects.append(_catalog_object("product", product_fields))
             for price in self.client.v1.prices.list({"limit": 100}).auto_paging_iter():
-                if (price.get("metadata") or {}).get("app_id") == app_id:
-                    objects.append(_catalog_object("price", _as_dict(price)))
+                price_fields = _as_dict(price)
+                if (price_fields.get("metadata") or {}).get("app_id") == app_id:
+                    objects.append(_catalog_object("price", price_fields))
             for meter in self.client.v1.billing.meters.list({"limit": 100}).auto_paging_iter():
-                if app_id.lower() in meter.get("event_name", "").lower():
-                    objects.append(_catalog_object("meter", _as_dict(meter)))
+                meter_fields = _as_dict(meter)
+                if app_id.lower() in meter_fields.get("event_name", "").lower():
+                    objects.append(_catalog_object("meter", meter_fields))
             return objects
 
         return _call(listing)
@@ -439,7 +449,7 @@ class StripeProvider:
         if request.description:
             params["description"] = request.description
         intent = _call(
-            lambda: self.client.v1.payment_intents.create(params, _options(request.idempotency_key))  # type: ignore[arg-type]
+            lambda: self.client.v1.payment_intents.create(params, _options(request.idempotency_key))  # type: ignore[arg-type]  # params built as a dict; Stripe checks them
         )
         return _charge_result(_as_dict(intent))
 
@@ -464,7 +474,7 @@ class StripeProvider:
         if request.reason:
             params["reason"] = request.reason
         refund = _call(
-            lambda: self.client.v1.refunds.create(params, _options(request.idempotency_key))  # type: ignore[arg-type]
+            lambda: self.client.v1.refunds.create(params, _options(request.idempotency_key))  # type: ignore[arg-type]  # params built as a dict; Stripe checks them
         )
         return RefundResult(
             status=_refund_status(refund.status),
@@ -519,7 +529,7 @@ class StripeProvider:
         if request.payment_method:
             params["default_payment_method"] = request.payment_method
         subscription = _call(
-            lambda: self.client.v1.subscriptions.create(params, _options(request.idempotency_key))  # type: ignore[arg-type]
+            lambda: self.client.v1.subscriptions.create(params, _options(request.idempotency_key))  # type: ignore[arg-type]  # params built as a dict; Stripe checks them
         )
         return subscription_result(_as_dict(subscription))
 
@@ -539,14 +549,14 @@ class StripeProvider:
                 lambda: self.client.v1.subscriptions.update(
                     provider_reference,
                     {"cancel_at_period_end": True},
-                    _options(idempotency_key),  # type: ignore[arg-type]
+                    _options(idempotency_key),
                 )
             )
         else:
             subscription = _call(
                 lambda: self.client.v1.subscriptions.cancel(
                     provider_reference, {}, _options(idempotency_key)
-                )  # type: ignore[arg-type]
+                )
             )
         return subscription_result(_as_dict(subscription))
 
@@ -566,8 +576,8 @@ class StripeProvider:
         subscription = _call(
             lambda: self.client.v1.subscriptions.update(
                 request.provider_reference,
-                {"items": items, "proration_behavior": str(request.proration)},  # type: ignore[typeddict-item]
-                _options(request.idempotency_key),  # type: ignore[arg-type]
+                {"items": items, "proration_behavior": str(request.proration)},  # type: ignore[arg-type]  # items built as dicts; Stripe checks them
+                _options(request.idempotency_key),
             )
         )
         return subscription_result(_as_dict(subscription))
@@ -587,7 +597,7 @@ class StripeProvider:
                 },
             }
             try:
-                _call(lambda params=params: self.client.v1.billing.meter_events.create(params))  # type: ignore[misc]
+                _call(lambda params=params: self.client.v1.billing.meter_events.create(params))  # type: ignore[misc]  # binds this report's params
             except ProviderRequestError as error:
                 if error.code in ("resource_already_exists", "duplicate_meter_event"):
                     results.append(

@@ -2,8 +2,14 @@
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
+import django_stubs_ext
 import environ
+
+# Lets Django's generic classes take type arguments at runtime (admin.ModelAdmin[Plan],
+# models.CharField[str, str]), as django-stubs declares them.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -152,7 +158,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "catalog-sync-pending-metrics": {
         "task": "catalog.tasks.metrics_sync_pending",
         "schedule": 60.0,
@@ -245,7 +251,7 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 # where an app's receiver listens on localhost.
 WEBHOOK_ALLOW_PRIVATE_DESTINATIONS = env.bool("WEBHOOK_ALLOW_PRIVATE_DESTINATIONS", default=False)
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "api.logging.RequestIdFilter"}},

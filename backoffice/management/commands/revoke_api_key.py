@@ -1,4 +1,5 @@
-from typing import Any
+from datetime import datetime
+from typing import Any, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -18,4 +19,5 @@ class Command(BaseCommand):
             api_key = api_key_revoke(key_id=options["key_id"], actor=operator_actor())
         except ServiceError as error:
             raise CommandError(error.message) from None
-        self.stdout.write(f"Revoked {api_key.pk} at {api_key.revoked_at.isoformat()}.")
+        revoked_at = cast(datetime, api_key.revoked_at)  # just set by api_key_revoke
+        self.stdout.write(f"Revoked {api_key.pk} at {revoked_at.isoformat()}.")
