@@ -167,18 +167,7 @@ class StripeApi:
         request_id: str,
         idempotency_key: str | None,
     ) -> ApiResponse:
-        # Injected faults strike before anything executes and are never stored, so the SDK's
-        # retry with the same idempotency key runs the request for real.
-        fault = self._take_fault(path)
-        if fault is not None:
-            if fault.delay_ms:
-                time.sleep(fault.delay_ms / 1000)
-            if fault.status == 429:
-                raise rate_limit_error()
-            if fault.status is not None:
-                error = api_error()
-                error.http_status = fault.status
-                raise error
+        self._strike_fault(path)
 
         matched = self.router.match(method, path)
         if matched is None:
@@ -201,20 +190,8 @@ class StripeApi:
         with self.state.lock:
             if use_idempotency:
                 assert idempotency_key is not None
-                record = self.idempotency_records.get(idempotency_key)
-                if record is not None:
-                    if (record.method, record.path, record.params) != (method, path, params):
-                        raise idempotency_mismatch_error(idempotency_key)
-                    replay = ApiResponse(
-                        record.response.status,
-                        record.response.body,
-                        {
-                            **record.response.headers,
-                            "Idempotent-Replayed": "true",
-                            "Original-Request": record.request_id,
-                            "Request-Id": request_id,
-                        },
-                    )
+                replay = self._replay(idempotency_key, method, path, params, request_id)
+                if replay is not None:
                     return replay
 
             context = RequestContext(
@@ -244,6 +221,47 @@ class StripeApi:
             if use_idempotency:
                 self._store(idempotency_key, method, path, params, response, request_id)
             return response
+
+    def _strike_fault(self, path: str) -> None:
+        """Injected faults strike before anything executes and are never stored, so the SDK's
+        retry with the same idempotency key runs the request for real."""
+        fault = self._take_fault(path)
+        if fault is None:
+            return
+        if fault.delay_ms:
+            time.sleep(fault.delay_ms / 1000)
+        if fault.status == 429:
+            raise rate_limit_error()
+        if fault.status is not None:
+            error = api_error()
+            error.http_status = fault.status
+            raise error
+
+    def _replay(
+        self,
+        idempotency_key: str,
+        method: str,
+        path: str,
+        params: dict[str, Any],
+        request_id: str,
+    ) -> ApiResponse | None:
+        """The stored answer to a key seen before with the same request; another request with
+        the key is refused, as Stripe does."""
+        record = self.idempotency_records.get(idempotency_key)
+        if record is None:
+            return None
+        if (record.method, record.path, record.params) != (method, path, params):
+            raise idempotency_mismatch_error(idempotency_key)
+        return ApiResponse(
+            record.response.status,
+            record.response.body,
+            {
+                **record.response.headers,
+                "Idempotent-Replayed": "true",
+                "Original-Request": record.request_id,
+                "Request-Id": request_id,
+            },
+        )
 
     def _store(
         self,

@@ -227,6 +227,8 @@ def _parse_tiers(params: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _price_create(context: RequestContext) -> dict[str, Any]:
+    """`POST /v1/prices`. Long because it checks a price's parameters in the order Stripe reports
+    them (the first bad one is the error's `param`) and then spells out the price object."""
     state, params = context.state, context.params
     reject_unknown_parameters(
         params,

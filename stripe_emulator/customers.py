@@ -444,7 +444,7 @@ def _customer_update(context: RequestContext, customer_id: str) -> dict[str, Any
 
 
 def _customer_delete(context: RequestContext, customer_id: str) -> dict[str, Any]:
-    from stripe_emulator.billing import subscription_cancel_now
+    from stripe_emulator.invoices import subscription_cancel_now
 
     state = context.state
     customer = state.require(customer_id, "customer")

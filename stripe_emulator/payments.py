@@ -85,6 +85,8 @@ def _balance_transaction_create(
 def _charge_create(
     state: EmulatorState, intent: dict[str, Any], payment_method: dict[str, Any], failure: Any
 ) -> dict[str, Any]:
+    """The charge of a confirmed PaymentIntent. Long because it spells out the charge object
+    (with its card details and outcome) field by field, as the pinned API version declares it."""
     card = payment_method["card"]
     charge_id = state.new_id("ch")
     succeeded = failure is None
@@ -394,7 +396,7 @@ def _payment_intent_succeed(
     state.emit_event("payment_intent.succeeded", intent)
     invoice_id = intent.get("_invoice")
     if invoice_id:
-        from stripe_emulator.billing import invoice_payment_settled
+        from stripe_emulator.invoices import invoice_payment_settled
 
         invoice_payment_settled(state, invoice_id, intent)
 
@@ -435,7 +437,7 @@ def _payment_intent_fail(
     error = _decline_error(state, intent, payment_method)
     invoice_id = intent.get("_invoice")
     if invoice_id:
-        from stripe_emulator.billing import invoice_payment_settled
+        from stripe_emulator.invoices import invoice_payment_settled
 
         invoice_payment_settled(state, invoice_id, intent)
     return error
@@ -669,6 +671,8 @@ def _payment_intent_list(context: RequestContext) -> dict[str, Any]:
 
 
 def _refund_create(context: RequestContext) -> dict[str, Any]:
+    """`POST /v1/refunds`. Long because it checks the refund against its charge in the order Stripe
+    reports the errors, then spells out the refund object and settles it on the charge."""
     state, params = context.state, context.params
     charge_id = optional_string(params, "charge")
     intent_id = optional_string(params, "payment_intent")

@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from stripe_emulator.api import ApiResponse, StripeApi
-from stripe_emulator.billing import advance_clock
+from stripe_emulator.clock import advance_clock
 from stripe_emulator.errors import StripeApiError, api_error
 from stripe_emulator.events import webhook_endpoint_create
 from stripe_emulator.payments import payment_intent_complete_authentication
