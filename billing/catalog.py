@@ -24,6 +24,7 @@ from billing.providers.base import (
     ProviderError,
 )
 from billing.providers.registry import provider_for
+from catalog.audit_actions import CatalogAuditAction
 from tenants.models import App
 from tenants.scoping import TenantScopedQuerySet
 from usage.models import Metric
@@ -391,7 +392,7 @@ def plan_create(
             audit_event_record(
                 app=app,
                 actor=actor,
-                action_type="CREATE_PLAN",
+                action_type=CatalogAuditAction.CREATE_PLAN,
                 target_type="plan",
                 target_id=plan.pk,
                 payload_snapshot=plan_snapshot(plan),
@@ -466,7 +467,7 @@ def plan_update(
             audit_event_record(
                 app=app,
                 actor=actor,
-                action_type="UPDATE_PLAN",
+                action_type=CatalogAuditAction.UPDATE_PLAN,
                 target_type="plan",
                 target_id=plan.pk,
                 payload_snapshot={
@@ -541,7 +542,7 @@ def plan_archive(*, app: App, actor: Actor, plan_id: str, request_key: str | Non
             audit_event_record(
                 app=app,
                 actor=actor,
-                action_type="ARCHIVE_PLAN",
+                action_type=CatalogAuditAction.ARCHIVE_PLAN,
                 target_type="plan",
                 target_id=plan.pk,
                 payload_snapshot=plan_snapshot(plan),
@@ -595,7 +596,7 @@ def catalog_sync(
             audit_event_record(
                 app=app,
                 actor=actor,
-                action_type="SYNC_PLANS",
+                action_type=CatalogAuditAction.SYNC_PLANS,
                 target_type="app",
                 target_id=app.pk,
                 payload_snapshot={
@@ -653,7 +654,7 @@ def _price_import(*, app: App, actor: Actor, item: dict[str, Any], dry_run: bool
         audit_event_record(
             app=app,
             actor=actor,
-            action_type="IMPORT_PLAN",
+            action_type=CatalogAuditAction.IMPORT_PLAN,
             target_type="plan",
             target_id=plan.pk,
             payload_snapshot=plan_snapshot(plan),

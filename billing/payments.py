@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from api.errors import InvalidRequestError, NotFoundError
 from audit.services import STRIPE, SYSTEM, Actor, audit_event_record
+from billing.audit_actions import BillingAuditAction
 from billing.errors import api_error_from_provider
 from billing.models import Customer, Payment, PaymentStatus, Refund, RefundStatus
 from billing.provider_keys import provider_idempotency_key
@@ -147,7 +148,7 @@ def _payment_apply(*, payment_id: str, app: App, result: ChargeResult, actor: Ac
             audit_event_record(
                 app=app,
                 actor=actor,
-                action_type="UPDATE_PAYMENT_STATUS",
+                action_type=BillingAuditAction.UPDATE_PAYMENT_STATUS,
                 target_type="payment",
                 target_id=payment.pk,
                 payload_snapshot={
@@ -253,7 +254,7 @@ def payment_create(
                 audit_event_record(
                     app=app,
                     actor=actor,
-                    action_type="CREATE_PAYMENT",
+                    action_type=BillingAuditAction.CREATE_PAYMENT,
                     target_type="payment",
                     target_id=payment.pk,
                     payload_snapshot=payment_snapshot(payment),
@@ -346,7 +347,7 @@ def _refund_apply(*, refund_id: str, app: App, result: RefundResult, actor: Acto
             audit_event_record(
                 app=app,
                 actor=actor,
-                action_type="UPDATE_REFUND_STATUS",
+                action_type=BillingAuditAction.UPDATE_REFUND_STATUS,
                 target_type="refund",
                 target_id=refund.pk,
                 payload_snapshot={
@@ -437,7 +438,7 @@ def _refund_pending_create(
         audit_event_record(
             app=app,
             actor=actor,
-            action_type="CREATE_REFUND",
+            action_type=BillingAuditAction.CREATE_REFUND,
             target_type="refund",
             target_id=refund.pk,
             payload_snapshot=refund_snapshot(refund),
@@ -471,7 +472,7 @@ def _refund_provider_call(*, app: App, actor: Actor, refund: Refund) -> Refund:
             audit_event_record(
                 app=app,
                 actor=actor,
-                action_type="UPDATE_REFUND_STATUS",
+                action_type=BillingAuditAction.UPDATE_REFUND_STATUS,
                 target_type="refund",
                 target_id=refund.pk,
                 payload_snapshot={
@@ -519,7 +520,7 @@ def payment_sync_from_charge(*, charge: Mapping[str, Any]) -> Payment | None:
                 audit_event_record(
                     app=app,
                     actor=STRIPE,
-                    action_type="CREATE_REFUND",
+                    action_type=BillingAuditAction.CREATE_REFUND,
                     target_type="refund",
                     target_id=refund.pk,
                     payload_snapshot=refund_snapshot(refund),
@@ -534,7 +535,7 @@ def payment_sync_from_charge(*, charge: Mapping[str, Any]) -> Payment | None:
             audit_event_record(
                 app=app,
                 actor=STRIPE,
-                action_type="UPDATE_PAYMENT_REFUNDED",
+                action_type=BillingAuditAction.UPDATE_PAYMENT_REFUNDED,
                 target_type="payment",
                 target_id=payment.pk,
                 payload_snapshot={"from": previous, "to": payment.amount_refunded},

@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 
 from api.errors import ConflictError, NotFoundError
 from audit.services import Actor, audit_event_record
+from billing.audit_actions import BillingAuditAction
 from billing.errors import api_error_from_provider
 from billing.models import Customer
 from billing.provider_keys import provider_idempotency_key
@@ -91,7 +92,7 @@ def customer_create(
             audit_event_record(
                 app=app,
                 actor=actor,
-                action_type="CREATE_CUSTOMER",
+                action_type=BillingAuditAction.CREATE_CUSTOMER,
                 target_type="customer",
                 target_id=customer.pk,
                 payload_snapshot=customer_snapshot(customer),
@@ -138,7 +139,7 @@ def customer_update(
             audit_event_record(
                 app=app,
                 actor=actor,
-                action_type="UPDATE_CUSTOMER",
+                action_type=BillingAuditAction.UPDATE_CUSTOMER,
                 target_type="customer",
                 target_id=customer.pk,
                 payload_snapshot={

@@ -11,6 +11,7 @@ from api.errors import (
     ConflictError,
 )
 from audit.services import Actor, audit_event_record
+from billing.audit_actions import BillingAuditAction
 from billing.models import (
     Subscription,
     SubscriptionStatus,
@@ -138,7 +139,7 @@ def subscription_sync_record(
     audit_event_record(
         app=subscription.app,
         actor=actor,
-        action_type="SYNC_SUBSCRIPTION",
+        action_type=BillingAuditAction.SYNC_SUBSCRIPTION,
         target_type=TARGET_TYPE,
         target_id=subscription.pk,
         payload_snapshot={

@@ -12,6 +12,7 @@ from api.errors import (
 )
 from api.ids import new_id
 from audit.services import Actor, audit_event_record
+from billing.audit_actions import BillingAuditAction
 from billing.catalog import plan_get
 from billing.errors import api_error_from_provider
 from billing.models import (
@@ -134,7 +135,7 @@ def subscription_create(
             audit_event_record(
                 app=app,
                 actor=actor,
-                action_type="CREATE_SUBSCRIPTION",
+                action_type=BillingAuditAction.CREATE_SUBSCRIPTION,
                 target_type=TARGET_TYPE,
                 target_id=subscription.pk,
                 payload_snapshot=subscription_snapshot(subscription),
@@ -180,7 +181,7 @@ def subscription_cancel(
         audit_event_record(
             app=app,
             actor=actor,
-            action_type="CANCEL_SUBSCRIPTION",
+            action_type=BillingAuditAction.CANCEL_SUBSCRIPTION,
             target_type=TARGET_TYPE,
             target_id=subscription.pk,
             payload_snapshot={
@@ -250,7 +251,7 @@ def subscription_change_plan(
         audit_event_record(
             app=app,
             actor=actor,
-            action_type="CHANGE_PLAN",
+            action_type=BillingAuditAction.CHANGE_PLAN,
             target_type=TARGET_TYPE,
             target_id=subscription.pk,
             payload_snapshot={

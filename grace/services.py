@@ -14,6 +14,7 @@ from django.utils import timezone
 from api.errors import ConflictError, InvalidRequestError, NotFoundError
 from audit.services import SYSTEM, Actor, audit_event_record
 from billing.models import Customer, Subscription
+from grace.audit_actions import GraceAuditAction
 from grace.models import GracePeriod, GraceReason, GraceStatus
 from grace.serializers import grace_period_data
 from notifications.services import app_event_publish
@@ -41,7 +42,7 @@ def _record(
     *,
     grace_period: GracePeriod,
     actor: Actor,
-    action_type: str,
+    action_type: GraceAuditAction,
     payload_snapshot: dict[str, Any] | None = None,
 ) -> None:
     audit_event_record(
@@ -204,7 +205,7 @@ def grace_period_open(
         _record(
             grace_period=grace_period,
             actor=actor,
-            action_type="OPEN_GRACE_PERIOD",
+            action_type=GraceAuditAction.OPEN_GRACE_PERIOD,
             payload_snapshot={
                 **grace_period_data(grace_period),
                 "grace_period_days": grace_period_days,
@@ -221,7 +222,9 @@ def _resolve(*, grace_period: GracePeriod, actor: Actor, note: str, now: datetim
     grace_period.resolved_by = actor.id
     grace_period.note = note
     grace_period.save(update_fields=["status", "resolved_at", "resolved_by", "note", "updated_at"])
-    _record(grace_period=grace_period, actor=actor, action_type="RESOLVE_GRACE_PERIOD")
+    _record(
+        grace_period=grace_period, actor=actor, action_type=GraceAuditAction.RESOLVE_GRACE_PERIOD
+    )
     _publish(grace_period=grace_period, event_type="grace_period.resolved")
 
 
@@ -343,7 +346,7 @@ def grace_period_extend(
         _record(
             grace_period=grace_period,
             actor=actor,
-            action_type="EXTEND_GRACE_PERIOD",
+            action_type=GraceAuditAction.EXTEND_GRACE_PERIOD,
             payload_snapshot={
                 **grace_period_data(grace_period),
                 "days": days,
@@ -367,7 +370,11 @@ def _expire_batch(*, now: datetime) -> int:
         for grace_period in grace_periods:
             grace_period.status = GraceStatus.EXPIRED
             grace_period.save(update_fields=["status", "updated_at"])
-            _record(grace_period=grace_period, actor=SYSTEM, action_type="EXPIRE_GRACE_PERIOD")
+            _record(
+                grace_period=grace_period,
+                actor=SYSTEM,
+                action_type=GraceAuditAction.EXPIRE_GRACE_PERIOD,
+            )
             _publish(grace_period=grace_period, event_type="grace_period.expired")
     return len(grace_periods)
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from api.errors import ConflictError, InvalidRequestError, NotFoundError
 from audit.services import Actor, audit_event_record
+from notifications.audit_actions import NotificationsAuditAction
 from notifications.destinations import (
     DestinationRefusedError,
     destination_resolve,
@@ -337,7 +338,7 @@ def webhook_delivery_redeliver(*, app: App, actor: Actor, delivery_id: str) -> W
         audit_event_record(
             app=app,
             actor=actor,
-            action_type="REDELIVER_WEBHOOK",
+            action_type=NotificationsAuditAction.REDELIVER_WEBHOOK,
             target_type="webhook_delivery",
             target_id=original.pk,
             payload_snapshot={
@@ -447,7 +448,7 @@ def webhook_endpoint_create(
         audit_event_record(
             app=app,
             actor=actor,
-            action_type="CREATE_WEBHOOK_ENDPOINT",
+            action_type=NotificationsAuditAction.CREATE_WEBHOOK_ENDPOINT,
             target_type="webhook_endpoint",
             target_id=endpoint.pk,
             payload_snapshot=webhook_endpoint_snapshot(endpoint),
@@ -482,7 +483,7 @@ def webhook_endpoint_delete(*, app: App, actor: Actor, endpoint_id: str) -> Webh
         audit_event_record(
             app=app,
             actor=actor,
-            action_type="DELETE_WEBHOOK_ENDPOINT",
+            action_type=NotificationsAuditAction.DELETE_WEBHOOK_ENDPOINT,
             target_type="webhook_endpoint",
             target_id=endpoint.pk,
             payload_snapshot={

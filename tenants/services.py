@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from api.errors import ConflictError, InvalidRequestError
 from audit.services import Actor, audit_event_record
+from tenants.audit_actions import TenantsAuditAction
 from tenants.keys import api_key_generate, api_key_hash
 from tenants.models import ApiKey, App, AppMode
 from tenants.selectors import api_key_get
@@ -22,7 +23,7 @@ def api_key_create(*, app: App, actor: Actor, name: str = "") -> tuple[ApiKey, s
     audit_event_record(
         app=app,
         actor=actor,
-        action_type="CREATE_API_KEY",
+        action_type=TenantsAuditAction.CREATE_API_KEY,
         target_type="api_key",
         target_id=api_key.pk,
         payload_snapshot=_api_key_snapshot(api_key),
@@ -49,7 +50,7 @@ def app_create(
     audit_event_record(
         app=app,
         actor=actor,
-        action_type="CREATE_APP",
+        action_type=TenantsAuditAction.CREATE_APP,
         target_type="app",
         target_id=app.pk,
         payload_snapshot={"name": app.name, "mode": app.mode, "provider": app.provider},
@@ -69,7 +70,7 @@ def api_key_revoke(*, key_id: str, actor: Actor) -> ApiKey:
     audit_event_record(
         app=api_key.app,
         actor=actor,
-        action_type="REVOKE_API_KEY",
+        action_type=TenantsAuditAction.REVOKE_API_KEY,
         target_type="api_key",
         target_id=api_key.pk,
         payload_snapshot=_api_key_snapshot(api_key),
@@ -85,7 +86,7 @@ def api_key_rotate(*, key_id: str, actor: Actor) -> tuple[ApiKey, str]:
     audit_event_record(
         app=old_key.app,
         actor=actor,
-        action_type="ROTATE_API_KEY",
+        action_type=TenantsAuditAction.ROTATE_API_KEY,
         target_type="api_key",
         target_id=new_key.pk,
         payload_snapshot={"replaces": old_key.pk, **_api_key_snapshot(new_key)},

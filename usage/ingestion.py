@@ -32,6 +32,7 @@ from audit.services import (
 )
 from billing.selectors import CUSTOMER_PLAN_CTES
 from tenants.models import App
+from usage.audit_actions import UsageAuditAction
 from usage.entitlements import rollups_check_quota
 from usage.models import Aggregation
 from usage.periods import (
@@ -485,7 +486,7 @@ def _record_one(*, app: App, actor: Actor, result: EventResult, now: datetime) -
             **audit_event_parameters(
                 app=app,
                 actor=actor,
-                action_type="SET_USAGE",
+                action_type=UsageAuditAction.SET_USAGE,
                 target_type="usage",
                 # The statement adds the customer's id and "status": accepted or duplicate.
                 payload_snapshot=_event_audit_payload(event),
@@ -564,7 +565,7 @@ def _record_in_transaction(
         audit_event_record(
             app=app,
             actor=actor,
-            action_type="SET_USAGE",
+            action_type=UsageAuditAction.SET_USAGE,
             target_type="usage",
             target_id=events[0].customer_id if not batch else "",
             payload_snapshot=_audit_payload(results=results, batch=batch),

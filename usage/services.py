@@ -17,6 +17,7 @@ from billing.providers.base import (
 )
 from billing.providers.pending import SyncState
 from billing.providers.registry import provider_for
+from catalog.audit_actions import CatalogAuditAction
 from tenants.models import App
 from usage.models import Aggregation, Metric
 
@@ -75,7 +76,7 @@ def metric_create(
             audit_event_record(
                 app=app,
                 actor=actor,
-                action_type="CREATE_METRIC",
+                action_type=CatalogAuditAction.CREATE_METRIC,
                 target_type="metric",
                 target_id=metric.pk,
                 payload_snapshot=metric_snapshot(metric),
