@@ -11,7 +11,7 @@ from uuid import uuid4
 
 from django.db import IntegrityError, transaction
 
-from api.errors import ConflictError, InvalidRequestError, NotFoundError
+from api.errors import ConflictError, ErrorCode, InvalidRequestError, NotFoundError
 from audit.services import Actor, audit_event_record
 from billing.errors import api_error_from_provider
 from billing.models import Plan, PlanMeteredComponent, PlanVersion, SyncState
@@ -25,6 +25,7 @@ from billing.providers.base import (
 )
 from billing.providers.registry import provider_for
 from catalog.audit_actions import CatalogAuditAction
+from catalog.errors import CatalogErrorCode
 from tenants.models import App
 from tenants.scoping import TenantScopedQuerySet
 from usage.models import Metric
@@ -112,7 +113,7 @@ def _metrics_by_code(*, app: App, codes: list[str], param: str) -> dict[str, Met
     for code in codes:
         if code not in metrics:
             raise InvalidRequestError(
-                f"No such metric: {code!r}.", code="resource_missing", param=param
+                f"No such metric: {code!r}.", code=ErrorCode.RESOURCE_MISSING, param=param
             )
     return metrics
 
@@ -230,7 +231,7 @@ def _version_sync(
         if not metric.provider_meter_id:
             raise ConflictError(
                 f"Metric {metric.code!r} has no provider meter yet; retry shortly.",
-                code="metric_not_synced",
+                code=CatalogErrorCode.METRIC_NOT_SYNCED,
                 param="metered",
             )
         metered_input = MeteredInput(
@@ -399,7 +400,9 @@ def plan_create(
             )
     except IntegrityError:
         raise ConflictError(
-            f"A plan with code {code!r} already exists.", code="plan_code_taken", param="code"
+            f"A plan with code {code!r} already exists.",
+            code=CatalogErrorCode.PLAN_CODE_TAKEN,
+            param="code",
         ) from None
     except ProviderError as error:
         raise api_error_from_provider(error) from None
@@ -413,7 +416,7 @@ def plan_update(
     or `metered` makes a new version (with new provider prices) that new subscriptions get."""
     plan = plan_get(app=app, plan_id=plan_id)
     if not plan.is_active:
-        raise ConflictError("An archived plan cannot change.", code="plan_archived")
+        raise ConflictError("An archived plan cannot change.", code=CatalogErrorCode.PLAN_ARCHIVED)
     quotas = changes.get("quotas")
     if quotas is not None:
         _metrics_by_code(app=app, codes=list(quotas), param="quotas")

@@ -16,7 +16,7 @@ from django.utils import timezone
 from api.errors import InvalidRequestError, NotFoundError
 from audit.services import STRIPE, SYSTEM, Actor, audit_event_record
 from billing.audit_actions import BillingAuditAction
-from billing.errors import api_error_from_provider
+from billing.errors import BillingErrorCode, api_error_from_provider
 from billing.models import Customer, Payment, PaymentStatus, Refund, RefundStatus
 from billing.provider_keys import provider_idempotency_key
 from billing.providers.base import (
@@ -33,6 +33,7 @@ from billing.providers.base import RefundStatus as ProviderRefundStatus
 from billing.providers.pending import RETRY_BATCH_SIZE, pending_complete, pending_retry_window
 from billing.providers.registry import provider_for
 from billing.selectors import customer_get
+from notifications.event_types import AppEventType
 from notifications.services import app_event_publish
 from tenants.models import App
 from tenants.scoping import TenantScopedQuerySet
@@ -41,7 +42,7 @@ _FINAL_PAYMENT_STATUSES = {PaymentStatus.SUCCEEDED, PaymentStatus.CANCELED}
 _OPEN_REFUND_STATUSES = [RefundStatus.PENDING, RefundStatus.SUCCEEDED]
 
 
-def _publish(app: App, event_type: str, data: dict[str, Any]) -> None:
+def _publish(app: App, event_type: AppEventType, data: dict[str, Any]) -> None:
     app_event_publish(app=app, event_type=event_type, data=data)
 
 
@@ -158,7 +159,13 @@ def _payment_apply(*, payment_id: str, app: App, result: ChargeResult, actor: Ac
                 },
             )
             if status in (PaymentStatus.SUCCEEDED, PaymentStatus.FAILED):
-                _publish(app, f"payment.{status}", payment_snapshot(payment))
+                _publish(
+                    app,
+                    AppEventType.PAYMENT_SUCCEEDED
+                    if status == PaymentStatus.SUCCEEDED
+                    else AppEventType.PAYMENT_FAILED,
+                    payment_snapshot(payment),
+                )
         return payment
 
 
@@ -225,7 +232,7 @@ def payment_create(
     if not (payment_method or payer.default_payment_method):
         raise InvalidRequestError(
             "The customer has no default payment method; pass payment_method.",
-            code="payment_method_required",
+            code=BillingErrorCode.PAYMENT_METHOD_REQUIRED,
             param="payment_method",
         )
     payment = None
@@ -357,7 +364,7 @@ def _refund_apply(*, refund_id: str, app: App, result: RefundResult, actor: Acto
                 },
             )
             if status == RefundStatus.SUCCEEDED:
-                _publish(app, "refund.created", refund_snapshot(refund))
+                _publish(app, AppEventType.REFUND_CREATED, refund_snapshot(refund))
         return refund
 
 
@@ -410,20 +417,20 @@ def _refund_pending_create(
         if payment.status != PaymentStatus.SUCCEEDED:
             raise InvalidRequestError(
                 f"Only a succeeded payment can be refunded; this one is {payment.status}.",
-                code="payment_not_refundable",
+                code=BillingErrorCode.PAYMENT_NOT_REFUNDABLE,
             )
         remaining = payment.amount - max(_refunded_total(payment), payment.amount_refunded)
         if remaining <= 0:
             raise InvalidRequestError(
                 "This payment has already been fully refunded.",
-                code="payment_already_refunded",
+                code=BillingErrorCode.PAYMENT_ALREADY_REFUNDED,
                 param="amount",
             )
         amount = remaining if amount is None else amount
         if amount > remaining:
             raise InvalidRequestError(
                 f"Refund amount ({amount}) is greater than what is left to refund ({remaining}).",
-                code="amount_too_large",
+                code=BillingErrorCode.AMOUNT_TOO_LARGE,
                 param="amount",
             )
         refund = Refund.objects.create(

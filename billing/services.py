@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from api.errors import ConflictError, NotFoundError
 from audit.services import Actor, audit_event_record
 from billing.audit_actions import BillingAuditAction
-from billing.errors import api_error_from_provider
+from billing.errors import BillingErrorCode, api_error_from_provider
 from billing.models import Customer
 from billing.provider_keys import provider_idempotency_key
 from billing.providers.base import CustomerRequest, ProviderError
@@ -27,7 +27,7 @@ def customer_snapshot(customer: Customer) -> dict[str, Any]:
 def _external_id_taken(external_id: str) -> ConflictError:
     return ConflictError(
         f"A customer with external_id {external_id!r} already exists.",
-        code="external_id_taken",
+        code=BillingErrorCode.EXTERNAL_ID_TAKEN,
         param="external_id",
     )
 

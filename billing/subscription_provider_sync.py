@@ -22,7 +22,7 @@ from api.errors import (
 )
 from api.errors import ProviderUnavailableError as ApiProviderUnavailableError
 from audit.services import SYSTEM, Actor
-from billing.errors import api_error_from_provider
+from billing.errors import BillingErrorCode, api_error_from_provider
 from billing.models import (
     PlanVersion,
     Subscription,
@@ -69,7 +69,7 @@ def subscription_items(version: PlanVersion) -> list[SubscriptionItemRequest]:
     if not items or any(not item.price_reference for item in items):
         raise ConflictError(
             "The plan's prices are not at the provider yet; retry shortly.",
-            code="plan_not_synced",
+            code=BillingErrorCode.PLAN_NOT_SYNCED,
             param="plan",
         )
     return items
@@ -101,7 +101,8 @@ def _provider_create(*, subscription: Subscription, actor: Actor | None) -> Subs
         if error.code == "idempotency_error":
             # Another attempt with the same key is at the provider right now.
             raise ApiProviderUnavailableError(
-                "The subscription is being created; retry shortly.", code="provider_busy"
+                "The subscription is being created; retry shortly.",
+                code=BillingErrorCode.PROVIDER_BUSY,
             ) from None
         _failed(subscription=subscription, actor=actor, error=error)
         raise api_error_from_provider(error) from None

@@ -12,6 +12,7 @@ from api.errors import (
 )
 from audit.services import Actor, audit_event_record
 from billing.audit_actions import BillingAuditAction
+from billing.errors import BillingErrorCode
 from billing.models import (
     Subscription,
     SubscriptionStatus,
@@ -23,6 +24,7 @@ from billing.providers.pending import (
     SyncState,
 )
 from billing.signals import subscription_changed
+from notifications.event_types import AppEventType
 from notifications.services import app_event_publish
 from tenants.models import App
 
@@ -58,7 +60,7 @@ def subscription_snapshot(subscription: Subscription) -> dict[str, Any]:
     }
 
 
-def subscription_publish(subscription: Subscription, event_type: str) -> None:
+def subscription_publish(subscription: Subscription, event_type: AppEventType) -> None:
     """Tells the app through its outbound webhooks, delivered after this transaction commits."""
     app_event_publish(
         app=subscription.app, event_type=event_type, data=subscription_snapshot(subscription)
@@ -97,14 +99,14 @@ def subscription_publish_change(
     subscription: Subscription, *, was_pending: bool, previous_status: str
 ) -> None:
     if was_pending:
-        subscription_publish(subscription, "subscription.created")
+        subscription_publish(subscription, AppEventType.SUBSCRIPTION_CREATED)
     elif (
         subscription.status == SubscriptionStatus.CANCELED
         and previous_status != SubscriptionStatus.CANCELED
     ):
-        subscription_publish(subscription, "subscription.canceled")
+        subscription_publish(subscription, AppEventType.SUBSCRIPTION_CANCELED)
     else:
-        subscription_publish(subscription, "subscription.updated")
+        subscription_publish(subscription, AppEventType.SUBSCRIPTION_UPDATED)
 
 
 def subscription_locked(*, app: App, subscription_id: str) -> Subscription:
@@ -120,11 +122,12 @@ def subscription_require_synced(subscription: Subscription) -> None:
     if subscription.sync_state != SyncState.SYNCED:
         raise ConflictError(
             "The subscription is still being created at the provider; retry shortly.",
-            code="subscription_pending",
+            code=BillingErrorCode.SUBSCRIPTION_PENDING,
         )
     if subscription.status in FINISHED_STATUSES:
         raise ConflictError(
-            f"The subscription is {subscription.status}.", code="subscription_canceled"
+            f"The subscription is {subscription.status}.",
+            code=BillingErrorCode.SUBSCRIPTION_CANCELED,
         )
 
 

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 
 from api.errors import (
     ConflictError,
+    ErrorCode,
     IdempotencyError,
     InvalidRequestError,
 )
@@ -14,7 +15,7 @@ from api.ids import new_id
 from audit.services import Actor, audit_event_record
 from billing.audit_actions import BillingAuditAction
 from billing.catalog import plan_get
-from billing.errors import api_error_from_provider
+from billing.errors import BillingErrorCode, api_error_from_provider
 from billing.models import (
     Customer,
     Plan,
@@ -47,6 +48,8 @@ from billing.subscription_records import (
     subscription_result_apply,
     subscription_snapshot,
 )
+from catalog.errors import CatalogErrorCode
+from notifications.event_types import AppEventType
 from tenants.models import App
 
 
@@ -55,11 +58,13 @@ def _plan_for_subscription(*, app: App, plan_id: str) -> Plan:
     if not plan.is_active:
         raise InvalidRequestError(
             "The plan is archived and takes no new subscriptions.",
-            code="plan_archived",
+            code=CatalogErrorCode.PLAN_ARCHIVED,
             param="plan",
         )
     if plan.current_version is None:
-        raise ConflictError("The plan has no prices.", code="plan_not_synced", param="plan")
+        raise ConflictError(
+            "The plan has no prices.", code=BillingErrorCode.PLAN_NOT_SYNCED, param="plan"
+        )
     return plan
 
 
@@ -67,7 +72,7 @@ def _same_request(subscription: Subscription, *, customer: Customer, plan: Plan)
     if subscription.customer_id != customer.pk or subscription.plan_id != plan.pk:
         raise IdempotencyError(
             "This Idempotency-Key was already used with a different request.",
-            code="idempotency_key_reused",
+            code=ErrorCode.IDEMPOTENCY_KEY_REUSED,
         )
 
 
@@ -103,7 +108,7 @@ def subscription_create(
     if not subscriber.provider_customer_id:
         raise ConflictError(
             "The customer is not at the provider yet; retry shortly.",
-            code="customer_not_synced",
+            code=BillingErrorCode.CUSTOMER_NOT_SYNCED,
             param="customer",
         )
     if payment_method:
@@ -215,14 +220,14 @@ def subscription_change_plan(
     if new_version.pk == subscription.plan_version_id:
         raise InvalidRequestError(
             "The subscription is already on this plan's current version.",
-            code="plan_unchanged",
+            code=BillingErrorCode.PLAN_UNCHANGED,
             param="plan",
         )
     if new_plan.currency != subscription.plan.currency:
         raise InvalidRequestError(
             f"The plan is billed in {new_plan.currency}; the subscription in "
             f"{subscription.plan.currency}.",
-            code="currency_mismatch",
+            code=BillingErrorCode.CURRENCY_MISMATCH,
             param="plan",
         )
     try:
@@ -261,6 +266,6 @@ def subscription_change_plan(
                 "subscription": subscription_snapshot(subscription),
             },
         )
-        subscription_publish(subscription, "subscription.updated")
+        subscription_publish(subscription, AppEventType.SUBSCRIPTION_UPDATED)
         subscription_changed_send(subscription, actor)
     return subscription

@@ -15,8 +15,10 @@ from api.errors import ConflictError, InvalidRequestError, NotFoundError
 from audit.services import SYSTEM, Actor, audit_event_record
 from billing.models import Customer, Subscription
 from grace.audit_actions import GraceAuditAction
+from grace.errors import GraceErrorCode
 from grace.models import GracePeriod, GraceReason, GraceStatus
 from grace.serializers import grace_period_data
+from notifications.event_types import AppEventType
 from notifications.services import app_event_publish
 from tenants.models import App
 from tenants.scoping import TenantScopedQuerySet
@@ -30,7 +32,7 @@ EXPIRY_BATCH_SIZE = 100
 TARGET_TYPE = "grace_period"
 
 
-def _publish(*, grace_period: GracePeriod, event_type: str) -> None:
+def _publish(*, grace_period: GracePeriod, event_type: AppEventType) -> None:
     """Tells the app through its outbound webhooks. The notifications app stores the event in
     this transaction and delivers it on commit."""
     app_event_publish(
@@ -212,7 +214,7 @@ def grace_period_open(
                 "source_reference": source_reference,
             },
         )
-        _publish(grace_period=grace_period, event_type="grace_period.opened")
+        _publish(grace_period=grace_period, event_type=AppEventType.GRACE_PERIOD_OPENED)
     return grace_period, True
 
 
@@ -225,7 +227,7 @@ def _resolve(*, grace_period: GracePeriod, actor: Actor, note: str, now: datetim
     _record(
         grace_period=grace_period, actor=actor, action_type=GraceAuditAction.RESOLVE_GRACE_PERIOD
     )
-    _publish(grace_period=grace_period, event_type="grace_period.resolved")
+    _publish(grace_period=grace_period, event_type=AppEventType.GRACE_PERIOD_RESOLVED)
 
 
 def _locked(*, app: App, grace_period_id: str) -> GracePeriod:
@@ -243,7 +245,8 @@ def _locked(*, app: App, grace_period_id: str) -> GracePeriod:
 
 def _not_active(grace_period: GracePeriod) -> ConflictError:
     return ConflictError(
-        f"The grace period is {grace_period.status}, not active.", code="grace_period_not_active"
+        f"The grace period is {grace_period.status}, not active.",
+        code=GraceErrorCode.GRACE_PERIOD_NOT_ACTIVE,
     )
 
 
@@ -375,7 +378,7 @@ def _expire_batch(*, now: datetime) -> int:
                 actor=SYSTEM,
                 action_type=GraceAuditAction.EXPIRE_GRACE_PERIOD,
             )
-            _publish(grace_period=grace_period, event_type="grace_period.expired")
+            _publish(grace_period=grace_period, event_type=AppEventType.GRACE_PERIOD_EXPIRED)
     return len(grace_periods)
 
 

@@ -4,6 +4,7 @@ from django.utils import timezone
 from api.errors import ConflictError, InvalidRequestError
 from audit.services import Actor, audit_event_record
 from tenants.audit_actions import TenantsAuditAction
+from tenants.errors import TenantsErrorCode
 from tenants.keys import api_key_generate, api_key_hash
 from tenants.models import ApiKey, App, AppMode
 from tenants.selectors import api_key_get
@@ -64,7 +65,9 @@ def api_key_revoke(*, key_id: str, actor: Actor) -> ApiKey:
     api_key = api_key_get(key_id=key_id)
     api_key = ApiKey.objects.all_tenants().select_for_update().get(pk=api_key.pk)
     if api_key.revoked_at is not None:
-        raise ConflictError("This API key is already revoked.", code="api_key_revoked")
+        raise ConflictError(
+            "This API key is already revoked.", code=TenantsErrorCode.API_KEY_REVOKED
+        )
     api_key.revoked_at = timezone.now()
     api_key.save(update_fields=["revoked_at"])
     audit_event_record(

@@ -18,12 +18,13 @@ import enum
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from api.errors import InvalidRequestError, NotFoundError, ServiceError
+from api.errors import ErrorCode, InvalidRequestError, NotFoundError, ServiceError
 from audit.services import (
     AUDIT_EVENT_INSERT_SQL,
     Actor,
@@ -93,7 +94,9 @@ class EventResult:
     event: UsageEventInput | None = None
 
 
-def _invalid(param: str | None, message: str, code: str = "parameter_invalid") -> ServiceError:
+def _invalid(
+    param: str | None, message: str, code: StrEnum = ErrorCode.PARAMETER_INVALID
+) -> ServiceError:
     return InvalidRequestError(message, code=code, param=param)
 
 

@@ -18,6 +18,7 @@ from billing.providers.base import (
 from billing.providers.pending import SyncState
 from billing.providers.registry import provider_for
 from catalog.audit_actions import CatalogAuditAction
+from catalog.errors import CatalogErrorCode
 from tenants.models import App
 from usage.models import Aggregation, Metric
 
@@ -83,7 +84,9 @@ def metric_create(
             )
     except IntegrityError:
         raise ConflictError(
-            f"A metric with code {code!r} already exists.", code="metric_code_taken", param="code"
+            f"A metric with code {code!r} already exists.",
+            code=CatalogErrorCode.METRIC_CODE_TAKEN,
+            param="code",
         ) from None
     # Outside the transaction: no row lock is held while we wait on the provider.
     return metric_provider_sync(metric=metric)

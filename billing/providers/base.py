@@ -6,7 +6,10 @@ import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, ClassVar, Protocol
+
+from api.errors import ErrorCode
 
 
 class ProviderError(Exception):
@@ -35,7 +38,7 @@ class ProviderDeclinedError(ProviderError):
         self,
         message: str,
         *,
-        code: str = "card_declined",
+        code: StrEnum = ErrorCode.CARD_DECLINED,
         decline_code: str = "",
         charge: "ChargeResult | None" = None,
         param: str | None = None,

@@ -11,6 +11,7 @@ from typing import Any, ClassVar, TypeVar
 import stripe
 from django.conf import settings
 
+from api.errors import ErrorCode
 from billing.providers.base import (
     CatalogObject,
     ChargeRefundState,
@@ -36,6 +37,7 @@ from billing.providers.base import (
     UsageReport,
     UsageReportResult,
 )
+from billing.providers.errors import ProviderErrorCode
 
 logger = logging.getLogger(__name__)
 
@@ -87,12 +89,13 @@ def _call(operation: Callable[[], Result]) -> Result:
         logger.warning("Stripe unavailable: %s", error.__class__.__name__)
         raise ProviderUnavailableError(
             "Stripe could not be reached or failed on its side; retry the request.",
-            code="provider_unavailable",
+            code=ErrorCode.PROVIDER_UNAVAILABLE,
         ) from error
     except (stripe.AuthenticationError, stripe.PermissionError) as error:
         logger.error("Stripe refused our credentials: %s", error.__class__.__name__)
         raise ProviderUnavailableError(
-            "The service's Stripe credentials were refused.", code="provider_misconfigured"
+            "The service's Stripe credentials were refused.",
+            code=ProviderErrorCode.PROVIDER_MISCONFIGURED,
         ) from error
     except stripe.InvalidRequestError as error:
         raise ProviderRequestError(
@@ -101,7 +104,7 @@ def _call(operation: Callable[[], Result]) -> Result:
             param=error.param,
         ) from error
     except stripe.IdempotencyError as error:
-        raise ProviderRequestError(str(error), code="idempotency_error") from error
+        raise ProviderRequestError(str(error), code=ProviderErrorCode.IDEMPOTENCY_ERROR) from error
 
 
 def _timestamp(value: int | None) -> datetime | None:
@@ -635,7 +638,7 @@ class StripeProvider:
             )
         except (stripe.SignatureVerificationError, ValueError) as error:
             raise ProviderRequestError(
-                "The webhook signature is not valid.", code="invalid_signature"
+                "The webhook signature is not valid.", code=ProviderErrorCode.INVALID_SIGNATURE
             ) from error
         return provider_event(_as_dict(event))
 
