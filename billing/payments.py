@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from api.errors import InvalidRequestError, NotFoundError
+from api.errors import ErrorCode, InvalidRequestError, NotFoundError
 from audit.services import STRIPE, SYSTEM, Actor, audit_event_record
 from billing.audit_actions import BillingAuditAction
 from billing.errors import BillingErrorCode, api_error_from_provider
@@ -30,6 +30,7 @@ from billing.providers.base import (
     RefundResult,
 )
 from billing.providers.base import RefundStatus as ProviderRefundStatus
+from billing.providers.errors import ProviderErrorCode
 from billing.providers.pending import RETRY_BATCH_SIZE, pending_complete, pending_retry_window
 from billing.providers.registry import provider_for
 from billing.selectors import customer_get
@@ -141,7 +142,7 @@ def _payment_apply(*, payment_id: str, app: App, result: ChargeResult, actor: Ac
         )
         payment.amount_refunded = max(payment.amount_refunded, result.amount_refunded)
         if status == PaymentStatus.FAILED:
-            payment.failure_code = result.failure_code or "card_declined"
+            payment.failure_code = result.failure_code or ErrorCode.CARD_DECLINED
             payment.failure_message = result.failure_message
             payment.decline_code = result.decline_code
         payment.save()
@@ -205,7 +206,7 @@ def _payment_charge(*, payment: Payment, actor: Actor) -> Payment:
             result=ChargeResult(
                 status=ChargeStatus.FAILED,
                 provider_reference="",
-                failure_code=error.code or "provider_rejected",
+                failure_code=error.code or ProviderErrorCode.PROVIDER_REJECTED,
                 failure_message=error.message,
             ),
             actor=actor,

@@ -34,6 +34,7 @@ from billing.providers.base import (
     SubscriptionItemRequest,
     SubscriptionRequest,
 )
+from billing.providers.errors import ProviderErrorCode
 from billing.providers.pending import (
     RETRY_BATCH_SIZE,
     SyncState,
@@ -98,7 +99,7 @@ def _provider_create(*, subscription: Subscription, actor: Actor | None) -> Subs
     try:
         result = provider_for(app=app).subscription_create(request)
     except ProviderRequestError as error:
-        if error.code == "idempotency_error":
+        if error.code == ProviderErrorCode.IDEMPOTENCY_ERROR:
             # Another attempt with the same key is at the provider right now.
             raise ApiProviderUnavailableError(
                 "The subscription is being created; retry shortly.",

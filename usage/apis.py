@@ -116,7 +116,7 @@ class UsageViewSet(TenantViewSet):
             unknown = next(iter(set(body) - {"events"}), None) if isinstance(body, dict) else None
             raise InvalidRequestError(
                 f"{unknown}: Unknown field." if unknown else 'Send {"events": [...]}.',
-                code=ErrorCode.PARAMETER_UNKNOWN if unknown else "parameter_invalid",
+                code=ErrorCode.PARAMETER_UNKNOWN if unknown else ErrorCode.PARAMETER_INVALID,
                 param=unknown,
             )
         events = body.get("events")

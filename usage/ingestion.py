@@ -35,6 +35,7 @@ from billing.selectors import CUSTOMER_PLAN_CTES
 from tenants.models import App
 from usage.audit_actions import UsageAuditAction
 from usage.entitlements import rollups_check_quota
+from usage.errors import UsageErrorCode
 from usage.models import Aggregation
 from usage.periods import (
     CustomerContext,
@@ -104,24 +105,28 @@ def _string_field(
     raw: dict[str, Any], name: str, max_length: int
 ) -> tuple[str | None, ServiceError | None]:
     if name not in raw or raw[name] is None:
-        return None, _invalid(name, f"{name}: This field is required.", "parameter_missing")
+        return None, _invalid(name, f"{name}: This field is required.", ErrorCode.PARAMETER_MISSING)
     value = raw[name]
     if not isinstance(value, str):
         return None, _invalid(name, f"{name}: Must be a string.")
     if not value:
-        return None, _invalid(name, f"{name}: This field may not be blank.", "parameter_missing")
+        return None, _invalid(
+            name, f"{name}: This field may not be blank.", ErrorCode.PARAMETER_MISSING
+        )
     if len(value) > max_length:
         return None, _invalid(
             name,
             f"{name}: Ensure this field has no more than {max_length} characters.",
-            "parameter_too_long",
+            ErrorCode.PARAMETER_TOO_LONG,
         )
     return value, None
 
 
 def _quantity(raw: dict[str, Any]) -> tuple[int | None, ServiceError | None]:
     if "quantity" not in raw or raw["quantity"] is None:
-        return None, _invalid("quantity", "quantity: This field is required.", "parameter_missing")
+        return None, _invalid(
+            "quantity", "quantity: This field is required.", ErrorCode.PARAMETER_MISSING
+        )
     value = raw["quantity"]
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -161,13 +166,13 @@ def _timestamp(raw: dict[str, Any], now: datetime) -> tuple[datetime | None, Ser
         return None, _invalid(
             "timestamp",
             "timestamp: Must be within the past 35 days.",
-            "timestamp_too_old",
+            UsageErrorCode.TIMESTAMP_TOO_OLD,
         )
     if moment > now + MAX_EVENT_AHEAD:
         return None, _invalid(
             "timestamp",
             "timestamp: Must not be more than 5 minutes in the future.",
-            "timestamp_in_future",
+            UsageErrorCode.TIMESTAMP_IN_FUTURE,
         )
     return moment, None
 
@@ -189,7 +194,7 @@ def usage_event_parse(*, index: int, raw: Any, now: datetime) -> EventResult:
                 index=index,
                 event_id=shown_event_id,
                 status=EventStatus.REJECTED,
-                error=_invalid(name, f"{name}: Unknown field.", "parameter_unknown"),
+                error=_invalid(name, f"{name}: Unknown field.", ErrorCode.PARAMETER_UNKNOWN),
             )
     event_id, error = _string_field(raw, "event_id", EVENT_ID_MAX_LENGTH)
     customer, error = (

@@ -6,7 +6,6 @@ import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from typing import Any, ClassVar, Protocol
 
 from api.errors import ErrorCode
@@ -38,7 +37,7 @@ class ProviderDeclinedError(ProviderError):
         self,
         message: str,
         *,
-        code: StrEnum = ErrorCode.CARD_DECLINED,
+        code: enum.StrEnum | str = ErrorCode.CARD_DECLINED,
         decline_code: str = "",
         charge: "ChargeResult | None" = None,
         param: str | None = None,

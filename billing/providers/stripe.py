@@ -100,7 +100,7 @@ def _call(operation: Callable[[], Result]) -> Result:
     except stripe.InvalidRequestError as error:
         raise ProviderRequestError(
             error.user_message or str(error),
-            code=error.code or "invalid_request",
+            code=error.code or ErrorCode.INVALID_REQUEST,
             param=error.param,
         ) from error
     except stripe.IdempotencyError as error:
@@ -201,7 +201,7 @@ def _declined(error: stripe.CardError) -> ProviderDeclinedError:
     charge = _charge_result(intent) if isinstance(intent, Mapping) and intent.get("id") else None
     return ProviderDeclinedError(
         body.get("message") or "The card was declined.",
-        code=body.get("code") or "card_declined",
+        code=body.get("code") or ErrorCode.CARD_DECLINED,
         decline_code=body.get("decline_code") or "",
         charge=charge,
         param=body.get("param"),

@@ -6,6 +6,7 @@ from grace.errors import GraceErrorCode
 from notifications.errors import NotificationsErrorCode
 from notifications.event_types import AppEventType
 from tenants.errors import TenantsErrorCode
+from usage.errors import UsageErrorCode
 
 # Error codes share one namespace: the `error.code` an app reads on the wire.
 ERROR_CODE_ENUMS = [
@@ -16,6 +17,7 @@ ERROR_CODE_ENUMS = [
     GraceErrorCode,
     NotificationsErrorCode,
     TenantsErrorCode,
+    UsageErrorCode,
 ]
 
 
