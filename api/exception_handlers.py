@@ -9,7 +9,7 @@ from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.response import Response
 
-from api.errors import ServiceError
+from api.errors import ErrorCode, ServiceError
 
 logger = logging.getLogger(__name__)
 
@@ -38,11 +38,11 @@ def _first_validation_error(detail: Any, path: tuple[str, ...] = ()) -> tuple[st
 
 
 _VALIDATION_CODES = {
-    "required": "parameter_missing",
-    "null": "parameter_missing",
-    "blank": "parameter_missing",
-    "unknown_field": "parameter_unknown",
-    "max_length": "parameter_too_long",
+    "required": ErrorCode.PARAMETER_MISSING,
+    "null": ErrorCode.PARAMETER_MISSING,
+    "blank": ErrorCode.PARAMETER_MISSING,
+    "unknown_field": ErrorCode.PARAMETER_UNKNOWN,
+    "max_length": ErrorCode.PARAMETER_TOO_LONG,
 }
 
 
@@ -56,7 +56,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         param, message, code = _first_validation_error(exc.detail)
         if param:
             message = f"{param}: {message}"
-        code = _VALIDATION_CODES.get(code, "parameter_invalid")
+        code = _VALIDATION_CODES.get(code, ErrorCode.PARAMETER_INVALID)
         return Response(
             error_body(type="invalid_request_error", code=code, message=message, param=param),
             status=400,
@@ -65,7 +65,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         return Response(
             error_body(
                 type="invalid_request_error",
-                code="request_too_large",
+                code=ErrorCode.REQUEST_TOO_LARGE,
                 message="The request body is too large.",
             ),
             status=413,
@@ -74,7 +74,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         return Response(
             error_body(
                 type="invalid_request_error",
-                code="invalid_json",
+                code=ErrorCode.INVALID_JSON,
                 message=f"The request body could not be parsed: {exc.detail}",
             ),
             status=400,
@@ -82,9 +82,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
         codes = exc.get_codes()
         if isinstance(exc, exceptions.NotAuthenticated):
-            code = "missing_api_key"
+            code = ErrorCode.MISSING_API_KEY
         elif not isinstance(codes, str) or codes == exceptions.AuthenticationFailed.default_code:
-            code = "invalid_api_key"
+            code = ErrorCode.INVALID_API_KEY
         else:
             code = codes
         return Response(
@@ -95,19 +95,25 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, exceptions.PermissionDenied | DjangoPermissionDenied):
         return Response(
             error_body(
-                type="permission_error", code="forbidden", message="This key may not do that."
+                type="permission_error",
+                code=ErrorCode.FORBIDDEN,
+                message="This key may not do that.",
             ),
             status=403,
         )
     if isinstance(exc, exceptions.NotFound | Http404):
         return Response(
-            error_body(type="not_found", code="resource_missing", message="No such resource."),
+            error_body(
+                type="not_found", code=ErrorCode.RESOURCE_MISSING, message="No such resource."
+            ),
             status=404,
         )
     if isinstance(exc, exceptions.MethodNotAllowed):
         return Response(
             error_body(
-                type="invalid_request_error", code="method_not_allowed", message=str(exc.detail)
+                type="invalid_request_error",
+                code=ErrorCode.METHOD_NOT_ALLOWED,
+                message=str(exc.detail),
             ),
             status=405,
         )
@@ -115,7 +121,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         return Response(
             error_body(
                 type="invalid_request_error",
-                code="unsupported_media_type",
+                code=ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                 message="Send the body as JSON with Content-Type: application/json.",
             ),
             status=415,
@@ -123,7 +129,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, exceptions.NotAcceptable):
         return Response(
             error_body(
-                type="invalid_request_error", code="not_acceptable", message=str(exc.detail)
+                type="invalid_request_error", code=ErrorCode.NOT_ACCEPTABLE, message=str(exc.detail)
             ),
             status=406,
         )
@@ -132,7 +138,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         return Response(
             error_body(
                 type="rate_limit_error",
-                code="rate_limited",
+                code=ErrorCode.RATE_LIMITED,
                 message=f"Too many requests; retry in {wait} s.",
             ),
             status=429,
@@ -146,7 +152,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     logger.exception("Unhandled error while serving %s", context.get("view").__class__.__name__)
     return Response(
         error_body(
-            type="api_error", code="internal_error", message="Something went wrong on our side."
+            type="api_error",
+            code=ErrorCode.INTERNAL_ERROR,
+            message="Something went wrong on our side.",
         ),
         status=500,
     )

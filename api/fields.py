@@ -4,6 +4,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from api.errors import ErrorCode
+
 
 class StrictCharField(serializers.CharField):
     default_error_messages = {"invalid": "Must be a string."}
@@ -69,6 +71,10 @@ class InputSerializer(serializers.Serializer[Any]):
             unknown = [key for key in data if key not in self.fields]
             if unknown:
                 raise serializers.ValidationError(
-                    {unknown[0]: [serializers.ErrorDetail("Unknown field.", code="unknown_field")]}
+                    {
+                        unknown[0]: [
+                            serializers.ErrorDetail("Unknown field.", code=ErrorCode.UNKNOWN_FIELD)
+                        ]
+                    }
                 )
         return super().to_internal_value(data)

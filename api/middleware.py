@@ -6,6 +6,7 @@ from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from api.errors import ErrorCode
 from api.exception_handlers import error_body
 from api.logging import request_id_var
 from api.text import unstorable_text_reason
@@ -82,26 +83,26 @@ class HostileInputMiddleware:
     def _refusal(self, request: HttpRequest) -> HttpResponse | None:
         reason = unstorable_text_reason(request.path_info)
         if reason:
-            return _invalid_request(code="parameter_invalid", message=f"The path {reason}.")
+            return _invalid_request(code=ErrorCode.PARAMETER_INVALID, message=f"The path {reason}.")
         for name, values in request.GET.lists():
             for value in (name, *values):
                 reason = unstorable_text_reason(value)
                 if reason:
                     return _invalid_request(
-                        code="parameter_invalid",
+                        code=ErrorCode.PARAMETER_INVALID,
                         message=f"The query parameter {name!r} {reason}.",
                         param=name,
                     )
         for name, value in request.headers.items():
             if len(value) > MAX_HEADER_VALUE_LENGTH:
                 return _invalid_request(
-                    code="header_too_long",
+                    code=ErrorCode.HEADER_TOO_LONG,
                     message=f"The {name} header is longer than {MAX_HEADER_VALUE_LENGTH} bytes.",
                 )
         key = request.headers.get("Idempotency-Key")
         if key is not None and not _ACCEPTABLE_IDEMPOTENCY_KEY.match(key):
             return _invalid_request(
-                code="idempotency_key_invalid",
+                code=ErrorCode.IDEMPOTENCY_KEY_INVALID,
                 message="Idempotency-Key must be 1 to 255 printable ASCII characters.",
                 param="Idempotency-Key",
             )
@@ -112,7 +113,7 @@ class HostileInputMiddleware:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if limit is not None and content_length > limit:
             return _invalid_request(
-                code="request_too_large",
+                code=ErrorCode.REQUEST_TOO_LARGE,
                 message=f"The request body is larger than {limit} bytes.",
                 status=413,
             )

@@ -5,7 +5,7 @@ from typing import Any
 from django.db.models import Model, Q, QuerySet
 from rest_framework import serializers
 
-from api.errors import InvalidRequestError
+from api.errors import ErrorCode, InvalidRequestError
 from api.fields import InputSerializer
 
 DEFAULT_LIMIT = 20
@@ -27,7 +27,7 @@ def list_page(
         if anchor is None:
             raise InvalidRequestError(
                 f"No such object: {starting_after}.",
-                code="resource_missing",
+                code=ErrorCode.RESOURCE_MISSING,
                 param="starting_after",
             )
         queryset = queryset.filter(

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
+from api.errors import ErrorCode
 from api.exception_handlers import error_body
 
 
@@ -23,7 +24,7 @@ class UnknownRouteView(APIView):
         return Response(
             error_body(
                 type="not_found",
-                code="route_missing",
+                code=ErrorCode.ROUTE_MISSING,
                 message=f"Unrecognized request URL ({request.method}: {request.path}).",
             ),
             status=404,
@@ -62,14 +63,17 @@ def readyz(request: HttpRequest) -> JsonResponse:
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return JsonResponse(
-        error_body(type="not_found", code="route_missing", message="No such route."), status=404
+        error_body(type="not_found", code=ErrorCode.ROUTE_MISSING, message="No such route."),
+        status=404,
     )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return JsonResponse(
         error_body(
-            type="api_error", code="internal_error", message="Something went wrong on our side."
+            type="api_error",
+            code=ErrorCode.INTERNAL_ERROR,
+            message="Something went wrong on our side.",
         ),
         status=500,
     )

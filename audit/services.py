@@ -1,5 +1,6 @@
 import json
 from datetime import datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -43,16 +44,21 @@ def _without_secrets(value: Any) -> Any:
 def _audit_row(
     *,
     actor: Actor,
-    action_type: str,
+    action_type: StrEnum,
     target_type: str,
     target_id: str,
     payload_snapshot: dict[str, Any] | None,
 ) -> dict[str, Any]:
     """The columns of an audit event that say what happened (not where or when)."""
+    if not isinstance(action_type, StrEnum):
+        # Each app names its action types in its audit_actions.py; a free string can't come back.
+        raise TypeError(
+            f"action_type must be a member of an app's audit action StrEnum, not {action_type!r}."
+        )
     return {
         "actor_type": str(actor.type),
         "actor_id": actor.id,
-        "action_type": action_type,
+        "action_type": str(action_type),
         "target_type": target_type,
         "target_id": str(target_id),
         "payload_snapshot": _without_secrets(payload_snapshot or {}),
@@ -64,7 +70,7 @@ def audit_event_record(
     *,
     app: "App",
     actor: Actor,
-    action_type: str,
+    action_type: StrEnum,
     target_type: str,
     target_id: str = "",
     payload_snapshot: dict[str, Any] | None = None,
@@ -105,7 +111,7 @@ def audit_event_parameters(
     *,
     app: "App",
     actor: Actor,
-    action_type: str,
+    action_type: StrEnum,
     target_type: str,
     target_id: str = "",
     payload_snapshot: dict[str, Any] | None = None,

@@ -9,6 +9,8 @@ from api.errors import ConflictError, InvalidRequestError
 from audit.services import audit_event_record
 from billing.providers.registry import provider_names
 from tenants.actors import Actor
+from tenants.audit_actions import TenantsAuditAction
+from tenants.errors import TenantsErrorCode
 from tenants.keys import api_key_generate, api_key_hash
 from tenants.models import ApiKey, App, AppMode
 from tenants.selectors import api_key_get
@@ -28,7 +30,7 @@ def api_key_create(*, app: App, actor: Actor, name: str = "") -> tuple[ApiKey, s
     audit_event_record(
         app=app,
         actor=actor,
-        action_type="CREATE_API_KEY",
+        action_type=TenantsAuditAction.CREATE_API_KEY,
         target_type="api_key",
         target_id=api_key.pk,
         payload_snapshot=_api_key_snapshot(api_key),
@@ -53,7 +55,7 @@ def app_create(
     audit_event_record(
         app=app,
         actor=actor,
-        action_type="CREATE_APP",
+        action_type=TenantsAuditAction.CREATE_APP,
         target_type="app",
         target_id=app.pk,
         payload_snapshot={"name": app.name, "mode": app.mode, "provider": app.provider},
@@ -67,13 +69,15 @@ def api_key_revoke(*, key_id: str, actor: Actor) -> ApiKey:
     api_key = api_key_get(key_id=key_id)
     api_key = ApiKey.objects.all_tenants().select_for_update().get(pk=api_key.pk)
     if api_key.revoked_at is not None:
-        raise ConflictError("This API key is already revoked.", code="api_key_revoked")
+        raise ConflictError(
+            "This API key is already revoked.", code=TenantsErrorCode.API_KEY_REVOKED
+        )
     api_key.revoked_at = timezone.now()
     api_key.save(update_fields=["revoked_at"])
     audit_event_record(
         app=api_key.app,
         actor=actor,
-        action_type="REVOKE_API_KEY",
+        action_type=TenantsAuditAction.REVOKE_API_KEY,
         target_type="api_key",
         target_id=api_key.pk,
         payload_snapshot=_api_key_snapshot(api_key),
@@ -89,7 +93,7 @@ def api_key_rotate(*, key_id: str, actor: Actor) -> tuple[ApiKey, str]:
     audit_event_record(
         app=old_key.app,
         actor=actor,
-        action_type="ROTATE_API_KEY",
+        action_type=TenantsAuditAction.ROTATE_API_KEY,
         target_type="api_key",
         target_id=new_key.pk,
         payload_snapshot={"replaces": old_key.pk, **_api_key_snapshot(new_key)},

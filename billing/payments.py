@@ -13,8 +13,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from api.errors import InvalidRequestError, NotFoundError
+from api.errors import ErrorCode, InvalidRequestError, NotFoundError
 from audit.services import audit_event_record
+from billing.audit_actions import BillingAuditAction
+from billing.errors import BillingErrorCode
 from billing.models import Customer, Payment, PaymentStatus, Refund, RefundStatus
 from billing.providers.base import (
     ChargeRequest,
@@ -27,11 +29,12 @@ from billing.providers.base import (
     RefundResult,
 )
 from billing.providers.base import RefundStatus as ProviderRefundStatus
-from billing.providers.errors import api_error_from_provider
+from billing.providers.errors import ProviderErrorCode, api_error_from_provider
 from billing.providers.keys import provider_idempotency_key
 from billing.providers.pending import RETRY_BATCH_SIZE, pending_complete, pending_retry_window
 from billing.providers.registry import provider_for
 from billing.selectors import customer_get
+from notifications.event_types import AppEventType
 from notifications.services import app_event_publish
 from tenants.actors import STRIPE, SYSTEM, Actor
 from tenants.models import App
@@ -41,7 +44,7 @@ _FINAL_PAYMENT_STATUSES = {PaymentStatus.SUCCEEDED, PaymentStatus.CANCELED}
 _OPEN_REFUND_STATUSES = [RefundStatus.PENDING, RefundStatus.SUCCEEDED]
 
 
-def _publish(app: App, event_type: str, data: dict[str, Any]) -> None:
+def _publish(app: App, event_type: AppEventType, data: dict[str, Any]) -> None:
     app_event_publish(app=app, event_type=event_type, data=data)
 
 
@@ -140,7 +143,7 @@ def _payment_apply(*, payment_id: str, app: App, result: ChargeResult, actor: Ac
         )
         payment.amount_refunded = max(payment.amount_refunded, result.amount_refunded)
         if status == PaymentStatus.FAILED:
-            payment.failure_code = result.failure_code or "card_declined"
+            payment.failure_code = result.failure_code or ErrorCode.CARD_DECLINED
             payment.failure_message = result.failure_message
             payment.decline_code = result.decline_code
         payment.save()
@@ -148,7 +151,7 @@ def _payment_apply(*, payment_id: str, app: App, result: ChargeResult, actor: Ac
             audit_event_record(
                 app=app,
                 actor=actor,
-                action_type="UPDATE_PAYMENT_STATUS",
+                action_type=BillingAuditAction.UPDATE_PAYMENT_STATUS,
                 target_type="payment",
                 target_id=payment.pk,
                 payload_snapshot={
@@ -158,7 +161,13 @@ def _payment_apply(*, payment_id: str, app: App, result: ChargeResult, actor: Ac
                 },
             )
             if status in (PaymentStatus.SUCCEEDED, PaymentStatus.FAILED):
-                _publish(app, f"payment.{status}", payment_snapshot(payment))
+                _publish(
+                    app,
+                    AppEventType.PAYMENT_SUCCEEDED
+                    if status == PaymentStatus.SUCCEEDED
+                    else AppEventType.PAYMENT_FAILED,
+                    payment_snapshot(payment),
+                )
         return payment
 
 
@@ -198,7 +207,7 @@ def _payment_charge(*, payment: Payment, actor: Actor) -> Payment:
             result=ChargeResult(
                 status=ChargeStatus.FAILED,
                 provider_reference="",
-                failure_code=error.code or "provider_rejected",
+                failure_code=error.code or ProviderErrorCode.PROVIDER_REJECTED,
                 failure_message=error.message,
             ),
             actor=actor,
@@ -225,7 +234,7 @@ def payment_create(
     if not (payment_method or payer.default_payment_method):
         raise InvalidRequestError(
             "The customer has no default payment method; pass payment_method.",
-            code="payment_method_required",
+            code=BillingErrorCode.PAYMENT_METHOD_REQUIRED,
             param="payment_method",
         )
     payment = None
@@ -254,7 +263,7 @@ def payment_create(
                 audit_event_record(
                     app=app,
                     actor=actor,
-                    action_type="CREATE_PAYMENT",
+                    action_type=BillingAuditAction.CREATE_PAYMENT,
                     target_type="payment",
                     target_id=payment.pk,
                     payload_snapshot=payment_snapshot(payment),
@@ -347,7 +356,7 @@ def _refund_apply(*, refund_id: str, app: App, result: RefundResult, actor: Acto
             audit_event_record(
                 app=app,
                 actor=actor,
-                action_type="UPDATE_REFUND_STATUS",
+                action_type=BillingAuditAction.UPDATE_REFUND_STATUS,
                 target_type="refund",
                 target_id=refund.pk,
                 payload_snapshot={
@@ -357,7 +366,7 @@ def _refund_apply(*, refund_id: str, app: App, result: RefundResult, actor: Acto
                 },
             )
             if status == RefundStatus.SUCCEEDED:
-                _publish(app, "refund.created", refund_snapshot(refund))
+                _publish(app, AppEventType.REFUND_CREATED, refund_snapshot(refund))
         return refund
 
 
@@ -410,20 +419,20 @@ def _refund_pending_create(
         if payment.status != PaymentStatus.SUCCEEDED:
             raise InvalidRequestError(
                 f"Only a succeeded payment can be refunded; this one is {payment.status}.",
-                code="payment_not_refundable",
+                code=BillingErrorCode.PAYMENT_NOT_REFUNDABLE,
             )
         remaining = payment.amount - max(_refunded_total(payment), payment.amount_refunded)
         if remaining <= 0:
             raise InvalidRequestError(
                 "This payment has already been fully refunded.",
-                code="payment_already_refunded",
+                code=BillingErrorCode.PAYMENT_ALREADY_REFUNDED,
                 param="amount",
             )
         amount = remaining if amount is None else amount
         if amount > remaining:
             raise InvalidRequestError(
                 f"Refund amount ({amount}) is greater than what is left to refund ({remaining}).",
-                code="amount_too_large",
+                code=BillingErrorCode.AMOUNT_TOO_LARGE,
                 param="amount",
             )
         refund = Refund.objects.create(
@@ -438,7 +447,7 @@ def _refund_pending_create(
         audit_event_record(
             app=app,
             actor=actor,
-            action_type="CREATE_REFUND",
+            action_type=BillingAuditAction.CREATE_REFUND,
             target_type="refund",
             target_id=refund.pk,
             payload_snapshot=refund_snapshot(refund),
@@ -472,7 +481,7 @@ def _refund_provider_call(*, app: App, actor: Actor, refund: Refund) -> Refund:
             audit_event_record(
                 app=app,
                 actor=actor,
-                action_type="UPDATE_REFUND_STATUS",
+                action_type=BillingAuditAction.UPDATE_REFUND_STATUS,
                 target_type="refund",
                 target_id=refund.pk,
                 payload_snapshot={
@@ -520,7 +529,7 @@ def payment_sync_from_charge(*, charge: Mapping[str, Any]) -> Payment | None:
                 audit_event_record(
                     app=app,
                     actor=STRIPE,
-                    action_type="CREATE_REFUND",
+                    action_type=BillingAuditAction.CREATE_REFUND,
                     target_type="refund",
                     target_id=refund.pk,
                     payload_snapshot=refund_snapshot(refund),
@@ -535,7 +544,7 @@ def payment_sync_from_charge(*, charge: Mapping[str, Any]) -> Payment | None:
             audit_event_record(
                 app=app,
                 actor=STRIPE,
-                action_type="UPDATE_PAYMENT_REFUNDED",
+                action_type=BillingAuditAction.UPDATE_PAYMENT_REFUNDED,
                 target_type="payment",
                 target_id=payment.pk,
                 payload_snapshot={"from": previous, "to": payment.amount_refunded},

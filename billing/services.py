@@ -4,6 +4,8 @@ from django.db import IntegrityError, transaction
 
 from api.errors import ConflictError, NotFoundError
 from audit.services import audit_event_record
+from billing.audit_actions import BillingAuditAction
+from billing.errors import BillingErrorCode
 from billing.models import Customer
 from billing.providers.base import CustomerRequest, ProviderError
 from billing.providers.errors import api_error_from_provider
@@ -27,7 +29,7 @@ def customer_snapshot(customer: Customer) -> dict[str, Any]:
 def _external_id_taken(external_id: str) -> ConflictError:
     return ConflictError(
         f"A customer with external_id {external_id!r} already exists.",
-        code="external_id_taken",
+        code=BillingErrorCode.EXTERNAL_ID_TAKEN,
         param="external_id",
     )
 
@@ -98,7 +100,7 @@ def customer_create(
             audit_event_record(
                 app=app,
                 actor=actor,
-                action_type="CREATE_CUSTOMER",
+                action_type=BillingAuditAction.CREATE_CUSTOMER,
                 target_type="customer",
                 target_id=customer.pk,
                 payload_snapshot=customer_snapshot(customer),
@@ -145,7 +147,7 @@ def customer_update(
             audit_event_record(
                 app=app,
                 actor=actor,
-                action_type="UPDATE_CUSTOMER",
+                action_type=BillingAuditAction.UPDATE_CUSTOMER,
                 target_type="customer",
                 target_id=customer.pk,
                 payload_snapshot={

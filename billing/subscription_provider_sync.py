@@ -21,6 +21,7 @@ from api.errors import (
     ServiceError,
 )
 from api.errors import ProviderUnavailableError as ApiProviderUnavailableError
+from billing.errors import BillingErrorCode
 from billing.models import Subscription
 from billing.providers.base import (
     ProviderError,
@@ -28,7 +29,7 @@ from billing.providers.base import (
     SubscriptionItemRequest,
     SubscriptionRequest,
 )
-from billing.providers.errors import api_error_from_provider
+from billing.providers.errors import ProviderErrorCode, api_error_from_provider
 from billing.providers.keys import provider_idempotency_key
 from billing.providers.pending import (
     RETRY_BATCH_SIZE,
@@ -67,7 +68,7 @@ def subscription_items(version: PlanVersion) -> list[SubscriptionItemRequest]:
     if not items or any(not item.price_reference for item in items):
         raise ConflictError(
             "The plan's prices are not at the provider yet; retry shortly.",
-            code="plan_not_synced",
+            code=BillingErrorCode.PLAN_NOT_SYNCED,
             param="plan",
         )
     return items
@@ -96,10 +97,11 @@ def _provider_create(*, subscription: Subscription, actor: Actor | None) -> Subs
     try:
         result = provider_for(app=app).subscription_create(request)
     except ProviderRequestError as error:
-        if error.code == "idempotency_error":
+        if error.code == ProviderErrorCode.IDEMPOTENCY_ERROR:
             # Another attempt with the same key is at the provider right now.
             raise ApiProviderUnavailableError(
-                "The subscription is being created; retry shortly.", code="provider_busy"
+                "The subscription is being created; retry shortly.",
+                code=BillingErrorCode.PROVIDER_BUSY,
             ) from None
         _failed(subscription=subscription, actor=actor, error=error)
         raise api_error_from_provider(error) from None

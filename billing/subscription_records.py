@@ -11,6 +11,8 @@ from api.errors import (
     ConflictError,
 )
 from audit.services import audit_event_record
+from billing.audit_actions import BillingAuditAction
+from billing.errors import BillingErrorCode
 from billing.models import Subscription, SubscriptionStatus
 from billing.providers.base import (
     SubscriptionResult,
@@ -19,6 +21,7 @@ from billing.providers.pending import (
     SyncState,
 )
 from billing.signals import subscription_changed
+from notifications.event_types import AppEventType
 from notifications.services import app_event_publish
 from tenants.actors import Actor
 from tenants.models import App
@@ -55,7 +58,7 @@ def subscription_snapshot(subscription: Subscription) -> dict[str, Any]:
     }
 
 
-def subscription_publish(subscription: Subscription, event_type: str) -> None:
+def subscription_publish(subscription: Subscription, event_type: AppEventType) -> None:
     """Tells the app through its outbound webhooks, delivered after this transaction commits."""
     app_event_publish(
         app=subscription.app, event_type=event_type, data=subscription_snapshot(subscription)
@@ -94,14 +97,14 @@ def subscription_publish_change(
     subscription: Subscription, *, was_pending: bool, previous_status: str
 ) -> None:
     if was_pending:
-        subscription_publish(subscription, "subscription.created")
+        subscription_publish(subscription, AppEventType.SUBSCRIPTION_CREATED)
     elif (
         subscription.status == SubscriptionStatus.CANCELED
         and previous_status != SubscriptionStatus.CANCELED
     ):
-        subscription_publish(subscription, "subscription.canceled")
+        subscription_publish(subscription, AppEventType.SUBSCRIPTION_CANCELED)
     else:
-        subscription_publish(subscription, "subscription.updated")
+        subscription_publish(subscription, AppEventType.SUBSCRIPTION_UPDATED)
 
 
 def subscription_locked(*, app: App, subscription_id: str) -> Subscription:
@@ -117,11 +120,12 @@ def subscription_require_synced(subscription: Subscription) -> None:
     if subscription.sync_state != SyncState.SYNCED:
         raise ConflictError(
             "The subscription is still being created at the provider; retry shortly.",
-            code="subscription_pending",
+            code=BillingErrorCode.SUBSCRIPTION_PENDING,
         )
     if subscription.status in FINISHED_STATUSES:
         raise ConflictError(
-            f"The subscription is {subscription.status}.", code="subscription_canceled"
+            f"The subscription is {subscription.status}.",
+            code=BillingErrorCode.SUBSCRIPTION_CANCELED,
         )
 
 
@@ -136,7 +140,7 @@ def subscription_sync_record(
     audit_event_record(
         app=subscription.app,
         actor=actor,
-        action_type="SYNC_SUBSCRIPTION",
+        action_type=BillingAuditAction.SYNC_SUBSCRIPTION,
         target_type=TARGET_TYPE,
         target_id=subscription.pk,
         payload_snapshot={

@@ -9,11 +9,14 @@ from django.db import IntegrityError, transaction
 
 from api.errors import (
     ConflictError,
+    ErrorCode,
     IdempotencyError,
     InvalidRequestError,
 )
 from api.ids import new_id
 from audit.services import audit_event_record
+from billing.audit_actions import BillingAuditAction
+from billing.errors import BillingErrorCode
 from billing.models import Customer, Subscription, SubscriptionStatus
 from billing.providers.base import (
     Proration,
@@ -42,8 +45,10 @@ from billing.subscription_records import (
     subscription_result_apply,
     subscription_snapshot,
 )
+from catalog.errors import CatalogErrorCode
 from catalog.models import Plan, PlanVersion
 from catalog.selectors import plan_get
+from notifications.event_types import AppEventType
 from tenants.actors import Actor
 from tenants.models import App
 
@@ -53,11 +58,13 @@ def _plan_for_subscription(*, app: App, plan_id: str) -> Plan:
     if not plan.is_active:
         raise InvalidRequestError(
             "The plan is archived and takes no new subscriptions.",
-            code="plan_archived",
+            code=CatalogErrorCode.PLAN_ARCHIVED,
             param="plan",
         )
     if plan.current_version is None:
-        raise ConflictError("The plan has no prices.", code="plan_not_synced", param="plan")
+        raise ConflictError(
+            "The plan has no prices.", code=BillingErrorCode.PLAN_NOT_SYNCED, param="plan"
+        )
     return plan
 
 
@@ -65,7 +72,7 @@ def _same_request(subscription: Subscription, *, customer: Customer, plan: Plan)
     if subscription.customer_id != customer.pk or subscription.plan_id != plan.pk:
         raise IdempotencyError(
             "This Idempotency-Key was already used with a different request.",
-            code="idempotency_key_reused",
+            code=ErrorCode.IDEMPOTENCY_KEY_REUSED,
         )
 
 
@@ -102,7 +109,7 @@ def subscription_create(
     if not subscriber.provider_customer_id:
         raise ConflictError(
             "The customer is not at the provider yet; retry shortly.",
-            code="customer_not_synced",
+            code=BillingErrorCode.CUSTOMER_NOT_SYNCED,
             param="customer",
         )
     if payment_method:
@@ -134,7 +141,7 @@ def subscription_create(
             audit_event_record(
                 app=app,
                 actor=actor,
-                action_type="CREATE_SUBSCRIPTION",
+                action_type=BillingAuditAction.CREATE_SUBSCRIPTION,
                 target_type=TARGET_TYPE,
                 target_id=subscription.pk,
                 payload_snapshot=subscription_snapshot(subscription),
@@ -180,7 +187,7 @@ def subscription_cancel(
         audit_event_record(
             app=app,
             actor=actor,
-            action_type="CANCEL_SUBSCRIPTION",
+            action_type=BillingAuditAction.CANCEL_SUBSCRIPTION,
             target_type=TARGET_TYPE,
             target_id=subscription.pk,
             payload_snapshot={
@@ -215,14 +222,14 @@ def subscription_change_plan(
     if new_version.pk == subscription.plan_version_id:
         raise InvalidRequestError(
             "The subscription is already on this plan's current version.",
-            code="plan_unchanged",
+            code=BillingErrorCode.PLAN_UNCHANGED,
             param="plan",
         )
     if new_plan.currency != subscription.plan.currency:
         raise InvalidRequestError(
             f"The plan is billed in {new_plan.currency}; the subscription in "
             f"{subscription.plan.currency}.",
-            code="currency_mismatch",
+            code=BillingErrorCode.CURRENCY_MISMATCH,
             param="plan",
         )
     try:
@@ -251,7 +258,7 @@ def subscription_change_plan(
         audit_event_record(
             app=app,
             actor=actor,
-            action_type="CHANGE_PLAN",
+            action_type=BillingAuditAction.CHANGE_PLAN,
             target_type=TARGET_TYPE,
             target_id=subscription.pk,
             payload_snapshot={
@@ -261,6 +268,6 @@ def subscription_change_plan(
                 "subscription": subscription_snapshot(subscription),
             },
         )
-        subscription_publish(subscription, "subscription.updated")
+        subscription_publish(subscription, AppEventType.SUBSCRIPTION_UPDATED)
         subscription_changed_send(subscription, actor)
     return subscription

@@ -16,7 +16,7 @@ from uuid import uuid4
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from api.errors import ConflictError, InvalidRequestError
+from api.errors import ConflictError, ErrorCode, InvalidRequestError
 from audit.services import audit_event_record
 from billing.providers.base import (
     MeterRequest,
@@ -32,6 +32,8 @@ from billing.providers.errors import api_error_from_provider
 from billing.providers.keys import provider_idempotency_key
 from billing.providers.pending import SyncState
 from billing.providers.registry import provider_for
+from catalog.audit_actions import CatalogAuditAction
+from catalog.errors import CatalogErrorCode
 from catalog.models import Aggregation, Metric, Plan, PlanMeteredComponent, PlanVersion
 from catalog.selectors import plan_get
 from tenants.actors import Actor
@@ -138,14 +140,16 @@ def metric_create(
             audit_event_record(
                 app=app,
                 actor=actor,
-                action_type="CREATE_METRIC",
+                action_type=CatalogAuditAction.CREATE_METRIC,
                 target_type="metric",
                 target_id=metric.pk,
                 payload_snapshot=metric_snapshot(metric),
             )
     except IntegrityError:
         raise ConflictError(
-            f"A metric with code {code!r} already exists.", code="metric_code_taken", param="code"
+            f"A metric with code {code!r} already exists.",
+            code=CatalogErrorCode.METRIC_CODE_TAKEN,
+            param="code",
         ) from None
     # Outside the transaction: no row lock is held while we wait on the provider.
     return metric_provider_sync(metric=metric)
@@ -216,7 +220,7 @@ def _metrics_by_code(*, app: App, codes: list[str], param: str) -> dict[str, Met
     for code in codes:
         if code not in metrics:
             raise InvalidRequestError(
-                f"No such metric: {code!r}.", code="resource_missing", param=param
+                f"No such metric: {code!r}.", code=ErrorCode.RESOURCE_MISSING, param=param
             )
     return metrics
 
@@ -334,7 +338,7 @@ def _version_sync(
         if not metric.provider_meter_id:
             raise ConflictError(
                 f"Metric {metric.code!r} has no provider meter yet; retry shortly.",
-                code="metric_not_synced",
+                code=CatalogErrorCode.METRIC_NOT_SYNCED,
                 param="metered",
             )
         metered_input = MeteredInput(
@@ -498,14 +502,16 @@ def plan_create(
             audit_event_record(
                 app=app,
                 actor=actor,
-                action_type="CREATE_PLAN",
+                action_type=CatalogAuditAction.CREATE_PLAN,
                 target_type="plan",
                 target_id=plan.pk,
                 payload_snapshot=plan_snapshot(plan),
             )
     except IntegrityError:
         raise ConflictError(
-            f"A plan with code {code!r} already exists.", code="plan_code_taken", param="code"
+            f"A plan with code {code!r} already exists.",
+            code=CatalogErrorCode.PLAN_CODE_TAKEN,
+            param="code",
         ) from None
     except ProviderError as error:
         raise api_error_from_provider(error) from None
@@ -519,7 +525,7 @@ def plan_update(
     or `metered` makes a new version (with new provider prices) that new subscriptions get."""
     plan = plan_get(app=app, plan_id=plan_id)
     if not plan.is_active:
-        raise ConflictError("An archived plan cannot change.", code="plan_archived")
+        raise ConflictError("An archived plan cannot change.", code=CatalogErrorCode.PLAN_ARCHIVED)
     quotas = changes.get("quotas")
     if quotas is not None:
         _metrics_by_code(app=app, codes=list(quotas), param="quotas")
@@ -573,7 +579,7 @@ def plan_update(
             audit_event_record(
                 app=app,
                 actor=actor,
-                action_type="UPDATE_PLAN",
+                action_type=CatalogAuditAction.UPDATE_PLAN,
                 target_type="plan",
                 target_id=plan.pk,
                 payload_snapshot={
@@ -648,7 +654,7 @@ def plan_archive(*, app: App, actor: Actor, plan_id: str, request_key: str | Non
             audit_event_record(
                 app=app,
                 actor=actor,
-                action_type="ARCHIVE_PLAN",
+                action_type=CatalogAuditAction.ARCHIVE_PLAN,
                 target_type="plan",
                 target_id=plan.pk,
                 payload_snapshot=plan_snapshot(plan),
@@ -702,7 +708,7 @@ def catalog_sync(
             audit_event_record(
                 app=app,
                 actor=actor,
-                action_type="SYNC_PLANS",
+                action_type=CatalogAuditAction.SYNC_PLANS,
                 target_type="app",
                 target_id=app.pk,
                 payload_snapshot={
@@ -760,7 +766,7 @@ def _price_import(*, app: App, actor: Actor, item: Mapping[str, Any], dry_run: b
         audit_event_record(
             app=app,
             actor=actor,
-            action_type="IMPORT_PLAN",
+            action_type=CatalogAuditAction.IMPORT_PLAN,
             target_type="plan",
             target_id=plan.pk,
             payload_snapshot=plan_snapshot(plan),

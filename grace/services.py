@@ -15,8 +15,11 @@ from api.errors import ConflictError, InvalidRequestError, NotFoundError
 from audit.services import audit_event_record
 from billing.models import Customer, Subscription
 from catalog.models import Metric
+from grace.audit_actions import GraceAuditAction
+from grace.errors import GraceErrorCode
 from grace.models import GracePeriod, GraceReason, GraceStatus
 from grace.serializers import grace_period_data
+from notifications.event_types import AppEventType
 from notifications.services import app_event_publish
 from tenants.actors import SYSTEM, Actor
 from tenants.models import App
@@ -30,7 +33,7 @@ EXPIRY_BATCH_SIZE = 100
 TARGET_TYPE = "grace_period"
 
 
-def _publish(*, grace_period: GracePeriod, event_type: str) -> None:
+def _publish(*, grace_period: GracePeriod, event_type: AppEventType) -> None:
     """Tells the app through its outbound webhooks. The notifications app stores the event in
     this transaction and delivers it on commit."""
     app_event_publish(
@@ -42,7 +45,7 @@ def _record(
     *,
     grace_period: GracePeriod,
     actor: Actor,
-    action_type: str,
+    action_type: GraceAuditAction,
     payload_snapshot: dict[str, Any] | None = None,
 ) -> None:
     audit_event_record(
@@ -216,14 +219,14 @@ def grace_period_open(
         _record(
             grace_period=grace_period,
             actor=actor,
-            action_type="OPEN_GRACE_PERIOD",
+            action_type=GraceAuditAction.OPEN_GRACE_PERIOD,
             payload_snapshot={
                 **grace_period_data(grace_period),
                 "grace_period_days": grace_period_days,
                 "source_reference": source_reference,
             },
         )
-        _publish(grace_period=grace_period, event_type="grace_period.opened")
+        _publish(grace_period=grace_period, event_type=AppEventType.GRACE_PERIOD_OPENED)
     return grace_period, True
 
 
@@ -233,8 +236,10 @@ def _resolve(*, grace_period: GracePeriod, actor: Actor, note: str, now: datetim
     grace_period.resolved_by = actor.id
     grace_period.note = note
     grace_period.save(update_fields=["status", "resolved_at", "resolved_by", "note", "updated_at"])
-    _record(grace_period=grace_period, actor=actor, action_type="RESOLVE_GRACE_PERIOD")
-    _publish(grace_period=grace_period, event_type="grace_period.resolved")
+    _record(
+        grace_period=grace_period, actor=actor, action_type=GraceAuditAction.RESOLVE_GRACE_PERIOD
+    )
+    _publish(grace_period=grace_period, event_type=AppEventType.GRACE_PERIOD_RESOLVED)
 
 
 def _locked(*, app: App, grace_period_id: str) -> GracePeriod:
@@ -252,7 +257,8 @@ def _locked(*, app: App, grace_period_id: str) -> GracePeriod:
 
 def _not_active(grace_period: GracePeriod) -> ConflictError:
     return ConflictError(
-        f"The grace period is {grace_period.status}, not active.", code="grace_period_not_active"
+        f"The grace period is {grace_period.status}, not active.",
+        code=GraceErrorCode.GRACE_PERIOD_NOT_ACTIVE,
     )
 
 
@@ -355,7 +361,7 @@ def grace_period_extend(
         _record(
             grace_period=grace_period,
             actor=actor,
-            action_type="EXTEND_GRACE_PERIOD",
+            action_type=GraceAuditAction.EXTEND_GRACE_PERIOD,
             payload_snapshot={
                 **grace_period_data(grace_period),
                 "days": days,
@@ -379,8 +385,12 @@ def _expire_batch(*, now: datetime) -> int:
         for grace_period in grace_periods:
             grace_period.status = GraceStatus.EXPIRED
             grace_period.save(update_fields=["status", "updated_at"])
-            _record(grace_period=grace_period, actor=SYSTEM, action_type="EXPIRE_GRACE_PERIOD")
-            _publish(grace_period=grace_period, event_type="grace_period.expired")
+            _record(
+                grace_period=grace_period,
+                actor=SYSTEM,
+                action_type=GraceAuditAction.EXPIRE_GRACE_PERIOD,
+            )
+            _publish(grace_period=grace_period, event_type=AppEventType.GRACE_PERIOD_EXPIRED)
     return len(grace_periods)
 
 

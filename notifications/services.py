@@ -23,15 +23,17 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from api.errors import ConflictError, InvalidRequestError, NotFoundError
+from api.errors import ConflictError, ErrorCode, InvalidRequestError, NotFoundError
 from audit.services import audit_event_record
+from notifications.audit_actions import NotificationsAuditAction
 from notifications.destinations import (
     DestinationRefusedError,
     destination_resolve,
     destination_session,
     literal_address_refusal,
 )
-from notifications.event_types import ALL_EVENTS, APP_EVENT_TYPES
+from notifications.errors import NotificationsErrorCode
+from notifications.event_types import ALL_EVENTS, APP_EVENT_TYPES, AppEventType
 from notifications.models import (
     AppEvent,
     WebhookDelivery,
@@ -84,7 +86,7 @@ _url_validator = URLValidator(schemes=["http", "https"])
 # --- events ---------------------------------------------------------------------------------
 
 
-def app_event_publish(*, app: App, event_type: str, data: dict[str, Any]) -> AppEvent:
+def app_event_publish(*, app: App, event_type: AppEventType, data: dict[str, Any]) -> AppEvent:
     """Records an event of `app` and one delivery per active endpoint of that app subscribed to
     its type. Call it inside the transaction of the change it reports: the deliveries are sent
     after that transaction commits, and never if it rolls back. `data` may hold datetimes,
@@ -327,7 +329,8 @@ def webhook_delivery_redeliver(*, app: App, actor: Actor, delivery_id: str) -> W
         endpoint = original.endpoint
         if not endpoint.is_active or endpoint.deleted_at is not None:
             raise ConflictError(
-                "The webhook endpoint was disabled or deleted.", code="webhook_endpoint_inactive"
+                "The webhook endpoint was disabled or deleted.",
+                code=NotificationsErrorCode.WEBHOOK_ENDPOINT_INACTIVE,
             )
         delivery = WebhookDelivery.objects.create(
             app=app,
@@ -338,7 +341,7 @@ def webhook_delivery_redeliver(*, app: App, actor: Actor, delivery_id: str) -> W
         audit_event_record(
             app=app,
             actor=actor,
-            action_type="REDELIVER_WEBHOOK",
+            action_type=NotificationsAuditAction.REDELIVER_WEBHOOK,
             target_type="webhook_delivery",
             target_id=original.pk,
             payload_snapshot={
@@ -371,7 +374,7 @@ def _url_validated(url: str) -> str:
     if len(url) > URL_MAX_LENGTH:
         raise InvalidRequestError(
             f"url: Must be at most {URL_MAX_LENGTH} characters.",
-            code="parameter_too_long",
+            code=ErrorCode.PARAMETER_TOO_LONG,
             param="url",
         )
     try:
@@ -379,7 +382,7 @@ def _url_validated(url: str) -> str:
     except ValidationError:
         raise InvalidRequestError(
             "url: Must be an absolute http:// or https:// URL.",
-            code="parameter_invalid",
+            code=ErrorCode.PARAMETER_INVALID,
             param="url",
         ) from None
     refusal = literal_address_refusal(url, private_allowed=_private_destinations_allowed())
@@ -388,7 +391,7 @@ def _url_validated(url: str) -> str:
             "url: Must point at a public address, not a private, loopback or reserved one. "
             + refusal
         )
-        raise InvalidRequestError(message, code="parameter_invalid", param="url")
+        raise InvalidRequestError(message, code=ErrorCode.PARAMETER_INVALID, param="url")
     return url
 
 
@@ -396,14 +399,14 @@ def _enabled_events_validated(enabled_events: list[str]) -> list[str]:
     if not enabled_events:
         raise InvalidRequestError(
             'enabled_events: Name at least one event type, or "*" for all.',
-            code="parameter_missing",
+            code=ErrorCode.PARAMETER_MISSING,
             param="enabled_events",
         )
     for event_type in enabled_events:
         if event_type != ALL_EVENTS and event_type not in APP_EVENT_TYPES:
             raise InvalidRequestError(
                 f"enabled_events: Unknown event type {event_type!r}.",
-                code="parameter_invalid",
+                code=ErrorCode.PARAMETER_INVALID,
                 param="enabled_events",
             )
     if ALL_EVENTS in enabled_events:
@@ -435,7 +438,7 @@ def webhook_endpoint_create(
             raise InvalidRequestError(
                 f"An app may have at most {MAX_ENDPOINTS_PER_APP} webhook endpoints; delete one "
                 "first.",
-                code="webhook_endpoint_limit_reached",
+                code=NotificationsErrorCode.WEBHOOK_ENDPOINT_LIMIT_REACHED,
             )
         endpoint = WebhookEndpoint.objects.create(
             app=app,
@@ -448,7 +451,7 @@ def webhook_endpoint_create(
         audit_event_record(
             app=app,
             actor=actor,
-            action_type="CREATE_WEBHOOK_ENDPOINT",
+            action_type=NotificationsAuditAction.CREATE_WEBHOOK_ENDPOINT,
             target_type="webhook_endpoint",
             target_id=endpoint.pk,
             payload_snapshot=webhook_endpoint_snapshot(endpoint),
@@ -483,7 +486,7 @@ def webhook_endpoint_delete(*, app: App, actor: Actor, endpoint_id: str) -> Webh
         audit_event_record(
             app=app,
             actor=actor,
-            action_type="DELETE_WEBHOOK_ENDPOINT",
+            action_type=NotificationsAuditAction.DELETE_WEBHOOK_ENDPOINT,
             target_type="webhook_endpoint",
             target_id=endpoint.pk,
             payload_snapshot={

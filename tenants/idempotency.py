@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from api.encryption import decrypt_bytes, encrypt_bytes
-from api.errors import IdempotencyError, InvalidRequestError
+from api.errors import ErrorCode, IdempotencyError, InvalidRequestError
 from tenants.models import App, IdempotencyKey, IdempotencyState
 
 MAX_KEY_LENGTH = 255
@@ -39,7 +39,7 @@ def idempotency_key_claim(
     if not key or len(key) > MAX_KEY_LENGTH:
         raise InvalidRequestError(
             f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters.",
-            code="idempotency_key_invalid",
+            code=ErrorCode.IDEMPOTENCY_KEY_INVALID,
             param="Idempotency-Key",
         )
     fingerprint = request_fingerprint(method=method, path=path, body=body)
@@ -64,12 +64,12 @@ def idempotency_key_claim(
         # insert and this read: it was running a moment ago, and a retry may claim the key.
         raise IdempotencyError(
             "A request with this Idempotency-Key is still being processed.",
-            code="idempotency_key_in_progress",
+            code=ErrorCode.IDEMPOTENCY_KEY_IN_PROGRESS,
         )
     if existing.request_hash != fingerprint:
         raise IdempotencyError(
             "This Idempotency-Key was already used with a different request.",
-            code="idempotency_key_reused",
+            code=ErrorCode.IDEMPOTENCY_KEY_REUSED,
         )
     if existing.state == IdempotencyState.COMPLETED:
         response = HttpResponse(
@@ -92,7 +92,7 @@ def idempotency_key_claim(
         return existing
     raise IdempotencyError(
         "A request with this Idempotency-Key is still being processed.",
-        code="idempotency_key_in_progress",
+        code=ErrorCode.IDEMPOTENCY_KEY_IN_PROGRESS,
     )
 
 

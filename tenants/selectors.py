@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from api.errors import AuthenticationError, NotFoundError
 from api.throttling import redis_client, request_count_and_get, request_count_note
+from tenants.errors import TenantsErrorCode
 from tenants.keys import api_key_hash, api_key_public_id
 from tenants.models import ApiKey, App
 
@@ -141,9 +142,11 @@ def api_key_authenticate(*, raw_key: str, request: HttpRequest | None = None) ->
     if not hmac.compare_digest(expected_hash, digest) or api_key is None:
         raise AuthenticationError("Invalid API key provided.")
     if api_key.revoked_at is not None:
-        raise AuthenticationError("This API key has been revoked.", code="api_key_revoked")
+        raise AuthenticationError(
+            "This API key has been revoked.", code=TenantsErrorCode.API_KEY_REVOKED
+        )
     if not api_key.app.is_active:
-        raise AuthenticationError("This app is disabled.", code="app_disabled")
+        raise AuthenticationError("This app is disabled.", code=TenantsErrorCode.APP_DISABLED)
     now = timezone.now()
     if api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_RESOLUTION:
         ApiKey.objects.all_tenants().filter(pk=api_key.pk).update(last_used_at=now)

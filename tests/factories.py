@@ -2,6 +2,7 @@
 the cross-tenant test. A new resource adds its model here, or that test fails and says so."""
 
 from collections.abc import Callable
+from enum import StrEnum
 from typing import Any
 
 from django.db import transaction
@@ -20,6 +21,12 @@ from tenants.models import App
 FACTORY_ACTOR = Actor.staff("factory")
 
 
+class FactoryAuditAction(StrEnum):
+    """Test-only action types: no service records them."""
+
+    FACTORY = "FACTORY"
+
+
 def customer_factory(app: App) -> Any:
     # /customers/{id}/entitlements/{metric} is walked with the metric `api_calls`.
     metric_create(app=app, actor=FACTORY_ACTOR, code="api_calls", name="API calls")
@@ -29,7 +36,10 @@ def customer_factory(app: App) -> Any:
 def audit_event_factory(app: App) -> Any:
     with transaction.atomic():
         return audit_event_record(
-            app=app, actor=FACTORY_ACTOR, action_type="FACTORY", target_type="nothing"
+            app=app,
+            actor=FACTORY_ACTOR,
+            action_type=FactoryAuditAction.FACTORY,
+            target_type="nothing",
         )
 
 

@@ -5,7 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.errors import InvalidRequestError, ServiceError
+from api.errors import ErrorCode, InvalidRequestError, ServiceError
 from api.pagination import list_body
 from billing.models import Customer
 from tenants.views import TenantViewSet
@@ -82,13 +82,13 @@ class UsageViewSet(TenantViewSet):
             unknown = next(iter(set(body) - {"events"}), None) if isinstance(body, dict) else None
             raise InvalidRequestError(
                 f"{unknown}: Unknown field." if unknown else 'Send {"events": [...]}.',
-                code="parameter_unknown" if unknown else "parameter_invalid",
+                code=ErrorCode.PARAMETER_UNKNOWN if unknown else ErrorCode.PARAMETER_INVALID,
                 param=unknown,
             )
         events = body.get("events")
         if events is None:
             raise InvalidRequestError(
-                "events: This field is required.", code="parameter_missing", param="events"
+                "events: This field is required.", code=ErrorCode.PARAMETER_MISSING, param="events"
             )
         if not isinstance(events, list) or not events:
             raise InvalidRequestError("events: Must be a list of 1 to 1000 events.", param="events")

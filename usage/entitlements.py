@@ -25,6 +25,7 @@ from catalog.models import Metric
 from grace.models import GracePeriod, GraceReason, GraceStatus
 from grace.selectors import GRACE_PERIOD_COLUMNS, GRACE_PERIOD_JOIN
 from grace.services import grace_period_open, grace_periods_resolve_for_customer_metric
+from notifications.event_types import AppEventType
 from notifications.services import app_event_publish
 from tenants.actors import SYSTEM, Actor
 from tenants.models import App
@@ -299,7 +300,7 @@ def _publish_quota_exceeded(
 ) -> None:
     app_event_publish(
         app=app,
-        event_type="usage.quota_exceeded",
+        event_type=AppEventType.USAGE_QUOTA_EXCEEDED,
         data={
             "customer": customer_id,
             "metric": metric_code,

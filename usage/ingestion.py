@@ -18,18 +18,21 @@ import enum
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from api.errors import InvalidRequestError, NotFoundError, ServiceError
+from api.errors import ErrorCode, InvalidRequestError, NotFoundError, ServiceError
 from audit.services import AUDIT_EVENT_INSERT_SQL, audit_event_parameters, audit_event_record
 from billing.selectors import CUSTOMER_PLAN_CTES
 from catalog.models import Aggregation
 from tenants.actors import Actor
 from tenants.models import App
+from usage.audit_actions import UsageAuditAction
 from usage.entitlements import rollups_check_quota
+from usage.errors import UsageErrorCode
 from usage.periods import (
     CustomerContext,
     Period,
@@ -88,7 +91,9 @@ class EventResult:
     event: UsageEventInput | None = None
 
 
-def _invalid(param: str | None, message: str, code: str = "parameter_invalid") -> ServiceError:
+def _invalid(
+    param: str | None, message: str, code: StrEnum = ErrorCode.PARAMETER_INVALID
+) -> ServiceError:
     return InvalidRequestError(message, code=code, param=param)
 
 
@@ -96,24 +101,28 @@ def _string_field(
     raw: dict[str, Any], name: str, max_length: int
 ) -> tuple[str | None, ServiceError | None]:
     if name not in raw or raw[name] is None:
-        return None, _invalid(name, f"{name}: This field is required.", "parameter_missing")
+        return None, _invalid(name, f"{name}: This field is required.", ErrorCode.PARAMETER_MISSING)
     value = raw[name]
     if not isinstance(value, str):
         return None, _invalid(name, f"{name}: Must be a string.")
     if not value:
-        return None, _invalid(name, f"{name}: This field may not be blank.", "parameter_missing")
+        return None, _invalid(
+            name, f"{name}: This field may not be blank.", ErrorCode.PARAMETER_MISSING
+        )
     if len(value) > max_length:
         return None, _invalid(
             name,
             f"{name}: Ensure this field has no more than {max_length} characters.",
-            "parameter_too_long",
+            ErrorCode.PARAMETER_TOO_LONG,
         )
     return value, None
 
 
 def _quantity(raw: dict[str, Any]) -> tuple[int | None, ServiceError | None]:
     if "quantity" not in raw or raw["quantity"] is None:
-        return None, _invalid("quantity", "quantity: This field is required.", "parameter_missing")
+        return None, _invalid(
+            "quantity", "quantity: This field is required.", ErrorCode.PARAMETER_MISSING
+        )
     value = raw["quantity"]
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -153,13 +162,13 @@ def _timestamp(raw: dict[str, Any], now: datetime) -> tuple[datetime | None, Ser
         return None, _invalid(
             "timestamp",
             "timestamp: Must be within the past 35 days.",
-            "timestamp_too_old",
+            UsageErrorCode.TIMESTAMP_TOO_OLD,
         )
     if moment > now + MAX_EVENT_AHEAD:
         return None, _invalid(
             "timestamp",
             "timestamp: Must not be more than 5 minutes in the future.",
-            "timestamp_in_future",
+            UsageErrorCode.TIMESTAMP_IN_FUTURE,
         )
     return moment, None
 
@@ -181,7 +190,7 @@ def usage_event_parse(*, index: int, raw: Any, now: datetime) -> EventResult:
                 index=index,
                 event_id=shown_event_id,
                 status=EventStatus.REJECTED,
-                error=_invalid(name, f"{name}: Unknown field.", "parameter_unknown"),
+                error=_invalid(name, f"{name}: Unknown field.", ErrorCode.PARAMETER_UNKNOWN),
             )
     event_id, error = _string_field(raw, "event_id", EVENT_ID_MAX_LENGTH)
     customer, error = (
@@ -483,7 +492,7 @@ def _record_one(*, app: App, actor: Actor, result: EventResult, now: datetime) -
             **audit_event_parameters(
                 app=app,
                 actor=actor,
-                action_type="SET_USAGE",
+                action_type=UsageAuditAction.SET_USAGE,
                 target_type="usage",
                 # The statement adds the customer's id and "status": accepted or duplicate.
                 payload_snapshot=_event_audit_payload(event),
@@ -562,7 +571,7 @@ def _record_in_transaction(
         audit_event_record(
             app=app,
             actor=actor,
-            action_type="SET_USAGE",
+            action_type=UsageAuditAction.SET_USAGE,
             target_type="usage",
             target_id=events[0].customer_id if not batch else "",
             payload_snapshot=_audit_payload(results=results, batch=batch),

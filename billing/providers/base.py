@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, Protocol
 
+from api.errors import ErrorCode
+
 
 class ProviderError(Exception):
     """Base of what a provider raises; billing services turn these into API errors."""
@@ -35,7 +37,7 @@ class ProviderDeclinedError(ProviderError):
         self,
         message: str,
         *,
-        code: str = "card_declined",
+        code: enum.StrEnum | str = ErrorCode.CARD_DECLINED,
         decline_code: str = "",
         charge: "ChargeResult | None" = None,
         param: str | None = None,

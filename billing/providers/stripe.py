@@ -11,6 +11,7 @@ from typing import Any, ClassVar, TypeVar, cast
 import stripe
 from django.conf import settings
 
+from api.errors import ErrorCode
 from billing.providers.base import (
     CatalogObject,
     ChargeRefundState,
@@ -36,6 +37,7 @@ from billing.providers.base import (
     UsageReport,
     UsageReportResult,
 )
+from billing.providers.errors import ProviderErrorCode
 
 logger = logging.getLogger(__name__)
 
@@ -87,21 +89,22 @@ def _call(operation: Callable[[], Result]) -> Result:
         logger.warning("Stripe unavailable: %s", error.__class__.__name__)
         raise ProviderUnavailableError(
             "Stripe could not be reached or failed on its side; retry the request.",
-            code="provider_unavailable",
+            code=ErrorCode.PROVIDER_UNAVAILABLE,
         ) from error
     except (stripe.AuthenticationError, stripe.PermissionError) as error:
         logger.error("Stripe refused our credentials: %s", error.__class__.__name__)
         raise ProviderUnavailableError(
-            "The service's Stripe credentials were refused.", code="provider_misconfigured"
+            "The service's Stripe credentials were refused.",
+            code=ProviderErrorCode.PROVIDER_MISCONFIGURED,
         ) from error
     except stripe.InvalidRequestError as error:
         raise ProviderRequestError(
             error.user_message or str(error),
-            code=error.code or "invalid_request",
+            code=error.code or ErrorCode.INVALID_REQUEST,
             param=error.param,
         ) from error
     except stripe.IdempotencyError as error:
-        raise ProviderRequestError(str(error), code="idempotency_error") from error
+        raise ProviderRequestError(str(error), code=ProviderErrorCode.IDEMPOTENCY_ERROR) from error
 
 
 def _timestamp(value: int | None) -> datetime | None:
@@ -199,7 +202,7 @@ def _declined(error: stripe.CardError) -> ProviderDeclinedError:
     charge = _charge_result(intent) if isinstance(intent, Mapping) and intent.get("id") else None
     return ProviderDeclinedError(
         body.get("message") or "The card was declined.",
-        code=body.get("code") or "card_declined",
+        code=body.get("code") or ErrorCode.CARD_DECLINED,
         decline_code=body.get("decline_code") or "",
         charge=charge,
         param=body.get("param"),
@@ -645,7 +648,7 @@ class StripeProvider:
             )
         except (stripe.SignatureVerificationError, ValueError) as error:
             raise ProviderRequestError(
-                "The webhook signature is not valid.", code="invalid_signature"
+                "The webhook signature is not valid.", code=ProviderErrorCode.INVALID_SIGNATURE
             ) from error
         return provider_event(_as_dict(event))
 

@@ -1,0 +1,12 @@
+"""The audit action types the catalog's mutations (plans, metrics) record."""
+
+from enum import StrEnum
+
+
+class CatalogAuditAction(StrEnum):
+    CREATE_PLAN = "CREATE_PLAN"
+    UPDATE_PLAN = "UPDATE_PLAN"
+    ARCHIVE_PLAN = "ARCHIVE_PLAN"
+    SYNC_PLANS = "SYNC_PLANS"
+    IMPORT_PLAN = "IMPORT_PLAN"
+    CREATE_METRIC = "CREATE_METRIC"
