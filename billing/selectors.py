@@ -1,5 +1,6 @@
 from api.errors import NotFoundError
 from billing.models import Customer, Subscription, SubscriptionStatus
+from catalog.selectors import PLAN_JOIN
 from tenants.models import App
 from tenants.scoping import TenantScopedQuerySet
 
@@ -74,7 +75,6 @@ CUSTOMER_SUBSCRIPTION_CTES = """customer AS (
              LIMIT 1) s
 )""".replace("{statuses}", CURRENT_STATUSES_SQL)
 
-# moves to catalog/selectors.py
 # After CUSTOMER_SUBSCRIPTION_CTES: CTE `customer_plan`, one row if the customer exists:
 # customer_id, subscription_id, plan_id, plan_version_id, starts, ends (NULLs without a current
 # subscription) and the plan's quotas.
@@ -84,13 +84,12 @@ CUSTOMER_PLAN_CTE = """customer_plan AS (
            subscription.ends, plan.quotas
       FROM customer
       LEFT JOIN subscription ON TRUE
-      LEFT JOIN billing_plan plan ON plan.id = subscription.plan_id
-)"""
+      {plan_join}
+)""".replace("{plan_join}", PLAN_JOIN.format(alias="plan", plan_id="subscription.plan_id"))
 
 # Both of the above: follow with `WITH {this}, …`.
 CUSTOMER_PLAN_CTES = f"{CUSTOMER_SUBSCRIPTION_CTES}, {CUSTOMER_PLAN_CTE}"
 
-# moves to catalog/selectors.py (the join of billing_plan, for its quotas)
 # Customers by our ids (%(ids)s) or the app's external ids (%(references)s), each with its
 # current subscription and plan quotas: customer id, external_id, provider_customer_id,
 # subscription id, plan_id, plan_version_id, current_period_start, current_period_end, quotas.
@@ -107,13 +106,10 @@ SELECT c.id, c.external_id, c.provider_customer_id, s.id, s.plan_id, s.plan_vers
          WHERE s.app_id = c.app_id AND s.customer_id = c.id AND s.status = ANY({statuses})
          ORDER BY s.created_at DESC
          LIMIT 1) s ON TRUE
-  LEFT JOIN billing_plan p ON p.id = s.plan_id
-""".replace("{statuses}", CURRENT_STATUSES_SQL)
-
-# moves to catalog/selectors.py
-# Joins `component`, the plan version's metered component of a metric (its included_quantity).
-PLAN_METERED_COMPONENT_JOIN = """LEFT JOIN billing_planmeteredcomponent component
-         ON component.plan_version_id = {plan_version_id} AND component.metric_id = {metric_id}"""
+  {plan_join}
+""".replace("{statuses}", CURRENT_STATUSES_SQL).replace(
+    "{plan_join}", PLAN_JOIN.format(alias="p", plan_id="s.plan_id")
+)
 
 # Joins `c`, the customer of {customer_id}, only when the provider knows it.
 CUSTOMER_AT_PROVIDER_JOIN = (

@@ -46,3 +46,14 @@ def plan_list(
     if code:
         plans = plans.filter(code=code)
     return plans
+
+
+# SQL over the catalog's tables, for the statements other apps compose (billing's customer and
+# plan statements, usage's entitlements).
+
+# Joins `{alias}`, the plan of {plan_id} (for its quotas); NULLs when there is none.
+PLAN_JOIN = "LEFT JOIN billing_plan {alias} ON {alias}.id = {plan_id}"
+
+# Joins `component`, the plan version's metered component of a metric (its included_quantity).
+PLAN_METERED_COMPONENT_JOIN = """LEFT JOIN billing_planmeteredcomponent component
+         ON component.plan_version_id = {plan_version_id} AND component.metric_id = {metric_id}"""

@@ -20,8 +20,9 @@ from django.utils import timezone
 
 from api.errors import NotFoundError
 from billing.models import Customer, Subscription
-from billing.selectors import CUSTOMER_PLAN_CTES, PLAN_METERED_COMPONENT_JOIN
+from billing.selectors import CUSTOMER_PLAN_CTES
 from catalog.models import Metric
+from catalog.selectors import PLAN_METERED_COMPONENT_JOIN
 from grace.models import GracePeriod, GraceReason, GraceStatus
 from grace.selectors import GRACE_PERIOD_COLUMNS, GRACE_PERIOD_JOIN
 from grace.services import grace_period_open, grace_periods_resolve_for_customer_metric
