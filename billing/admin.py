@@ -1,39 +1,15 @@
-"""The billing models in the operator dashboard, read-only: customers, plans with their versions,
-subscriptions, payments and refunds change only through the API's services (and their audit
+"""The billing models in the operator dashboard, read-only: customers, subscriptions, payments
+and refunds change only through the API's services (and their audit
 events), and dj-stripe's mirror tables only through Stripe's webhooks."""
 
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import URLPattern
-from django.utils.html import format_html_join
 
-from api.money import Money
+from api.read_only_admin import ReadOnlyAdminMixin, ReadOnlyModelAdmin, money_display
 from billing.models import Customer, Payment, Refund, Subscription
-from catalog.models import Plan, PlanMeteredComponent, PlanVersion
-
-
-class ReadOnlyAdminMixin:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ReadOnlyModelAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Any]):
-    """Without the change permission Django shows every field read-only."""
-
-
-def _money(amount: int | None, currency: str) -> str:
-    if amount is None:
-        return "—"
-    return Money(currency=currency, amount_minor=amount).display
 
 
 @admin.register(Customer)
@@ -64,101 +40,6 @@ class CustomerAdmin(ReadOnlyModelAdmin):
         "created_at",
         "updated_at",
     )
-
-
-class PlanVersionInline(ReadOnlyAdminMixin, admin.TabularInline[PlanVersion, Plan]):
-    model = PlanVersion
-    fields = ("version", "base", "metered_prices", "provider_base_price_id", "created_at")
-    readonly_fields = fields
-    extra = 0
-    ordering = ("-version",)
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[PlanVersion]:
-        return (
-            super().get_queryset(request).select_related("plan").prefetch_related("metered__metric")
-        )
-
-    @admin.display(description="Base price")
-    def base(self, version: PlanVersion) -> str:
-        if version.base_amount is None:
-            return "none"
-        every = (
-            version.interval
-            if version.interval_count == 1
-            else f"{version.interval_count} {version.interval}s"
-        )
-        return f"{_money(version.base_amount, version.plan.currency)} / {every}"
-
-    @admin.display(description="Metered prices")
-    def metered_prices(self, version: PlanVersion) -> str:
-        components: list[PlanMeteredComponent] = list(version.metered.all())
-        if not components:
-            return "none"
-        return format_html_join(
-            "",
-            "<div>{}: {} ({} included){}</div>",
-            (
-                (
-                    component.metric.code,
-                    (
-                        f"{_money(component.unit_amount, version.plan.currency)} per unit"
-                        if component.unit_amount is not None
-                        else "tiers"
-                    ),
-                    component.included_quantity,
-                    f" {component.tiers}" if component.tiers else "",
-                )
-                for component in components
-            ),
-        )
-
-
-@admin.register(Plan)
-class PlanAdmin(ReadOnlyModelAdmin):
-    list_display = (
-        "code",
-        "name",
-        "app",
-        "current_price",
-        "currency",
-        "is_active",
-        "sync_state",
-        "created_at",
-    )
-    list_filter = (
-        "is_active",
-        "sync_state",
-        "currency",
-        ("app", admin.RelatedOnlyFieldListFilter),
-    )
-    search_fields = ("id", "code", "name", "provider_product_id")
-    list_select_related = ("app", "current_version")
-    fields = (
-        "id",
-        "app",
-        "code",
-        "name",
-        "description",
-        "currency",
-        "current_version",
-        "trial_period_days",
-        "grace_period_days",
-        "quotas",
-        "metadata",
-        "is_active",
-        "provider_product_id",
-        "sync_state",
-        "created_at",
-        "updated_at",
-    )
-    inlines = [PlanVersionInline]
-
-    @admin.display(description="Current base price")
-    def current_price(self, plan: Plan) -> str:
-        version = plan.current_version
-        if version is None or version.base_amount is None:
-            return "—"
-        return f"{_money(version.base_amount, plan.currency)} / {version.interval}"
 
 
 @admin.register(Subscription)
@@ -268,7 +149,7 @@ class PaymentAdmin(ReadOnlyModelAdmin):
 
     @admin.display(description="Amount", ordering="amount")
     def amount_display(self, payment: Payment) -> str:
-        return _money(payment.amount, payment.currency)
+        return money_display(payment.amount, payment.currency)
 
 
 @admin.register(Refund)
@@ -296,7 +177,7 @@ class RefundAdmin(ReadOnlyModelAdmin):
 
     @admin.display(description="Amount", ordering="amount")
     def amount_display(self, refund: Refund) -> str:
-        return _money(refund.amount, refund.currency)
+        return money_display(refund.amount, refund.currency)
 
 
 # dj-stripe's mirrors

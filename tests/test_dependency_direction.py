@@ -133,3 +133,23 @@ def test_no_service_code_asks_whether_an_app_is_installed() -> None:
     ]
 
     assert offending == []
+
+
+def app_graph() -> dict[str, dict[str, int]]:
+    """Which layer imports which, and how often: `python tests/test_dependency_direction.py`."""
+    graph: dict[str, dict[str, int]] = {}
+    for path in service_source_files():
+        own = layer_of(module_name(path))
+        assert own is not None
+        for _, imported in imported_modules(path):
+            rank = layer_of(imported)
+            if rank is not None and rank != own:
+                edges = graph.setdefault(LAYERS[own], {})
+                edges[LAYERS[rank]] = edges.get(LAYERS[rank], 0) + 1
+    return graph
+
+
+if __name__ == "__main__":
+    for layer, edges in sorted(app_graph().items(), key=lambda item: LAYERS.index(item[0])):
+        targets = ", ".join(f"{target} ({count})" for target, count in sorted(edges.items()))
+        print(f"{layer} -> {targets}")
