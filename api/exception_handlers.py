@@ -1,6 +1,7 @@
 """Renders every error under /v1/ in API.md's one shape; nothing escapes as HTML or a trace."""
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -46,6 +47,96 @@ _VALIDATION_CODES = {
 }
 
 
+def _message(text: str) -> Callable[[Exception], str]:
+    return lambda _: text
+
+
+def _detail(exc: Exception) -> str:
+    return str(getattr(exc, "detail", exc))
+
+
+# Django's and DRF's own exceptions that each have one answer: (classes, status, type, code,
+# message of the exception).
+_FIXED_ANSWERS: list[
+    tuple[tuple[type[Exception], ...], int, str, ErrorCode, Callable[[Exception], str]]
+] = [
+    (
+        (RequestDataTooBig,),
+        413,
+        "invalid_request_error",
+        ErrorCode.REQUEST_TOO_LARGE,
+        _message("The request body is too large."),
+    ),
+    (
+        (exceptions.ParseError,),
+        400,
+        "invalid_request_error",
+        ErrorCode.INVALID_JSON,
+        lambda exc: f"The request body could not be parsed: {_detail(exc)}",
+    ),
+    (
+        (exceptions.PermissionDenied, DjangoPermissionDenied),
+        403,
+        "permission_error",
+        ErrorCode.FORBIDDEN,
+        _message("This key may not do that."),
+    ),
+    (
+        (exceptions.NotFound, Http404),
+        404,
+        "not_found",
+        ErrorCode.RESOURCE_MISSING,
+        _message("No such resource."),
+    ),
+    (
+        (exceptions.MethodNotAllowed,),
+        405,
+        "invalid_request_error",
+        ErrorCode.METHOD_NOT_ALLOWED,
+        _detail,
+    ),
+    (
+        (exceptions.UnsupportedMediaType,),
+        415,
+        "invalid_request_error",
+        ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+        _message("Send the body as JSON with Content-Type: application/json."),
+    ),
+    ((exceptions.NotAcceptable,), 406, "invalid_request_error", ErrorCode.NOT_ACCEPTABLE, _detail),
+]
+
+
+def _authentication_answer(
+    exc: exceptions.NotAuthenticated | exceptions.AuthenticationFailed,
+) -> Response:
+    codes = exc.get_codes()
+    code: str
+    if isinstance(exc, exceptions.NotAuthenticated):
+        code = ErrorCode.MISSING_API_KEY
+    elif not isinstance(codes, str) or codes == exceptions.AuthenticationFailed.default_code:
+        code = ErrorCode.INVALID_API_KEY
+    else:
+        code = codes
+    return Response(
+        error_body(type="authentication_error", code=code, message=str(exc.detail)),
+        status=401,
+        headers={"WWW-Authenticate": 'Bearer realm="api"'},
+    )
+
+
+def _throttled_answer(exc: exceptions.Throttled) -> Response:
+    wait = max(1, int(exc.wait or 1))  # type: ignore[attr-defined]  # set by Throttled.__init__; the stubs miss it
+    return Response(
+        error_body(
+            type="rate_limit_error",
+            code=ErrorCode.RATE_LIMITED,
+            message=f"Too many requests; retry in {wait} s.",
+        ),
+        status=429,
+        headers={"Retry-After": str(wait)},
+    )
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, ServiceError):
         body = error_body(
@@ -61,89 +152,15 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             error_body(type="invalid_request_error", code=code, message=message, param=param),
             status=400,
         )
-    if isinstance(exc, RequestDataTooBig):
-        return Response(
-            error_body(
-                type="invalid_request_error",
-                code=ErrorCode.REQUEST_TOO_LARGE,
-                message="The request body is too large.",
-            ),
-            status=413,
-        )
-    if isinstance(exc, exceptions.ParseError):
-        return Response(
-            error_body(
-                type="invalid_request_error",
-                code=ErrorCode.INVALID_JSON,
-                message=f"The request body could not be parsed: {exc.detail}",
-            ),
-            status=400,
-        )
     if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
-        codes = exc.get_codes()
-        if isinstance(exc, exceptions.NotAuthenticated):
-            code = ErrorCode.MISSING_API_KEY
-        elif not isinstance(codes, str) or codes == exceptions.AuthenticationFailed.default_code:
-            code = ErrorCode.INVALID_API_KEY
-        else:
-            code = codes
-        return Response(
-            error_body(type="authentication_error", code=code, message=str(exc.detail)),
-            status=401,
-            headers={"WWW-Authenticate": 'Bearer realm="api"'},
-        )
-    if isinstance(exc, exceptions.PermissionDenied | DjangoPermissionDenied):
-        return Response(
-            error_body(
-                type="permission_error",
-                code=ErrorCode.FORBIDDEN,
-                message="This key may not do that.",
-            ),
-            status=403,
-        )
-    if isinstance(exc, exceptions.NotFound | Http404):
-        return Response(
-            error_body(
-                type="not_found", code=ErrorCode.RESOURCE_MISSING, message="No such resource."
-            ),
-            status=404,
-        )
-    if isinstance(exc, exceptions.MethodNotAllowed):
-        return Response(
-            error_body(
-                type="invalid_request_error",
-                code=ErrorCode.METHOD_NOT_ALLOWED,
-                message=str(exc.detail),
-            ),
-            status=405,
-        )
-    if isinstance(exc, exceptions.UnsupportedMediaType):
-        return Response(
-            error_body(
-                type="invalid_request_error",
-                code=ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-                message="Send the body as JSON with Content-Type: application/json.",
-            ),
-            status=415,
-        )
-    if isinstance(exc, exceptions.NotAcceptable):
-        return Response(
-            error_body(
-                type="invalid_request_error", code=ErrorCode.NOT_ACCEPTABLE, message=str(exc.detail)
-            ),
-            status=406,
-        )
+        return _authentication_answer(exc)
     if isinstance(exc, exceptions.Throttled):
-        wait = max(1, int(exc.wait or 1))  # type: ignore[attr-defined]  # set by Throttled.__init__; the stubs miss it
-        return Response(
-            error_body(
-                type="rate_limit_error",
-                code=ErrorCode.RATE_LIMITED,
-                message=f"Too many requests; retry in {wait} s.",
-            ),
-            status=429,
-            headers={"Retry-After": str(wait)},
-        )
+        return _throttled_answer(exc)
+    for classes, status, error_type, error_code, message_of in _FIXED_ANSWERS:
+        if isinstance(exc, classes):
+            return Response(
+                error_body(type=error_type, code=error_code, message=message_of(exc)), status=status
+            )
     if isinstance(exc, exceptions.APIException):
         return Response(
             error_body(type="api_error", code=str(exc.default_code), message=str(exc.detail)),
