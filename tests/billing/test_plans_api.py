@@ -11,15 +11,8 @@ from billing.providers.base import MeterRequest
 from billing.providers.registry import provider_for
 from stripe_emulator.server import EmulatorServer
 from tests.conftest import Tenant
+from tests.factories import PRO_PLAN
 from usage.models import Metric
-
-PRO_PLAN = {
-    "code": "pro",
-    "name": "Pro",
-    "currency": "usd",
-    "base": {"amount": 2000, "interval": "month"},
-    "trial_period_days": 14,
-}
 
 
 def metric_with_meter(tenant: Tenant, code: str = "api_calls") -> Metric:
