@@ -146,6 +146,20 @@ def subscription_make(
     response = subscribe(api, customer, plan)
     assert response.status_code == 201, response.content
     subscription = Subscription.objects.all_tenants().get(pk=response.json()["id"])
+    return subscription_state_apply(
+        subscription, status=status, period_start=period_start, period_end=period_end
+    )
+
+
+def subscription_state_apply(
+    subscription: Subscription,
+    *,
+    status: str | None = None,
+    period_start: datetime | None = None,
+    period_end: datetime | None = None,
+) -> Subscription:
+    """Applies a `status` (default: the one held) and a current period (default: began a day
+    ago; `period_end` 30 days after `period_start`) as Stripe's webhooks apply them."""
     period_start = period_start or timezone.now() - timedelta(days=1)
     subscription_sync_from_provider(
         result=SubscriptionResult(
