@@ -1,5 +1,8 @@
 """The one place the tests build state: every helper a test module or conftest shares lives here
 (one module for the whole suite, not one per app), so no test module imports from another.
+Still apart, to be folded in: tests/grace/factories.py and tests/admin/factories.py, whose
+helpers call the services with an `App` and answer models (the services they feed take models),
+and tests/stripe_emulator/raw_http.py, for the emulator's tests that run without Django.
 
 State is built through the API (`/v1/…` with a tenant's client, as an app would) or through the
 public services, never as ORM rows. The `customer_make`, `plan_make`, `metric_make` and
