@@ -2,9 +2,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from djstripe.models import WebhookEndpoint
 from rest_framework.test import APIClient
 
 from backoffice.services import app_create
+from billing.stripe_account import stripe_account_setup
 from stripe_emulator.server import EmulatorServer
 from tenants.actors import Actor
 from tenants.models import ApiKey, App
@@ -59,3 +61,12 @@ def stripe(stripe_emulator: EmulatorServer, settings: Any) -> EmulatorServer:
     settings.STRIPE_API_HOST = stripe_emulator.url
     stripe_sdk_configure()
     return stripe_emulator
+
+
+@pytest.fixture
+def stripe_webhooks(live_server: Any, stripe: EmulatorServer) -> WebhookEndpoint:
+    """Our webhook endpoint on a live HTTP server, registered at the emulator as
+    `manage.py setup_stripe` does, so the emulator POSTs signed events to dj-stripe's endpoint
+    as Stripe would (the end-to-end tests)."""
+    stripe_account_setup(base_url=live_server.url)
+    return WebhookEndpoint.objects.get()

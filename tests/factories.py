@@ -1,24 +1,363 @@
-"""One way to make an object of each tenant-owned model that a `/v1/` route points at, used by
-the cross-tenant test. A new resource adds its model here, or that test fails and says so."""
+"""The one place the tests build state: every helper a test module or conftest shares lives here
+(one module for the whole suite, not one per app), so no test module imports from another.
+Still apart, to be folded in: tests/grace/factories.py and tests/admin/factories.py, whose
+helpers call the services with an `App` and answer models (the services they feed take models),
+and tests/stripe_emulator/raw_http.py, for the emulator's tests that run without Django.
 
+State is built through the API (`/v1/…` with a tenant's client, as an app would) or through the
+public services, never as ORM rows. The `customer_make`, `plan_make`, `metric_make` and
+`subscribe` helpers each have one signature: the tenant's `APIClient` first, then keywords.
+
+`OBJECT_FACTORIES` makes one object of each tenant-owned model that a `/v1/` route points at,
+for the cross-tenant walk; a new resource adds its model there, or that test fails and says so."""
+
+import hashlib
+import hmac
+import json
+import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+import requests
 from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+from djstripe.models import WebhookEndpoint
+from rest_framework.test import APIClient
 
 from audit.services import audit_event_record
+from billing.models import Subscription
 from billing.payments import payment_create, refund_create
+from billing.providers.base import SubscriptionResult
+from billing.providers.base import SubscriptionStatus as ProviderSubscriptionStatus
 from billing.services import customer_create
+from billing.stripe_account import stripe_webhook_path
+from billing.subscription_webhook_sync import subscription_sync_from_provider
 from billing.subscriptions import subscription_create
 from catalog.services import metric_create, plan_create
 from grace.models import GraceReason
 from grace.services import grace_period_open
 from notifications.services import webhook_endpoint_create
+from stripe_emulator.server import EmulatorServer
 from tenants.actors import Actor
 from tenants.models import App
 
 FACTORY_ACTOR = Actor.staff("factory")
+
+DAY_SECONDS = 86_400
+
+PRO_PLAN = {
+    "code": "pro",
+    "name": "Pro",
+    "currency": "usd",
+    "base": {"amount": 2000, "interval": "month"},
+    "trial_period_days": 14,
+}
+
+# Nothing listens there: the emulator's own deliveries fail fast, and the tests deliver.
+UNREACHABLE_BASE_URL = "http://127.0.0.1:9"
+
+
+# Catalog, customers and subscriptions, through the API.
+
+
+def plan_make(api: APIClient, code: str = "pro", **fields: Any) -> dict[str, Any]:
+    body = {
+        "code": code,
+        "name": code.title(),
+        "currency": "usd",
+        "base": {"amount": 2000, "interval": "month"},
+        **fields,
+    }
+    response = api.post("/v1/plans", body, format="json")
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def metric_make(
+    api: APIClient, code: str = "api_calls", *, aggregation: str = "sum", unit: str = ""
+) -> dict[str, Any]:
+    body = {
+        "code": code,
+        "name": code.replace("_", " ").title(),
+        "aggregation": aggregation,
+        "unit": unit,
+    }
+    response = api.post("/v1/metrics", body, format="json")
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def customer_make(
+    api: APIClient, *, external_id: str = "user-1", payment_method: str | None = "pm_card_visa"
+) -> dict[str, Any]:
+    body: dict[str, Any] = {"external_id": external_id}
+    if payment_method:
+        body["payment_method"] = payment_method
+    response = api.post("/v1/customers", body, format="json")
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def subscribe(
+    api: APIClient, customer: dict, plan: dict, idempotency_key: str | None = None, **fields: Any
+) -> Any:
+    headers = {"HTTP_IDEMPOTENCY_KEY": idempotency_key} if idempotency_key else {}
+    return api.post(
+        "/v1/subscriptions",
+        {"customer": customer["id"], "plan": plan["id"], **fields},
+        format="json",
+        **headers,
+    )
+
+
+def subscription_make(
+    api: APIClient,
+    customer: dict[str, Any],
+    *,
+    plan: dict[str, Any] | None = None,
+    quotas: dict[str, int] | None = None,
+    included: dict[str, int] | None = None,
+    grace_period_days: int = 7,
+    code: str = "pro",
+    status: str | None = None,
+    period_start: datetime | None = None,
+    period_end: datetime | None = None,
+) -> Subscription:
+    """`customer`'s subscription through `POST /v1/subscriptions` (Stripe is the emulator), to
+    `plan` or else a new monthly plan `code` with `quotas` and a metered component (unit amount 1)
+    with each metric's `included` quantity.
+
+    Then its `status` (default: what Stripe answered) and its current period (default: began a
+    day ago, so events of the last hours count in it; `period_end` 30 days after
+    `period_start`), which Stripe's own clock cannot give now, are applied as Stripe's webhooks
+    apply them, through `subscription_sync_from_provider`."""
+    if plan is None:
+        plan = plan_make(
+            api,
+            code,
+            quotas=quotas or {},
+            grace_period_days=grace_period_days,
+            metered=[
+                {"metric": metric, "unit_amount": 1, "included_quantity": quantity}
+                for metric, quantity in (included or {}).items()
+            ],
+        )
+    response = subscribe(api, customer, plan)
+    assert response.status_code == 201, response.content
+    subscription = Subscription.objects.all_tenants().get(pk=response.json()["id"])
+    return subscription_state_apply(
+        subscription, status=status, period_start=period_start, period_end=period_end
+    )
+
+
+def subscription_state_apply(
+    subscription: Subscription,
+    *,
+    status: str | None = None,
+    period_start: datetime | None = None,
+    period_end: datetime | None = None,
+) -> Subscription:
+    """Applies a `status` (default: the one held) and a current period (default: began a day
+    ago; `period_end` 30 days after `period_start`) as Stripe's webhooks apply them."""
+    period_start = period_start or timezone.now() - timedelta(days=1)
+    subscription_sync_from_provider(
+        result=SubscriptionResult(
+            status=ProviderSubscriptionStatus(status or subscription.status),
+            provider_reference=subscription.provider_subscription_id,
+            trial_end=subscription.trial_end,
+            current_period_start=period_start,
+            current_period_end=period_end or period_start + timedelta(days=30),
+            cancel_at_period_end=subscription.cancel_at_period_end,
+            canceled_at=subscription.canceled_at,
+        ),
+        provider_state_at=timezone.now(),
+        metadata={},
+    )
+    subscription.refresh_from_db()
+    return subscription
+
+
+def trial_subscription_make(
+    api: APIClient, *, card: str = "pm_card_visa", grace_period_days: int = 7
+) -> dict[str, Any]:
+    plan = plan_make(api, trial_period_days=3, grace_period_days=grace_period_days)
+    customer = customer_make(api, payment_method=card)
+    subscription = subscribe(api, customer, plan).json()
+    assert subscription["status"] == "trialing"
+    return subscription
+
+
+# Usage events, as an app reports them.
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def event(
+    event_id: str,
+    *,
+    customer: str = "user-1",
+    metric: str = "api_calls",
+    quantity: Any = 1,
+    timestamp: datetime | str | None = None,
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "event_id": event_id,
+        "customer": customer,
+        "metric": metric,
+        "quantity": quantity,
+    }
+    if timestamp is not None:
+        body["timestamp"] = (
+            timestamp.isoformat().replace("+00:00", "Z")
+            if isinstance(timestamp, datetime)
+            else timestamp
+        )
+    return body
+
+
+# The app's webhook endpoints, through the API.
+
+
+def endpoint_create(
+    client: APIClient, *, url: str, enabled_events: list[str] | None = None, **fields: Any
+) -> dict[str, Any]:
+    response = client.post(
+        "/v1/webhook-endpoints",
+        {"url": url, "enabled_events": enabled_events or ["*"], **fields},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def deliveries_of(client: APIClient, endpoint_id: str, query: str = "") -> list[dict[str, Any]]:
+    response = client.get(f"/v1/webhook-endpoints/{endpoint_id}/deliveries{query}")
+    assert response.status_code == 200, response.content
+    return response.json()["data"]
+
+
+# What Stripe (the emulator) holds and sends.
+
+
+def stripe_subscriptions(stripe: EmulatorServer) -> list[dict[str, Any]]:
+    return [obj for obj in stripe.state.objects.values() if obj.get("object") == "subscription"]
+
+
+def stripe_items(stripe: EmulatorServer, subscription_id: str) -> list[dict[str, Any]]:
+    return [
+        obj
+        for obj in stripe.state.objects.values()
+        if obj.get("object") == "subscription_item" and obj["subscription"] == subscription_id
+    ]
+
+
+def events_of(stripe: EmulatorServer, event_type: str, object_id: str) -> list[dict[str, Any]]:
+    return [
+        event
+        for event in stripe.events(event_type)
+        if event["data"]["object"]["id"] == object_id
+        or (event["data"]["object"].get("parent") or {})
+        .get("subscription_details", {})
+        .get("subscription")
+        == object_id
+    ]
+
+
+def signature_header(body: bytes, secret: str, timestamp: int | None = None) -> str:
+    """`Stripe-Signature` as Stripe makes it: HMAC-SHA256 of `t.body` with the endpoint secret."""
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return f"t={timestamp},v1={digest.hexdigest()}"
+
+
+def deliver(
+    endpoint: WebhookEndpoint,
+    event: dict[str, Any],
+    *,
+    secret: str | None = None,
+    timestamp: int | None = None,
+) -> Any:
+    """Delivers `event` signed to dj-stripe's endpoint through Django's test client."""
+    body = json.dumps(event).encode()
+    header = signature_header(body, secret or endpoint.secret, timestamp)
+    return Client().post(
+        stripe_webhook_path(endpoint),
+        data=body,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=header,
+    )
+
+
+def settle(stripe: EmulatorServer) -> None:
+    """Waits until the emulator has delivered every webhook (and each has been answered)."""
+    assert stripe.wait_for_webhooks(timeout_seconds=30), "webhook deliveries did not finish"
+    failed = [delivery for delivery in stripe.webhook_deliveries() if not delivery["succeeded"]]
+    assert failed == [], f"webhooks our endpoint did not accept: {failed}"
+
+
+def signed_post(
+    base_url: str,
+    endpoint: WebhookEndpoint,
+    body: bytes,
+    *,
+    secret: str | None = None,
+    timestamp: int | None = None,
+) -> requests.Response:
+    """POSTs `body` to our endpoint over HTTP with a `Stripe-Signature` built as Stripe builds it:
+    HMAC-SHA256 of `t.body` with the endpoint's secret."""
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    digest = hmac.new(
+        (secret or endpoint.secret).encode(), f"{timestamp}.".encode() + body, hashlib.sha256
+    ).hexdigest()
+    return requests.post(
+        base_url + stripe_webhook_path(endpoint),
+        data=body,
+        headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "Stripe-Signature": f"t={timestamp},v1={digest}",
+        },
+        timeout=30,
+    )
+
+
+def event_body(event: dict[str, Any]) -> bytes:
+    return json.dumps(event, indent=2).encode()
+
+
+# The `/v1/` routes that take an id, for the walks over every route.
+
+
+def _v1_routes(patterns: list[Any], prefix: str = "") -> list[tuple[str, Any]]:
+    routes = []
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            routes += _v1_routes(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            routes.append((prefix + str(pattern.pattern), pattern.callback))
+    return [(route, callback) for route, callback in routes if route.lstrip("^").startswith("v1/")]
+
+
+def routes_with_ids() -> list[tuple[str, Any]]:
+    return [
+        (route, callback)
+        for route, callback in _v1_routes(get_resolver().url_patterns)
+        if "<pk>" in route or "(?P<pk>" in route
+    ]
+
+
+def route_fill(route: str, object_id: str) -> str:
+    path = route.replace("(?P<pk>[^/.]+)", object_id).replace("<pk>", object_id)
+    path = path.replace("(?P<metric>[^/.]+)", "api_calls").replace("<metric>", "api_calls")
+    return "/" + path.replace("^", "").replace("$", "")
+
+
+# One object of each tenant-owned model behind a `/v1/` id route, through the services.
 
 
 class FactoryAuditAction(StrEnum):

@@ -1,19 +1,17 @@
-"""State for the dashboard tests, made through the services where they exist. Subscriptions
-are rows made directly (as in tests/grace/factories.py) until their service lands, and a failed
-webhook delivery is a row: reaching that state for real takes the retry schedule's days."""
-
-from datetime import timedelta
-
-from django.utils import timezone
+"""State for the dashboard tests, made through the services (Stripe is the emulator); a
+subscription's status is applied as Stripe's webhooks would apply it. A failed webhook delivery
+is a row: reaching that state for real takes the retry schedule's days."""
 
 from billing.models import Customer, Subscription
 from billing.services import customer_create
+from billing.subscriptions import subscription_create
 from catalog.models import Plan
 from catalog.services import plan_create
 from notifications.models import AppEvent, WebhookDelivery, WebhookDeliveryStatus
 from notifications.services import webhook_endpoint_create
 from tenants.actors import Actor
 from tenants.models import App
+from tests.factories import subscription_state_apply
 
 OPERATOR = Actor.staff("admin-tests")
 
@@ -36,16 +34,10 @@ def plan_make(
 
 
 def subscription_make(app: App, customer: Customer, plan: Plan, status: str) -> Subscription:
-    now = timezone.now()
-    return Subscription.objects.create(
-        app=app,
-        customer=customer,
-        plan=plan,
-        plan_version=plan.current_version,
-        status=status,
-        current_period_start=now - timedelta(days=1),
-        current_period_end=now + timedelta(days=29),
+    subscription = subscription_create(
+        app=app, actor=OPERATOR, customer=customer.pk, plan=plan.pk, payment_method="pm_card_visa"
     )
+    return subscription_state_apply(subscription, status=status)
 
 
 def failed_delivery_make(app: App, *, error: str = "HTTP 500 from the app") -> WebhookDelivery:

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from tests.api.test_tenant_isolation import _fill, _routes_with_ids
+from tests.factories import route_fill, routes_with_ids
 
 
 def _error(response: Any) -> dict[str, Any]:
@@ -21,12 +21,12 @@ def _post_raw(api: APIClient, path: str, text: str) -> Any:
 
 
 @pytest.mark.parametrize(
-    "route,callback", _routes_with_ids(), ids=[route for route, _ in _routes_with_ids()]
+    "route,callback", routes_with_ids(), ids=[route for route, _ in routes_with_ids()]
 )
 def test_nul_byte_in_path_id_answers_400_on_every_id_route(
     route: str, callback: Any, api: APIClient
 ):
-    path = _fill(route, "x%00y")
+    path = route_fill(route, "x%00y")
 
     for method in set(callback.actions) - {"head", "options"}:
         response = getattr(api, method)(path, {}, format="json")

@@ -7,7 +7,7 @@ from djstripe import models as djstripe_models
 from rest_framework.test import APIClient
 
 from billing.stripe_account import stripe_account_setup
-from tests.catalog.test_plans_api import PRO_PLAN
+from tests.factories import PRO_PLAN
 
 
 def test_djstripe_syncs_customers_products_prices_and_payment_intents(api: APIClient, db):

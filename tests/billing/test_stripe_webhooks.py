@@ -1,8 +1,6 @@
 """Stripe's webhooks, POSTed to dj-stripe's endpoint signed as Stripe signs them: dj-stripe checks
 and stores them, re-fetches the object from Stripe (the emulator), and our handlers apply it."""
 
-import hashlib
-import hmac
 import json
 import time
 from datetime import UTC, datetime, timedelta
@@ -23,68 +21,24 @@ from billing.subscription_webhook_sync import subscription_sync_from_provider
 from grace.models import GracePeriod
 from notifications.models import AppEvent
 from stripe_emulator.server import EmulatorServer
-from tests.billing.test_subscriptions_api import (
+from tests.conftest import Tenant
+from tests.factories import (
     DAY_SECONDS,
+    UNREACHABLE_BASE_URL,
     customer_make,
+    deliver,
+    events_of,
     plan_make,
     subscribe,
+    trial_subscription_make,
 )
-from tests.conftest import Tenant
-
-# Nothing listens there: the emulator's own deliveries fail fast, and these tests deliver.
-UNREACHABLE_BASE_URL = "http://127.0.0.1:9"
+from tests.stripe_emulator.raw_http import raw_request
 
 
 @pytest.fixture
 def endpoint(stripe: EmulatorServer, db: Any) -> WebhookEndpoint:
     stripe_account_setup(base_url=UNREACHABLE_BASE_URL)
     return WebhookEndpoint.objects.get()
-
-
-def signature_header(body: bytes, secret: str, timestamp: int | None = None) -> str:
-    """`Stripe-Signature` as Stripe makes it: HMAC-SHA256 of `t.body` with the endpoint secret."""
-    timestamp = int(time.time()) if timestamp is None else timestamp
-    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
-    return f"t={timestamp},v1={digest.hexdigest()}"
-
-
-def deliver(
-    endpoint: WebhookEndpoint,
-    event: dict[str, Any],
-    *,
-    secret: str | None = None,
-    timestamp: int | None = None,
-) -> Any:
-    body = json.dumps(event).encode()
-    header = signature_header(body, secret or endpoint.secret, timestamp)
-    return Client().post(
-        stripe_webhook_path(endpoint),
-        data=body,
-        content_type="application/json",
-        HTTP_STRIPE_SIGNATURE=header,
-    )
-
-
-def events_of(stripe: EmulatorServer, event_type: str, object_id: str) -> list[dict[str, Any]]:
-    return [
-        event
-        for event in stripe.events(event_type)
-        if event["data"]["object"]["id"] == object_id
-        or (event["data"]["object"].get("parent") or {})
-        .get("subscription_details", {})
-        .get("subscription")
-        == object_id
-    ]
-
-
-def _trial_subscription(
-    tenant: Tenant, *, card: str = "pm_card_visa", grace_period_days: int = 7
-) -> dict[str, Any]:
-    plan = plan_make(tenant.client, trial_period_days=3, grace_period_days=grace_period_days)
-    customer = customer_make(tenant.client, payment_method=card)
-    subscription = subscribe(tenant.client, customer, plan).json()
-    assert subscription["status"] == "trialing"
-    return subscription
 
 
 def _audit_actions(tenant: Tenant, action_type: str) -> list[AuditEvent]:
@@ -94,7 +48,7 @@ def _audit_actions(tenant: Tenant, action_type: str) -> list[AuditEvent]:
 def test_a_subscription_event_brings_stripes_state_to_our_subscription(
     tenant: Tenant, stripe: EmulatorServer, endpoint: WebhookEndpoint
 ):
-    subscription = _trial_subscription(tenant)
+    subscription = trial_subscription_make(tenant.client)
     stripe.advance(4 * DAY_SECONDS)
     trial_over = events_of(
         stripe, "customer.subscription.updated", subscription["provider_subscription_id"]
@@ -120,7 +74,7 @@ def test_a_subscription_event_brings_stripes_state_to_our_subscription(
 def test_a_duplicate_event_answers_200_and_has_no_second_effect(
     tenant: Tenant, stripe: EmulatorServer, endpoint: WebhookEndpoint
 ):
-    subscription = _trial_subscription(tenant)
+    subscription = trial_subscription_make(tenant.client)
     stripe.advance(4 * DAY_SECONDS)
     trial_over = events_of(
         stripe, "customer.subscription.updated", subscription["provider_subscription_id"]
@@ -140,7 +94,7 @@ def test_a_duplicate_event_answers_200_and_has_no_second_effect(
 def test_a_bad_signature_answers_400_and_changes_nothing(
     tenant: Tenant, stripe: EmulatorServer, endpoint: WebhookEndpoint
 ):
-    subscription = _trial_subscription(tenant)
+    subscription = trial_subscription_make(tenant.client)
     stripe.advance(4 * DAY_SECONDS)
     trial_over = events_of(
         stripe, "customer.subscription.updated", subscription["provider_subscription_id"]
@@ -156,7 +110,7 @@ def test_a_bad_signature_answers_400_and_changes_nothing(
 def test_a_stale_timestamp_answers_400_and_changes_nothing(
     tenant: Tenant, stripe: EmulatorServer, endpoint: WebhookEndpoint
 ):
-    subscription = _trial_subscription(tenant)
+    subscription = trial_subscription_make(tenant.client)
     stripe.advance(4 * DAY_SECONDS)
     trial_over = events_of(
         stripe, "customer.subscription.updated", subscription["provider_subscription_id"]
@@ -223,7 +177,7 @@ def test_an_event_for_an_object_of_another_kind_is_ignored(
 def test_two_events_of_the_same_second_in_reverse_order_leave_the_later_state(
     tenant: Tenant, stripe: EmulatorServer, endpoint: WebhookEndpoint
 ):
-    subscription = _trial_subscription(tenant, card="pm_card_chargeCustomerFail")
+    subscription = trial_subscription_make(tenant.client, card="pm_card_chargeCustomerFail")
     stripe.advance(4 * DAY_SECONDS)
     activated, past_due = events_of(
         stripe, "customer.subscription.updated", subscription["provider_subscription_id"]
@@ -240,8 +194,8 @@ def test_two_events_of_the_same_second_in_reverse_order_leave_the_later_state(
 def test_a_failed_invoice_opens_a_grace_period_for_the_plans_days_once(
     tenant: Tenant, stripe: EmulatorServer, endpoint: WebhookEndpoint
 ):
-    subscription = _trial_subscription(
-        tenant, card="pm_card_chargeCustomerFail", grace_period_days=5
+    subscription = trial_subscription_make(
+        tenant.client, card="pm_card_chargeCustomerFail", grace_period_days=5
     )
     stripe.advance(4 * DAY_SECONDS)
     failed = events_of(stripe, "invoice.payment_failed", subscription["provider_subscription_id"])
@@ -267,7 +221,7 @@ def test_a_failed_invoice_opens_a_grace_period_for_the_plans_days_once(
 def test_a_paid_invoice_resolves_the_open_grace_period(
     tenant: Tenant, stripe: EmulatorServer, endpoint: WebhookEndpoint
 ):
-    subscription = _trial_subscription(tenant, card="pm_card_chargeCustomerFail")
+    subscription = trial_subscription_make(tenant.client, card="pm_card_chargeCustomerFail")
     stripe.advance(4 * DAY_SECONDS)
     failed = events_of(stripe, "invoice.payment_failed", subscription["provider_subscription_id"])
     deliver(endpoint, failed[-1])
@@ -291,7 +245,7 @@ def test_a_paid_invoice_resolves_the_open_grace_period(
 def test_a_late_failure_of_an_invoice_paid_since_opens_nothing(
     tenant: Tenant, stripe: EmulatorServer, endpoint: WebhookEndpoint
 ):
-    subscription = _trial_subscription(tenant, card="pm_card_chargeCustomerFail")
+    subscription = trial_subscription_make(tenant.client, card="pm_card_chargeCustomerFail")
     stripe.advance(4 * DAY_SECONDS)
     failed = events_of(stripe, "invoice.payment_failed", subscription["provider_subscription_id"])
     tenant.client.patch(
@@ -330,7 +284,7 @@ def test_a_refund_made_in_stripes_dashboard_reaches_our_payment(
 
 
 def test_a_state_older_than_the_one_held_never_wins(tenant: Tenant, stripe: EmulatorServer):
-    subscription = _trial_subscription(tenant)
+    subscription = trial_subscription_make(tenant.client)
     reference = subscription["provider_subscription_id"]
     now = datetime.now(tz=UTC)
 
@@ -355,7 +309,7 @@ def test_a_state_older_than_the_one_held_never_wins(tenant: Tenant, stripe: Emul
 def test_a_paid_invoice_leaves_open_the_grace_period_of_another_invoice_still_owed(
     tenant: Tenant, stripe: EmulatorServer, endpoint: WebhookEndpoint
 ):
-    subscription = _trial_subscription(tenant, card="pm_card_chargeCustomerFail")
+    subscription = trial_subscription_make(tenant.client, card="pm_card_chargeCustomerFail")
     trial_invoice_paid = events_of(
         stripe, "invoice.paid", subscription["provider_subscription_id"]
     )[-1]
@@ -461,7 +415,7 @@ def test_a_stripe_outage_while_processing_an_event_still_answers_500_for_a_retry
     tenant: Tenant, stripe: EmulatorServer, endpoint: WebhookEndpoint
 ):
     """Only a missing object is final: anything else is left to Stripe's retries."""
-    subscription = _trial_subscription(tenant)
+    subscription = trial_subscription_make(tenant.client)
     updated = events_of(
         stripe, "customer.subscription.created", subscription["provider_subscription_id"]
     )[-1]
@@ -475,8 +429,6 @@ def test_a_stripe_outage_while_processing_an_event_still_answers_500_for_a_retry
 def test_a_first_payment_needing_authentication_answers_its_client_secret_until_completed(
     tenant: Tenant, stripe: EmulatorServer, endpoint: WebhookEndpoint
 ):
-    from tests.stripe_emulator.conftest import raw_request
-
     plan = plan_make(tenant.client)
     customer = customer_make(tenant.client, payment_method="pm_card_authenticationRequired")
 

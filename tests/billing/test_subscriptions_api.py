@@ -1,70 +1,19 @@
 """Subscriptions through the API, as they appear in Stripe (the emulator)."""
 
-from typing import Any
-
-from rest_framework.test import APIClient
-
 from audit.models import AuditEvent
 from billing.models import Subscription
 from notifications.models import AppEvent
 from stripe_emulator.server import EmulatorServer
 from tests.conftest import Tenant
-
-DAY_SECONDS = 86_400
-
-
-def plan_make(api: APIClient, code: str = "pro", **fields: Any) -> dict[str, Any]:
-    body = {
-        "code": code,
-        "name": code.title(),
-        "currency": "usd",
-        "base": {"amount": 2000, "interval": "month"},
-        **fields,
-    }
-    response = api.post("/v1/plans", body, format="json")
-    assert response.status_code == 201, response.content
-    return response.json()
-
-
-def metric_make(api: APIClient, code: str = "api_calls") -> dict[str, Any]:
-    response = api.post("/v1/metrics", {"code": code, "name": code}, format="json")
-    assert response.status_code == 201, response.content
-    return response.json()
-
-
-def customer_make(
-    api: APIClient, payment_method: str | None = "pm_card_visa", external_id: str = "user-1"
-) -> dict[str, Any]:
-    body: dict[str, Any] = {"external_id": external_id}
-    if payment_method:
-        body["payment_method"] = payment_method
-    response = api.post("/v1/customers", body, format="json")
-    assert response.status_code == 201, response.content
-    return response.json()
-
-
-def subscribe(
-    api: APIClient, customer: dict, plan: dict, idempotency_key: str | None = None, **fields: Any
-) -> Any:
-    headers = {"HTTP_IDEMPOTENCY_KEY": idempotency_key} if idempotency_key else {}
-    return api.post(
-        "/v1/subscriptions",
-        {"customer": customer["id"], "plan": plan["id"], **fields},
-        format="json",
-        **headers,
-    )
-
-
-def stripe_subscriptions(stripe: EmulatorServer) -> list[dict[str, Any]]:
-    return [obj for obj in stripe.state.objects.values() if obj.get("object") == "subscription"]
-
-
-def stripe_items(stripe: EmulatorServer, subscription_id: str) -> list[dict[str, Any]]:
-    return [
-        obj
-        for obj in stripe.state.objects.values()
-        if obj.get("object") == "subscription_item" and obj["subscription"] == subscription_id
-    ]
+from tests.factories import (
+    DAY_SECONDS,
+    customer_make,
+    metric_make,
+    plan_make,
+    stripe_items,
+    stripe_subscriptions,
+    subscribe,
+)
 
 
 def test_a_trial_subscription_is_trialing_at_stripe_with_our_metadata(

@@ -5,7 +5,8 @@ from typing import Any
 from audit.models import AuditEvent
 from notifications.models import AppEvent
 from stripe_emulator.server import EmulatorServer
-from tests.billing.test_subscriptions_api import (
+from tests.conftest import Tenant
+from tests.factories import (
     DAY_SECONDS,
     customer_make,
     metric_make,
@@ -13,7 +14,6 @@ from tests.billing.test_subscriptions_api import (
     stripe_items,
     subscribe,
 )
-from tests.conftest import Tenant
 
 
 def _active_subscription(tenant: Tenant, **plan_fields: Any) -> dict[str, Any]:

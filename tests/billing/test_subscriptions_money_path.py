@@ -11,13 +11,13 @@ from billing.providers.pending import SyncState
 from billing.providers.stripe import stripe_client
 from billing.tasks import subscriptions_complete_pending
 from stripe_emulator.server import EmulatorServer
-from tests.billing.test_subscriptions_api import (
+from tests.conftest import Tenant
+from tests.factories import (
     customer_make,
     plan_make,
     stripe_subscriptions,
     subscribe,
 )
-from tests.conftest import Tenant
 
 # The SDK tries each call three times (STRIPE_MAX_NETWORK_RETRIES = 2).
 ONE_FAILED_CALL = 3

@@ -11,14 +11,7 @@ from billing.providers.registry import provider_for
 from catalog.models import Metric, Plan
 from stripe_emulator.server import EmulatorServer
 from tests.conftest import Tenant
-
-PRO_PLAN = {
-    "code": "pro",
-    "name": "Pro",
-    "currency": "usd",
-    "base": {"amount": 2000, "interval": "month"},
-    "trial_period_days": 14,
-}
+from tests.factories import PRO_PLAN
 
 
 def metric_with_meter(tenant: Tenant, code: str = "api_calls") -> Metric:

@@ -12,14 +12,14 @@ from audit.models import AuditEvent
 from billing.models import Subscription
 from billing.stripe_account import stripe_account_setup
 from stripe_emulator.server import EmulatorServer
-from tests.billing.test_stripe_webhooks import (
+from tests.conftest import Tenant
+from tests.factories import (
+    DAY_SECONDS,
     UNREACHABLE_BASE_URL,
-    _trial_subscription,
     deliver,
     events_of,
+    trial_subscription_make,
 )
-from tests.billing.test_subscriptions_api import DAY_SECONDS
-from tests.conftest import Tenant
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def webhook_endpoint(stripe: EmulatorServer, db: Any) -> WebhookEndpoint:
 
 
 def _trial_over_delivered(tenant: Tenant, stripe: EmulatorServer, endpoint: WebhookEndpoint) -> str:
-    subscription = _trial_subscription(tenant)
+    subscription = trial_subscription_make(tenant.client)
     stripe.advance(4 * DAY_SECONDS)
     trial_over = events_of(
         stripe, "customer.subscription.updated", subscription["provider_subscription_id"]

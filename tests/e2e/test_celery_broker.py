@@ -17,13 +17,13 @@ from billing.models import Subscription
 from billing.providers.pending import SyncState
 from config.celery import app as celery_app
 from stripe_emulator.server import EmulatorServer
-from tests.billing.test_subscriptions_api import (
+from tests.conftest import Tenant
+from tests.factories import (
     customer_make,
     plan_make,
     stripe_subscriptions,
     subscribe,
 )
-from tests.conftest import Tenant
 
 pytestmark = [
     pytest.mark.broker,

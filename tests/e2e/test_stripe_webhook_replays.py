@@ -11,14 +11,16 @@ from audit.models import AuditEvent
 from billing.providers.stripe import stripe_client
 from billing.stripe_account import WEBHOOK_EVENTS
 from stripe_emulator.server import EmulatorServer
-from tests.billing.test_subscriptions_api import (
+from tests.conftest import Tenant
+from tests.factories import (
     DAY_SECONDS,
     customer_make,
+    event_body,
     plan_make,
+    settle,
+    signed_post,
     subscribe,
 )
-from tests.conftest import Tenant
-from tests.e2e.conftest import event_body, settle, signed_post
 
 
 def _final_state(tenant: Tenant, subscription_id: str) -> dict[str, Any]:
@@ -46,7 +48,9 @@ def test_events_delivered_three_times_and_out_of_order_leave_the_in_order_state(
     plan = plan_make(tenant.client, trial_period_days=3)
 
     # Once, in order: the emulator delivers each event as it happens.
-    in_order = customer_make(tenant.client, "pm_card_chargeCustomerFail", external_id="in-order")
+    in_order = customer_make(
+        tenant.client, payment_method="pm_card_chargeCustomerFail", external_id="in-order"
+    )
     first = subscribe(tenant.client, in_order, plan).json()
     stripe.advance(4 * DAY_SECONDS)
     settle(stripe)
@@ -68,7 +72,7 @@ def test_events_delivered_three_times_and_out_of_order_leave_the_in_order_state(
     stripe_client().v1.webhook_endpoints.update(stripe_webhooks.id, {"disabled": True})
     already_seen = {event["id"] for event in stripe.events()}
     out_of_order = customer_make(
-        tenant.client, "pm_card_chargeCustomerFail", external_id="out-of-order"
+        tenant.client, payment_method="pm_card_chargeCustomerFail", external_id="out-of-order"
     )
     second = subscribe(tenant.client, out_of_order, plan).json()
     stripe.advance(4 * DAY_SECONDS)
@@ -112,7 +116,7 @@ def test_duplicates_of_stored_events_write_nothing(
     tenant: Tenant, stripe: EmulatorServer, stripe_webhooks: WebhookEndpoint, live_server: Any
 ):
     plan = plan_make(tenant.client, trial_period_days=3)
-    customer = customer_make(tenant.client, "pm_card_chargeCustomerFail")
+    customer = customer_make(tenant.client, payment_method="pm_card_chargeCustomerFail")
     subscribe(tenant.client, customer, plan)
     stripe.advance(4 * DAY_SECONDS)
     settle(stripe)

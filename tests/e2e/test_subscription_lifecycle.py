@@ -11,14 +11,14 @@ from audit.models import AuditEvent
 from grace.models import GracePeriod
 from notifications.models import AppEvent
 from stripe_emulator.server import EmulatorServer
-from tests.billing.test_subscriptions_api import (
+from tests.conftest import Tenant
+from tests.factories import (
     DAY_SECONDS,
     customer_make,
     plan_make,
+    settle,
     subscribe,
 )
-from tests.conftest import Tenant
-from tests.e2e.conftest import settle
 
 HOUR_SECONDS = 3600
 
@@ -234,7 +234,9 @@ def test_list_filters_see_the_states_webhooks_brought(
     tenant: Tenant, stripe: EmulatorServer, stripe_webhooks: WebhookEndpoint
 ):
     trial_plan = plan_make(tenant.client, "trial", trial_period_days=3)
-    failing = customer_make(tenant.client, "pm_card_chargeCustomerFail", external_id="failing")
+    failing = customer_make(
+        tenant.client, payment_method="pm_card_chargeCustomerFail", external_id="failing"
+    )
     paying = customer_make(tenant.client, external_id="paying")
     failing_subscription = subscribe(tenant.client, failing, trial_plan).json()
     paying_subscription = subscribe(tenant.client, paying, trial_plan).json()

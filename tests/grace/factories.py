@@ -1,6 +1,8 @@
-"""State for the grace tests. Customers and grace periods come from the services; metrics, plans
-and subscriptions are rows made directly until their own services land (they call no provider
-here, and the grace services only read them)."""
+"""State for the grace tests. Customers, metrics and grace periods come from the services; the
+grace services take models, so these helpers answer models. Plans and subscriptions are still
+rows made directly: subscribing through the service publishes subscription events to the app,
+and the grace tests assert the app's whole event stream, so moving them needs those tests
+reworked (not done yet)."""
 
 from datetime import UTC, datetime
 from typing import Any
@@ -8,6 +10,7 @@ from typing import Any
 from billing.models import Customer, Subscription, SubscriptionStatus
 from billing.services import customer_create
 from catalog.models import Metric, Plan, PlanVersion
+from catalog.services import metric_create
 from grace.models import GracePeriod, GraceReason
 from grace.services import grace_period_open
 from tenants.actors import STRIPE, SYSTEM, Actor
@@ -21,7 +24,9 @@ def customer_make(app: App, external_id: str = "user-1") -> Customer:
 
 
 def metric_make(app: App, code: str = "api_calls") -> Metric:
-    return Metric.objects.create(app=app, code=code, name=code.replace("_", " ").title())
+    return metric_create(
+        app=app, actor=Actor.staff("test"), code=code, name=code.replace("_", " ").title()
+    )
 
 
 def subscription_make(

@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from django.db import transaction
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from notifications.models import AppEvent
 from notifications.services import (
@@ -136,24 +135,6 @@ def unreachable_url() -> str:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     return f"http://127.0.0.1:{port}/hooks"
-
-
-def endpoint_create(
-    client: APIClient, *, url: str, enabled_events: list[str] | None = None, **fields: Any
-) -> dict[str, Any]:
-    response = client.post(
-        "/v1/webhook-endpoints",
-        {"url": url, "enabled_events": enabled_events or ["*"], **fields},
-        format="json",
-    )
-    assert response.status_code == 201, response.content
-    return response.json()
-
-
-def deliveries_of(client: APIClient, endpoint_id: str, query: str = "") -> list[dict[str, Any]]:
-    response = client.get(f"/v1/webhook-endpoints/{endpoint_id}/deliveries{query}")
-    assert response.status_code == 200, response.content
-    return response.json()["data"]
 
 
 @pytest.fixture

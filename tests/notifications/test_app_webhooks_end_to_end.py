@@ -8,10 +8,15 @@ from djstripe.models import WebhookEndpoint
 
 from notifications.signatures import verify_signature
 from stripe_emulator.server import EmulatorServer
-from tests.billing.test_subscriptions_api import DAY_SECONDS, customer_make, plan_make, subscribe
 from tests.conftest import Tenant
-from tests.e2e.conftest import settle, stripe_webhooks  # noqa: F401 - fixture
-from tests.notifications.conftest import endpoint_create
+from tests.factories import (
+    DAY_SECONDS,
+    customer_make,
+    endpoint_create,
+    plan_make,
+    settle,
+    subscribe,
+)
 
 HOUR_SECONDS = 3600
 
@@ -20,7 +25,7 @@ def test_a_failed_payment_reaches_the_apps_endpoint_as_a_signed_grace_period_ope
     tenant: Tenant,
     other_tenant: Tenant,
     stripe: EmulatorServer,
-    stripe_webhooks: WebhookEndpoint,  # noqa: F811
+    stripe_webhooks: WebhookEndpoint,
     receiver: Any,
 ):
     mine = endpoint_create(tenant.client, url=receiver.url("/acme"))

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from notifications.models import WebhookEndpoint
 from tests.conftest import Tenant
-from tests.notifications.conftest import endpoint_create
+from tests.factories import endpoint_create
 
 
 def _stored(endpoint_id: str) -> str:

@@ -9,7 +9,7 @@ import stripe
 
 from stripe_emulator.form_encoding import decode_form
 from stripe_emulator.server import EmulatorServer
-from tests.stripe_emulator.conftest import api_headers, raw_request
+from tests.stripe_emulator.raw_http import api_headers, raw_request
 
 
 def test_bracket_notation_decodes_into_nested_values() -> None:

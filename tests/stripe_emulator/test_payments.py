@@ -6,7 +6,7 @@ import pytest
 import stripe
 
 from stripe_emulator.server import EmulatorServer
-from tests.stripe_emulator.conftest import raw_request
+from tests.stripe_emulator.raw_http import raw_request
 
 
 def _event_types(client: stripe.StripeClient) -> list[str]:

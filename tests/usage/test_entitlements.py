@@ -11,7 +11,7 @@ from catalog.models import Plan
 from grace.services import grace_periods_expire
 from notifications.models import AppEvent
 from tests.conftest import Tenant
-from tests.usage.factories import (
+from tests.factories import (
     customer_make,
     event,
     metric_make,
@@ -41,13 +41,13 @@ def _over_quota_grace_periods(api: APIClient, customer: str) -> list[dict]:
 
 
 def _pro_customer(tenant: Tenant, *, quota: int = 100, included: int = 10) -> dict:
-    metric_make(tenant, "api_calls")
-    metric_make(tenant, "seats", "last")
-    metric_make(tenant, "exports", "count")
-    customer = customer_make(tenant)
+    metric_make(tenant.client, "api_calls")
+    metric_make(tenant.client, "seats", aggregation="last")
+    metric_make(tenant.client, "exports", aggregation="count")
+    customer = customer_make(tenant.client)
     subscription_make(
-        tenant,
-        customer["id"],
+        tenant.client,
+        customer,
         quotas={"api_calls": quota, "seats": 5},
         included={"api_calls": included, "exports": 3},
     )
@@ -95,7 +95,7 @@ def test_using_exactly_the_quota_is_still_allowed(tenant: Tenant):
 
 def test_the_list_has_one_entitlement_per_metric_of_the_plan(tenant: Tenant):
     customer = _pro_customer(tenant)
-    metric_make(tenant, "not_on_the_plan")
+    metric_make(tenant.client, "not_on_the_plan")
 
     response = tenant.client.get(f"/v1/customers/{customer['id']}/entitlements")
 
@@ -114,7 +114,7 @@ def test_the_list_has_one_entitlement_per_metric_of_the_plan(tenant: Tenant):
 
 def test_a_metric_the_plan_does_not_mention_is_unlimited(tenant: Tenant):
     customer = _pro_customer(tenant)
-    metric_make(tenant, "not_on_the_plan")
+    metric_make(tenant.client, "not_on_the_plan")
 
     entitlement = _entitlement(tenant.client, customer["id"], "not_on_the_plan")
 
@@ -144,10 +144,10 @@ def test_a_last_metric_is_entitled_by_its_latest_value(tenant: Tenant):
 
 
 def test_without_a_current_subscription_nothing_is_entitled(tenant: Tenant):
-    metric_make(tenant, "api_calls")
-    customer = customer_make(tenant)
+    metric_make(tenant.client, "api_calls")
+    customer = customer_make(tenant.client)
     subscription_make(
-        tenant, customer["id"], quotas={"api_calls": 100}, status=SubscriptionStatus.CANCELED
+        tenant.client, customer, quotas={"api_calls": 100}, status=SubscriptionStatus.CANCELED
     )
 
     listed = tenant.client.get(f"/v1/customers/{customer['id']}/entitlements").json()
@@ -160,10 +160,10 @@ def test_without_a_current_subscription_nothing_is_entitled(tenant: Tenant):
 
 
 def test_a_past_due_subscription_still_governs_the_entitlements(tenant: Tenant):
-    metric_make(tenant, "api_calls")
-    customer = customer_make(tenant)
+    metric_make(tenant.client, "api_calls")
+    customer = customer_make(tenant.client)
     subscription = subscription_make(
-        tenant, customer["id"], quotas={"api_calls": 100}, status=SubscriptionStatus.PAST_DUE
+        tenant.client, customer, quotas={"api_calls": 100}, status=SubscriptionStatus.PAST_DUE
     )
 
     entitlement = _entitlement(tenant.client, customer["id"])
@@ -182,7 +182,7 @@ def test_an_unknown_metric_answers_404(tenant: Tenant):
 
 
 def test_another_apps_customer_answers_404(tenant: Tenant, other_tenant: Tenant):
-    metric_make(tenant, "api_calls")
+    metric_make(tenant.client, "api_calls")
     theirs = _pro_customer(other_tenant)
 
     listed = tenant.client.get(f"/v1/customers/{theirs['id']}/entitlements")
@@ -270,9 +270,9 @@ def test_more_usage_after_expiry_opens_no_second_grace_period(tenant: Tenant):
 
 
 def test_the_grace_period_lasts_the_plans_grace_period_days(tenant: Tenant):
-    metric_make(tenant, "api_calls")
-    customer = customer_make(tenant)
-    subscription_make(tenant, customer["id"], quotas={"api_calls": 10}, grace_period_days=3)
+    metric_make(tenant.client, "api_calls")
+    customer = customer_make(tenant.client)
+    subscription_make(tenant.client, customer, quotas={"api_calls": 10}, grace_period_days=3)
 
     _report(tenant.client, 11)
 
@@ -373,12 +373,12 @@ def customer_subscription(tenant: Tenant, customer_id: str) -> Subscription:
 
 
 def test_before_the_renewal_reaches_us_usage_counts_in_the_period_that_follows(tenant: Tenant):
-    metric_make(tenant, "api_calls")
-    customer = customer_make(tenant)
+    metric_make(tenant.client, "api_calls")
+    customer = customer_make(tenant.client)
     ended = now_utc().replace(microsecond=0) - timedelta(hours=1)
     subscription_make(
-        tenant,
-        customer["id"],
+        tenant.client,
+        customer,
         quotas={"api_calls": 100},
         period_start=ended - timedelta(days=30),
         period_end=ended,

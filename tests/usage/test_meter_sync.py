@@ -14,7 +14,7 @@ from billing.providers.base import UsageReport
 from billing.providers.registry import provider_for
 from stripe_emulator.server import EmulatorServer
 from tests.conftest import Tenant
-from tests.usage.factories import customer_make, event, metric_make, now_utc
+from tests.factories import customer_make, event, metric_make, now_utc
 from usage.models import MeterReport, MeterReportStatus
 from usage.periods import calendar_month
 from usage.sync import TokenBucket, usage_reconcile, usage_sync
@@ -57,8 +57,8 @@ def _this_month(minutes_ago: int) -> datetime:
 
 @pytest.fixture
 def usage(tenant: Tenant) -> dict:
-    metric = metric_make(tenant, "api_calls")
-    customer = customer_make(tenant)
+    metric = metric_make(tenant.client, "api_calls")
+    customer = customer_make(tenant.client)
     _send(
         tenant,
         [
@@ -166,8 +166,8 @@ def test_a_stripe_outage_backs_off_and_a_later_run_reports(
 
 
 def test_a_count_metric_reports_the_number_of_events(tenant: Tenant, stripe: EmulatorServer):
-    metric = metric_make(tenant, "logins", "count")
-    customer = customer_make(tenant)
+    metric = metric_make(tenant.client, "logins", aggregation="count")
+    customer = customer_make(tenant.client)
     _send(tenant, [event(f"l-{index}", metric="logins", quantity=50) for index in range(7)])
 
     usage_sync()
@@ -176,8 +176,8 @@ def test_a_count_metric_reports_the_number_of_events(tenant: Tenant, stripe: Emu
 
 
 def test_a_last_metric_reports_the_latest_value(tenant: Tenant, stripe: EmulatorServer):
-    metric = metric_make(tenant, "seats", "last")
-    customer = customer_make(tenant)
+    metric = metric_make(tenant.client, "seats", aggregation="last")
+    customer = customer_make(tenant.client)
     now = now_utc()
     _send(
         tenant,
@@ -199,9 +199,9 @@ def test_usage_of_a_metric_without_its_meter_waits_for_the_meter(
     tenant: Tenant, stripe: EmulatorServer
 ):
     stripe.set_faults(status=500, count=10, path_prefix="/v1/billing/meters")
-    metric = metric_make(tenant, "api_calls")
+    metric = metric_make(tenant.client, "api_calls")
     stripe.clear_faults()
-    customer = customer_make(tenant)
+    customer = customer_make(tenant.client)
     _send(tenant, [event("a", quantity=3)])
 
     before = usage_sync()
@@ -228,9 +228,9 @@ def test_the_token_bucket_holds_the_rate():
 
 
 def test_sync_waits_for_the_rate_limit(tenant: Tenant, stripe: EmulatorServer):
-    metric_make(tenant, "api_calls")
+    metric_make(tenant.client, "api_calls")
     for number in range(8):
-        customer_make(tenant, f"user-{number}")
+        customer_make(tenant.client, external_id=f"user-{number}")
     _send(tenant, [event(f"e-{number}", customer=f"user-{number}") for number in range(8)])
 
     summary = usage_sync(rate_per_second=4)

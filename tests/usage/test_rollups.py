@@ -10,7 +10,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from tests.conftest import Tenant
-from tests.usage.factories import (
+from tests.factories import (
     customer_make,
     event,
     metric_make,
@@ -40,8 +40,8 @@ def _send(api: APIClient, events: list[dict]) -> dict:
 
 
 def test_a_sum_metric_adds_the_quantities(tenant: Tenant):
-    metric_make(tenant, "api_calls", "sum")
-    customer = customer_make(tenant)
+    metric_make(tenant.client, "api_calls", aggregation="sum")
+    customer = customer_make(tenant.client)
 
     _send(tenant.client, [event("a", quantity=3), event("b", quantity=4)])
     tenant.client.post("/v1/usage", event("c", quantity=5), format="json")
@@ -50,8 +50,8 @@ def test_a_sum_metric_adds_the_quantities(tenant: Tenant):
 
 
 def test_a_count_metric_counts_the_events_whatever_their_quantity(tenant: Tenant):
-    metric_make(tenant, "logins", "count")
-    customer = customer_make(tenant)
+    metric_make(tenant.client, "logins", aggregation="count")
+    customer = customer_make(tenant.client)
 
     _send(tenant.client, [event("a", metric="logins", quantity=30), event("b", metric="logins")])
     tenant.client.post("/v1/usage", event("c", metric="logins", quantity=0), format="json")
@@ -62,8 +62,8 @@ def test_a_count_metric_counts_the_events_whatever_their_quantity(tenant: Tenant
 def test_a_last_metric_keeps_the_newest_events_value_whatever_the_arrival_order(
     tenant: Tenant,
 ):
-    metric_make(tenant, "seats", "last")
-    customer = customer_make(tenant)
+    metric_make(tenant.client, "seats", aggregation="last")
+    customer = customer_make(tenant.client)
     now = now_utc()
 
     tenant.client.post(
@@ -83,8 +83,8 @@ def test_a_last_metric_keeps_the_newest_events_value_whatever_the_arrival_order(
 
 
 def test_a_last_metric_takes_the_newest_event_within_a_batch(tenant: Tenant):
-    metric_make(tenant, "seats", "last")
-    customer = customer_make(tenant)
+    metric_make(tenant.client, "seats", aggregation="last")
+    customer = customer_make(tenant.client)
     now = now_utc()
 
     _send(
@@ -99,10 +99,10 @@ def test_a_last_metric_takes_the_newest_event_within_a_batch(tenant: Tenant):
 
 
 def test_usage_is_kept_per_customer_and_metric(tenant: Tenant):
-    metric_make(tenant, "api_calls")
-    metric_make(tenant, "storage_mb")
-    ada = customer_make(tenant, "ada")
-    bob = customer_make(tenant, "bob")
+    metric_make(tenant.client, "api_calls")
+    metric_make(tenant.client, "storage_mb")
+    ada = customer_make(tenant.client, external_id="ada")
+    bob = customer_make(tenant.client, external_id="bob")
 
     _send(
         tenant.client,
@@ -120,8 +120,8 @@ def test_usage_is_kept_per_customer_and_metric(tenant: Tenant):
 
 
 def test_without_a_subscription_the_period_is_the_calendar_month(tenant: Tenant):
-    metric_make(tenant)
-    customer = customer_make(tenant)
+    metric_make(tenant.client)
+    customer = customer_make(tenant.client)
     month = calendar_month(now_utc())
 
     tenant.client.post("/v1/usage", event("a", quantity=2), format="json")
@@ -136,11 +136,11 @@ def test_without_a_subscription_the_period_is_the_calendar_month(tenant: Tenant)
 
 
 def test_with_a_subscription_the_period_is_the_subscription_period(tenant: Tenant):
-    metric_make(tenant)
-    customer = customer_make(tenant)
+    metric_make(tenant.client)
+    customer = customer_make(tenant.client)
     start = (now_utc() - timedelta(days=3)).replace(microsecond=0)
     subscription_make(
-        tenant, customer["id"], period_start=start, period_end=start + timedelta(days=30)
+        tenant.client, customer, period_start=start, period_end=start + timedelta(days=30)
     )
 
     tenant.client.post("/v1/usage", event("a", quantity=2), format="json")
@@ -160,11 +160,11 @@ def test_single_and_batch_events_agree_on_the_period_when_the_renewal_has_not_re
     """The single-event statement works the period out in SQL, a batch in Python
     (usage.periods): both put an event into the same period, also past the subscription's
     recorded end."""
-    metric_make(tenant)
-    customer = customer_make(tenant)
+    metric_make(tenant.client)
+    customer = customer_make(tenant.client)
     length = timedelta(days=7, hours=5)
     end = (now_utc() - periods_behind * length - timedelta(hours=1)).replace(microsecond=0)
-    subscription_make(tenant, customer["id"], period_start=end - length, period_end=end)
+    subscription_make(tenant.client, customer, period_start=end - length, period_end=end)
 
     single = tenant.client.post("/v1/usage", event("single", quantity=2), format="json")
     _send(tenant.client, [event("batch", quantity=3)])
@@ -180,10 +180,10 @@ def test_single_and_batch_events_agree_on_the_period_when_the_renewal_has_not_re
 def test_an_event_from_before_the_subscription_period_counts_in_the_earlier_period(
     tenant: Tenant,
 ):
-    metric_make(tenant)
-    customer = customer_make(tenant)
+    metric_make(tenant.client)
+    customer = customer_make(tenant.client)
     start = (now_utc() - timedelta(days=2)).replace(microsecond=0)
-    subscription_make(tenant, customer["id"], period_start=start)
+    subscription_make(tenant.client, customer, period_start=start)
 
     tenant.client.post(
         "/v1/usage", event("late", quantity=40, timestamp=start - timedelta(hours=1)), format="json"
@@ -199,8 +199,8 @@ def test_an_event_from_before_the_subscription_period_counts_in_the_earlier_peri
 
 
 def test_usage_from_to_answers_the_whole_periods_that_overlap(tenant: Tenant):
-    metric_make(tenant)
-    customer = customer_make(tenant)
+    metric_make(tenant.client)
+    customer = customer_make(tenant.client)
     now = now_utc()
     month = calendar_month(now)
     earlier = now - timedelta(days=33)
@@ -224,7 +224,7 @@ def _iso(moment: datetime) -> str:
 
 
 def test_usage_of_an_unknown_metric_answers_404(tenant: Tenant):
-    customer = customer_make(tenant)
+    customer = customer_make(tenant.client)
 
     response = tenant.client.get(f"/v1/customers/{customer['id']}/usage?metric=nope")
 
@@ -232,7 +232,7 @@ def test_usage_of_an_unknown_metric_answers_404(tenant: Tenant):
 
 
 def test_usage_of_another_apps_customer_answers_404(tenant: Tenant, other_tenant: Tenant):
-    theirs = customer_make(other_tenant)
+    theirs = customer_make(other_tenant.client)
 
     response = tenant.client.get(f"/v1/customers/{theirs['id']}/usage")
 
@@ -247,8 +247,8 @@ def test_10000_events_sent_twice_from_4_concurrent_clients_are_counted_exactly_o
     from tests.conftest import _tenant
 
     tenant = _tenant("Concurrent usage")
-    metric_make(tenant, "api_calls")
-    customers = [customer_make(tenant, f"user-{number}") for number in range(20)]
+    metric_make(tenant.client, "api_calls")
+    customers = [customer_make(tenant.client, external_id=f"user-{number}") for number in range(20)]
     generator = random.Random(5)
     events = [
         event(

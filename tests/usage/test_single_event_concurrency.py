@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from grace.models import GracePeriod, GraceReason
 from tests.conftest import Tenant, _tenant
-from tests.usage.factories import customer_make, event, metric_make, subscription_make
+from tests.factories import customer_make, event, metric_make, subscription_make
 from usage.models import UsageEvent, UsageRollup
 
 
@@ -44,8 +44,8 @@ def _run_threads(targets: list[Callable[[], None]]) -> None:
 
 def test_the_same_event_sent_by_8_clients_at_once_counts_once(transactional_db):
     tenant = _tenant("Concurrent single events")
-    metric_make(tenant)
-    customer = customer_make(tenant)
+    metric_make(tenant.client)
+    customer = customer_make(tenant.client)
 
     answers = _concurrently(tenant, [event("retried", quantity=7)] * 8)
 
@@ -58,9 +58,9 @@ def test_the_same_event_sent_by_8_clients_at_once_counts_once(transactional_db):
 
 def test_requests_crossing_a_quota_together_open_one_grace_period(transactional_db):
     tenant = _tenant("Concurrent quota")
-    metric_make(tenant)
-    customer = customer_make(tenant)
-    subscription_make(tenant, customer["id"], quotas={"api_calls": 100})
+    metric_make(tenant.client)
+    customer = customer_make(tenant.client)
+    subscription_make(tenant.client, customer, quotas={"api_calls": 100})
 
     answers = _concurrently(tenant, [event(f"e-{number}", quantity=10) for number in range(40)])
 

@@ -7,12 +7,12 @@ from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
 from tests.conftest import Tenant
-from tests.usage.factories import customer_make, event, metric_make, now_utc
+from tests.factories import customer_make, event, metric_make, now_utc
 
 
 @pytest.fixture
 def setup(tenant: Tenant) -> dict:
-    return {"metric": metric_make(tenant), "customer": customer_make(tenant)}
+    return {"metric": metric_make(tenant.client), "customer": customer_make(tenant.client)}
 
 
 def _used(api: APIClient, customer_id: str, metric: str = "api_calls") -> int:
@@ -172,7 +172,7 @@ def test_an_unknown_metric_answers_404(api: APIClient, setup: dict):
 
 
 def test_another_apps_customer_is_unknown(tenant: Tenant, other_tenant: Tenant, setup: dict):
-    theirs = customer_make(other_tenant, external_id="their-user")
+    theirs = customer_make(other_tenant.client, external_id="their-user")
 
     by_id = tenant.client.post("/v1/usage", event("e-1", customer=theirs["id"]), format="json")
     by_external_id = tenant.client.post(
@@ -186,8 +186,8 @@ def test_another_apps_customer_is_unknown(tenant: Tenant, other_tenant: Tenant, 
 def test_event_ids_are_unique_per_app_not_across_apps(
     tenant: Tenant, other_tenant: Tenant, setup: dict
 ):
-    metric_make(other_tenant)
-    customer_make(other_tenant)
+    metric_make(other_tenant.client)
+    customer_make(other_tenant.client)
     tenant.client.post("/v1/usage", event("shared-id"), format="json")
 
     theirs = other_tenant.client.post("/v1/usage", event("shared-id"), format="json")
