@@ -9,7 +9,7 @@ derived idempotency keys make a retry reuse what the provider already made."""
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from uuid import uuid4
 
@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from api.errors import ConflictError, ErrorCode, InvalidRequestError
+from api.errors import ProviderUnavailableError as ApiProviderUnavailableError
 from audit.services import audit_event_record
 from billing.providers.base import (
     MeterRequest,
@@ -30,7 +31,12 @@ from billing.providers.base import (
 )
 from billing.providers.errors import api_error_from_provider
 from billing.providers.keys import provider_idempotency_key
-from billing.providers.pending import SyncState
+from billing.providers.pending import (
+    RETRY_BATCH_SIZE,
+    SyncState,
+    pending_complete,
+    pending_retry_window,
+)
 from billing.providers.registry import provider_for
 from catalog.audit_actions import CatalogAuditAction
 from catalog.errors import CatalogErrorCode
@@ -88,7 +94,6 @@ def plan_snapshot(plan: Plan) -> dict[str, Any]:
 # Metrics
 
 # A metric younger than this is probably still being synced by the request that created it.
-PENDING_METRIC_RETRY_AFTER = timedelta(seconds=30)
 
 
 def meter_event_name(*, app: App, code: str) -> str:
@@ -197,19 +202,20 @@ def metric_provider_sync(*, metric: Metric) -> Metric:
 
 def metrics_sync_pending(*, now: datetime | None = None) -> int:
     """The retry job, across every app: creates the provider meters that a provider outage left
-    pending. Returns how many it completed."""
-    cutoff = (now or timezone.now()) - PENDING_METRIC_RETRY_AFTER
+    pending, through the same window and loop as payments and subscriptions. Returns how many it
+    completed (or saw refused)."""
     pending = (
         Metric.objects.all_tenants()
-        .filter(sync_state=SyncState.PENDING, created_at__lte=cutoff)
+        .filter(sync_state=SyncState.PENDING, **pending_retry_window(now or timezone.now()))
         .select_related("app")
-        .order_by("created_at")[:200]
+        .order_by("created_at")[:RETRY_BATCH_SIZE]
     )
-    completed = 0
-    for metric in pending:
-        if metric_provider_sync(metric=metric).sync_state == SyncState.SYNCED:
-            completed += 1
-    return completed
+    return pending_complete(pending, _metric_complete_for_retry)
+
+
+def _metric_complete_for_retry(metric: Metric) -> None:
+    if metric_provider_sync(metric=metric).sync_state == SyncState.PENDING:
+        raise ApiProviderUnavailableError()  # still out: stop, and let the next run try again
 
 
 # Plans: validation
