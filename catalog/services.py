@@ -480,6 +480,11 @@ def plan_create(
     metadata: dict[str, str] | None = None,
     request_key: str | None = None,
 ) -> Plan:
+    """Creates the plan, its first version and their provider product and prices in one step:
+    if the provider fails, nothing is left behind. Like customers (and unlike payments and
+    subscriptions, `billing/providers/pending.py`), a plan moves no money and is useless until
+    the provider has its prices, so an outage answers 502 and the app's retry (its
+    Idempotency-Key derives the provider keys) makes each provider object once."""
     metered_inputs = [MeteredInput(**component) for component in metered or []]
     quotas = quotas or {}
     _validate_prices(base=base, metered=metered_inputs, quotas=quotas)
