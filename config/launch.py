@@ -19,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / ".data"
 EMULATOR_SECRET_KEY = "sk_test_" + "emulator" * 4
+EMULATOR_STATE = DATA / "stripe-emulator.json"
 
 
 def say(message: str) -> None:
@@ -67,15 +68,17 @@ def ensure_stripe(children: list[subprocess.Popen[bytes]]) -> bool:
     if os.environ.get("STRIPE_SECRET_KEY"):
         return False
     port = int(os.environ.get("STRIPE_EMULATOR_PORT") or free_port())
-    children.append(
-        subprocess.Popen([sys.executable, "-m", "stripe_emulator", "--port", str(port)], cwd=ROOT)
-    )
+    # The state file makes a restart keep the customers, subscriptions and webhook endpoint
+    # the database already refers to.
+    command = [sys.executable, "-m", "stripe_emulator", "--port", str(port)]
+    children.append(subprocess.Popen([*command, "--state-file", str(EMULATOR_STATE)], cwd=ROOT))
     wait_for_port(port)
     os.environ["STRIPE_SECRET_KEY"] = EMULATOR_SECRET_KEY
     os.environ["STRIPE_API_HOST"] = f"http://127.0.0.1:{port}"
     say(
         "STRIPE_SECRET_KEY is not set: started the project's Stripe EMULATOR at "
-        f"http://127.0.0.1:{port} and pointed the service at it. No real money moves. "
+        f"http://127.0.0.1:{port} and pointed the service at it (its state is kept in "
+        f"{EMULATOR_STATE}). No real money moves. "
         f"Move its clock with: curl -X POST http://127.0.0.1:{port}/_emulator/advance "
         "-d '{\"seconds\": 86400}'"
     )

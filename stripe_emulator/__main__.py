@@ -1,4 +1,4 @@
-"""Command line: ``python -m stripe_emulator --port 12111``."""
+"""Command line: ``python -m stripe_emulator --port 12111 [--state-file PATH]``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import contextlib
 import sys
 import threading
 
+from stripe_emulator.persistence import StateFileError
 from stripe_emulator.server import EmulatorServer
 
 
@@ -24,19 +25,31 @@ def main(arguments: list[str] | None = None) -> int:
         default=1.0,
         help="first retry delay of a failed webhook delivery; doubles on each retry",
     )
+    parser.add_argument(
+        "--state-file",
+        help="keep the emulator's state in this JSON file: loaded on start, written after "
+        "every change, so a restart loses nothing",
+    )
     options = parser.parse_args(arguments)
     if options.webhook_url and not options.webhook_secret:
         parser.error("--webhook-url needs --webhook-secret")
-    server = EmulatorServer(
-        port=options.port,
-        host=options.host,
-        webhook_url=options.webhook_url,
-        webhook_secret=options.webhook_secret,
-        webhook_retry_base_seconds=options.webhook_retry_base_seconds,
-    )
+    try:
+        server = EmulatorServer(
+            port=options.port,
+            host=options.host,
+            webhook_url=options.webhook_url,
+            webhook_secret=options.webhook_secret,
+            webhook_retry_base_seconds=options.webhook_retry_base_seconds,
+            state_file=options.state_file,
+        )
+    except StateFileError as error:
+        parser.exit(1, f"{parser.prog}: {error}\n")
     server.start()
     # Printed after binding so "--port 0" reports the port actually chosen.
     print(f"Stripe emulator listening on {server.url}", flush=True)
+    if server.state_file is not None:
+        restored = "restored from" if server.restored else "new, kept in"
+        print(f"Stripe emulator state: {restored} {server.state_file.path}", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         threading.Event().wait()
     server.stop()

@@ -5,6 +5,7 @@ This is independent of HTTP so the server module only moves bytes.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import threading
@@ -89,6 +90,22 @@ class StripeApi:
             self.fault_plans.clear()
         with self.state.lock:
             self.idempotency_records.clear()
+
+    def idempotency_records_snapshot(self) -> dict[str, dict[str, Any]]:
+        """The stored responses by idempotency key, as plain data for the state file."""
+        return {key: dataclasses.asdict(record) for key, record in self.idempotency_records.items()}
+
+    def idempotency_records_restore(self, snapshot: dict[str, dict[str, Any]]) -> None:
+        self.idempotency_records = {
+            key: IdempotencyRecord(
+                method=record["method"],
+                path=record["path"],
+                params=record["params"],
+                response=ApiResponse(**record["response"]),
+                request_id=record["request_id"],
+            )
+            for key, record in snapshot.items()
+        }
 
     # Faults ------------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -14,6 +15,7 @@ from stripe_emulator.clock import advance_clock
 from stripe_emulator.errors import StripeApiError, api_error
 from stripe_emulator.events import webhook_endpoint_create
 from stripe_emulator.payments import payment_intent_complete_authentication
+from stripe_emulator.persistence import StateFile
 from stripe_emulator.state import EmulatorState
 from stripe_emulator.webhooks import WebhookDispatcher
 
@@ -37,6 +39,7 @@ class EmulatorServer:
         webhook_retry_base_seconds: float = 1.0,
         webhook_max_attempts: int = 5,
         webhook_timeout_seconds: float = 10.0,
+        state_file: str | os.PathLike[str] | None = None,
     ) -> None:
         self.host = host
         self.requested_port = port
@@ -52,6 +55,8 @@ class EmulatorServer:
         self.configured_webhook = (webhook_url, webhook_secret) if webhook_url is not None else None
         self._http_server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self.state_file = StateFile(state_file) if state_file is not None else None
+        self.restored = self.state_file is not None and self.state_file.load(self.state, self.api)
         self._register_configured_webhook()
 
     # Lifecycle ---------------------------------------------------------------------------
@@ -171,11 +176,22 @@ class EmulatorServer:
                 if event_type is None or event["type"] == event_type
             ]
 
+    def persist(self) -> None:
+        """Write the state file, when there is one (after each request that may change state)."""
+        if self.state_file is not None:
+            self.state_file.save(self.state, self.api)
+
     def _register_configured_webhook(self) -> None:
         if self.configured_webhook is not None:
             url, secret = self.configured_webhook
             with self.state.lock:
-                webhook_endpoint_create(self.state, url=url, enabled_events=["*"], secret=secret)
+                restored = self.state.list_objects(
+                    "webhook_endpoint", lambda endpoint: endpoint["url"] == url
+                )
+                if not restored:
+                    webhook_endpoint_create(
+                        self.state, url=url, enabled_events=["*"], secret=secret
+                    )
 
     # Control routes ----------------------------------------------------------------------
 
@@ -276,6 +292,8 @@ def _handler_class(emulator: EmulatorServer) -> type[BaseHTTPRequestHandler]:
             except Exception as error:  # noqa: BLE001 - a bug must still answer like Stripe
                 failure = api_error(f"Emulator error: {error!r}")
                 response = ApiResponse(failure.http_status, failure.to_body())
+            if method != "GET":
+                emulator.persist()
             encoded = response.encoded_body()
             self.send_response(response.status)
             self.send_header("Content-Type", "application/json")
