@@ -10,7 +10,8 @@ class Command(BaseCommand):
     help = (
         "Record the Stripe account and key, and register this service's webhook endpoint with "
         "Stripe (URL + our webhook path), storing the signing secret Stripe answers. Running it "
-        "again changes nothing."
+        "again checks the recorded endpoint at Stripe and changes nothing while it is there, "
+        "enabled and subscribed to our events; otherwise it registers a new one."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -28,6 +29,11 @@ class Command(BaseCommand):
             result = stripe_account_setup(base_url=base_url)
         except ProviderError as error:
             raise CommandError(error.message) from None
-        state = "Registered" if result.endpoint_created else "Already registered (nothing changed):"
+        if result.replaced_because is not None:
+            state = f"Re-registered (the recorded one was {result.replaced_because}):"
+        elif result.endpoint_created:
+            state = "Registered"
+        else:
+            state = "Already registered (nothing changed):"
         self.stdout.write(f"Stripe account {result.account_id or '(unknown)'}.")
         self.stdout.write(f"{state} webhook endpoint {result.endpoint_url}")
