@@ -63,22 +63,28 @@ def wait_for_port(port: int, timeout_seconds: float = 15) -> None:
     raise SystemExit(f"[run] nothing answered on port {port} after {timeout_seconds} s")
 
 
-def ensure_stripe(children: list[subprocess.Popen[bytes]]) -> bool:
-    """Starts the emulator when there is no real Stripe key; says so plainly."""
+def ensure_stripe(
+    children: list[subprocess.Popen[bytes]], *, state_file: Path | None = EMULATOR_STATE
+) -> bool:
+    """Starts the emulator when there is no real Stripe key; says so plainly. With `state_file`
+    it keeps its state there across restarts."""
     if os.environ.get("STRIPE_SECRET_KEY"):
         return False
     port = int(os.environ.get("STRIPE_EMULATOR_PORT") or free_port())
     # The state file makes a restart keep the customers, subscriptions and webhook endpoint
     # the database already refers to.
     command = [sys.executable, "-m", "stripe_emulator", "--port", str(port)]
-    children.append(subprocess.Popen([*command, "--state-file", str(EMULATOR_STATE)], cwd=ROOT))
+    if state_file is not None:
+        command += ["--state-file", str(state_file)]
+    children.append(subprocess.Popen(command, cwd=ROOT))
     wait_for_port(port)
     os.environ["STRIPE_SECRET_KEY"] = EMULATOR_SECRET_KEY
     os.environ["STRIPE_API_HOST"] = f"http://127.0.0.1:{port}"
     say(
         "STRIPE_SECRET_KEY is not set: started the project's Stripe EMULATOR at "
-        f"http://127.0.0.1:{port} and pointed the service at it (its state is kept in "
-        f"{EMULATOR_STATE}). No real money moves. "
+        f"http://127.0.0.1:{port} and pointed the service at it"
+        + (f" (its state is kept in {state_file})" if state_file is not None else "")
+        + ". No real money moves. "
         f"Move its clock with: curl -X POST http://127.0.0.1:{port}/_emulator/advance "
         "-d '{\"seconds\": 86400}'"
     )
@@ -216,7 +222,7 @@ def fuzz(arguments: list[str]) -> int:
     os.environ["API_RATE_LIMIT_PER_SECOND"] = "100000"
     os.environ.pop("STRIPE_SECRET_KEY", None)
     try:
-        ensure_stripe(children)
+        ensure_stripe(children, state_file=None)  # a scratch run keeps nothing
         manage("migrate", "--noinput", "-v", "0")
         created = subprocess.run(
             [sys.executable, "manage.py", "create_app", "Fuzz"],
