@@ -283,75 +283,70 @@ def _subscription_first_invoice(
     payment_behaviour: str,
     trial_end: int | None,
 ) -> None:
+    """The first invoice: for a trial, a zero-amount one listing what the trial covers (as
+    Stripe opens a trial); otherwise the first period's licensed items, charged now or, with
+    `default_incomplete`, left for the customer to confirm."""
     now = state.now()
-    customer_id = subscription["customer"]
-    period_end = subscription["_period_end"]
     if trial_end is not None:
         subscription["status"] = "trialing"
-        # Stripe opens a trial with a zero-amount invoice listing what the trial covers.
-        line_specs = [
-            dict(spec, amount=0, description=f"Trial period for {product_name(state, spec)}")
-            for spec in cycle_lines(
-                state,
-                subscription,
-                usage_start=now,
-                usage_end=now,
-                next_start=now,
-                next_end=trial_end,
-            )
-            if not is_metered(state.objects[spec["price"]])
-        ]
-        invoice = invoice_create(
-            state,
-            subscription,
-            billing_reason="subscription_create",
-            line_specs=line_specs,
-            period_start=now,
-            period_end=now,
-        )
-        subscription["latest_invoice"] = invoice["id"]
-        invoice_finalize(state, invoice)
-        invoice_attempt_payment(state, invoice, off_session=False)
-    else:
-        line_specs = cycle_lines(
+    # Metered items are billed in arrears, so the first invoice has only the licensed ones.
+    line_specs = [
+        spec
+        for spec in cycle_lines(
             state,
             subscription,
             usage_start=now,
             usage_end=now,
             next_start=now,
-            next_end=period_end,
+            next_end=trial_end if trial_end is not None else subscription["_period_end"],
         )
-        line_specs = [spec for spec in line_specs if not is_metered(state.objects[spec["price"]])]
-        invoice = invoice_create(
-            state,
-            subscription,
-            billing_reason="subscription_create",
-            line_specs=line_specs,
-            period_start=now,
-            period_end=now,
-        )
-        subscription["latest_invoice"] = invoice["id"]
-        invoice_finalize(state, invoice)
-        if payment_behaviour == "default_incomplete" and invoice["amount_due"] > 0:
-            method_id = invoice_payment_method(state, invoice, subscription)
-            intent = payment_intent_create(
-                state,
-                amount=invoice["amount_due"],
-                currency=invoice["currency"],
-                customer_id=customer_id,
-                payment_method_id=method_id,
-                description="Subscription creation",
-            )
-            intent["_invoice"] = invoice["id"]
-            invoice["_payment_intent"] = intent["id"]
-            invoice["confirmation_secret"] = {
-                "client_secret": intent["client_secret"],
-                "type": "payment_intent",
-            }
-        else:
-            invoice_attempt_payment(state, invoice, off_session=False)
-        if invoice["status"] == "paid":
-            subscription["status"] = "active"
+        if not is_metered(state.objects[spec["price"]])
+    ]
+    if trial_end is not None:
+        line_specs = [
+            dict(spec, amount=0, description=f"Trial period for {product_name(state, spec)}")
+            for spec in line_specs
+        ]
+    invoice = invoice_create(
+        state,
+        subscription,
+        billing_reason="subscription_create",
+        line_specs=line_specs,
+        period_start=now,
+        period_end=now,
+    )
+    subscription["latest_invoice"] = invoice["id"]
+    invoice_finalize(state, invoice)
+    if (
+        trial_end is None
+        and payment_behaviour == "default_incomplete"
+        and invoice["amount_due"] > 0
+    ):
+        _invoice_leave_for_confirmation(state, invoice, subscription)
+    else:
+        invoice_attempt_payment(state, invoice, off_session=False)
+    if trial_end is None and invoice["status"] == "paid":
+        subscription["status"] = "active"
+
+
+def _invoice_leave_for_confirmation(
+    state: EmulatorState, invoice: dict[str, Any], subscription: dict[str, Any]
+) -> None:
+    """`default_incomplete`: a PaymentIntent the customer confirms, its secret on the invoice."""
+    intent = payment_intent_create(
+        state,
+        amount=invoice["amount_due"],
+        currency=invoice["currency"],
+        customer_id=subscription["customer"],
+        payment_method_id=invoice_payment_method(state, invoice, subscription),
+        description="Subscription creation",
+    )
+    intent["_invoice"] = invoice["id"]
+    invoice["_payment_intent"] = intent["id"]
+    invoice["confirmation_secret"] = {
+        "client_secret": intent["client_secret"],
+        "type": "payment_intent",
+    }
 
 
 def _apply_item_changes(
