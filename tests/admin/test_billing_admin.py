@@ -113,6 +113,7 @@ def test_a_plan_page_lists_its_versions_with_their_prices(tenant: Tenant, admin_
     page = admin_client.get(f"/admin/catalog/plan/{plan.pk}/change/")
 
     content = page.content.decode()
+    assert page.status_code == 200, (page.status_code, page.headers.get("Location"))
     assert "USD 9.00 / month" in content
     assert "USD 19.00 / month" in content
 
