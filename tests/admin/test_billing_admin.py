@@ -1,5 +1,6 @@
 import pytest
 from django.contrib import admin
+from django.contrib.admin.utils import quote
 from django.test import Client, RequestFactory
 from django.urls import NoReverseMatch, reverse
 
@@ -50,10 +51,12 @@ def test_billing_rows_cannot_be_changed_or_deleted_from_the_admin(
     customer = customer_make(tenant.app, "user-1", email="before@example.com")
 
     changed = admin_client.post(
-        f"/admin/billing/customer/{customer.pk}/change/",
+        f"/admin/billing/customer/{quote(customer.pk)}/change/",
         {"email": "after@example.com", "external_id": "user-1"},
     )
-    deleted = admin_client.post(f"/admin/billing/customer/{customer.pk}/delete/", {"post": "yes"})
+    deleted = admin_client.post(
+        f"/admin/billing/customer/{quote(customer.pk)}/delete/", {"post": "yes"}
+    )
 
     assert changed.status_code == deleted.status_code == 403
     assert Customer.objects.for_app(tenant.app).get(pk=customer.pk).email == "before@example.com"
@@ -92,7 +95,7 @@ def test_a_payment_page_shows_its_refunds_and_never_its_client_secret(
         client_secret="pi_secret_must_not_show"
     )
 
-    page = admin_client.get(f"/admin/billing/payment/{payment.pk}/change/")
+    page = admin_client.get(f"/admin/billing/payment/{quote(payment.pk)}/change/")
 
     assert page.status_code == 200
     content = page.content.decode()
@@ -110,7 +113,7 @@ def test_a_plan_page_lists_its_versions_with_their_prices(tenant: Tenant, admin_
         base={"amount": 1900, "interval": "month", "interval_count": 1},
     )
 
-    page = admin_client.get(f"/admin/catalog/plan/{plan.pk}/change/")
+    page = admin_client.get(f"/admin/catalog/plan/{quote(plan.pk)}/change/")
 
     content = page.content.decode()
     assert page.status_code == 200, (page.status_code, page.headers.get("Location"))

@@ -1,4 +1,5 @@
 from auditlog.models import LogEntry
+from django.contrib.admin.utils import quote
 from django.test import Client
 
 from tenants.models import App
@@ -9,7 +10,7 @@ def test_a_staff_edit_in_the_admin_is_logged_with_the_staff_user(
     tenant: Tenant, admin_client: Client, admin_user
 ):
     response = admin_client.post(
-        f"/admin/tenants/app/{tenant.app.pk}/change/",
+        f"/admin/tenants/app/{quote(tenant.app.pk)}/change/",
         {
             "name": "Acme CRM (renamed)",
             "mode": "test",

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import pytest
 from django.apps import apps
+from django.contrib.admin.utils import quote
 from django.contrib.auth.models import Permission, User
 from django.test import Client
 from django.utils import timezone
@@ -241,7 +242,9 @@ def test_the_admin_index_and_the_app_pages_link_to_the_dashboard(
 ):
     index = admin_client.get("/admin/").content.decode()
     app_list = admin_client.get("/admin/tenants/app/").content.decode()
-    app_page = admin_client.get(f"/admin/tenants/app/{tenant.app.pk}/change/").content.decode()
+    app_page = admin_client.get(
+        f"/admin/tenants/app/{quote(tenant.app.pk)}/change/"
+    ).content.decode()
 
     assert "/admin/tenants/app/portfolio/" in index
     assert "/admin/tenants/app/portfolio/" in app_list

@@ -1,3 +1,5 @@
+from django.contrib.admin.utils import quote
+
 from audit.models import AuditEvent
 from notifications.models import WebhookDelivery
 from tests.conftest import Tenant
@@ -72,8 +74,8 @@ def test_the_admin_lists_deliveries_by_status_and_never_shows_a_secret(
     pages = [
         admin_client.get("/admin/notifications/webhookdelivery/?status__exact=succeeded"),
         admin_client.get("/admin/notifications/webhookendpoint/"),
-        admin_client.get(f"/admin/notifications/webhookendpoint/{endpoint['id']}/change/"),
-        admin_client.get(f"/admin/notifications/appevent/{event.pk}/change/"),
+        admin_client.get(f"/admin/notifications/webhookendpoint/{quote(endpoint['id'])}/change/"),
+        admin_client.get(f"/admin/notifications/appevent/{quote(event.pk)}/change/"),
     ]
 
     assert [page.status_code for page in pages] == [200, 200, 200, 200]
