@@ -1,44 +1,24 @@
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from djstripe.models import WebhookEndpoint
 from rest_framework.test import APIClient
 
-from backoffice.services import app_create
 from billing.stripe_account import stripe_account_setup
 from stripe_emulator.server import EmulatorServer
-from tenants.actors import Actor
-from tenants.models import ApiKey, App
+from tests.factories import Tenant, tenant_make
 
 pytest_plugins = ["stripe_emulator.pytest_plugin"]
-
-TEST_OPERATOR = Actor.staff("pytest")
-
-
-@dataclass
-class Tenant:
-    app: App
-    api_key: ApiKey
-    raw_key: str
-    client: APIClient
-
-
-def _tenant(name: str) -> Tenant:
-    app, api_key, raw_key = app_create(name=name, actor=TEST_OPERATOR)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw_key}")
-    return Tenant(app=app, api_key=api_key, raw_key=raw_key, client=client)
 
 
 @pytest.fixture
 def tenant(db: Any) -> Tenant:
-    return _tenant("Acme CRM")
+    return tenant_make("Acme CRM")
 
 
 @pytest.fixture
 def other_tenant(db: Any) -> Tenant:
-    return _tenant("Globex Analytics")
+    return tenant_make("Globex Analytics")
 
 
 @pytest.fixture

@@ -1,12 +1,13 @@
 """The one place the tests build state: every helper a test module or conftest shares lives here
 (one module for the whole suite, not one per app), so no test module imports from another.
-Still apart, to be folded in: tests/grace/factories.py and tests/admin/factories.py, whose
-helpers call the services with an `App` and answer models (the services they feed take models),
-and tests/stripe_emulator/raw_http.py, for the emulator's tests that run without Django.
+Apart only: tests/stripe_emulator/raw_http.py, for the emulator's tests that run without Django,
+and tests/billing/ledger_provider.py, a provider the registry tests plug in.
 
 State is built through the API (`/v1/…` with a tenant's client, as an app would) or through the
 public services, never as ORM rows. The `customer_make`, `plan_make`, `metric_make` and
 `subscribe` helpers each have one signature: the tenant's `APIClient` first, then keywords.
+Tests of services that take models (grace, the admin) use the `*_record` helpers, which call the
+same services with an `App` and answer the model: one helper per object, one signature each.
 
 `OBJECT_FACTORIES` makes one object of each tenant-owned model that a `/v1/` route points at,
 for the cross-tenant walk; a new resource adds its model there, or that test fails and says so."""
@@ -16,6 +17,7 @@ import hmac
 import json
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -29,7 +31,8 @@ from djstripe.models import WebhookEndpoint
 from rest_framework.test import APIClient
 
 from audit.services import audit_event_record
-from billing.models import Subscription
+from backoffice.services import app_create
+from billing.models import Customer, Subscription
 from billing.payments import payment_create, refund_create
 from billing.providers.base import SubscriptionResult
 from billing.providers.base import SubscriptionStatus as ProviderSubscriptionStatus
@@ -37,15 +40,22 @@ from billing.services import customer_create
 from billing.stripe_account import stripe_webhook_path
 from billing.subscription_webhook_sync import subscription_sync_from_provider
 from billing.subscriptions import subscription_create
+from catalog.models import Metric, Plan
 from catalog.services import metric_create, plan_create
-from grace.models import GraceReason
+from grace.models import GracePeriod, GraceReason
 from grace.services import grace_period_open
+from notifications.models import AppEvent, WebhookDelivery, WebhookDeliveryStatus
 from notifications.services import webhook_endpoint_create
 from stripe_emulator.server import EmulatorServer
-from tenants.actors import Actor
-from tenants.models import App
+from tenants.actors import STRIPE, SYSTEM, Actor
+from tenants.models import ApiKey, App
 
 FACTORY_ACTOR = Actor.staff("factory")
+TEST_OPERATOR = Actor.staff("pytest")
+OPERATOR = Actor.staff("admin-tests")
+
+# A fixed instant for the grace tests' windows and expiries.
+START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 DAY_SECONDS = 86_400
 
@@ -59,6 +69,24 @@ PRO_PLAN = {
 
 # Nothing listens there: the emulator's own deliveries fail fast, and the tests deliver.
 UNREACHABLE_BASE_URL = "http://127.0.0.1:9"
+
+
+# Tenants: an app and its key, as `manage.py create_app` makes them.
+
+
+@dataclass
+class Tenant:
+    app: App
+    api_key: ApiKey
+    raw_key: str
+    client: APIClient
+
+
+def tenant_make(name: str) -> Tenant:
+    app, api_key, raw_key = app_create(name=name, actor=TEST_OPERATOR)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw_key}")
+    return Tenant(app=app, api_key=api_key, raw_key=raw_key, client=client)
 
 
 # Catalog, customers and subscriptions, through the API.
@@ -191,6 +219,87 @@ def trial_subscription_make(
     return subscription
 
 
+# The same objects as models, through the services, for tests of services that take models.
+
+
+def customer_record(app: App, external_id: str = "user-1", **fields: str) -> Customer:
+    return customer_create(app=app, actor=OPERATOR, external_id=external_id, **fields)
+
+
+def metric_record(app: App, code: str = "api_calls") -> Metric:
+    return metric_create(app=app, actor=OPERATOR, code=code, name=code.replace("_", " ").title())
+
+
+def plan_record(
+    app: App,
+    code: str = "pro",
+    *,
+    amount: int = 2900,
+    interval: str = "month",
+    currency: str = "usd",
+    grace_period_days: int = 7,
+) -> Plan:
+    return plan_create(
+        app=app,
+        actor=OPERATOR,
+        code=code,
+        name=code.title(),
+        currency=currency,
+        grace_period_days=grace_period_days,
+        base={"amount": amount, "interval": interval, "interval_count": 1},
+    )
+
+
+def subscription_record(
+    app: App, customer: Customer, plan: Plan, status: str | None = None
+) -> Subscription:
+    """`customer` subscribed to `plan` through the service (Stripe is the emulator), paying with
+    `pm_card_visa`; then `status` (default: what Stripe answered) applied as Stripe's webhooks
+    apply it."""
+    subscription = subscription_create(
+        app=app, actor=OPERATOR, customer=customer.pk, plan=plan.pk, payment_method="pm_card_visa"
+    )
+    return subscription_state_apply(subscription, status=status)
+
+
+def past_due_subscription_record(
+    app: App, customer: Customer, *, grace_period_days: int = 7, code: str = "pro"
+) -> Subscription:
+    """A subscription whose renewal failed: a new plan `code` with `grace_period_days`, the
+    subscription then `past_due` as Stripe's webhooks report it."""
+    plan = plan_record(app, code, grace_period_days=grace_period_days)
+    return subscription_record(app, customer, plan, status="past_due")
+
+
+# Grace periods, opened as billing's and usage's reactions open them.
+
+
+def payment_failed_open(
+    app: App, subscription: Subscription, **options: Any
+) -> tuple[GracePeriod, bool]:
+    return grace_period_open(
+        app=app,
+        actor=STRIPE,
+        customer=subscription.customer,
+        reason=GraceReason.PAYMENT_FAILED,
+        subscription=subscription,
+        **options,
+    )
+
+
+def over_quota_open(
+    app: App, customer: Customer, metric: Metric, **options: Any
+) -> tuple[GracePeriod, bool]:
+    return grace_period_open(
+        app=app,
+        actor=SYSTEM,
+        customer=customer,
+        reason=GraceReason.OVER_QUOTA,
+        metric=metric,
+        **options,
+    )
+
+
 # Usage events, as an app reports them.
 
 
@@ -240,6 +349,24 @@ def deliveries_of(client: APIClient, endpoint_id: str, query: str = "") -> list[
     response = client.get(f"/v1/webhook-endpoints/{endpoint_id}/deliveries{query}")
     assert response.status_code == 200, response.content
     return response.json()["data"]
+
+
+def failed_delivery_record(app: App, *, error: str = "HTTP 500 from the app") -> WebhookDelivery:
+    """A delivery that gave up, as a row: reaching that state for real takes the retry
+    schedule's days."""
+    endpoint = webhook_endpoint_create(
+        app=app, actor=OPERATOR, url="https://receiver.example/hooks", enabled_events=["*"]
+    )
+    event = AppEvent.objects.create(app=app, event_type="payment.failed", data={"id": "pay_x"})
+    return WebhookDelivery.objects.create(
+        app=app,
+        endpoint=endpoint,
+        event=event,
+        status=WebhookDeliveryStatus.FAILED,
+        attempt_count=8,
+        last_response_status=500,
+        last_error=error,
+    )
 
 
 # What Stripe (the emulator) holds and sends.

@@ -8,8 +8,7 @@ from api.errors import CardDeclinedError
 from billing.models import Customer, Payment, SubscriptionStatus
 from billing.payments import payment_create, refund_create
 from catalog.services import plan_update
-from tests.admin.factories import OPERATOR, customer_make, plan_make, subscription_make
-from tests.conftest import Tenant
+from tests.factories import OPERATOR, Tenant, customer_record, plan_record, subscription_record
 
 BILLING_CHANGELISTS = [
     "/admin/billing/customer/",
@@ -21,7 +20,7 @@ BILLING_CHANGELISTS = [
 
 
 def _paid(tenant: Tenant) -> Payment:
-    customer = customer_make(
+    customer = customer_record(
         tenant.app, "payer", email="payer@example.com", payment_method="pm_card_visa"
     )
     return payment_create(
@@ -32,8 +31,8 @@ def _paid(tenant: Tenant) -> Payment:
 def test_every_billing_list_opens_and_none_offers_to_add(tenant: Tenant, admin_client: Client):
     payment = _paid(tenant)
     refund_create(app=tenant.app, actor=OPERATOR, payment_id=payment.pk, amount=500)
-    plan = plan_make(tenant.app, "pro", amount=900)
-    subscription_make(tenant.app, payment.customer, plan, SubscriptionStatus.ACTIVE)
+    plan = plan_record(tenant.app, "pro", amount=900)
+    subscription_record(tenant.app, payment.customer, plan, SubscriptionStatus.ACTIVE)
 
     pages = [admin_client.get(url) for url in BILLING_CHANGELISTS]
 
@@ -48,7 +47,7 @@ def test_every_billing_list_opens_and_none_offers_to_add(tenant: Tenant, admin_c
 def test_billing_rows_cannot_be_changed_or_deleted_from_the_admin(
     tenant: Tenant, admin_client: Client
 ):
-    customer = customer_make(tenant.app, "user-1", email="before@example.com")
+    customer = customer_record(tenant.app, "user-1", email="before@example.com")
 
     changed = admin_client.post(
         f"/admin/billing/customer/{quote(customer.pk)}/change/",
@@ -66,7 +65,7 @@ def test_the_payment_list_filters_by_status_and_searches_by_customer(
     tenant: Tenant, admin_client: Client
 ):
     paid = _paid(tenant)
-    declined_customer = customer_make(tenant.app, "decliner", email="no-funds@example.com")
+    declined_customer = customer_record(tenant.app, "decliner", email="no-funds@example.com")
     with pytest.raises(CardDeclinedError):
         payment_create(
             app=tenant.app,
@@ -105,7 +104,7 @@ def test_a_payment_page_shows_its_refunds_and_never_its_client_secret(
 
 
 def test_a_plan_page_lists_its_versions_with_their_prices(tenant: Tenant, admin_client: Client):
-    plan = plan_make(tenant.app, "pro", amount=900)
+    plan = plan_record(tenant.app, "pro", amount=900)
     plan_update(
         app=tenant.app,
         actor=OPERATOR,

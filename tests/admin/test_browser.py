@@ -22,7 +22,7 @@ from catalog.services import metric_create
 from grace.models import GracePeriod, GraceReason, GraceStatus
 from grace.services import grace_period_open
 from tenants.actors import Actor, ActorType
-from tests.admin.factories import plan_make, subscription_make
+from tests.factories import plan_record, subscription_record
 
 try:
     from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -97,8 +97,8 @@ def test_an_operator_logs_in_and_resolves_a_grace_period_from_the_app_overview(
     customer = customer_create(
         app=app, actor=setup_actor, external_id="user-42", email="ada@example.com"
     )
-    plan = plan_make(app, "pro", amount=4900)
-    subscription = subscription_make(app, customer, plan, SubscriptionStatus.PAST_DUE)
+    plan = plan_record(app, "pro", amount=4900)
+    subscription = subscription_record(app, customer, plan, SubscriptionStatus.PAST_DUE)
     metric_create(app=app, actor=setup_actor, code="api_calls", name="API calls", unit="call")
     grace_period, _ = grace_period_open(
         app=app,

@@ -3,7 +3,7 @@ from django.contrib.admin.utils import quote
 from django.test import Client
 
 from tenants.models import App
-from tests.conftest import Tenant
+from tests.factories import Tenant
 
 
 def test_a_staff_edit_in_the_admin_is_logged_with_the_staff_user(

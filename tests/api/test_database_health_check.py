@@ -12,7 +12,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from backoffice.services import app_create
-from tests.conftest import TEST_OPERATOR
+from tests.factories import TEST_OPERATOR
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
 from billing.models import Customer
-from tests.conftest import Tenant
+from tests.factories import Tenant
 
 
 def test_a_repeated_post_replays_the_first_response(tenant: Tenant):
@@ -71,9 +71,9 @@ def test_an_over_long_key_is_rejected(api: APIClient):
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_requests_with_one_key_have_one_effect(transactional_db):
-    from tests.conftest import _tenant
+    from tests.factories import tenant_make
 
-    tenant = _tenant("Concurrent")
+    tenant = tenant_make("Concurrent")
     results: list[int] = []
     barrier = threading.Barrier(8)
 

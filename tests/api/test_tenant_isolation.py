@@ -5,8 +5,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Tenant
-from tests.factories import OBJECT_FACTORIES, route_fill, routes_with_ids
+from tests.factories import OBJECT_FACTORIES, Tenant, route_fill, routes_with_ids
 
 
 def test_the_walk_finds_the_id_routes():

@@ -5,7 +5,7 @@ from django.db import DatabaseError, connection, transaction
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
-from tests.conftest import Tenant
+from tests.factories import Tenant
 
 
 def _create_customer(api: APIClient, external_id: str) -> str:

@@ -18,14 +18,14 @@ from catalog.models import Plan
 from catalog.services import metric_create
 from grace.models import GraceReason
 from grace.services import grace_period_open
-from tests.admin.factories import (
+from tests.factories import (
     OPERATOR,
-    customer_make,
-    failed_delivery_make,
-    plan_make,
-    subscription_make,
+    Tenant,
+    customer_record,
+    failed_delivery_record,
+    plan_record,
+    subscription_record,
 )
-from tests.conftest import Tenant
 
 
 def _overview_url(app_id: str) -> str:
@@ -49,16 +49,16 @@ def _staff_client(*permissions: str) -> Client:
 
 
 def test_mrr_normalises_yearly_plans_to_a_month_per_currency(tenant: Tenant):
-    customer = customer_make(tenant.app, "user-1")
-    monthly = plan_make(tenant.app, "monthly", amount=2900)
-    yearly = plan_make(tenant.app, "yearly", amount=30000, interval="year")
-    euro = plan_make(tenant.app, "euro", amount=1000, currency="eur")
-    subscription_make(tenant.app, customer, monthly, SubscriptionStatus.ACTIVE)
-    subscription_make(tenant.app, customer, monthly, SubscriptionStatus.PAST_DUE)
-    subscription_make(tenant.app, customer, yearly, SubscriptionStatus.ACTIVE)
-    subscription_make(tenant.app, customer, euro, SubscriptionStatus.ACTIVE)
-    subscription_make(tenant.app, customer, monthly, SubscriptionStatus.TRIALING)
-    subscription_make(tenant.app, customer, monthly, SubscriptionStatus.CANCELED)
+    customer = customer_record(tenant.app, "user-1")
+    monthly = plan_record(tenant.app, "monthly", amount=2900)
+    yearly = plan_record(tenant.app, "yearly", amount=30000, interval="year")
+    euro = plan_record(tenant.app, "euro", amount=1000, currency="eur")
+    subscription_record(tenant.app, customer, monthly, SubscriptionStatus.ACTIVE)
+    subscription_record(tenant.app, customer, monthly, SubscriptionStatus.PAST_DUE)
+    subscription_record(tenant.app, customer, yearly, SubscriptionStatus.ACTIVE)
+    subscription_record(tenant.app, customer, euro, SubscriptionStatus.ACTIVE)
+    subscription_record(tenant.app, customer, monthly, SubscriptionStatus.TRIALING)
+    subscription_record(tenant.app, customer, monthly, SubscriptionStatus.CANCELED)
 
     overview = app_overview(app=tenant.app)
 
@@ -84,10 +84,10 @@ def test_money_is_shown_in_the_currency_s_own_minor_unit():
 def test_the_overview_page_shows_customers_subscriptions_mrr_and_open_grace_periods(
     tenant: Tenant, admin_client: Client
 ):
-    customer = customer_make(tenant.app, "user-1", email="ada@example.com")
-    customer_make(tenant.app, "user-2")
-    plan = plan_make(tenant.app, "pro", amount=4900)
-    subscription_make(tenant.app, customer, plan, SubscriptionStatus.PAST_DUE)
+    customer = customer_record(tenant.app, "user-1", email="ada@example.com")
+    customer_record(tenant.app, "user-2")
+    plan = plan_record(tenant.app, "pro", amount=4900)
+    subscription_record(tenant.app, customer, plan, SubscriptionStatus.PAST_DUE)
     grace_period, _ = grace_period_open(
         app=tenant.app, actor=OPERATOR, customer=customer, reason=GraceReason.PAYMENT_FAILED
     )
@@ -108,7 +108,7 @@ def test_the_overview_page_shows_customers_subscriptions_mrr_and_open_grace_peri
 def test_the_overview_lists_recent_failures_of_payments_deliveries_and_provider_syncs(
     tenant: Tenant, admin_client: Client
 ):
-    customer = customer_make(tenant.app, "payer")
+    customer = customer_record(tenant.app, "payer")
     with pytest.raises(CardDeclinedError):
         payment_create(
             app=tenant.app,
@@ -118,10 +118,10 @@ def test_the_overview_lists_recent_failures_of_payments_deliveries_and_provider_
             currency="usd",
             payment_method="pm_card_chargeDeclined",
         )
-    delivery = failed_delivery_make(tenant.app, error="connection refused by the app")
-    stuck = plan_make(tenant.app, "stuck", amount=100)
-    failed = plan_make(tenant.app, "failed", amount=100)
-    synced = plan_make(tenant.app, "synced", amount=100)
+    delivery = failed_delivery_record(tenant.app, error="connection refused by the app")
+    stuck = plan_record(tenant.app, "stuck", amount=100)
+    failed = plan_record(tenant.app, "failed", amount=100)
+    synced = plan_record(tenant.app, "synced", amount=100)
     Plan.objects.for_app(tenant.app).filter(pk=stuck.pk).update(
         sync_state=SyncState.PENDING, updated_at=timezone.now() - timedelta(hours=1)
     )
@@ -178,7 +178,7 @@ def test_the_usage_section_sums_this_period_s_rollups_over_customers(
         # The rollups as ingestion leaves them; "c"'s period is over and must not count.
         UsageRollup.objects.create(
             app=tenant.app,
-            customer=customer_make(tenant.app, external_id),
+            customer=customer_record(tenant.app, external_id),
             metric=metric,
             aggregation="sum",
             period_start=start,
@@ -196,13 +196,13 @@ def test_the_usage_section_sums_this_period_s_rollups_over_customers(
 def test_the_portfolio_lists_every_app_with_its_headline_figures(
     tenant: Tenant, other_tenant: Tenant, admin_client: Client
 ):
-    customer = customer_make(tenant.app, "user-1")
-    plan = plan_make(tenant.app, "pro", amount=1200, interval="year")
-    subscription_make(tenant.app, customer, plan, SubscriptionStatus.ACTIVE)
+    customer = customer_record(tenant.app, "user-1")
+    plan = plan_record(tenant.app, "pro", amount=1200, interval="year")
+    subscription_record(tenant.app, customer, plan, SubscriptionStatus.ACTIVE)
     grace_period_open(
         app=tenant.app, actor=OPERATOR, customer=customer, reason=GraceReason.PAYMENT_FAILED
     )
-    failed_delivery_make(other_tenant.app)
+    failed_delivery_record(other_tenant.app)
 
     response = admin_client.get("/admin/tenants/app/portfolio/")
 
@@ -226,9 +226,9 @@ def test_the_portfolio_takes_the_same_number_of_queries_for_more_apps(
     tenant: Tenant, other_tenant: Tenant, django_assert_max_num_queries
 ):
     for app in (tenant.app, other_tenant.app):
-        customer = customer_make(app, "user-1")
-        subscription_make(
-            app, customer, plan_make(app, "pro", amount=100), SubscriptionStatus.ACTIVE
+        customer = customer_record(app, "user-1")
+        subscription_record(
+            app, customer, plan_record(app, "pro", amount=100), SubscriptionStatus.ACTIVE
         )
 
     with django_assert_max_num_queries(10):
@@ -274,7 +274,7 @@ def test_staff_without_the_app_view_permission_are_refused(tenant: Tenant):
 def test_staff_who_may_view_apps_but_not_change_grace_periods_get_no_resolve_button(
     tenant: Tenant,
 ):
-    customer = customer_make(tenant.app, "user-1")
+    customer = customer_record(tenant.app, "user-1")
     grace_period_open(
         app=tenant.app, actor=OPERATOR, customer=customer, reason=GraceReason.PAYMENT_FAILED
     )

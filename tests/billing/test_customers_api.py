@@ -1,7 +1,7 @@
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
-from tests.conftest import Tenant
+from tests.factories import Tenant
 
 
 def _create(api: APIClient, **fields):

@@ -5,7 +5,7 @@ from rest_framework.test import APIClient
 from audit.models import AuditEvent
 from billing.models import Customer
 from stripe_emulator.server import EmulatorServer
-from tests.conftest import Tenant
+from tests.factories import Tenant
 
 
 def _stripe_customers(stripe: EmulatorServer) -> list[dict]:

@@ -10,7 +10,7 @@ from audit.models import AuditEvent
 from billing.models import Payment, PaymentStatus
 from billing.payments import payments_complete_pending
 from stripe_emulator.server import EmulatorServer
-from tests.conftest import Tenant
+from tests.factories import Tenant
 
 
 def _customer(api: APIClient, payment_method: str = "pm_card_visa") -> str:
@@ -146,9 +146,9 @@ def test_the_retry_job_completes_a_payment_left_pending_by_an_outage(
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_retries_with_one_key_charge_once(transactional_db, stripe: EmulatorServer):
-    from tests.conftest import _tenant
+    from tests.factories import tenant_make
 
-    tenant = _tenant("Concurrent payer")
+    tenant = tenant_make("Concurrent payer")
     customer = _customer(tenant.client)
     barrier = threading.Barrier(6)
     statuses: list[int] = []

@@ -21,10 +21,10 @@ from billing.subscription_webhook_sync import subscription_sync_from_provider
 from grace.models import GracePeriod
 from notifications.models import AppEvent
 from stripe_emulator.server import EmulatorServer
-from tests.conftest import Tenant
 from tests.factories import (
     DAY_SECONDS,
     UNREACHABLE_BASE_URL,
+    Tenant,
     customer_make,
     deliver,
     events_of,

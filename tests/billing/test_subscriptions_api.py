@@ -4,9 +4,9 @@ from audit.models import AuditEvent
 from billing.models import Subscription
 from notifications.models import AppEvent
 from stripe_emulator.server import EmulatorServer
-from tests.conftest import Tenant
 from tests.factories import (
     DAY_SECONDS,
+    Tenant,
     customer_make,
     metric_make,
     plan_make,

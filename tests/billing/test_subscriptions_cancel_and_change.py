@@ -5,9 +5,9 @@ from typing import Any
 from audit.models import AuditEvent
 from notifications.models import AppEvent
 from stripe_emulator.server import EmulatorServer
-from tests.conftest import Tenant
 from tests.factories import (
     DAY_SECONDS,
+    Tenant,
     customer_make,
     metric_make,
     plan_make,

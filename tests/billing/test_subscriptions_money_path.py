@@ -11,8 +11,8 @@ from billing.providers.pending import SyncState
 from billing.providers.stripe import stripe_client
 from billing.tasks import subscriptions_complete_pending
 from stripe_emulator.server import EmulatorServer
-from tests.conftest import Tenant
 from tests.factories import (
+    Tenant,
     customer_make,
     plan_make,
     stripe_subscriptions,

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 from audit.models import AuditEvent
 from catalog.services import metrics_sync_pending
 from stripe_emulator.server import EmulatorServer
-from tests.conftest import Tenant
+from tests.factories import Tenant
 
 API_CALLS = {"code": "api_calls", "name": "API calls", "aggregation": "sum", "unit": "call"}
 

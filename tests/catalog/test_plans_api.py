@@ -10,8 +10,7 @@ from billing.providers.base import MeterRequest
 from billing.providers.registry import provider_for
 from catalog.models import Metric, Plan
 from stripe_emulator.server import EmulatorServer
-from tests.conftest import Tenant
-from tests.factories import PRO_PLAN
+from tests.factories import PRO_PLAN, Tenant
 
 
 def metric_with_meter(tenant: Tenant, code: str = "api_calls") -> Metric:

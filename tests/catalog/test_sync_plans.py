@@ -8,8 +8,7 @@ from django.core.management import CommandError, call_command
 from catalog.models import Plan
 from stripe_emulator.pytest_plugin import TEST_API_KEY
 from stripe_emulator.server import EmulatorServer
-from tests.conftest import Tenant
-from tests.factories import PRO_PLAN
+from tests.factories import PRO_PLAN, Tenant
 
 
 def _sync(*arguments: str) -> str:

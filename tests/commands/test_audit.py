@@ -12,7 +12,7 @@ from billing.services import customer_create, customer_update
 from grace.models import GraceReason
 from grace.services import grace_period_open, grace_period_resolve
 from tenants.actors import Actor
-from tests.conftest import Tenant
+from tests.factories import Tenant
 
 ALICE = Actor.staff("alice")
 

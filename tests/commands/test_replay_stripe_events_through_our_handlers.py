@@ -12,10 +12,10 @@ from audit.models import AuditEvent
 from billing.models import Subscription
 from billing.stripe_account import stripe_account_setup
 from stripe_emulator.server import EmulatorServer
-from tests.conftest import Tenant
 from tests.factories import (
     DAY_SECONDS,
     UNREACHABLE_BASE_URL,
+    Tenant,
     deliver,
     events_of,
     trial_subscription_make,

@@ -17,8 +17,8 @@ from billing.models import Subscription
 from billing.providers.pending import SyncState
 from config.celery import app as celery_app
 from stripe_emulator.server import EmulatorServer
-from tests.conftest import Tenant
 from tests.factories import (
+    Tenant,
     customer_make,
     plan_make,
     stripe_subscriptions,

@@ -11,9 +11,9 @@ from audit.models import AuditEvent
 from billing.providers.stripe import stripe_client
 from billing.stripe_account import WEBHOOK_EVENTS
 from stripe_emulator.server import EmulatorServer
-from tests.conftest import Tenant
 from tests.factories import (
     DAY_SECONDS,
+    Tenant,
     customer_make,
     event_body,
     plan_make,

@@ -11,9 +11,9 @@ from audit.models import AuditEvent
 from grace.models import GracePeriod
 from notifications.models import AppEvent
 from stripe_emulator.server import EmulatorServer
-from tests.conftest import Tenant
 from tests.factories import (
     DAY_SECONDS,
+    Tenant,
     customer_make,
     plan_make,
     settle,

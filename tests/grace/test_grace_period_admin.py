@@ -8,8 +8,12 @@ from django.test import Client
 
 from audit.models import AuditEvent
 from grace.models import GracePeriod, GraceStatus
-from tests.conftest import Tenant
-from tests.grace.factories import customer_make, payment_failed_open, subscription_make
+from tests.factories import (
+    Tenant,
+    customer_record,
+    past_due_subscription_record,
+    payment_failed_open,
+)
 
 CHANGELIST = "/admin/grace/graceperiod/"
 
@@ -25,9 +29,9 @@ def operator(db) -> Client:
 
 
 def _open(tenant: Tenant, external_id: str) -> GracePeriod:
-    customer = customer_make(tenant.app, external_id)
+    customer = customer_record(tenant.app, external_id)
     grace_period, _ = payment_failed_open(
-        tenant.app, subscription_make(tenant.app, customer, code=external_id)
+        tenant.app, past_due_subscription_record(tenant.app, customer, code=external_id)
     )
     return grace_period
 

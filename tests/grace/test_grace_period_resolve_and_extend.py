@@ -13,14 +13,14 @@ from grace.services import (
     grace_periods_resolve_for_subscription,
 )
 from tenants.actors import STRIPE, SYSTEM, Actor
-from tests.conftest import Tenant
-from tests.grace.factories import (
+from tests.factories import (
     START,
-    customer_make,
-    metric_make,
+    Tenant,
+    customer_record,
+    metric_record,
     over_quota_open,
+    past_due_subscription_record,
     payment_failed_open,
-    subscription_make,
 )
 
 SUPPORT = Actor.staff("support")
@@ -31,7 +31,7 @@ def _actions(tenant: Tenant, action_type: str) -> list[AuditEvent]:
 
 
 def test_an_invoice_paid_resolves_the_subscriptions_period_once(tenant: Tenant):
-    subscription = subscription_make(tenant.app, customer_make(tenant.app))
+    subscription = past_due_subscription_record(tenant.app, customer_record(tenant.app))
     grace_period, _ = payment_failed_open(tenant.app, subscription)
 
     first = grace_periods_resolve_for_subscription(
@@ -55,10 +55,10 @@ def test_an_invoice_paid_resolves_the_subscriptions_period_once(tenant: Tenant):
 
 
 def test_resolving_for_a_subscription_leaves_its_over_quota_periods_open(tenant: Tenant):
-    customer = customer_make(tenant.app)
-    subscription = subscription_make(tenant.app, customer)
+    customer = customer_record(tenant.app)
+    subscription = past_due_subscription_record(tenant.app, customer)
     over_quota, _ = over_quota_open(
-        tenant.app, customer, metric_make(tenant.app), subscription=subscription
+        tenant.app, customer, metric_record(tenant.app), subscription=subscription
     )
 
     resolved = grace_periods_resolve_for_subscription(
@@ -71,8 +71,8 @@ def test_resolving_for_a_subscription_leaves_its_over_quota_periods_open(tenant:
 
 
 def test_a_plan_upgrade_resolves_the_over_quota_period_of_that_metric_only(tenant: Tenant):
-    customer = customer_make(tenant.app)
-    api_calls, seats = metric_make(tenant.app, "api_calls"), metric_make(tenant.app, "seats")
+    customer = customer_record(tenant.app)
+    api_calls, seats = metric_record(tenant.app, "api_calls"), metric_record(tenant.app, "seats")
     api_calls_period, _ = over_quota_open(tenant.app, customer, api_calls)
     seats_period, _ = over_quota_open(tenant.app, customer, seats)
 
@@ -96,7 +96,7 @@ def test_resolve_of_an_unknown_id_raises_not_found(tenant: Tenant):
 
 def test_grace_period_extend_moves_the_end_and_records_it(tenant: Tenant):
     grace_period, _ = payment_failed_open(
-        tenant.app, subscription_make(tenant.app, customer_make(tenant.app)), now=START
+        tenant.app, past_due_subscription_record(tenant.app, customer_record(tenant.app)), now=START
     )
 
     extended = grace_period_extend(
@@ -119,7 +119,7 @@ def test_grace_period_extend_moves_the_end_and_records_it(tenant: Tenant):
 
 def test_extending_a_period_past_its_end_counts_from_now(tenant: Tenant):
     grace_period, _ = payment_failed_open(
-        tenant.app, subscription_make(tenant.app, customer_make(tenant.app)), now=START
+        tenant.app, past_due_subscription_record(tenant.app, customer_record(tenant.app)), now=START
     )
     later = START + timedelta(days=9)
 
@@ -137,7 +137,7 @@ def test_extending_a_period_past_its_end_counts_from_now(tenant: Tenant):
 
 def test_a_resolved_period_cannot_be_extended(tenant: Tenant):
     grace_period, _ = payment_failed_open(
-        tenant.app, subscription_make(tenant.app, customer_make(tenant.app))
+        tenant.app, past_due_subscription_record(tenant.app, customer_record(tenant.app))
     )
     grace_period_resolve(app=tenant.app, actor=SUPPORT, grace_period_id=grace_period.pk)
 
@@ -152,7 +152,7 @@ def test_a_resolved_period_cannot_be_extended(tenant: Tenant):
 
 def test_extend_needs_a_positive_number_of_days(tenant: Tenant):
     grace_period, _ = payment_failed_open(
-        tenant.app, subscription_make(tenant.app, customer_make(tenant.app))
+        tenant.app, past_due_subscription_record(tenant.app, customer_record(tenant.app))
     )
 
     with pytest.raises(InvalidRequestError) as raised:
@@ -165,7 +165,8 @@ def test_extend_needs_a_positive_number_of_days(tenant: Tenant):
 
 def test_another_apps_period_cannot_be_extended(tenant: Tenant, other_tenant: Tenant):
     theirs, _ = payment_failed_open(
-        other_tenant.app, subscription_make(other_tenant.app, customer_make(other_tenant.app))
+        other_tenant.app,
+        past_due_subscription_record(other_tenant.app, customer_record(other_tenant.app)),
     )
 
     with pytest.raises(NotFoundError):
@@ -175,10 +176,10 @@ def test_another_apps_period_cannot_be_extended(tenant: Tenant, other_tenant: Te
 
 
 def test_active_for_customer_prefers_the_metrics_own_period(tenant: Tenant):
-    customer = customer_make(tenant.app)
-    api_calls, seats = metric_make(tenant.app, "api_calls"), metric_make(tenant.app, "seats")
+    customer = customer_record(tenant.app)
+    api_calls, seats = metric_record(tenant.app, "api_calls"), metric_record(tenant.app, "seats")
     payment_failed, _ = payment_failed_open(
-        tenant.app, subscription_make(tenant.app, customer), grace_period_days=1
+        tenant.app, past_due_subscription_record(tenant.app, customer), grace_period_days=1
     )
     api_calls_period, _ = over_quota_open(tenant.app, customer, api_calls)
 
@@ -194,8 +195,8 @@ def test_active_for_customer_prefers_the_metrics_own_period(tenant: Tenant):
 
 
 def test_active_for_customer_is_none_once_resolved(tenant: Tenant):
-    customer = customer_make(tenant.app)
-    grace_period, _ = over_quota_open(tenant.app, customer, metric_make(tenant.app))
+    customer = customer_record(tenant.app)
+    grace_period, _ = over_quota_open(tenant.app, customer, metric_record(tenant.app))
     grace_period_resolve(app=tenant.app, actor=SUPPORT, grace_period_id=grace_period.pk)
 
     assert grace_period_active_for_customer(app=tenant.app, customer=customer) is None

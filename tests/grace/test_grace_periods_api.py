@@ -1,20 +1,20 @@
 from audit.models import AuditEvent
 from grace.models import GracePeriod
-from tests.conftest import Tenant
-from tests.grace.factories import (
+from tests.factories import (
     START,
-    customer_make,
-    metric_make,
+    Tenant,
+    customer_record,
+    metric_record,
     over_quota_open,
+    past_due_subscription_record,
     payment_failed_open,
-    subscription_make,
 )
 
 
 def test_grace_period_retrieve_answers_the_public_shape(tenant: Tenant):
-    customer = customer_make(tenant.app)
+    customer = customer_record(tenant.app)
     grace_period, _ = over_quota_open(
-        tenant.app, customer, metric_make(tenant.app, "api_calls"), now=START
+        tenant.app, customer, metric_record(tenant.app, "api_calls"), now=START
     )
 
     response = tenant.client.get(f"/v1/grace-periods/{grace_period.pk}")
@@ -51,7 +51,8 @@ def test_grace_period_retrieve_answers_the_public_shape(tenant: Tenant):
 
 def test_grace_period_retrieve_of_another_apps_id_answers_404(tenant: Tenant, other_tenant: Tenant):
     theirs, _ = payment_failed_open(
-        other_tenant.app, subscription_make(other_tenant.app, customer_make(other_tenant.app))
+        other_tenant.app,
+        past_due_subscription_record(other_tenant.app, customer_record(other_tenant.app)),
     )
 
     response = tenant.client.get(f"/v1/grace-periods/{theirs.pk}")
@@ -61,7 +62,7 @@ def test_grace_period_retrieve_of_another_apps_id_answers_404(tenant: Tenant, ot
 
 
 def test_grace_period_resolve_closes_it_and_names_the_key(tenant: Tenant):
-    subscription = subscription_make(tenant.app, customer_make(tenant.app))
+    subscription = past_due_subscription_record(tenant.app, customer_record(tenant.app))
     grace_period, _ = payment_failed_open(tenant.app, subscription)
 
     response = tenant.client.post(
@@ -84,7 +85,7 @@ def test_grace_period_resolve_closes_it_and_names_the_key(tenant: Tenant):
 
 def test_grace_period_resolve_twice_answers_409_and_writes_nothing(tenant: Tenant):
     grace_period, _ = payment_failed_open(
-        tenant.app, subscription_make(tenant.app, customer_make(tenant.app))
+        tenant.app, past_due_subscription_record(tenant.app, customer_record(tenant.app))
     )
     tenant.client.post(f"/v1/grace-periods/{grace_period.pk}/resolve", {}, format="json")
 
@@ -104,7 +105,8 @@ def test_grace_period_resolve_of_another_apps_id_answers_404_and_leaves_it_open(
     tenant: Tenant, other_tenant: Tenant
 ):
     theirs, _ = payment_failed_open(
-        other_tenant.app, subscription_make(other_tenant.app, customer_make(other_tenant.app))
+        other_tenant.app,
+        past_due_subscription_record(other_tenant.app, customer_record(other_tenant.app)),
     )
 
     response = tenant.client.post(
@@ -118,7 +120,7 @@ def test_grace_period_resolve_of_another_apps_id_answers_404_and_leaves_it_open(
 
 def test_grace_period_resolve_rejects_a_note_over_1000_characters(tenant: Tenant):
     grace_period, _ = payment_failed_open(
-        tenant.app, subscription_make(tenant.app, customer_make(tenant.app))
+        tenant.app, past_due_subscription_record(tenant.app, customer_record(tenant.app))
     )
 
     response = tenant.client.post(
@@ -133,7 +135,7 @@ def test_grace_period_resolve_rejects_a_note_over_1000_characters(tenant: Tenant
 
 def test_grace_period_resolve_rejects_unknown_fields(tenant: Tenant):
     grace_period, _ = payment_failed_open(
-        tenant.app, subscription_make(tenant.app, customer_make(tenant.app))
+        tenant.app, past_due_subscription_record(tenant.app, customer_record(tenant.app))
     )
 
     response = tenant.client.post(
@@ -146,7 +148,7 @@ def test_grace_period_resolve_rejects_unknown_fields(tenant: Tenant):
 
 def test_grace_period_resolve_replays_with_the_same_idempotency_key(tenant: Tenant):
     grace_period, _ = payment_failed_open(
-        tenant.app, subscription_make(tenant.app, customer_make(tenant.app))
+        tenant.app, past_due_subscription_record(tenant.app, customer_record(tenant.app))
     )
     path = f"/v1/grace-periods/{grace_period.pk}/resolve"
 
@@ -159,10 +161,12 @@ def test_grace_period_resolve_replays_with_the_same_idempotency_key(tenant: Tena
 
 
 def test_grace_period_list_filters_by_status_customer_and_reason(tenant: Tenant):
-    ada, bob = customer_make(tenant.app, "ada"), customer_make(tenant.app, "bob")
-    ada_payment, _ = payment_failed_open(tenant.app, subscription_make(tenant.app, ada))
-    ada_quota, _ = over_quota_open(tenant.app, ada, metric_make(tenant.app))
-    bob_payment, _ = payment_failed_open(tenant.app, subscription_make(tenant.app, bob, code="b"))
+    ada, bob = customer_record(tenant.app, "ada"), customer_record(tenant.app, "bob")
+    ada_payment, _ = payment_failed_open(tenant.app, past_due_subscription_record(tenant.app, ada))
+    ada_quota, _ = over_quota_open(tenant.app, ada, metric_record(tenant.app))
+    bob_payment, _ = payment_failed_open(
+        tenant.app, past_due_subscription_record(tenant.app, bob, code="b")
+    )
     tenant.client.post(f"/v1/grace-periods/{bob_payment.pk}/resolve", {}, format="json")
 
     def listed(query: str) -> list[str]:
@@ -179,9 +183,9 @@ def test_grace_period_list_filters_by_status_customer_and_reason(tenant: Tenant)
 
 
 def test_grace_period_list_paginates_newest_first(tenant: Tenant):
-    customer = customer_make(tenant.app)
+    customer = customer_record(tenant.app)
     opened = [
-        over_quota_open(tenant.app, customer, metric_make(tenant.app, f"metric_{index}"))[0].pk
+        over_quota_open(tenant.app, customer, metric_record(tenant.app, f"metric_{index}"))[0].pk
         for index in range(3)
     ]
 
@@ -203,10 +207,11 @@ def test_grace_period_list_rejects_an_unknown_status(tenant: Tenant):
 
 def test_grace_period_list_shows_only_the_callers_periods(tenant: Tenant, other_tenant: Tenant):
     mine, _ = payment_failed_open(
-        tenant.app, subscription_make(tenant.app, customer_make(tenant.app))
+        tenant.app, past_due_subscription_record(tenant.app, customer_record(tenant.app))
     )
     payment_failed_open(
-        other_tenant.app, subscription_make(other_tenant.app, customer_make(other_tenant.app))
+        other_tenant.app,
+        past_due_subscription_record(other_tenant.app, customer_record(other_tenant.app)),
     )
 
     body = tenant.client.get("/v1/grace-periods").json()

@@ -9,14 +9,14 @@ from django.db import connection
 from audit.models import AuditEvent
 from grace.models import GracePeriod, GraceStatus
 from grace.tasks import grace_periods_expire as grace_periods_expire_task
-from tests.conftest import Tenant
-from tests.grace.factories import (
+from tests.factories import (
     START,
-    customer_make,
-    metric_make,
+    Tenant,
+    customer_record,
+    metric_record,
     over_quota_open,
+    past_due_subscription_record,
     payment_failed_open,
-    subscription_make,
 )
 
 
@@ -29,16 +29,19 @@ def _expire_as_of(moment: str) -> str:
 def test_expire_grace_periods_expires_the_due_ones_and_leaves_the_rest(
     tenant: Tenant, other_tenant: Tenant
 ):
-    customer = customer_make(tenant.app)
+    customer = customer_record(tenant.app)
     due, _ = payment_failed_open(
-        tenant.app, subscription_make(tenant.app, customer), grace_period_days=3, now=START
+        tenant.app,
+        past_due_subscription_record(tenant.app, customer),
+        grace_period_days=3,
+        now=START,
     )
     not_yet_due, _ = over_quota_open(
-        tenant.app, customer, metric_make(tenant.app), grace_period_days=10, now=START
+        tenant.app, customer, metric_record(tenant.app), grace_period_days=10, now=START
     )
     theirs_due, _ = payment_failed_open(
         other_tenant.app,
-        subscription_make(other_tenant.app, customer_make(other_tenant.app)),
+        past_due_subscription_record(other_tenant.app, customer_record(other_tenant.app)),
         grace_period_days=1,
         now=START,
     )
@@ -64,7 +67,7 @@ def test_expire_grace_periods_expires_the_due_ones_and_leaves_the_rest(
 def test_a_period_expires_exactly_at_its_end(tenant: Tenant):
     grace_period, _ = payment_failed_open(
         tenant.app,
-        subscription_make(tenant.app, customer_make(tenant.app)),
+        past_due_subscription_record(tenant.app, customer_record(tenant.app)),
         grace_period_days=7,
         now=START,
     )
@@ -81,7 +84,7 @@ def test_a_period_expires_exactly_at_its_end(tenant: Tenant):
 def test_expire_twice_expires_once(tenant: Tenant):
     payment_failed_open(
         tenant.app,
-        subscription_make(tenant.app, customer_make(tenant.app)),
+        past_due_subscription_record(tenant.app, customer_record(tenant.app)),
         grace_period_days=1,
         now=START,
     )
@@ -100,7 +103,7 @@ def test_expire_twice_expires_once(tenant: Tenant):
 def test_an_expired_period_cannot_be_resolved(tenant: Tenant):
     grace_period, _ = payment_failed_open(
         tenant.app,
-        subscription_make(tenant.app, customer_make(tenant.app)),
+        past_due_subscription_record(tenant.app, customer_record(tenant.app)),
         grace_period_days=1,
         now=START,
     )
@@ -115,7 +118,7 @@ def test_an_expired_period_cannot_be_resolved(tenant: Tenant):
 def test_an_as_of_without_an_offset_is_utc(tenant: Tenant):
     payment_failed_open(
         tenant.app,
-        subscription_make(tenant.app, customer_make(tenant.app)),
+        past_due_subscription_record(tenant.app, customer_record(tenant.app)),
         grace_period_days=1,
         now=START,
     )
@@ -129,7 +132,7 @@ def test_an_as_of_without_an_offset_is_utc(tenant: Tenant):
 def test_a_bad_as_of_fails_clearly_and_expires_nothing(tenant: Tenant, bad: str):
     grace_period, _ = payment_failed_open(
         tenant.app,
-        subscription_make(tenant.app, customer_make(tenant.app)),
+        past_due_subscription_record(tenant.app, customer_record(tenant.app)),
         grace_period_days=0,
         now=START,
     )
@@ -156,7 +159,7 @@ def test_a_bad_as_of_exits_non_zero_from_the_command_line(capsys):
 def test_the_scheduled_task_expires_due_periods(tenant: Tenant):
     grace_period, _ = payment_failed_open(
         tenant.app,
-        subscription_make(tenant.app, customer_make(tenant.app)),
+        past_due_subscription_record(tenant.app, customer_record(tenant.app)),
         grace_period_days=0,
         now=START,
     )
@@ -181,13 +184,13 @@ def test_the_task_is_scheduled_every_minute():
 
 @pytest.mark.django_db(transaction=True)
 def test_two_sweeps_at_once_expire_each_period_exactly_once(tenant: Tenant):
-    customer = customer_make(tenant.app)
+    customer = customer_record(tenant.app)
     total = 230
     for index in range(total):
         over_quota_open(
             tenant.app,
             customer,
-            metric_make(tenant.app, f"metric_{index}"),
+            metric_record(tenant.app, f"metric_{index}"),
             grace_period_days=1,
             now=START,
         )

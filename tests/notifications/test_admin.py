@@ -2,8 +2,7 @@ from django.contrib.admin.utils import quote
 
 from audit.models import AuditEvent
 from notifications.models import WebhookDelivery
-from tests.conftest import Tenant
-from tests.factories import deliveries_of, endpoint_create
+from tests.factories import Tenant, deliveries_of, endpoint_create
 
 
 def test_redeliver_selected_sends_the_event_again_and_is_audited(

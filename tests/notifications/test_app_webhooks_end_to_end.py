@@ -8,9 +8,9 @@ from djstripe.models import WebhookEndpoint
 
 from notifications.signatures import verify_signature
 from stripe_emulator.server import EmulatorServer
-from tests.conftest import Tenant
 from tests.factories import (
     DAY_SECONDS,
+    Tenant,
     customer_make,
     endpoint_create,
     plan_make,

@@ -12,8 +12,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from notifications.models import WebhookEndpoint
-from tests.conftest import Tenant
-from tests.factories import endpoint_create
+from tests.factories import Tenant, endpoint_create
 
 
 def _stored(endpoint_id: str) -> str:

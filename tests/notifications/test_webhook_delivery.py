@@ -10,8 +10,7 @@ from django.utils.dateparse import parse_datetime
 from notifications import services
 from notifications.models import AppEvent, WebhookDelivery
 from notifications.services import app_event_publish
-from tests.conftest import Tenant
-from tests.factories import deliveries_of, endpoint_create
+from tests.factories import Tenant, deliveries_of, endpoint_create
 
 
 def test_a_published_event_reaches_the_apps_endpoint_signed_with_its_secret(

@@ -2,8 +2,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
-from tests.conftest import Tenant
-from tests.factories import endpoint_create
+from tests.factories import Tenant, endpoint_create
 
 
 def test_create_shows_the_secret_once_and_retrieve_and_list_never(api: APIClient):

@@ -3,8 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from tests.conftest import Tenant
-from tests.factories import deliveries_of, endpoint_create
+from tests.factories import Tenant, deliveries_of, endpoint_create
 
 
 def _create(api: APIClient, url: str):

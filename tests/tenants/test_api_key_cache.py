@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from api.throttling import redis_client
 from backoffice.services import api_key_revoke
 from tenants.selectors import API_KEYS_EPOCH_KEY
-from tests.conftest import TEST_OPERATOR, Tenant
+from tests.factories import TEST_OPERATOR, Tenant
 
 needs_redis = pytest.mark.skipif(
     not settings.REDIS_URL, reason="the key cache lives only where REDIS_URL is set"

@@ -2,7 +2,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from backoffice.services import api_key_revoke
-from tests.conftest import TEST_OPERATOR, Tenant
+from tests.factories import TEST_OPERATOR, Tenant
 
 
 def test_missing_key_answers_401_in_the_error_shape(anonymous_client: APIClient, db):

@@ -10,8 +10,8 @@ from billing.models import Customer, Subscription, SubscriptionStatus
 from catalog.models import Plan
 from grace.services import grace_periods_expire
 from notifications.models import AppEvent
-from tests.conftest import Tenant
 from tests.factories import (
+    Tenant,
     customer_make,
     event,
     metric_make,

@@ -8,8 +8,7 @@ import time_machine
 from django.core.management import call_command
 
 from stripe_emulator.server import EmulatorServer
-from tests.conftest import Tenant
-from tests.factories import customer_make, metric_make, plan_make, subscribe
+from tests.factories import Tenant, customer_make, metric_make, plan_make, subscribe
 from usage.models import MeterReport, MeterReportStatus
 
 DAY_SECONDS = 86_400

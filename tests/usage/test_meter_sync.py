@@ -13,8 +13,7 @@ from django.utils import timezone
 from billing.providers.base import UsageReport
 from billing.providers.registry import provider_for
 from stripe_emulator.server import EmulatorServer
-from tests.conftest import Tenant
-from tests.factories import customer_make, event, metric_make, now_utc
+from tests.factories import Tenant, customer_make, event, metric_make, now_utc
 from usage.models import MeterReport, MeterReportStatus
 from usage.periods import calendar_month
 from usage.sync import TokenBucket, usage_reconcile, usage_sync

@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from tests.conftest import Tenant
 from tests.factories import (
+    Tenant,
     customer_make,
     event,
     metric_make,
@@ -244,9 +244,9 @@ def test_usage_of_another_apps_customer_answers_404(tenant: Tenant, other_tenant
 def test_10000_events_sent_twice_from_4_concurrent_clients_are_counted_exactly_once(
     transactional_db,
 ):
-    from tests.conftest import _tenant
+    from tests.factories import tenant_make
 
-    tenant = _tenant("Concurrent usage")
+    tenant = tenant_make("Concurrent usage")
     metric_make(tenant.client, "api_calls")
     customers = [customer_make(tenant.client, external_id=f"user-{number}") for number in range(20)]
     generator = random.Random(5)

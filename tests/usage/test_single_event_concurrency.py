@@ -10,8 +10,14 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from grace.models import GracePeriod, GraceReason
-from tests.conftest import Tenant, _tenant
-from tests.factories import customer_make, event, metric_make, subscription_make
+from tests.factories import (
+    Tenant,
+    customer_make,
+    event,
+    metric_make,
+    subscription_make,
+    tenant_make,
+)
 from usage.models import UsageEvent, UsageRollup
 
 
@@ -43,7 +49,7 @@ def _run_threads(targets: list[Callable[[], None]]) -> None:
 
 
 def test_the_same_event_sent_by_8_clients_at_once_counts_once(transactional_db):
-    tenant = _tenant("Concurrent single events")
+    tenant = tenant_make("Concurrent single events")
     metric_make(tenant.client)
     customer = customer_make(tenant.client)
 
@@ -57,7 +63,7 @@ def test_the_same_event_sent_by_8_clients_at_once_counts_once(transactional_db):
 
 
 def test_requests_crossing_a_quota_together_open_one_grace_period(transactional_db):
-    tenant = _tenant("Concurrent quota")
+    tenant = tenant_make("Concurrent quota")
     metric_make(tenant.client)
     customer = customer_make(tenant.client)
     subscription_make(tenant.client, customer, quotas={"api_calls": 100})

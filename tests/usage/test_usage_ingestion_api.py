@@ -6,8 +6,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
-from tests.conftest import Tenant
-from tests.factories import customer_make, event, metric_make, now_utc
+from tests.factories import Tenant, customer_make, event, metric_make, now_utc
 
 
 @pytest.fixture
