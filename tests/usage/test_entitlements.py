@@ -2,12 +2,12 @@
 grace period that crossing a quota opens, and what a new period or a plan change does to it."""
 
 from datetime import timedelta
+from typing import Any
 
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
 from billing.models import Customer, Subscription, SubscriptionStatus
-from catalog.models import Plan
 from grace.services import grace_periods_expire
 from notifications.models import AppEvent
 from tests.factories import (
@@ -16,6 +16,7 @@ from tests.factories import (
     event,
     metric_make,
     now_utc,
+    plan_make,
     subscription_make,
 )
 from usage.entitlements import entitlements_refresh_for_customer
@@ -285,21 +286,23 @@ def test_the_grace_period_lasts_the_plans_grace_period_days(tenant: Tenant):
     assert _entitlement(tenant.client, customer["id"])["allowed"] is False
 
 
-def test_a_plan_upgrade_resolves_the_grace_period(tenant: Tenant):
+def test_a_plan_upgrade_resolves_the_grace_period(
+    tenant: Tenant, django_capture_on_commit_callbacks: Any
+):
     customer = _pro_customer(tenant, quota=100)
     _report(tenant.client, 150)
     grace_periods_expire(now=now_utc() + timedelta(days=8))
     _report(tenant.client, 1, prefix="late")
     subscription = customer_subscription(tenant, customer["id"])
-    bigger = Plan.objects.create(
-        app=tenant.app, code="scale", name="Scale", currency="usd", quotas={"api_calls": 1000}
-    )
-    subscription.plan = bigger
-    subscription.save(update_fields=["plan"])
+    bigger = plan_make(tenant.client, "scale", quotas={"api_calls": 1000})
 
-    entitlements_refresh_for_customer(
-        app=tenant.app, customer=Customer.objects.for_app(tenant.app).get(pk=customer["id"])
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = tenant.client.post(
+            f"/v1/subscriptions/{subscription.pk}/change-plan",
+            {"plan": bigger["id"]},
+            format="json",
+        )
+    assert response.status_code == 200, response.content
 
     entitlement = _entitlement(tenant.client, customer["id"])
     assert entitlement["limit"] == 1000
@@ -312,8 +315,10 @@ def test_a_plan_upgrade_resolves_an_active_grace_period(tenant: Tenant):
     customer = _pro_customer(tenant, quota=100)
     _report(tenant.client, 150)
     subscription = customer_subscription(tenant, customer["id"])
-    subscription.plan.quotas = {"api_calls": 1000}
-    subscription.plan.save(update_fields=["quotas"])
+    response = tenant.client.patch(
+        f"/v1/plans/{subscription.plan_id}", {"quotas": {"api_calls": 1000}}, format="json"
+    )
+    assert response.status_code == 200, response.content
 
     entitlements_refresh_for_customer(
         app=tenant.app, customer=Customer.objects.for_app(tenant.app).get(pk=customer["id"])
