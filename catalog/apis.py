@@ -3,6 +3,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from catalog.metrics import metric_create
 from catalog.models import Metric, Plan
 from catalog.selectors import metric_get, metric_list, plan_get, plan_list
 from catalog.serializers import (
@@ -14,7 +15,7 @@ from catalog.serializers import (
     PlanOutputSerializer,
     PlanUpdateInputSerializer,
 )
-from catalog.services import metric_create, plan_archive, plan_create, plan_update
+from catalog.services import plan_archive, plan_create, plan_update
 from tenants.views import TenantViewSet
 
 

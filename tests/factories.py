@@ -40,8 +40,9 @@ from billing.services import customer_create
 from billing.stripe_account import stripe_webhook_path
 from billing.subscription_webhook_sync import subscription_sync_from_provider
 from billing.subscriptions import subscription_create
+from catalog.metrics import metric_create
 from catalog.models import Metric, Plan
-from catalog.services import metric_create, plan_create
+from catalog.services import plan_create
 from grace.models import GracePeriod, GraceReason
 from grace.services import grace_period_open
 from notifications.models import AppEvent, WebhookDelivery, WebhookDeliveryStatus

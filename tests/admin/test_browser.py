@@ -18,7 +18,7 @@ from audit.models import AuditEvent
 from backoffice.services import app_create
 from billing.models import SubscriptionStatus
 from billing.services import customer_create
-from catalog.services import metric_create
+from catalog.metrics import metric_create
 from grace.models import GracePeriod, GraceReason, GraceStatus
 from grace.services import grace_period_open
 from tenants.actors import Actor, ActorType

@@ -14,8 +14,8 @@ from backoffice.dashboard import app_overview, portfolio_overview
 from billing.models import SubscriptionStatus
 from billing.payments import payment_create
 from billing.providers.pending import SyncState
+from catalog.metrics import metric_create
 from catalog.models import Plan
-from catalog.services import metric_create
 from grace.models import GraceReason
 from grace.services import grace_period_open
 from tests.factories import (

@@ -6,7 +6,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
-from catalog.services import metrics_sync_pending
+from catalog.metrics import metrics_sync_pending
 from stripe_emulator.server import EmulatorServer
 from tests.factories import Tenant
 

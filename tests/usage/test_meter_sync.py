@@ -204,7 +204,7 @@ def test_usage_of_a_metric_without_its_meter_waits_for_the_meter(
     _send(tenant, [event("a", quantity=3)])
 
     before = usage_sync()
-    from catalog.services import metrics_sync_pending
+    from catalog.metrics import metrics_sync_pending
 
     metrics_sync_pending(now=timezone.now() + timedelta(minutes=5))
     after = usage_sync()
