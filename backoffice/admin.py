@@ -4,10 +4,17 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html_join
 
 from api.errors import ServiceError
-from backoffice.dashboard import AppOverviewAdminMixin
+from audit.models import AuditEvent
+from backoffice.customer_story import CustomerStoryAdmin
+from backoffice.dashboard import AppOverviewAdminMixin, admin_changelist_url
 from backoffice.services import api_key_create, api_key_revoke
+from billing.models import Customer, Payment, Subscription
+from catalog.models import Plan
+from grace.models import GracePeriod
+from notifications.models import WebhookDelivery
 from tenants.actors import Actor
 from tenants.models import ApiKey, App
 
@@ -33,8 +40,31 @@ class AppAdmin(AppOverviewAdminMixin, admin.ModelAdmin[App]):
     list_display = ("name", "id", "mode", "provider", "is_active", "created_at", "overview_link")
     list_filter = ("mode", "provider", "is_active")
     search_fields = ("name", "id")
-    readonly_fields = ("id", "created_at", "updated_at")
+    readonly_fields = ("id", "created_at", "updated_at", "records")
     inlines = [ApiKeyInline]
+
+    @admin.display(description="This app's records")
+    def records(self, app: App) -> str:
+        """Links to each list of the app's rows, filtered to it."""
+        if not app.pk:
+            return "—"
+        lists = [
+            ("Customers", Customer),
+            ("Subscriptions", Subscription),
+            ("Payments", Payment),
+            ("Plans", Plan),
+            ("Grace periods", GracePeriod),
+            ("Audit events", AuditEvent),
+            ("Webhook deliveries", WebhookDelivery),
+        ]
+        links = [
+            (label, url)
+            for label, model in lists
+            if (url := admin_changelist_url(model, app__id__exact=app.pk))
+        ]
+        return format_html_join(
+            " · ", '<a href="{}">{}</a>', ((url, label) for label, url in links)
+        )
 
 
 class ApiKeyCreateForm(forms.ModelForm[ApiKey]):
@@ -93,3 +123,8 @@ class ApiKeyAdmin(admin.ModelAdmin[ApiKey]):
             except ServiceError as error:
                 messages.error(request, f"{api_key.pk}: {error.message}")
         messages.success(request, "Revoked.")
+
+
+# The customer's page tells its whole story (backoffice reads every app; billing's admin cannot).
+admin.site.unregister(Customer)
+admin.site.register(Customer, CustomerStoryAdmin)
