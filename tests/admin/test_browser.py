@@ -145,3 +145,70 @@ def test_an_operator_logs_in_and_resolves_a_grace_period_from_the_app_overview(
     assert audit.actor_id == f"staff:{USERNAME}"
     assert audit.payload_snapshot["note"] == NOTE
     assert screenshot.stat().st_size > 10_000
+
+
+LIST_PAGES = (
+    "/admin/",
+    "/admin/tenants/app/",
+    "/admin/tenants/apikey/",
+    "/admin/billing/customer/",
+    "/admin/billing/subscription/",
+    "/admin/billing/payment/",
+    "/admin/billing/refund/",
+    "/admin/catalog/plan/",
+    "/admin/grace/graceperiod/",
+    "/admin/audit/auditevent/",
+    "/admin/notifications/webhookendpoint/",
+    "/admin/notifications/appevent/",
+    "/admin/notifications/webhookdelivery/",
+    "/admin/tenants/app/portfolio/",
+)
+
+
+OVERFLOW_SCRIPT = """() => Math.max(
+  document.documentElement.scrollWidth,
+  ...Array.from(document.querySelectorAll("#content *")).map(
+    (box) => box.getBoundingClientRect().left + box.scrollWidth
+  )
+)"""
+
+
+def test_every_list_page_fits_a_1280_pixel_screen(transactional_db: Any, live_server: Any):
+    User.objects.create_superuser(USERNAME, password=PASSWORD)
+    setup_actor = Actor.staff("setup")
+    app, _, _ = app_create(name="Acme Customer Relationship Management", actor=setup_actor)
+    customer = customer_create(
+        app=app,
+        actor=setup_actor,
+        external_id="user-with-a-rather-long-external-identifier-42",
+        email="ada.lovelace@analytical-engines.example.com",
+        name="Augusta Ada King, Countess of Lovelace",
+    )
+    plan = plan_record(app, "professional-yearly", amount=49_900, interval="year")
+    subscription = subscription_record(app, customer, plan, SubscriptionStatus.PAST_DUE)
+    grace_period_open(
+        app=app,
+        actor=setup_actor,
+        customer=customer,
+        reason=GraceReason.PAYMENT_FAILED,
+        subscription=subscription,
+    )
+    OUTPUT_DIRECTORY.mkdir(exist_ok=True)
+    overflowing = {}
+    with _chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.set_default_timeout(20_000)
+        _log_in(page, live_server.url, "/admin/")
+        expect(page.locator("#site-name")).to_be_visible()
+        for path in (*LIST_PAGES, f"/admin/tenants/app/{app.pk}/overview/"):
+            page.goto(f"{live_server.url}{path}")
+            # The page itself, and any box that scrolls sideways inside it (the admin wraps
+            # its result tables in one): what does not fit is hidden past the right edge.
+            width = page.evaluate(OVERFLOW_SCRIPT)
+            if width > 1280:
+                overflowing[path] = width
+            name = path.strip("/").replace("/", "_") or "index"
+            page.screenshot(path=str(OUTPUT_DIRECTORY / f"admin_1280_{name}.png"))
+        page.close()
+
+    assert overflowing == {}
