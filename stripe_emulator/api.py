@@ -24,6 +24,8 @@ from stripe_emulator.errors import (
     rate_limit_error,
 )
 from stripe_emulator.form_encoding import decode_form, decode_form_pairs
+from stripe_emulator.param_validation import validate_parameters
+from stripe_emulator.route_parameters import ROUTE_PARAMETERS
 from stripe_emulator.routing import RequestContext, Router
 from stripe_emulator.state import API_VERSION, EmulatorState, random_token
 
@@ -196,6 +198,7 @@ class StripeApi:
         route, path_arguments = matched
         api_key = self._authenticate(headers, route.authentication)
         params = self._decode_params(method, path, query, headers, body)
+        validate_parameters(params, ROUTE_PARAMETERS[(route.method, route.template)])
 
         if idempotency_key is not None and len(idempotency_key) > MAXIMUM_IDEMPOTENCY_KEY_LENGTH:
             raise invalid_request_error(
