@@ -30,6 +30,7 @@ from stripe_emulator.routing import RequestContext, Router
 from stripe_emulator.state import API_VERSION, EmulatorState, random_token
 
 API_KEY_PATTERN = re.compile(r"^(sk_test_|sk_live_|rk_test_|rk_live_)[A-Za-z0-9]{24,}$")
+PUBLISHABLE_KEY_PREFIXES = ("pk_test_", "pk_live_")
 MAXIMUM_IDEMPOTENCY_KEY_LENGTH = 255
 
 
@@ -78,8 +79,13 @@ def build_router() -> Router:
 
 
 class StripeApi:
-    def __init__(self, state: EmulatorState) -> None:
+    """``api_keys``: the secret keys this Stripe account has; any other key answers 401 as
+    Stripe does. ``None`` accepts any well-formed secret key (the command line without
+    ``--api-key``)."""
+
+    def __init__(self, state: EmulatorState, api_keys: frozenset[str] | None = None) -> None:
         self.state = state
+        self.api_keys = api_keys
         self.router = build_router()
         self._log_lock = threading.Lock()
         self.request_log: list[dict[str, Any]] = []
@@ -323,7 +329,14 @@ class StripeApi:
         if authentication == "meter_event_session":
             meters.require_meter_event_session(self.state, credential)
             return credential
-        if not API_KEY_PATTERN.match(credential):
+        if credential.startswith(PUBLISHABLE_KEY_PREFIXES):
+            raise authentication_error(
+                "This API call cannot be made with a publishable API key. Please use a secret "
+                "API key. You can find a list of your API keys at "
+                "https://dashboard.stripe.com/account/apikeys."
+            )
+        known = credential in self.api_keys if self.api_keys is not None else True
+        if not API_KEY_PATTERN.match(credential) or not known:
             masked = credential[:8] + "*" * max(0, len(credential) - 12) + credential[-4:]
             raise authentication_error(f"Invalid API Key provided: {masked}")
         return credential

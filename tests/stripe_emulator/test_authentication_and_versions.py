@@ -1,0 +1,84 @@
+"""The emulator refuses what Stripe refuses before it reads a request: a key the account does
+not have, a publishable key, a ``Stripe-Version`` that names no real version; and its errors
+carry Stripe's ``request_log_url`` and ``Request-Id``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+import stripe
+
+from stripe_emulator.pytest_plugin import TEST_API_KEY
+from stripe_emulator.server import EmulatorServer
+from tests.stripe_emulator.raw_http import raw_request
+
+UNKNOWN_SECRET_KEY = "sk_test_" + "x" * 20 + "1234"
+
+
+def _client(server: EmulatorServer, key: str = TEST_API_KEY, **options: Any) -> stripe.StripeClient:
+    return stripe.StripeClient(
+        key, base_addresses={"api": server.url}, max_network_retries=0, **options
+    )
+
+
+def _error_body(error: stripe.StripeError) -> dict[str, Any]:
+    assert isinstance(error.json_body, dict)
+    body: dict[str, Any] = error.json_body["error"]
+    return body
+
+
+def test_an_unknown_secret_key_answers_401_with_stripes_masked_message(
+    stripe_emulator: EmulatorServer,
+) -> None:
+    client = _client(stripe_emulator, UNKNOWN_SECRET_KEY)
+
+    with pytest.raises(stripe.AuthenticationError) as raised:
+        client.v1.customers.list()
+
+    assert raised.value.http_status == 401
+    assert _error_body(raised.value)["type"] == "invalid_request_error"
+    assert raised.value.user_message == ("Invalid API Key provided: sk_test_" + "*" * 20 + "1234")
+
+
+def test_a_publishable_key_is_refused_on_secret_routes(stripe_emulator: EmulatorServer) -> None:
+    client = _client(stripe_emulator, "pk_test_" + "p" * 24)
+
+    with pytest.raises(stripe.AuthenticationError) as raised:
+        client.v1.customers.create(params={"name": "Ada"})
+
+    assert raised.value.http_status == 401
+    assert "cannot be made with a publishable API key" in str(raised.value.user_message)
+
+
+def test_a_request_without_a_key_answers_401(stripe_emulator: EmulatorServer) -> None:
+    status, body, headers = raw_request(stripe_emulator, "POST", "/v1/customers", body=b"")
+
+    assert status == 401
+    assert body["error"]["type"] == "invalid_request_error"
+    assert body["error"]["message"].startswith("You did not provide an API key.")
+    assert headers["Request-Id"].startswith("req_")
+
+
+def test_the_command_line_accepts_only_the_keys_it_is_given() -> None:
+    process = subprocess.Popen(  # noqa: S603 - our own module
+        [sys.executable, "-m", "stripe_emulator", "--port", "0", "--api-key", TEST_API_KEY],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().rsplit(" ", 1)[1].strip()
+        known = stripe.StripeClient(TEST_API_KEY, base_addresses={"api": url})
+        unknown = stripe.StripeClient(UNKNOWN_SECRET_KEY, base_addresses={"api": url})
+
+        listed = known.v1.customers.list()
+        with pytest.raises(stripe.AuthenticationError):
+            unknown.v1.customers.list()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+    assert listed.data == []
