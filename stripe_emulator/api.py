@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from stripe_emulator import billing, catalog, customers, events, meters, payments
+from stripe_emulator.api_versions import require_known_version
 from stripe_emulator.errors import (
     StripeApiError,
     api_error,
@@ -203,6 +204,7 @@ class StripeApi:
             )
         route, path_arguments = matched
         api_key = self._authenticate(headers, route.authentication)
+        require_known_version(headers.get("stripe-version"))
         params = self._decode_params(method, path, query, headers, body)
         validate_parameters(params, ROUTE_PARAMETERS[(route.method, route.template)])
 

@@ -82,3 +82,42 @@ def test_the_command_line_accepts_only_the_keys_it_is_given() -> None:
         process.wait(timeout=10)
 
     assert listed.data == []
+
+
+@pytest.mark.parametrize(
+    "version",
+    [
+        "2026-08-26.dahlia",  # the version stripe-python 15.6.2 and the service pin
+        "2026-05-27.dahlia",  # dj-stripe 2.11's own default
+        "2025-03-31.basil",
+        "2024-09-30.acacia",
+        "2023-10-16",
+        "2020-08-27",
+    ],
+)
+def test_real_api_versions_are_accepted(stripe_emulator: EmulatorServer, version: str) -> None:
+    client = _client(stripe_emulator, stripe_version=version)
+
+    customer = client.v1.customers.create(params={"name": "Ada"})
+
+    assert customer.object == "customer"
+
+
+@pytest.mark.parametrize(
+    "version",
+    [
+        "2019-2-19",  # not a date in Stripe's format
+        "2021-01-01",  # no release that day
+        "2025-10-29.basil",  # basil had ended; that month's version is clover
+        "2027-01-27.dahlia",  # newer than the version the emulator speaks
+        "latest",
+    ],
+)
+def test_an_invalid_api_version_answers_400(stripe_emulator: EmulatorServer, version: str) -> None:
+    client = _client(stripe_emulator, stripe_version=version)
+
+    with pytest.raises(stripe.InvalidRequestError) as raised:
+        client.v1.customers.list()
+
+    assert raised.value.http_status == 400
+    assert raised.value.user_message == f"Invalid Stripe API version: {version}"
