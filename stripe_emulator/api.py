@@ -165,6 +165,8 @@ class StripeApi:
             )
         except StripeApiError as error:
             response = ApiResponse(error.http_status, error.to_body(), dict(error.headers))
+        if response.status >= 400 and isinstance(response.body.get("error"), dict):
+            response.body = _with_request_log_url(response.body, request_id)
         response.headers.setdefault("Request-Id", request_id)
         response.headers["Stripe-Version"] = lowered_headers.get("stripe-version", API_VERSION)
         if idempotency_key:
@@ -362,3 +364,10 @@ class StripeApi:
         else:
             params.update(decode_form(text))
         return params
+
+
+def _with_request_log_url(body: dict[str, Any], request_id: str) -> dict[str, Any]:
+    """Stripe's errors point at the request's page in the Dashboard's logs."""
+    error = dict(body["error"])
+    error.setdefault("request_log_url", f"https://dashboard.stripe.com/test/logs/{request_id}")
+    return {**body, "error": error}

@@ -121,3 +121,16 @@ def test_an_invalid_api_version_answers_400(stripe_emulator: EmulatorServer, ver
 
     assert raised.value.http_status == 400
     assert raised.value.user_message == f"Invalid Stripe API version: {version}"
+
+
+def test_errors_carry_the_request_log_url_and_request_id(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    with pytest.raises(stripe.InvalidRequestError) as raised:
+        stripe_client.v1.customers.retrieve("cus_missing")
+
+    request_id = raised.value.request_id
+    assert request_id is not None and request_id.startswith("req_")
+    assert _error_body(raised.value)["request_log_url"] == (
+        f"https://dashboard.stripe.com/test/logs/{request_id}"
+    )
