@@ -10,7 +10,7 @@ example objects (stripe/openapi ``fixtures3.json``) show them absent.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, get_args, get_origin
 
 import pytest
 import stripe
@@ -51,7 +51,22 @@ SENT_ONLY_WHEN_EXPANDED_OR_APPLICABLE: dict[str, set[str]] = {
     "event": {"account", "context"},
     "webhook_endpoint": {"deleted"},
     "card_details": {"capture_before", "description", "iin", "issuer", "moto"},
+    "subscription_item": {"deleted", "billed_until"},
+    "invoice_line_item": set(),
+    "balance_transaction": set(),
 }
+
+
+def _payment_method_types_other_than_card() -> set[str]:
+    """A payment method carries the details hash of its own type only (``card``)."""
+    declared = stripe.PaymentMethod.__annotations__["type"]
+    literals = [hint for hint in get_args(declared) if get_origin(hint) is Literal]
+    return {value for hint in literals for value in get_args(hint)} - {"card"}
+
+
+SENT_ONLY_WHEN_EXPANDED_OR_APPLICABLE["payment_method"] = (
+    _payment_method_types_other_than_card() | {"radar_options"}
+)
 
 RESOURCE_CLASSES: dict[str, Any] = {
     "customer": stripe.Customer,
@@ -67,6 +82,10 @@ RESOURCE_CLASSES: dict[str, Any] = {
     "webhook_endpoint": stripe.WebhookEndpoint,
     "card_details": stripe.Charge.PaymentMethodDetails.Card,
     "subscription_invoice_settings": stripe.Subscription.InvoiceSettings,
+    "payment_method": stripe.PaymentMethod,
+    "subscription_item": stripe.SubscriptionItem,
+    "invoice_line_item": stripe.InvoiceLineItem,
+    "balance_transaction": stripe.BalanceTransaction,
 }
 
 
@@ -137,6 +156,10 @@ def emulated_objects(stripe_client: stripe.StripeClient) -> dict[str, dict[str, 
         "event": event,
         "webhook_endpoint": endpoint,
     }
+    objects["payment_method"] = payment_method
+    objects["subscription_item"] = subscription["items"].data[0]
+    objects["invoice_line_item"] = stripe_client.v1.invoices.line_items.list(invoice.id).data[0]
+    objects["balance_transaction"] = stripe_client.v1.balance_transactions.list().data[0]
     rendered = {name: found.to_dict() for name, found in objects.items()}
     rendered["card_details"] = rendered["charge"]["payment_method_details"]["card"]
     rendered["subscription_invoice_settings"] = rendered["subscription"]["invoice_settings"]
