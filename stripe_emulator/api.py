@@ -208,7 +208,7 @@ class StripeApi:
         api_key = self._authenticate(headers, route.authentication)
         require_known_version(headers.get("stripe-version"))
         params = self._decode_params(method, path, query, headers, body)
-        validate_parameters(params, ROUTE_PARAMETERS[(route.method, route.template)])
+        validate_parameters(params, _parameter_definition(route.method, route.template))
 
         if idempotency_key is not None and len(idempotency_key) > MAXIMUM_IDEMPOTENCY_KEY_LENGTH:
             raise invalid_request_error(
@@ -364,6 +364,17 @@ class StripeApi:
         else:
             params.update(decode_form(text))
         return params
+
+
+def _parameter_definition(method: str, template: str) -> Any:
+    definition = ROUTE_PARAMETERS.get((method, template))
+    if definition is None:
+        # Loud on purpose: a route without Stripe's definition would accept anything.
+        raise api_error(
+            f"Emulator error: {method} {template} has no parameter definition; add its "
+            "stripe.params class to stripe_emulator/route_parameters.py."
+        )
+    return definition
 
 
 def _with_request_log_url(body: dict[str, Any], request_id: str) -> dict[str, Any]:
