@@ -4,6 +4,7 @@ carry Stripe's ``request_log_url`` and ``Request-Id``."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from typing import Any
@@ -63,25 +64,28 @@ def test_a_request_without_a_key_answers_401(stripe_emulator: EmulatorServer) ->
 
 
 def test_the_command_line_accepts_only_the_keys_it_is_given() -> None:
+    key_from_environment = "sk_test_" + "e" * 28
     process = subprocess.Popen(  # noqa: S603 - our own module
         [sys.executable, "-m", "stripe_emulator", "--port", "0", "--api-key", TEST_API_KEY],
         stdout=subprocess.PIPE,
         text=True,
+        env={**os.environ, "STRIPE_EMULATOR_API_KEYS": key_from_environment},
     )
     try:
         assert process.stdout is not None
         url = process.stdout.readline().rsplit(" ", 1)[1].strip()
-        known = stripe.StripeClient(TEST_API_KEY, base_addresses={"api": url})
+        listed = [
+            stripe.StripeClient(key, base_addresses={"api": url}).v1.customers.list()
+            for key in (TEST_API_KEY, key_from_environment)
+        ]
         unknown = stripe.StripeClient(UNKNOWN_SECRET_KEY, base_addresses={"api": url})
-
-        listed = known.v1.customers.list()
         with pytest.raises(stripe.AuthenticationError):
             unknown.v1.customers.list()
     finally:
         process.terminate()
         process.wait(timeout=10)
 
-    assert listed.data == []
+    assert [page.data for page in listed] == [[], []]
 
 
 @pytest.mark.parametrize(
