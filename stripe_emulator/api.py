@@ -165,7 +165,9 @@ class StripeApi:
             )
         except StripeApiError as error:
             response = ApiResponse(error.http_status, error.to_body(), dict(error.headers))
-        if response.status >= 400 and isinstance(response.body.get("error"), dict):
+        # A request Stripe could not authenticate belongs to no account, so it has no log page.
+        logged = response.status >= 400 and response.status != 401
+        if logged and isinstance(response.body.get("error"), dict):
             response.body = _with_request_log_url(response.body, request_id)
         response.headers.setdefault("Request-Id", request_id)
         response.headers["Stripe-Version"] = lowered_headers.get("stripe-version", API_VERSION)

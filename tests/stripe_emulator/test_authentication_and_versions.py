@@ -41,6 +41,7 @@ def test_an_unknown_secret_key_answers_401_with_stripes_masked_message(
 
     assert raised.value.http_status == 401
     assert _error_body(raised.value)["type"] == "invalid_request_error"
+    assert "request_log_url" not in _error_body(raised.value)
     assert raised.value.user_message == ("Invalid API Key provided: sk_test_" + "*" * 20 + "1234")
 
 
