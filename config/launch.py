@@ -73,7 +73,16 @@ def ensure_stripe(
     port = int(os.environ.get("STRIPE_EMULATOR_PORT") or free_port())
     # The state file makes a restart keep the customers, subscriptions and webhook endpoint
     # the database already refers to.
-    command = [sys.executable, "-m", "stripe_emulator", "--port", str(port)]
+    # The emulator knows the key the service is given, and refuses any other as Stripe does.
+    command = [
+        sys.executable,
+        "-m",
+        "stripe_emulator",
+        "--port",
+        str(port),
+        "--api-key",
+        EMULATOR_SECRET_KEY,
+    ]
     if state_file is not None:
         command += ["--state-file", str(state_file)]
     children.append(subprocess.Popen(command, cwd=ROOT))

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from stripe_emulator import billing, catalog, customers, events, meters, payments
+from stripe_emulator.api_versions import require_known_version
 from stripe_emulator.errors import (
     StripeApiError,
     api_error,
@@ -24,10 +25,13 @@ from stripe_emulator.errors import (
     rate_limit_error,
 )
 from stripe_emulator.form_encoding import decode_form, decode_form_pairs
+from stripe_emulator.param_validation import validate_parameters
+from stripe_emulator.route_parameters import ROUTE_PARAMETERS
 from stripe_emulator.routing import RequestContext, Router
 from stripe_emulator.state import API_VERSION, EmulatorState, random_token
 
 API_KEY_PATTERN = re.compile(r"^(sk_test_|sk_live_|rk_test_|rk_live_)[A-Za-z0-9]{24,}$")
+PUBLISHABLE_KEY_PREFIXES = ("pk_test_", "pk_live_")
 MAXIMUM_IDEMPOTENCY_KEY_LENGTH = 255
 
 
@@ -76,8 +80,13 @@ def build_router() -> Router:
 
 
 class StripeApi:
-    def __init__(self, state: EmulatorState) -> None:
+    """``api_keys``: the secret keys this Stripe account has; any other key answers 401 as
+    Stripe does. ``None`` accepts any well-formed secret key (the command line without
+    ``--api-key``)."""
+
+    def __init__(self, state: EmulatorState, api_keys: frozenset[str] | None = None) -> None:
         self.state = state
+        self.api_keys = api_keys
         self.router = build_router()
         self._log_lock = threading.Lock()
         self.request_log: list[dict[str, Any]] = []
@@ -156,6 +165,10 @@ class StripeApi:
             )
         except StripeApiError as error:
             response = ApiResponse(error.http_status, error.to_body(), dict(error.headers))
+        # A request Stripe could not authenticate belongs to no account, so it has no log page.
+        logged = response.status >= 400 and response.status != 401
+        if logged and isinstance(response.body.get("error"), dict):
+            response.body = _with_request_log_url(response.body, request_id)
         response.headers.setdefault("Request-Id", request_id)
         response.headers["Stripe-Version"] = lowered_headers.get("stripe-version", API_VERSION)
         if idempotency_key:
@@ -195,7 +208,9 @@ class StripeApi:
             )
         route, path_arguments = matched
         api_key = self._authenticate(headers, route.authentication)
+        require_known_version(headers.get("stripe-version"))
         params = self._decode_params(method, path, query, headers, body)
+        validate_parameters(params, _parameter_definition(route.method, route.template))
 
         if idempotency_key is not None and len(idempotency_key) > MAXIMUM_IDEMPOTENCY_KEY_LENGTH:
             raise invalid_request_error(
@@ -320,7 +335,14 @@ class StripeApi:
         if authentication == "meter_event_session":
             meters.require_meter_event_session(self.state, credential)
             return credential
-        if not API_KEY_PATTERN.match(credential):
+        if credential.startswith(PUBLISHABLE_KEY_PREFIXES):
+            raise authentication_error(
+                "This API call cannot be made with a publishable API key. Please use a secret "
+                "API key. You can find a list of your API keys at "
+                "https://dashboard.stripe.com/account/apikeys."
+            )
+        known = credential in self.api_keys if self.api_keys is not None else True
+        if not API_KEY_PATTERN.match(credential) or not known:
             masked = credential[:8] + "*" * max(0, len(credential) - 12) + credential[-4:]
             raise authentication_error(f"Invalid API Key provided: {masked}")
         return credential
@@ -344,3 +366,21 @@ class StripeApi:
         else:
             params.update(decode_form(text))
         return params
+
+
+def _parameter_definition(method: str, template: str) -> Any:
+    definition = ROUTE_PARAMETERS.get((method, template))
+    if definition is None:
+        # Loud on purpose: a route without Stripe's definition would accept anything.
+        raise api_error(
+            f"Emulator error: {method} {template} has no parameter definition; add its "
+            "stripe.params class to stripe_emulator/route_parameters.py."
+        )
+    return definition
+
+
+def _with_request_log_url(body: dict[str, Any], request_id: str) -> dict[str, Any]:
+    """Stripe's errors point at the request's page in the Dashboard's logs."""
+    error = dict(body["error"])
+    error.setdefault("request_log_url", f"https://dashboard.stripe.com/test/logs/{request_id}")
+    return {**body, "error": error}

@@ -10,7 +10,6 @@ from stripe_emulator.parameters import (
     merged_metadata,
     optional_boolean,
     optional_string,
-    reject_unknown_parameters,
     required_string,
     string_list,
     timestamp_filter_matches,
@@ -88,10 +87,6 @@ def webhook_endpoint_create(
 
 def _webhook_endpoint_create(context: RequestContext) -> dict[str, Any]:
     params = context.params
-    reject_unknown_parameters(
-        params,
-        {"url", "enabled_events", "description", "metadata", "api_version", "connect"},
-    )
     url = _validated_url(params)
     enabled_events = string_list(params, "enabled_events")
     if not enabled_events:
@@ -117,9 +112,6 @@ def _webhook_endpoint_retrieve(context: RequestContext, endpoint_id: str) -> dic
 
 def _webhook_endpoint_update(context: RequestContext, endpoint_id: str) -> dict[str, Any]:
     params = context.params
-    reject_unknown_parameters(
-        params, {"url", "enabled_events", "description", "metadata", "disabled"}
-    )
     endpoint = context.state.require(endpoint_id, "webhook_endpoint", label="webhook endpoint")
     if "url" in params:
         endpoint["url"] = _validated_url(params)

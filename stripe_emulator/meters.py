@@ -15,7 +15,6 @@ from stripe_emulator.parameters import (
     optional_hash,
     optional_integer,
     optional_string,
-    reject_unknown_parameters,
     required_integer,
     required_string,
 )
@@ -48,17 +47,6 @@ def parse_iso_timestamp(value: str, param: str) -> int:
 
 def _meter_create(context: RequestContext) -> dict[str, Any]:
     state, params = context.state, context.params
-    reject_unknown_parameters(
-        params,
-        {
-            "display_name",
-            "event_name",
-            "default_aggregation",
-            "customer_mapping",
-            "value_settings",
-            "event_time_window",
-        },
-    )
     display_name = required_string(params, "display_name")
     event_name = required_string(params, "event_name")
     aggregation = optional_hash(params, "default_aggregation")
@@ -113,7 +101,6 @@ def _meter_retrieve(context: RequestContext, meter_id: str) -> dict[str, Any]:
 
 def _meter_update(context: RequestContext, meter_id: str) -> dict[str, Any]:
     state = context.state
-    reject_unknown_parameters(context.params, {"display_name"})
     meter = state.require(meter_id, "billing.meter", label="billing meter")
     before = state.render(meter)
     if "display_name" in context.params:
@@ -239,7 +226,6 @@ def meter_event_record(
 
 def _meter_event_create(context: RequestContext) -> dict[str, Any]:
     params = context.params
-    reject_unknown_parameters(params, {"event_name", "payload", "identifier", "timestamp"})
     payload = optional_hash(params, "payload")
     event_name = required_string(params, "event_name")
     if payload is None:

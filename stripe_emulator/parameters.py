@@ -20,10 +20,18 @@ UNIVERSAL_PARAMETERS = frozenset({"expand"})
 
 
 def reject_unknown_parameters(params: Mapping[str, Any], allowed: Iterable[str]) -> None:
+    """Refuse the parameters a handler does not emulate.
+
+    Every request is first checked against Stripe's own definitions
+    (``stripe_emulator.param_validation``), so a name refused here is one Stripe accepts but
+    this emulator would otherwise ignore silently: saying so beats pretending it took effect.
+    """
     allowed_names = set(allowed) | UNIVERSAL_PARAMETERS
     for name in params:
         if name not in allowed_names:
-            raise unknown_parameter_error(name)
+            error = unknown_parameter_error(name)
+            error.message += " (Stripe accepts it; the emulator does not emulate it)"
+            raise error
 
 
 def required_string(params: Mapping[str, Any], name: str) -> str:

@@ -44,6 +44,8 @@ class Route:
     method: str
     pattern: re.Pattern[str]
     handler: Handler
+    # The path as registered ("/v1/customers/{customer_id}"): the key of its parameter definitions.
+    template: str
     # Meter event streams authenticate with a session token instead of a secret key.
     authentication: str = "secret_key"
 
@@ -56,7 +58,9 @@ class Router:
         self, method: str, path_template: str, handler: Handler, authentication: str = "secret_key"
     ) -> None:
         regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path_template)
-        self.routes.append(Route(method, re.compile(f"^{regex}$"), handler, authentication))
+        self.routes.append(
+            Route(method, re.compile(f"^{regex}$"), handler, path_template, authentication)
+        )
 
     def match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
         for route in self.routes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
@@ -25,7 +26,7 @@ CONTROL_PREFIX = "/_emulator"
 class EmulatorServer:
     """A Stripe emulator running on a background thread.
 
-    >>> with EmulatorServer(port=0) as server:
+    >>> with EmulatorServer(port=0, api_keys=[key]) as server:
     ...     client = stripe.StripeClient(key, base_addresses={"api": server.url})
     """
 
@@ -40,11 +41,13 @@ class EmulatorServer:
         webhook_max_attempts: int = 5,
         webhook_timeout_seconds: float = 10.0,
         state_file: str | os.PathLike[str] | None = None,
+        api_keys: Iterable[str] | None = None,
     ) -> None:
         self.host = host
         self.requested_port = port
         self.state = EmulatorState()
-        self.api = StripeApi(self.state)
+        # The account's secret keys: any other key answers 401, as Stripe does.
+        self.api = StripeApi(self.state, frozenset(api_keys) if api_keys is not None else None)
         self.webhooks = WebhookDispatcher(
             retry_base_seconds=webhook_retry_base_seconds,
             max_attempts=webhook_max_attempts,

@@ -28,9 +28,19 @@ def _client(server_url: str) -> stripe.StripeClient:
 
 @contextmanager
 def _emulator_process(state_file: Path) -> Iterator[str]:
-    """``python -m stripe_emulator --state-file …`` as ``./run serve`` starts it."""
+    """``python -m stripe_emulator --api-key … --state-file …`` as ``./run serve`` starts it."""
     process = subprocess.Popen(  # noqa: S603 - our own module
-        [sys.executable, "-m", "stripe_emulator", "--port", "0", "--state-file", str(state_file)],
+        [
+            sys.executable,
+            "-m",
+            "stripe_emulator",
+            "--port",
+            "0",
+            "--api-key",
+            TEST_API_KEY,
+            "--state-file",
+            str(state_file),
+        ],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -116,7 +126,7 @@ def test_the_state_file_gives_back_the_same_state_clock_and_idempotency_keys(
     tmp_path: Path,
 ) -> None:
     state_file = tmp_path / "state" / "stripe-emulator.json"
-    with EmulatorServer(port=0, state_file=state_file) as first:
+    with EmulatorServer(port=0, state_file=state_file, api_keys=[TEST_API_KEY]) as first:
         client = _client(first.url)
         customer = client.v1.customers.create(
             params={"payment_method": "pm_card_visa"}, options={"idempotency_key": "customer-1"}
@@ -134,7 +144,7 @@ def test_the_state_file_gives_back_the_same_state_clock_and_idempotency_keys(
             before = state_snapshot(first.state, first.api)
         clock_before = first.now()
 
-    with EmulatorServer(port=0, state_file=state_file) as second:
+    with EmulatorServer(port=0, state_file=state_file, api_keys=[TEST_API_KEY]) as second:
         with second.state.lock:
             after = state_snapshot(second.state, second.api)
         clock_after = second.now()
@@ -152,10 +162,10 @@ def test_the_state_file_gives_back_the_same_state_clock_and_idempotency_keys(
 def test_without_a_state_file_nothing_is_written_and_each_emulator_starts_empty(
     tmp_path: Path,
 ) -> None:
-    with EmulatorServer(port=0) as first:
+    with EmulatorServer(port=0, api_keys=[TEST_API_KEY]) as first:
         _client(first.url).v1.customers.create(params={"email": "ada@example.com"})
 
-    with EmulatorServer(port=0) as second:
+    with EmulatorServer(port=0, api_keys=[TEST_API_KEY]) as second:
         customers = _client(second.url).v1.customers.list()
 
     assert customers.data == []
