@@ -42,7 +42,6 @@ def register_routes(router: Router) -> None:
     router.add("GET", "/v1/subscriptions/{subscription_id}", subscription_retrieve)
     router.add("POST", "/v1/subscriptions/{subscription_id}", subscription_update)
     router.add("DELETE", "/v1/subscriptions/{subscription_id}", subscription_cancel)
-    router.add("POST", "/v1/subscriptions/{subscription_id}/cancel", subscription_cancel)
     router.add("POST", "/v1/subscription_items", subscription_item_create)
     router.add("GET", "/v1/subscription_items", subscription_item_list)
     router.add("GET", "/v1/subscription_items/{item_id}", subscription_item_retrieve)

@@ -163,7 +163,6 @@ ROUTE_PARAMETERS: dict[tuple[str, str], Any] = {
     ("GET", "/v1/subscriptions/{subscription_id}"): SubscriptionRetrieveParams,
     ("POST", "/v1/subscriptions/{subscription_id}"): SubscriptionUpdateParams,
     ("DELETE", "/v1/subscriptions/{subscription_id}"): SubscriptionCancelParams,
-    ("POST", "/v1/subscriptions/{subscription_id}/cancel"): SubscriptionCancelParams,
     ("POST", "/v1/subscription_items"): SubscriptionItemCreateParams,
     ("GET", "/v1/subscription_items"): SubscriptionItemListParams,
     ("GET", "/v1/subscription_items/{item_id}"): SubscriptionItemRetrieveParams,

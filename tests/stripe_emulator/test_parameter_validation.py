@@ -4,6 +4,9 @@ required parameters and value types."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 import stripe
 
@@ -160,3 +163,20 @@ def test_a_stripe_parameter_the_emulator_does_not_emulate_is_refused_saying_so(
 
     assert raised.value.param == "customer_account"
     assert "the emulator does not emulate it" in str(raised.value.user_message)
+
+
+def test_every_route_is_one_stripe_python_calls() -> None:
+    """The emulator serves no route of its own invention: each is a method and path that one of
+    stripe-python's services sends (path parameters compared by position, not by name)."""
+    services = Path(stripe.__file__).parent
+    called: set[tuple[str, str]] = set()
+    for source in services.rglob("_*_service.py"):
+        text = source.read_text()
+        for method, path in re.findall(r'"(get|post|delete)",\s*"(/v[12]/[^"]*)"', text):
+            called.add((method.upper(), re.sub(r"\{[^}]*\}", "{}", path)))
+    routes = {
+        (route.method, re.sub(r"\{[^}]*\}", "{}", route.template))
+        for route in build_router().routes
+    }
+
+    assert routes - called == set(), "routes stripe-python never calls"
