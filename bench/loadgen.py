@@ -66,7 +66,7 @@ class WrkResult:
 
 
 def _duration(text: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()  # type: ignore[union-attr]
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()  # type: ignore[union-attr]  # wrk always prints this line
     return float(number) * _DURATION_UNITS[unit]
 
 
@@ -110,15 +110,15 @@ def wrk(
         )
     output = completed.stdout
     percentiles = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)$", output, re.MULTILINE))
-    requests, elapsed = re.search(r"(\d+) requests in ([\d.]+\w+),", output).groups()  # type: ignore[union-attr]
-    maximum = re.search(r"^\s+Latency\s+\S+\s+\S+\s+(\S+)", output, re.MULTILINE).group(1)  # type: ignore[union-attr]
+    requests, elapsed = re.search(r"(\d+) requests in ([\d.]+\w+),", output).groups()  # type: ignore[union-attr]  # wrk always prints this line
+    maximum = re.search(r"^\s+Latency\s+\S+\s+\S+\s+(\S+)", output, re.MULTILINE).group(1)  # type: ignore[union-attr]  # wrk always prints this line
     not_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     errors = re.search(r"Socket errors: (.*)$", output, re.MULTILINE)
     return WrkResult(
         label=label,
         requests=int(requests),
         seconds=_duration(elapsed),
-        requests_per_second=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),  # type: ignore[union-attr]
+        requests_per_second=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),  # type: ignore[union-attr]  # wrk always prints this line
         p50=_duration(percentiles["50"]),
         p90=_duration(percentiles["90"]),
         p99=_duration(percentiles["99"]),

@@ -76,7 +76,7 @@ def test_missing_object_raises_resource_missing(stripe_client: stripe.StripeClie
 
 def test_unknown_parameter_is_rejected(stripe_client: stripe.StripeClient) -> None:
     with pytest.raises(stripe.InvalidRequestError) as raised:
-        stripe_client.v1.customers.create(params={"favourite_colour": "blue"})  # type: ignore[typeddict-unknown-key]
+        stripe_client.v1.customers.create(params={"favourite_colour": "blue"})  # type: ignore[typeddict-unknown-key]  # deliberately not what Stripe accepts
 
     assert raised.value.code == "parameter_unknown"
     assert raised.value.param == "favourite_colour"
@@ -166,7 +166,7 @@ def test_validation_failures_are_not_stored_under_the_idempotency_key(
     stripe_client: stripe.StripeClient,
 ) -> None:
     with pytest.raises(stripe.InvalidRequestError):
-        stripe_client.v1.products.create(params={}, options={"idempotency_key": "key-invalid"})  # type: ignore[typeddict-item]
+        stripe_client.v1.products.create(params={}, options={"idempotency_key": "key-invalid"})  # type: ignore[typeddict-item]  # deliberately not what Stripe accepts
 
     product = stripe_client.v1.products.create(
         params={"name": "Pro"}, options={"idempotency_key": "key-invalid"}

@@ -167,7 +167,7 @@ def test_price_update_only_accepts_mutable_fields(stripe_client: stripe.StripeCl
         price.id, params={"active": False, "nickname": "old", "metadata": {"k": "v"}}
     )
     with pytest.raises(stripe.InvalidRequestError) as raised:
-        stripe_client.v1.prices.update(price.id, params={"unit_amount": 200})  # type: ignore[typeddict-unknown-key]
+        stripe_client.v1.prices.update(price.id, params={"unit_amount": 200})  # type: ignore[typeddict-unknown-key]  # deliberately not what Stripe accepts
 
     assert updated.active is False
     assert updated.nickname == "old"

@@ -24,7 +24,7 @@ def test_an_unknown_nested_parameter_is_named_in_brackets(
             params={
                 "amount": 1000,
                 "currency": "usd",
-                "automatic_payment_methods": {"enabled": True, "foo": "bar"},  # type: ignore[typeddict-unknown-key]
+                "automatic_payment_methods": {"enabled": True, "foo": "bar"},  # type: ignore[typeddict-unknown-key]  # deliberately not what Stripe accepts
             }
         )
 
@@ -43,7 +43,7 @@ def test_an_unknown_key_inside_an_array_of_hashes_is_refused(
 
     with pytest.raises(stripe.InvalidRequestError) as raised:
         stripe_client.v1.subscriptions.create(
-            params={"customer": customer.id, "items": [{"price": "price_x", "colour": "red"}]}  # type: ignore[typeddict-unknown-key]
+            params={"customer": customer.id, "items": [{"price": "price_x", "colour": "red"}]}  # type: ignore[typeddict-unknown-key]  # deliberately not what Stripe accepts
         )
 
     assert raised.value.code == "parameter_unknown"
@@ -55,7 +55,7 @@ def test_a_value_outside_an_enum_is_refused_with_the_allowed_values(
 ) -> None:
     with pytest.raises(stripe.InvalidRequestError) as raised:
         stripe_client.v1.payment_intents.create(
-            params={"amount": 1000, "currency": "usd", "capture_method": "eventually"}  # type: ignore[typeddict-item]
+            params={"amount": 1000, "currency": "usd", "capture_method": "eventually"}  # type: ignore[typeddict-item]  # deliberately not what Stripe accepts
         )
 
     assert raised.value.http_status == 400
@@ -79,7 +79,7 @@ def test_an_enum_stripe_python_widens_to_str_is_still_checked(
 
 def test_a_missing_required_parameter_is_refused(stripe_client: stripe.StripeClient) -> None:
     with pytest.raises(stripe.InvalidRequestError) as raised:
-        stripe_client.v1.payment_intents.create(params={"currency": "usd"})  # type: ignore[typeddict-item]
+        stripe_client.v1.payment_intents.create(params={"currency": "usd"})  # type: ignore[typeddict-item]  # deliberately not what Stripe accepts
 
     assert raised.value.code == "parameter_missing"
     assert raised.value.param == "amount"
@@ -91,7 +91,7 @@ def test_a_missing_required_nested_parameter_is_named_in_brackets(
 ) -> None:
     with pytest.raises(stripe.InvalidRequestError) as raised:
         stripe_client.v1.prices.create(
-            params={"currency": "usd", "unit_amount": 500, "product_data": {"active": True}}  # type: ignore[typeddict-item]
+            params={"currency": "usd", "unit_amount": 500, "product_data": {"active": True}}  # type: ignore[typeddict-item]  # deliberately not what Stripe accepts
         )
 
     assert raised.value.code == "parameter_missing"
@@ -113,7 +113,7 @@ def test_an_empty_string_for_a_parameter_that_cannot_be_unset_is_refused(
 def test_a_value_of_the_wrong_type_is_refused(stripe_client: stripe.StripeClient) -> None:
     with pytest.raises(stripe.InvalidRequestError) as raised:
         stripe_client.v1.payment_intents.create(
-            params={"amount": "ten", "currency": "usd"}  # type: ignore[typeddict-item]
+            params={"amount": "ten", "currency": "usd"}  # type: ignore[typeddict-item]  # deliberately not what Stripe accepts
         )
 
     assert raised.value.param == "amount"
