@@ -91,7 +91,7 @@ def test_card_error_is_replayed_for_the_same_idempotency_key(
         with pytest.raises(stripe.CardError) as raised:
             stripe_client.v1.payment_intents.create(
                 params=params,
-                options={"idempotency_key": "decline-once"},  # type: ignore[arg-type]  # deliberately not what Stripe accepts
+                options={"idempotency_key": "decline-once"},  # type: ignore[arg-type]  # params is a plain dict, sent twice unchanged
             )
         errors.append(raised.value.json_body["error"]["payment_intent"]["id"])
 
