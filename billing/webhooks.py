@@ -19,10 +19,10 @@ from djstripe import models as djstripe_models
 from djstripe.signals import WEBHOOK_SIGNALS
 from djstripe.views import ProcessWebhookView
 
-from billing import payments
+from billing import clocks, payments
 from billing import subscription_webhook_sync as subscriptions
 from billing.providers.base import ProviderEvent
-from billing.providers.stripe import provider_event, subscription_result
+from billing.providers.stripe import provider_event, subscription_result, test_clock_result
 
 logger = logging.getLogger(__name__)
 
@@ -138,6 +138,11 @@ def on_charge_refunded(sender: Any, event: djstripe_models.Event, **kwargs: Any)
     payments.payment_sync_from_charge(charge=_current(_provider_event(event).data_object))
 
 
+def on_test_clock_event(sender: Any, event: djstripe_models.Event, **kwargs: Any) -> None:
+    test_clock = _provider_event(event).data_object
+    clocks.test_clock_sync_from_provider(result=test_clock_result(test_clock))
+
+
 HANDLERS: dict[str, Callable[..., None]] = {
     "customer.subscription.created": on_subscription_event,
     "customer.subscription.updated": on_subscription_event,
@@ -148,6 +153,8 @@ HANDLERS: dict[str, Callable[..., None]] = {
     "payment_intent.succeeded": on_payment_intent_event,
     "payment_intent.payment_failed": on_payment_intent_event,
     "charge.refunded": on_charge_refunded,
+    "test_helpers.test_clock.ready": on_test_clock_event,
+    "test_helpers.test_clock.internal_failure": on_test_clock_event,
 }
 
 
