@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from api.errors import InvalidRequestError, NotFoundError
 from audit.services import audit_event_record
+from billing import signals
 from billing.audit_actions import BillingAuditAction
 from billing.errors import BillingErrorCode
-from billing.models import TestClock, TestClockStatus
+from billing.models import Customer, TestClock, TestClockStatus
 from billing.providers.base import ProviderError, TestClockRequest, TestClockResult
 from billing.providers.errors import api_error_from_provider
 from billing.providers.keys import provider_idempotency_key
@@ -44,6 +45,32 @@ def test_clock_snapshot(test_clock: TestClock) -> dict[str, Any]:
         ),
         "provider_test_clock_id": test_clock.provider_test_clock_id,
     }
+
+
+def customer_time(*, customer: Customer, provider_time: datetime | None = None) -> datetime:
+    """The customer's "now": real time, or for a customer on a test clock that clock's time:
+    `provider_time` when the provider said when something happened on the clock (an event's
+    creation, at the clock's time then), else the clock's frozen time."""
+    if customer.test_clock_id is None:
+        return timezone.now()
+    if provider_time is not None:
+        return provider_time
+    frozen_time: datetime = (
+        TestClock.objects.for_app(customer.app)
+        .filter(pk=customer.test_clock_id)
+        .values_list("frozen_time", flat=True)
+        .get()
+    )
+    return frozen_time
+
+
+def customers_on_test_clocks(*, test_clock_id: str | None = None) -> QuerySet[Customer, Any]:
+    """Every app's customers on a test clock (on `test_clock_id` only, when given): the ones
+    real time does not move, for the sweeps of the apps above."""
+    customers = Customer.objects.all_tenants().filter(test_clock__isnull=False)
+    if test_clock_id is not None:
+        customers = customers.filter(test_clock_id=test_clock_id)
+    return customers.values("pk")
 
 
 def _apply_result(test_clock: TestClock, result: TestClockResult) -> None:
@@ -120,6 +147,13 @@ def _sync(test_clock: TestClock, result: TestClockResult, *, actor: Actor) -> No
         target_id=test_clock.pk,
         payload_snapshot={"before": before, "after": after},
     )
+    if test_clock.status == TestClockStatus.READY:
+        app, test_clock_id, frozen_time = test_clock.app, test_clock.pk, test_clock.frozen_time
+        transaction.on_commit(
+            lambda: signals.test_clock_ready.send(
+                sender=TestClock, app=app, test_clock_id=test_clock_id, frozen_time=frozen_time
+            )
+        )
 
 
 @transaction.atomic

@@ -106,7 +106,8 @@ def on_subscription_event(sender: Any, event: djstripe_models.Event, **kwargs: A
 
 
 def on_invoice_paid(sender: Any, event: djstripe_models.Event, **kwargs: Any) -> None:
-    invoice = _current(_provider_event(event).data_object)
+    received = _provider_event(event)
+    invoice = _current(received.data_object)
     reference, metadata = _invoice_subscription(invoice)
     if not reference:
         return
@@ -114,11 +115,13 @@ def on_invoice_paid(sender: Any, event: djstripe_models.Event, **kwargs: Any) ->
         provider_subscription_reference=reference,
         metadata=metadata,
         invoice_reference=str(invoice.get("id")),
+        provider_time=received.created,
     )
 
 
 def on_invoice_payment_failed(sender: Any, event: djstripe_models.Event, **kwargs: Any) -> None:
-    invoice = _current(_provider_event(event).data_object)
+    received = _provider_event(event)
+    invoice = _current(received.data_object)
     reference, metadata = _invoice_subscription(invoice)
     if not reference:
         return
@@ -127,6 +130,7 @@ def on_invoice_payment_failed(sender: Any, event: djstripe_models.Event, **kwarg
         metadata=metadata,
         invoice_reference=str(invoice.get("id")),
         invoice_still_open=invoice.get("status") == "open",
+        provider_time=received.created,
     )
 
 

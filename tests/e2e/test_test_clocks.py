@@ -3,8 +3,10 @@ our API, Stripe's side moved only by advancing the clock, its effects reaching t
 through real webhook deliveries."""
 
 from datetime import UTC, datetime, timedelta
+from io import StringIO
 from typing import Any
 
+from django.core.management import call_command
 from djstripe.models import WebhookEndpoint
 
 from audit.models import AuditEvent
@@ -24,6 +26,12 @@ def _clock_advance(tenant: Tenant, clock_id: str, frozen_time: datetime) -> dict
     )
     assert response.status_code == 200, response.content
     return response.json()
+
+
+def _grace_periods(tenant: Tenant, customer: dict[str, Any]) -> list[dict[str, Any]]:
+    response = tenant.client.get("/v1/grace-periods", {"customer": customer["id"]})
+    assert response.status_code == 200, response.content
+    return list(response.json()["data"])
 
 
 def test_a_trial_on_a_test_clock_is_charged_when_the_clock_passes_its_end(
@@ -70,7 +78,7 @@ def test_a_trial_on_a_test_clock_is_charged_when_the_clock_passes_its_end(
     )
 
 
-def test_a_failed_renewal_on_a_test_clock_makes_the_subscription_past_due(
+def test_a_failed_payment_on_a_test_clock_opens_grace_at_the_clocks_time_and_only_the_clock_expires_it(
     tenant: Tenant, stripe: EmulatorServer, stripe_webhooks: WebhookEndpoint
 ):
     clock = tenant.client.post(
@@ -85,16 +93,26 @@ def test_a_failed_renewal_on_a_test_clock_makes_the_subscription_past_due(
         },
         format="json",
     ).json()
-    plan = plan_make(tenant.client, trial_period_days=3)
+    plan = plan_make(tenant.client, trial_period_days=3, grace_period_days=5)
     created = subscribe(tenant.client, customer, plan).json()
     settle(stripe)
 
     _clock_advance(tenant, clock["id"], FROZEN_TIME + timedelta(days=4))
     settle(stripe)
     after_trial = tenant.client.get(f"/v1/subscriptions/{created['id']}").json()
-    grace_periods = tenant.client.get("/v1/grace-periods", {"customer": customer["id"]}).json()[
-        "data"
-    ]
+    opened = _grace_periods(tenant, customer)
+    # Real time is years before the clock's: the sweep in real time, even run a decade later,
+    # leaves the clock's customers to their clock.
+    call_command("expire_grace_periods", "--as-of", "2040-01-01T00:00:00Z", stdout=StringIO())
+    after_real_time_sweep = _grace_periods(tenant, customer)
+    _clock_advance(tenant, clock["id"], FROZEN_TIME + timedelta(days=9))
+    settle(stripe)
+    after_clock_passed_its_end = _grace_periods(tenant, customer)
 
     assert after_trial["status"] == "past_due"
-    assert [period["reason"] for period in grace_periods] == ["payment_failed"]
+    assert [period["reason"] for period in opened] == ["payment_failed"]
+    assert opened[0]["starts_at"] == _iso(FROZEN_TIME + timedelta(days=3))
+    assert opened[0]["ends_at"] == _iso(FROZEN_TIME + timedelta(days=8))
+    assert opened[0]["status"] == "active"
+    assert [period["status"] for period in after_real_time_sweep] == ["active"]
+    assert [period["status"] for period in after_clock_passed_its_end] == ["expired"]
