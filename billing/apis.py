@@ -3,7 +3,14 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from billing.models import Customer, Payment, Refund, Subscription
+from billing.clocks import (
+    test_clock_advance,
+    test_clock_create,
+    test_clock_delete,
+    test_clock_get,
+    test_clock_list,
+)
+from billing.models import Customer, Payment, Refund, Subscription, TestClock
 from billing.payments import (
     payment_create,
     payment_get,
@@ -29,6 +36,11 @@ from billing.serializers import (
     SubscriptionCreateInputSerializer,
     SubscriptionListInputSerializer,
     SubscriptionOutputSerializer,
+    TestClockAdvanceInputSerializer,
+    TestClockCreateInputSerializer,
+    TestClockDeletedOutputSerializer,
+    TestClockListInputSerializer,
+    TestClockOutputSerializer,
 )
 from billing.services import customer_create, customer_update
 from billing.subscriptions import (
@@ -224,3 +236,78 @@ class SubscriptionViewSet(TenantViewSet):
             **payload.validated_data,
         )
         return Response(SubscriptionOutputSerializer(subscription).data)
+
+
+class TestClockViewSet(TenantViewSet):
+    """Test-mode apps only (a live-mode app is answered 400): a clock whose frozen time is the
+    "now" of the customers created on it (`POST /v1/customers` with `test_clock`)."""
+
+    model = TestClock
+
+    @extend_schema(
+        request=TestClockCreateInputSerializer,
+        responses={201: TestClockOutputSerializer},
+        summary="Create a test clock",
+        description="A clock at the provider frozen at `frozen_time` (past or future).",
+    )
+    def create(self, request: Request) -> Response:
+        payload = TestClockCreateInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        test_clock = test_clock_create(
+            app=self.app, actor=self.actor, request_key=self.request_key, **payload.validated_data
+        )
+        return Response(TestClockOutputSerializer(test_clock).data, status=201)
+
+    @extend_schema(
+        parameters=[TestClockListInputSerializer],
+        responses=TestClockOutputSerializer(many=True),
+        summary="List test clocks",
+    )
+    def list(self, request: Request) -> Response:
+        filters = self.query_filters(TestClockListInputSerializer)
+        return self.list_response(
+            queryset=test_clock_list(app=self.app),
+            output=TestClockOutputSerializer,
+            filters=filters,
+        )
+
+    @extend_schema(
+        responses=TestClockOutputSerializer,
+        summary="Retrieve a test clock",
+        description="An `advancing` clock is read again at the provider, so polling this "
+        "shows it become `ready`.",
+    )
+    def retrieve(self, request: Request, pk: str) -> Response:
+        test_clock = test_clock_get(app=self.app, test_clock_id=pk)
+        return Response(TestClockOutputSerializer(test_clock).data)
+
+    @extend_schema(
+        request=TestClockAdvanceInputSerializer,
+        responses=TestClockOutputSerializer,
+        summary="Advance a test clock",
+        description="Moves the clock to `frozen_time` (later than its current one); its "
+        "customers' trials end, renewals are invoiced and retries run on the way. Answers the "
+        "clock `advancing`; it is `ready` when the provider is done.",
+    )
+    @action(detail=True, methods=["post"])
+    def advance(self, request: Request, pk: str) -> Response:
+        test_clock_get(app=self.app, test_clock_id=pk)
+        payload = TestClockAdvanceInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        test_clock = test_clock_advance(
+            app=self.app,
+            actor=self.actor,
+            test_clock_id=pk,
+            request_key=self.request_key,
+            **payload.validated_data,
+        )
+        return Response(TestClockOutputSerializer(test_clock).data)
+
+    @extend_schema(
+        responses=TestClockDeletedOutputSerializer,
+        summary="Delete a test clock",
+        description="Deletes the clock and, at the provider, its customers.",
+    )
+    def destroy(self, request: Request, pk: str) -> Response:
+        test_clock = test_clock_delete(app=self.app, actor=self.actor, test_clock_id=pk)
+        return Response({"id": test_clock.pk, "object": "test_clock", "deleted": True})

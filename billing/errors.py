@@ -16,3 +16,5 @@ class BillingErrorCode(StrEnum):
     PAYMENT_NOT_REFUNDABLE = "payment_not_refundable"
     PAYMENT_ALREADY_REFUNDED = "payment_already_refunded"
     AMOUNT_TOO_LARGE = "amount_too_large"
+    TEST_MODE_ONLY = "test_mode_only"
+    TEST_CLOCK_ADVANCING = "test_clock_advancing"

@@ -6,6 +6,35 @@ from catalog.models import Plan, PlanVersion
 from tenants.scoping import TenantScopedModel
 
 
+class TestClockStatus(models.TextChoices):
+    READY = "ready", "Ready"
+    ADVANCING = "advancing", "Advancing"
+    INTERNAL_FAILURE = "internal_failure", "Internal failure"
+
+
+class TestClock(TenantScopedModel):
+    """A test-mode app's clock at the provider: its customers live at its frozen time."""
+
+    id = PrefixedIdField(prefix="clock")
+    name = models.CharField(max_length=300, blank=True, default="")
+    frozen_time = models.DateTimeField()
+    status = models.CharField(
+        max_length=20, choices=TestClockStatus.choices, default=TestClockStatus.READY
+    )
+    # While advancing: the frozen time it is moving to.
+    target_frozen_time = models.DateTimeField(null=True, blank=True)
+    provider_test_clock_id = models.CharField(max_length=255, blank=True, default="")
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["app", "-created_at"], name="test_clock_app_created_idx")]
+
+    def __str__(self) -> str:
+        return self.name or self.pk
+
+
 class Customer(TenantScopedModel):
     id = PrefixedIdField(prefix="cus")
     # The app's own user or organisation id.
@@ -16,6 +45,10 @@ class Customer(TenantScopedModel):
     metadata = models.JSONField(default=dict, blank=True)
     provider_customer_id = models.CharField(max_length=255, blank=True, default="")
     default_payment_method = models.CharField(max_length=255, blank=True, default="")
+    # A test-mode customer may live on a test clock, whose frozen time is its "now".
+    test_clock = models.ForeignKey(
+        TestClock, null=True, blank=True, on_delete=models.PROTECT, related_name="customers"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

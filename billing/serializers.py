@@ -16,7 +16,7 @@ from billing.providers.base import Proration
 from catalog.serializers import CURRENCY_PATTERN
 
 
-class CustomerCreateInputSerializer(InputSerializer):
+class CustomerUpdateInputSerializer(InputSerializer):
     external_id = StrictCharField(max_length=200, required=False, allow_null=True)
     email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
     name = StrictCharField(max_length=200, required=False, allow_blank=True)
@@ -25,8 +25,9 @@ class CustomerCreateInputSerializer(InputSerializer):
     payment_method = StrictCharField(max_length=255, required=False)
 
 
-class CustomerUpdateInputSerializer(CustomerCreateInputSerializer):
-    pass
+class CustomerCreateInputSerializer(CustomerUpdateInputSerializer):
+    # Only at creation, as at Stripe: a customer cannot move to or off a clock later.
+    test_clock = StrictCharField(max_length=40, required=False)
 
 
 class CustomerListInputSerializer(ListQueryInputSerializer):
@@ -43,11 +44,45 @@ class CustomerOutputSerializer(serializers.Serializer[Any]):
     metadata = serializers.DictField()
     provider_customer_id = serializers.CharField()
     default_payment_method = serializers.CharField()
+    test_clock = serializers.CharField(source="test_clock_id", allow_null=True)
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
     def get_object(self, customer: builtins.object) -> str:
         return "customer"
+
+
+class TestClockCreateInputSerializer(InputSerializer):
+    frozen_time = serializers.DateTimeField()
+    name = StrictCharField(max_length=300, required=False, allow_blank=True)
+
+
+class TestClockAdvanceInputSerializer(InputSerializer):
+    frozen_time = serializers.DateTimeField()
+
+
+class TestClockListInputSerializer(ListQueryInputSerializer):
+    pass
+
+
+class TestClockOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField()
+    object = serializers.SerializerMethodField()
+    name = serializers.CharField()
+    frozen_time = serializers.DateTimeField()
+    status = serializers.ChoiceField(choices=["ready", "advancing", "internal_failure"])
+    target_frozen_time = serializers.DateTimeField(allow_null=True)
+    provider_test_clock_id = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+    def get_object(self, test_clock: builtins.object) -> str:
+        return "test_clock"
+
+
+class TestClockDeletedOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField()
+    object = serializers.CharField(default="test_clock")
+    deleted = serializers.BooleanField(default=True)
 
 
 class PaymentCreateInputSerializer(InputSerializer):

@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from api.errors import ConflictError, NotFoundError
 from audit.services import audit_event_record
 from billing.audit_actions import BillingAuditAction
+from billing.clocks import test_clock_get_for_update, test_clocks_require_test_mode
 from billing.errors import BillingErrorCode
 from billing.models import Customer
 from billing.providers.base import CustomerRequest, ProviderError
@@ -23,6 +24,7 @@ def customer_snapshot(customer: Customer) -> dict[str, Any]:
         **{field: getattr(customer, field) for field in CUSTOMER_FIELDS},
         "provider_customer_id": customer.provider_customer_id,
         "default_payment_method": customer.default_payment_method,
+        "test_clock": customer.test_clock_id,
     }
 
 
@@ -35,7 +37,7 @@ def _external_id_taken(external_id: str) -> ConflictError:
 
 
 def _customer_request(
-    customer: Customer, *, idempotency_key: str, payment_method: str = ""
+    customer: Customer, *, idempotency_key: str, payment_method: str = "", test_clock: str = ""
 ) -> CustomerRequest:
     return CustomerRequest(
         idempotency_key=idempotency_key,
@@ -47,6 +49,7 @@ def _customer_request(
         description=customer.description,
         metadata=customer.metadata,
         payment_method=payment_method,
+        test_clock=test_clock,
     )
 
 
@@ -60,6 +63,7 @@ def customer_create(
     description: str = "",
     metadata: dict[str, str] | None = None,
     payment_method: str = "",
+    test_clock: str | None = None,
     request_key: str | None = None,
 ) -> Customer:
     """Creates the customer here and at the provider in one step: if the provider call fails,
@@ -72,6 +76,12 @@ def customer_create(
     retry of a call whose answer it lost makes no second provider customer."""
     try:
         with transaction.atomic():
+            clock = None
+            if test_clock is not None:
+                test_clocks_require_test_mode(app=app, param="test_clock")
+                clock = test_clock_get_for_update(
+                    app=app, test_clock_id=test_clock, param="test_clock"
+                )
             customer = Customer.objects.create(
                 app=app,
                 external_id=external_id,
@@ -79,11 +89,13 @@ def customer_create(
                 name=name,
                 description=description,
                 metadata=metadata or {},
+                test_clock=clock,
             )
             result = provider_for(app=app).customer_create(
                 _customer_request(
                     customer,
                     payment_method=payment_method,
+                    test_clock=clock.provider_test_clock_id if clock is not None else "",
                     idempotency_key=provider_idempotency_key(
                         app_id=app.pk,
                         request_key=request_key,

@@ -8,6 +8,11 @@
 - `subscription_changed` is sent once the change is committed (a new period, a plan change, a
   cancellation): its reaction (re-applying the customer's quotas) is a side effect that must
   not undo a change the provider already made. Keyword arguments: `app`, `customer`, `actor`.
+- `subscription_invoice_paid` and `subscription_invoice_payment_failed` also carry `now`: when
+  it happened in the customer's time (a test clock's, for a customer on one).
+- `test_clock_ready` is sent with `sender=TestClock` once a test clock's advance is committed:
+  the time of its customers moved to `frozen_time`, so what falls due by then (a grace period's
+  expiry) is due for them. Keyword arguments: `app`, `test_clock_id`, `frozen_time`.
 """
 
 from django.dispatch import Signal
@@ -15,3 +20,4 @@ from django.dispatch import Signal
 subscription_invoice_paid = Signal()
 subscription_invoice_payment_failed = Signal()
 subscription_changed = Signal()
+test_clock_ready = Signal()

@@ -27,6 +27,8 @@ WEBHOOK_EVENTS = [
     "payment_intent.succeeded",
     "refund.created",
     "refund.updated",
+    "test_helpers.test_clock.internal_failure",
+    "test_helpers.test_clock.ready",
 ]
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import models, transaction
 
 from billing import signals
+from billing.clocks import customer_time
 from billing.models import Subscription, SubscriptionStatus
 from billing.providers.base import (
     SubscriptionResult,
@@ -144,7 +145,11 @@ def subscription_sync_from_provider(
 
 
 def subscription_invoice_paid(
-    *, provider_subscription_reference: str, metadata: Mapping[str, Any], invoice_reference: str
+    *,
+    provider_subscription_reference: str,
+    metadata: Mapping[str, Any],
+    invoice_reference: str,
+    provider_time: datetime | None = None,
 ) -> Subscription | None:
     """The subscription's invoice was paid: `subscription_invoice_paid` is sent inside one
     transaction, so grace resolves the payment_failed grace period that invoice opened, with
@@ -160,6 +165,7 @@ def subscription_invoice_paid(
             subscription=subscription,
             invoice_reference=invoice_reference,
             actor=STRIPE,
+            now=customer_time(customer=subscription.customer, provider_time=provider_time),
         )
     return subscription
 
@@ -170,6 +176,7 @@ def subscription_invoice_payment_failed(
     metadata: Mapping[str, Any],
     invoice_reference: str,
     invoice_still_open: bool,
+    provider_time: datetime | None = None,
 ) -> Subscription | None:
     """The subscription's invoice failed: unless the invoice has been paid or voided since (a
     late event) or the subscription never started or is over, `subscription_invoice_payment_failed`
@@ -188,5 +195,6 @@ def subscription_invoice_payment_failed(
             subscription=subscription,
             invoice_reference=invoice_reference,
             actor=STRIPE,
+            now=customer_time(customer=subscription.customer, provider_time=provider_time),
         )
     return subscription

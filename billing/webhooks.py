@@ -19,10 +19,10 @@ from djstripe import models as djstripe_models
 from djstripe.signals import WEBHOOK_SIGNALS
 from djstripe.views import ProcessWebhookView
 
-from billing import payments
+from billing import clocks, payments
 from billing import subscription_webhook_sync as subscriptions
 from billing.providers.base import ProviderEvent
-from billing.providers.stripe import provider_event, subscription_result
+from billing.providers.stripe import provider_event, subscription_result, test_clock_result
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +106,8 @@ def on_subscription_event(sender: Any, event: djstripe_models.Event, **kwargs: A
 
 
 def on_invoice_paid(sender: Any, event: djstripe_models.Event, **kwargs: Any) -> None:
-    invoice = _current(_provider_event(event).data_object)
+    received = _provider_event(event)
+    invoice = _current(received.data_object)
     reference, metadata = _invoice_subscription(invoice)
     if not reference:
         return
@@ -114,11 +115,13 @@ def on_invoice_paid(sender: Any, event: djstripe_models.Event, **kwargs: Any) ->
         provider_subscription_reference=reference,
         metadata=metadata,
         invoice_reference=str(invoice.get("id")),
+        provider_time=received.created,
     )
 
 
 def on_invoice_payment_failed(sender: Any, event: djstripe_models.Event, **kwargs: Any) -> None:
-    invoice = _current(_provider_event(event).data_object)
+    received = _provider_event(event)
+    invoice = _current(received.data_object)
     reference, metadata = _invoice_subscription(invoice)
     if not reference:
         return
@@ -127,6 +130,7 @@ def on_invoice_payment_failed(sender: Any, event: djstripe_models.Event, **kwarg
         metadata=metadata,
         invoice_reference=str(invoice.get("id")),
         invoice_still_open=invoice.get("status") == "open",
+        provider_time=received.created,
     )
 
 
@@ -136,6 +140,11 @@ def on_payment_intent_event(sender: Any, event: djstripe_models.Event, **kwargs:
 
 def on_charge_refunded(sender: Any, event: djstripe_models.Event, **kwargs: Any) -> None:
     payments.payment_sync_from_charge(charge=_current(_provider_event(event).data_object))
+
+
+def on_test_clock_event(sender: Any, event: djstripe_models.Event, **kwargs: Any) -> None:
+    test_clock = _provider_event(event).data_object
+    clocks.test_clock_sync_from_provider(result=test_clock_result(test_clock))
 
 
 HANDLERS: dict[str, Callable[..., None]] = {
@@ -148,6 +157,8 @@ HANDLERS: dict[str, Callable[..., None]] = {
     "payment_intent.succeeded": on_payment_intent_event,
     "payment_intent.payment_failed": on_payment_intent_event,
     "charge.refunded": on_charge_refunded,
+    "test_helpers.test_clock.ready": on_test_clock_event,
+    "test_helpers.test_clock.internal_failure": on_test_clock_event,
 }
 
 

@@ -9,6 +9,7 @@ from billing.apis import (
     PaymentViewSet,
     RefundViewSet,
     SubscriptionViewSet,
+    TestClockViewSet,
 )
 from catalog.apis import MetricViewSet, PlanViewSet
 from grace.apis import GracePeriodViewSet
@@ -30,6 +31,7 @@ router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("grace-periods", GracePeriodViewSet, basename="grace-period")
 router.register("webhook-endpoints", WebhookEndpointViewSet, basename="webhook-endpoint")
 router.register("metrics", MetricViewSet, basename="metric")
+router.register("test-clocks", TestClockViewSet, basename="test-clock")
 
 urlpatterns = [
     path("app", AppView.as_view(), name="app"),

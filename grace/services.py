@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from api.errors import ConflictError, InvalidRequestError, NotFoundError
 from audit.services import audit_event_record
+from billing.clocks import customer_time, customers_on_test_clocks
 from billing.models import Customer, Subscription
 from catalog.models import Metric
 from grace.audit_actions import GraceAuditAction
@@ -196,7 +197,8 @@ def grace_period_open(
             if subscription is not None
             else DEFAULT_GRACE_PERIOD_DAYS
         )
-    starts_at = now or timezone.now()
+    # A customer on a test clock lives at the clock's time.
+    starts_at = now or customer_time(customer=customer)
     with transaction.atomic():
         existing = _existing(**subject)
         if existing is not None:
@@ -371,14 +373,18 @@ def grace_period_extend(
     return grace_period
 
 
-def _expire_batch(*, now: datetime) -> int:
+def _expire_batch(*, now: datetime, test_clock_id: str | None) -> int:
+    due = GracePeriod.objects.all_tenants().filter(status=GraceStatus.ACTIVE, ends_at__lte=now)
+    # Real time moves every customer but those on a test clock; a clock moves only its own.
+    if test_clock_id is None:
+        due = due.exclude(customer__in=customers_on_test_clocks())
+    else:
+        due = due.filter(customer__in=customers_on_test_clocks(test_clock_id=test_clock_id))
     with transaction.atomic():
         # skip_locked: two workers sweeping at once each take different rows, and a row an API
         # call is resolving right now is left to that call.
         grace_periods = list(
-            GracePeriod.objects.all_tenants()
-            .filter(status=GraceStatus.ACTIVE, ends_at__lte=now)
-            .select_for_update(skip_locked=True, of=("self",))
+            due.select_for_update(skip_locked=True, of=("self",))
             .select_related("app", "metric")
             .order_by("ends_at", "pk")[:EXPIRY_BATCH_SIZE]
         )
@@ -394,13 +400,15 @@ def _expire_batch(*, now: datetime) -> int:
     return len(grace_periods)
 
 
-def grace_periods_expire(*, now: datetime | None = None) -> int:
+def grace_periods_expire(*, now: datetime | None = None, test_clock_id: str | None = None) -> int:
     """The sweep, across every app: each active period whose end has come (`ends_at <= now`)
-    becomes expired, with its own audit event. Returns how many this call expired."""
+    becomes expired, with its own audit event. Returns how many this call expired. Customers on
+    a test clock are left to their clock: with `test_clock_id`, only that clock's customers'
+    periods are swept, `now` being the clock's time."""
     now = now or timezone.now()
     expired = 0
     while True:
-        batch = _expire_batch(now=now)
+        batch = _expire_batch(now=now, test_clock_id=test_clock_id)
         expired += batch
         if batch < EXPIRY_BATCH_SIZE:
             return expired

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-from stripe_emulator import billing, catalog, customers, events, meters, payments
+from stripe_emulator import billing, catalog, customers, events, meters, payments, test_clocks
 from stripe_emulator.api_versions import require_known_version
 from stripe_emulator.errors import (
     StripeApiError,
@@ -74,7 +74,7 @@ class IdempotencyRecord:
 
 def build_router() -> Router:
     router = Router()
-    for module in (customers, catalog, meters, payments, billing, events):
+    for module in (customers, catalog, meters, payments, billing, events, test_clocks):
         module.register_routes(router)
     return router
 
@@ -238,6 +238,10 @@ class StripeApi:
             )
             self.state.current_request_id = request_id
             self.state.current_idempotency_key = idempotency_key
+            # A request about a test clock's customer happens at that clock's frozen time.
+            self.state.frozen_time = test_clocks.request_frozen_time(
+                self.state, params, path_arguments.values()
+            )
             try:
                 result = route.handler(context, **path_arguments)
             except StripeApiError as error:
@@ -248,6 +252,7 @@ class StripeApi:
             finally:
                 self.state.current_request_id = None
                 self.state.current_idempotency_key = None
+                self.state.frozen_time = None
             status, response_body = result if isinstance(result, tuple) else (200, result)
             response = ApiResponse(status, response_body)
             if use_idempotency:

@@ -27,9 +27,15 @@ from stripe_emulator.subscription_items import (
 from stripe_emulator.subscriptions import end_trial
 
 
-def _due_work(state: EmulatorState, until: int) -> tuple[int, str, dict[str, Any]] | None:
+def _due_work(
+    state: EmulatorState, until: int, test_clock: str | None
+) -> tuple[int, str, dict[str, Any]] | None:
+    """The earliest work due by ``until`` among the objects of one test clock (``None``: the
+    objects on no test clock, which the emulator's own clock moves)."""
     candidates: list[tuple[int, int, str, dict[str, Any]]] = []
-    for subscription in state.list_objects("subscription"):
+    for subscription in state.list_objects(
+        "subscription", lambda subscription: subscription["test_clock"] == test_clock
+    ):
         status = subscription["status"]
         if status == "trialing":
             notice_at = subscription["trial_end"] - TRIAL_WILL_END_NOTICE_SECONDS
@@ -57,7 +63,9 @@ def _due_work(state: EmulatorState, until: int) -> tuple[int, str, dict[str, Any
                     subscription,
                 )
             )
-    for invoice in state.list_objects("invoice"):
+    for invoice in state.list_objects(
+        "invoice", lambda invoice: invoice["test_clock"] == test_clock
+    ):
         if invoice["status"] == "open" and invoice["next_payment_attempt"] is not None:
             candidates.append(
                 (invoice["next_payment_attempt"], invoice["_sequence"], "retry", invoice)
@@ -103,25 +111,33 @@ def _renew(state: EmulatorState, subscription: dict[str, Any]) -> None:
     )
 
 
+def run_due_work(state: EmulatorState, *, start: int, target: int, test_clock: str | None) -> None:
+    """Run, in order and each "at" its own instant, everything that falls due between ``start``
+    and ``target`` for the objects of ``test_clock`` (``None``: those on no test clock). The
+    caller holds the state's lock."""
+    moment = start
+    previous_frozen_time = state.frozen_time
+    try:
+        for _ in range(MAXIMUM_CLOCK_STEPS):
+            due = _due_work(state, target, test_clock)
+            if due is None:
+                break
+            due_at, kind, target_object = due
+            moment = max(moment, due_at)
+            state.frozen_time = moment
+            _run_due_work(state, kind, target_object)
+    finally:
+        state.frozen_time = previous_frozen_time
+
+
 def advance_clock(state: EmulatorState, seconds: int) -> int:
-    """Move the emulator's clock forward, running everything that falls due on the way."""
+    """Move the emulator's own clock forward, running everything that falls due on the way for
+    the objects on no test clock (a test clock's objects move only with their clock)."""
     if seconds < 0:
         raise invalid_request_error("The clock can only move forward.", param="seconds")
     with state.lock:
         start = state.now()
-        target = start + seconds
-        moment = start
-        try:
-            for _ in range(MAXIMUM_CLOCK_STEPS):
-                due = _due_work(state, target)
-                if due is None:
-                    break
-                due_at, kind, target_object = due
-                moment = max(moment, due_at)
-                state.frozen_time = moment
-                _run_due_work(state, kind, target_object)
-        finally:
-            state.frozen_time = None
+        run_due_work(state, start=start, target=start + seconds, test_clock=None)
         state.clock_offset_seconds += seconds
         return state.now()
 

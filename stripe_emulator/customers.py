@@ -372,6 +372,9 @@ def _customer_create(context: RequestContext) -> dict[str, Any]:
             raise card_error("decline", extra={"param": "payment_method"}, stored=True)
         if payment_method_value not in TEST_CARDS:
             state.require(payment_method_value, "payment_method", label="PaymentMethod")
+    test_clock = optional_string(params, "test_clock")
+    if test_clock is not None:
+        state.require(test_clock, "test_helpers.test_clock", label="test_clock", param="test_clock")
     customer: dict[str, Any] = {
         "id": state.new_id("cus", 14),
         "object": "customer",
@@ -402,7 +405,7 @@ def _customer_create(context: RequestContext) -> dict[str, Any]:
         "preferred_locales": [],
         "shipping": None,
         "tax_exempt": "none",
-        "test_clock": None,
+        "test_clock": test_clock,
     }
     invoice_settings = optional_hash(params, "invoice_settings") or {}
     deferred_default = invoice_settings.get("default_payment_method")
@@ -444,10 +447,14 @@ def _customer_update(context: RequestContext, customer_id: str) -> dict[str, Any
 
 
 def _customer_delete(context: RequestContext, customer_id: str) -> dict[str, Any]:
+    return customer_delete(context.state, context.state.require(customer_id, "customer"))
+
+
+def customer_delete(state: EmulatorState, customer: dict[str, Any]) -> dict[str, Any]:
+    """Cancel the customer's subscriptions, detach its payment methods and delete it."""
     from stripe_emulator.invoices import subscription_cancel_now
 
-    state = context.state
-    customer = state.require(customer_id, "customer")
+    customer_id = customer["id"]
     for subscription in state.list_objects(
         "subscription", lambda item: item["customer"] == customer_id
     ):

@@ -141,7 +141,7 @@ def invoice_create(
         },
         "subtotal": subtotal,
         "subtotal_excluding_tax": subtotal,
-        "test_clock": None,
+        "test_clock": customer["test_clock"],
         "threshold_reason": None,
         "total": subtotal,
         "total_discount_amounts": [],

@@ -91,6 +91,13 @@ from stripe.params.billing import (
     MeterRetrieveParams,
     MeterUpdateParams,
 )
+from stripe.params.test_helpers import (
+    TestClockAdvanceParams,
+    TestClockCreateParams,
+    TestClockDeleteParams,
+    TestClockListParams,
+    TestClockRetrieveParams,
+)
 from stripe.params.v2.billing import (
     MeterEventCreateParams as V2MeterEventCreateParams,
 )
@@ -185,4 +192,9 @@ ROUTE_PARAMETERS: dict[tuple[str, str], Any] = {
     ("GET", "/v1/webhook_endpoints/{endpoint_id}"): WebhookEndpointRetrieveParams,
     ("POST", "/v1/webhook_endpoints/{endpoint_id}"): WebhookEndpointUpdateParams,
     ("DELETE", "/v1/webhook_endpoints/{endpoint_id}"): WebhookEndpointDeleteParams,
+    ("POST", "/v1/test_helpers/test_clocks"): TestClockCreateParams,
+    ("GET", "/v1/test_helpers/test_clocks"): TestClockListParams,
+    ("GET", "/v1/test_helpers/test_clocks/{test_clock_id}"): TestClockRetrieveParams,
+    ("DELETE", "/v1/test_helpers/test_clocks/{test_clock_id}"): TestClockDeleteParams,
+    ("POST", "/v1/test_helpers/test_clocks/{test_clock_id}/advance"): TestClockAdvanceParams,
 }

@@ -268,7 +268,8 @@ def _subscription_insert(
             "schedule": None,
             "start_date": now,
             "status": "incomplete",
-            "test_clock": None,
+            # A subscription belongs to its customer's test clock, as Stripe's do.
+            "test_clock": state.objects[customer_id]["test_clock"],
             "transfer_data": None,
             "trial_end": trial_end,
             "trial_settings": {"end_behavior": {"missing_payment_method": "create_invoice"}},

@@ -32,6 +32,7 @@ from rest_framework.test import APIClient
 
 from audit.services import audit_event_record
 from backoffice.services import app_create
+from billing import clocks
 from billing.models import Customer, Subscription
 from billing.payments import payment_create, refund_create
 from billing.providers.base import SubscriptionResult
@@ -500,6 +501,12 @@ def customer_factory(app: App) -> Any:
     return customer_create(app=app, actor=FACTORY_ACTOR, external_id="factory-customer")
 
 
+def test_clock_factory(app: App) -> Any:
+    return clocks.test_clock_create(
+        app=app, actor=FACTORY_ACTOR, frozen_time=datetime(2030, 1, 1, tzinfo=UTC)
+    )
+
+
 def audit_event_factory(app: App) -> Any:
     with transaction.atomic():
         return audit_event_record(
@@ -581,4 +588,5 @@ OBJECT_FACTORIES: dict[str, Callable[[App], Any]] = {
     "audit.AuditEvent": audit_event_factory,
     "grace.GracePeriod": grace_period_factory,
     "notifications.WebhookEndpoint": webhook_endpoint_factory,
+    "billing.TestClock": test_clock_factory,
 }

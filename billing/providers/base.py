@@ -73,6 +73,12 @@ class SubscriptionStatus(enum.StrEnum):
     PAUSED = "paused"
 
 
+class TestClockStatus(enum.StrEnum):
+    READY = "ready"
+    ADVANCING = "advancing"
+    INTERNAL_FAILURE = "internal_failure"
+
+
 class Proration(enum.StrEnum):
     CREATE_PRORATIONS = "create_prorations"
     NONE = "none"
@@ -90,6 +96,8 @@ class CustomerRequest:
     description: str = ""
     metadata: Mapping[str, str] = field(default_factory=dict)
     payment_method: str = ""
+    # The provider's test clock the customer lives on (test mode only).
+    test_clock: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -268,6 +276,22 @@ class UsageReportResult:
 
 
 @dataclass(frozen=True, kw_only=True)
+class TestClockRequest:
+    idempotency_key: str
+    frozen_time: datetime
+    name: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class TestClockResult:
+    provider_reference: str
+    frozen_time: datetime
+    status: TestClockStatus
+    # While advancing: the time it is moving to.
+    target_frozen_time: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class ProviderEvent:
     """A verified webhook event, in the provider's own vocabulary."""
 
@@ -319,6 +343,14 @@ class PaymentProvider(Protocol):
     def usage_summary(
         self, *, meter_reference: str, customer_reference: str, start: datetime, end: datetime
     ) -> int: ...
+
+    # Test clocks (test mode): a customer created on one lives at its frozen time.
+    def test_clock_create(self, request: TestClockRequest) -> TestClockResult: ...
+    def test_clock_retrieve(self, *, provider_reference: str) -> TestClockResult: ...
+    def test_clock_advance(
+        self, *, provider_reference: str, frozen_time: datetime, idempotency_key: str
+    ) -> TestClockResult: ...
+    def test_clock_delete(self, *, provider_reference: str) -> None: ...
 
     # Webhooks
     def parse_webhook(

@@ -34,6 +34,9 @@ from billing.providers.base import (
     SubscriptionRequest,
     SubscriptionResult,
     SubscriptionStatus,
+    TestClockRequest,
+    TestClockResult,
+    TestClockStatus,
     UsageReport,
     UsageReportResult,
 )
@@ -214,6 +217,26 @@ def _declined(error: stripe.CardError) -> ProviderDeclinedError:
 _EXPAND_FIRST_PAYMENT = "latest_invoice.confirmation_secret"
 
 
+def test_clock_result(test_clock: Mapping[str, Any]) -> TestClockResult:
+    status: TestClockStatus
+    match test_clock["status"]:
+        case "ready":
+            status = TestClockStatus.READY
+        case "advancing":
+            status = TestClockStatus.ADVANCING
+        case "internal_failure":
+            status = TestClockStatus.INTERNAL_FAILURE
+        case other:
+            raise ProviderRequestError(f"Unknown test clock status {other!r}.")
+    advancing = (test_clock.get("status_details") or {}).get("advancing") or {}
+    return TestClockResult(
+        provider_reference=test_clock["id"],
+        frozen_time=datetime.fromtimestamp(test_clock["frozen_time"], tz=UTC),
+        status=status,
+        target_frozen_time=_timestamp(advancing.get("target_frozen_time")),
+    )
+
+
 def subscription_result(subscription: Mapping[str, Any]) -> SubscriptionResult:
     items = subscription.get("items", {}).get("data", [])
     first_item = items[0] if items else {}
@@ -288,6 +311,8 @@ class StripeProvider:
         params = self._customer_params(request)
         if request.payment_method:
             params["payment_method"] = request.payment_method
+        if request.test_clock:
+            params["test_clock"] = request.test_clock
         customer = _call(
             lambda: self.client.v1.customers.create(params, _options(request.idempotency_key))  # type: ignore[arg-type]  # params built as a dict; Stripe checks them
         )
@@ -633,6 +658,40 @@ class StripeProvider:
             return int(sum(summary["aggregated_value"] for summary in summaries.auto_paging_iter()))
 
         return _call(total)
+
+    # Test clocks
+
+    def test_clock_create(self, request: TestClockRequest) -> TestClockResult:
+        params: stripe.params.test_helpers.TestClockCreateParams = {
+            "frozen_time": int(request.frozen_time.timestamp())
+        }
+        if request.name:
+            params["name"] = request.name
+        clock = _call(
+            lambda: self.client.v1.test_helpers.test_clocks.create(
+                params, _options(request.idempotency_key)
+            )
+        )
+        return test_clock_result(_as_dict(clock))
+
+    def test_clock_retrieve(self, *, provider_reference: str) -> TestClockResult:
+        clock = _call(lambda: self.client.v1.test_helpers.test_clocks.retrieve(provider_reference))
+        return test_clock_result(_as_dict(clock))
+
+    def test_clock_advance(
+        self, *, provider_reference: str, frozen_time: datetime, idempotency_key: str
+    ) -> TestClockResult:
+        clock = _call(
+            lambda: self.client.v1.test_helpers.test_clocks.advance(
+                provider_reference,
+                {"frozen_time": int(frozen_time.timestamp())},
+                _options(idempotency_key),
+            )
+        )
+        return test_clock_result(_as_dict(clock))
+
+    def test_clock_delete(self, *, provider_reference: str) -> None:
+        _call(lambda: self.client.v1.test_helpers.test_clocks.delete(provider_reference))
 
     # Webhooks
 

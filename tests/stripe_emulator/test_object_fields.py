@@ -54,6 +54,7 @@ SENT_ONLY_WHEN_EXPANDED_OR_APPLICABLE: dict[str, set[str]] = {
     "subscription_item": {"deleted", "billed_until"},
     "invoice_line_item": set(),
     "balance_transaction": set(),
+    "test_clock": {"deleted"},
 }
 
 
@@ -86,6 +87,7 @@ RESOURCE_CLASSES: dict[str, Any] = {
     "subscription_item": stripe.SubscriptionItem,
     "invoice_line_item": stripe.InvoiceLineItem,
     "balance_transaction": stripe.BalanceTransaction,
+    "test_clock": stripe.test_helpers.TestClock,
 }
 
 
@@ -160,6 +162,9 @@ def emulated_objects(stripe_client: stripe.StripeClient) -> dict[str, dict[str, 
     objects["subscription_item"] = subscription["items"].data[0]
     objects["invoice_line_item"] = stripe_client.v1.invoices.line_items.list(invoice.id).data[0]
     objects["balance_transaction"] = stripe_client.v1.balance_transactions.list().data[0]
+    objects["test_clock"] = stripe_client.v1.test_helpers.test_clocks.create(
+        params={"frozen_time": 1_893_456_000}
+    )
     rendered = {name: found.to_dict() for name, found in objects.items()}
     rendered["card_details"] = rendered["charge"]["payment_method_details"]["card"]
     rendered["subscription_invoice_settings"] = rendered["subscription"]["invoice_settings"]
