@@ -32,6 +32,7 @@ class ErrorCode(StrEnum):
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
     CARD_DECLINED = "card_declined"
     PROVIDER_UNAVAILABLE = "provider_unavailable"
+    DATABASE_UNAVAILABLE = "database_unavailable"
 
 
 class ServiceError(Exception):

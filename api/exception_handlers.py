@@ -10,6 +10,7 @@ from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.response import Response
 
+from api.database import database_unavailable_answer, is_database_failure
 from api.errors import ErrorCode, ServiceError
 
 logger = logging.getLogger(__name__)
@@ -161,6 +162,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             return Response(
                 error_body(type=error_type, code=error_code, message=message_of(exc)), status=status
             )
+    if is_database_failure(exc):
+        return database_unavailable_answer(exc)
     if isinstance(exc, exceptions.APIException):
         return Response(
             error_body(type="api_error", code=str(exc.default_code), message=str(exc.detail)),

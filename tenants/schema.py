@@ -78,6 +78,8 @@ _ERROR_STATUSES = {
     "415": "The body is not JSON.",
     "429": "Rate limited; see Retry-After.",
     "502": "The payment provider is unavailable.",
+    "503": "The database connection was lost; retry after Retry-After (a write with the same "
+    "Idempotency-Key).",
 }
 _WRITE_ERROR_STATUSES = {"402": "The card was declined; see decline_code."}
 _RETRY_AFTER = {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}}
@@ -148,7 +150,7 @@ def api_postprocessing_hook(
                     {
                         "content": {"application/json": {"schema": _ERROR_REF}},
                         "description": description,
-                        **({"headers": _RETRY_AFTER} if status == "429" else {}),
+                        **({"headers": _RETRY_AFTER} if status in ("429", "503") else {}),
                     },
                 )
     return result

@@ -1,5 +1,6 @@
 from typing import Any, cast
 
+from django.db import DatabaseError
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
@@ -7,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.database import DatabaseUnavailableResponse, connection_drop_if_broken
 from api.pagination import list_body, list_page
 from tenants.idempotency import idempotency_key_claim, idempotency_key_complete
 from tenants.models import IdempotencyKey
@@ -57,7 +59,14 @@ class IdempotentViewMixin:
         if record is not None:
             self._idempotency_record = None
             response.render()
-            idempotency_key_complete(record=record, response=response)
+            try:
+                idempotency_key_complete(record=record, response=response)
+            except DatabaseError:
+                if not isinstance(response, DatabaseUnavailableResponse):
+                    raise
+                # The database is still away: the key stays claimed until ABANDONED_AFTER,
+                # and the client's retry then takes it over.
+                connection_drop_if_broken()
         return response
 
 

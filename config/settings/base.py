@@ -71,6 +71,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "api.middleware.AdminAuditlogMiddleware",
+    # Its process_view, last of them all, calls the view: a /v1/ read whose database
+    # connection failed runs once more (api/database.py).
+    "api.database.DatabaseRetryMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its 429 answer.
     "axes.middleware.AxesMiddleware",
 ]

@@ -5,30 +5,16 @@ import select
 import time
 from typing import Any
 
-import psycopg
 import pytest
 from django.conf import settings
 from django.db import connection
 from rest_framework.test import APIClient
 
 from backoffice.services import app_create
+from tests.database import database_observer
 from tests.factories import TEST_OPERATOR
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _observer() -> psycopg.Connection:
-    """A second connection to the test database, made with the same parameters as Django's
-    (host, port or Unix socket directory alike, as with the embedded PostgreSQL)."""
-    params = connection.get_connection_params()
-    return psycopg.connect(
-        **{
-            key: params[key]
-            for key in ("dbname", "user", "password", "host", "port")
-            if params.get(key)
-        },
-        autocommit=True,
-    )
 
 
 def _request_starts() -> None:
@@ -52,7 +38,7 @@ def test_a_healthy_connection_is_reused_and_the_check_sends_nothing() -> None:
     _request_starts()
 
     assert connection.connection is raw
-    with _observer() as observer:
+    with database_observer() as observer:
         (last_query,) = observer.execute(
             "SELECT query FROM pg_stat_activity WHERE pid = %s", [pid]
         ).fetchone()
@@ -68,7 +54,7 @@ def test_a_connection_the_server_closed_is_replaced_before_the_next_request(
     assert client.get("/v1/app").status_code == 200
     connection.ensure_connection()
     raw = connection.connection
-    with _observer() as observer:
+    with database_observer() as observer:
         observer.execute("SELECT pg_terminate_backend(%s)", [raw.info.backend_pid])
     poller = select.poll()
     poller.register(raw.pgconn.socket, select.POLLIN)
