@@ -418,11 +418,13 @@ def _customer_create(context: RequestContext) -> dict[str, Any]:
     payment_method = None
     if payment_method_value is not None:
         payment_method = payment_method_resolve(state, payment_method_value)
+        # Attached only: as at Stripe, it becomes the invoices' default only when
+        # invoice_settings[default_payment_method] names it too.
         payment_method_attach(state, payment_method, customer)
-        # The service relies on this shortcut: the payment method given at creation becomes
-        # the default for invoices (Stripe needs invoice_settings for that; both are accepted).
-        customer["invoice_settings"]["default_payment_method"] = payment_method["id"]
     if deferred_default:
+        if payment_method is not None and deferred_default == payment_method_value:
+            # The same test token in both parameters names the one payment method it created.
+            invoice_settings = {**invoice_settings, "default_payment_method": payment_method["id"]}
         _apply_customer_params(state, customer, {"invoice_settings": invoice_settings})
     state.emit_event("customer.created", customer)
     return context.respond(customer)

@@ -311,6 +311,9 @@ class StripeProvider:
         params = self._customer_params(request)
         if request.payment_method:
             params["payment_method"] = request.payment_method
+            # Stripe only attaches a payment method given at creation; renewals and trial-end
+            # invoices charge the invoice default, which must be named explicitly.
+            params["invoice_settings"] = {"default_payment_method": request.payment_method}
         if request.test_clock:
             params["test_clock"] = request.test_clock
         customer = _call(

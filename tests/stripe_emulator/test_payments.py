@@ -16,7 +16,12 @@ def _event_types(client: stripe.StripeClient) -> list[str]:
 def test_confirmed_payment_intent_with_a_good_card_succeeds_and_creates_a_charge(
     stripe_client: stripe.StripeClient,
 ) -> None:
-    customer = stripe_client.v1.customers.create(params={"payment_method": "pm_card_visa"})
+    customer = stripe_client.v1.customers.create(
+        params={
+            "payment_method": "pm_card_visa",
+            "invoice_settings": {"default_payment_method": "pm_card_visa"},
+        }
+    )
 
     intent = stripe_client.v1.payment_intents.create(
         params={
