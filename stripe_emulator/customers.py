@@ -41,6 +41,9 @@ TEST_CARDS: dict[str, TestCard] = {
     ),
     "pm_card_chargeCustomerFail": TestCard("visa", "0341", behaviour="charge_fail"),
     "pm_card_authenticationRequired": TestCard("visa", "3184", behaviour="authentication_required"),
+    # 3-D Secure 2 must be completed: on session it needs the customer's action, off session
+    # it is declined with authentication_required.
+    "pm_card_threeDSecure2Required": TestCard("visa", "3220", behaviour="authentication_required"),
 }
 TEST_CARDS.update(
     {"tok_" + name.removeprefix("pm_card_"): card for name, card in list(TEST_CARDS.items())}

@@ -479,6 +479,8 @@ class StripeProvider:
             params["payment_method"] = request.payment_method
         if request.description:
             params["description"] = request.description
+        # Stripe refuses a confirm that could redirect the customer with nowhere to return to.
+        params["automatic_payment_methods"] = {"enabled": True, "allow_redirects": "never"}
         intent = _call(
             lambda: self.client.v1.payment_intents.create(params, _options(request.idempotency_key))  # type: ignore[arg-type]  # params built as a dict; Stripe checks them
         )
