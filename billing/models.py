@@ -150,6 +150,11 @@ class Payment(TenantScopedModel):
     failure_message = models.CharField(max_length=500, blank=True, default="")
     decline_code = models.CharField(max_length=100, blank=True, default="")
     client_secret = models.CharField(max_length=255, blank=True, default="")
+    # How the payment is confirmed, kept so a retry sends the provider the same request.
+    return_url = models.URLField(max_length=2048, blank=True, default="")
+    off_session = models.BooleanField(default=False)
+    # Where the customer authenticates (3-D Secure) while the payment requires action.
+    redirect_url = models.URLField(max_length=2048, blank=True, default="")
     provider_payment_id = models.CharField(max_length=255, blank=True, default="")
     provider_charge_id = models.CharField(max_length=255, blank=True, default="")
     # The app's Idempotency-Key, so a retry after an outage finds this attempt again.

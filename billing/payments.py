@@ -59,6 +59,8 @@ def payment_snapshot(payment: Payment) -> dict[str, Any]:
         "amount_refunded": payment.amount_refunded,
         "decline_code": payment.decline_code,
         "metadata": payment.metadata,
+        "return_url": payment.return_url,
+        "off_session": payment.off_session,
         "provider_payment_id": payment.provider_payment_id,
     }
 
@@ -138,9 +140,9 @@ def _payment_apply(*, payment_id: str, app: App, result: ChargeResult, actor: Ac
         payment.status = status
         payment.provider_payment_id = result.provider_reference or payment.provider_payment_id
         payment.provider_charge_id = result.charge_reference or payment.provider_charge_id
-        payment.client_secret = (
-            result.client_secret if status == PaymentStatus.REQUIRES_ACTION else ""
-        )
+        requires_action = status == PaymentStatus.REQUIRES_ACTION
+        payment.client_secret = result.client_secret if requires_action else ""
+        payment.redirect_url = result.redirect_url if requires_action else ""
         payment.amount_refunded = max(payment.amount_refunded, result.amount_refunded)
         if status == PaymentStatus.FAILED:
             payment.failure_code = result.failure_code or ErrorCode.CARD_DECLINED
@@ -187,6 +189,8 @@ def _payment_charge(*, payment: Payment, actor: Actor) -> Payment:
         payment_method=payment.payment_method or payment.customer.default_payment_method,
         description=payment.description,
         metadata=payment.metadata,
+        return_url=payment.return_url,
+        off_session=payment.off_session,
     )
     try:
         result = provider_for(app=app).charge(request)
@@ -228,8 +232,22 @@ def payment_create(
     description: str = "",
     payment_method: str = "",
     metadata: dict[str, str] | None = None,
+    return_url: str = "",
+    off_session: bool = False,
     request_key: str | None = None,
 ) -> Payment:
+    """Charges the customer now. `return_url`: the customer is present and may be sent to
+    authenticate (3-D Secure), then back there; the payment answers `requires_action` with its
+    `redirect_url`. `off_session`: the customer is not present (a saved card); a card that
+    needs authentication is declined with `authentication_required`. Neither: no redirect is
+    possible, a card that needs authentication answers `requires_action` with only the
+    `client_secret` for the app's page (Stripe.js)."""
+    if return_url and off_session:
+        raise InvalidRequestError(
+            "Pass return_url when the customer is present, or off_session when not; not both.",
+            code=BillingErrorCode.PARAMETERS_EXCLUSIVE,
+            param="off_session",
+        )
     payer: Customer = customer_get(app=app, customer_id=customer)
     if not (payment_method or payer.default_payment_method):
         raise InvalidRequestError(
@@ -258,6 +276,8 @@ def payment_create(
                     description=description,
                     payment_method=payment_method,
                     metadata=metadata or {},
+                    return_url=return_url,
+                    off_session=off_session,
                     request_key=request_key,
                 )
                 audit_event_record(

@@ -1,6 +1,7 @@
 import builtins
 from typing import Any
 
+from django.core.validators import URLValidator
 from rest_framework import serializers
 
 from api.fields import (
@@ -92,6 +93,21 @@ class PaymentCreateInputSerializer(InputSerializer):
     description = StrictCharField(max_length=500, required=False, allow_blank=True)
     payment_method = StrictCharField(max_length=255, required=False)
     metadata = MetadataField()
+    return_url = serializers.URLField(
+        max_length=2048,
+        required=False,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="The customer is present: where the provider sends them back after "
+        "authenticating (3-D Secure). A payment that needs it answers `requires_action` with "
+        "the `redirect_url` to send the customer to. Not with `off_session`.",
+    )
+    off_session = StrictBooleanField(
+        required=False,
+        default=False,
+        help_text="The customer is not present (a saved card charged by the app): a card "
+        "that needs authentication is declined with 402 `authentication_required`. Not with "
+        "`return_url`.",
+    )
 
 
 class PaymentListInputSerializer(ListQueryInputSerializer):
@@ -112,6 +128,12 @@ class PaymentOutputSerializer(serializers.Serializer[Any]):
     status = serializers.CharField()
     amount_refunded = serializers.IntegerField()
     client_secret = serializers.SerializerMethodField()
+    redirect_url = serializers.SerializerMethodField(
+        help_text="While `requires_action` after a `return_url` was given: the page to send "
+        "the customer to (3-D Secure); they come back to `return_url`. Null otherwise."
+    )
+    return_url = serializers.CharField()
+    off_session = serializers.BooleanField()
     failure_code = serializers.CharField()
     failure_message = serializers.CharField()
     decline_code = serializers.CharField()
@@ -126,6 +148,9 @@ class PaymentOutputSerializer(serializers.Serializer[Any]):
 
     def get_client_secret(self, payment: Any) -> str | None:
         return payment.client_secret or None
+
+    def get_redirect_url(self, payment: Any) -> str | None:
+        return payment.redirect_url or None
 
 
 class RefundCreateInputSerializer(InputSerializer):

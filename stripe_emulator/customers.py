@@ -41,6 +41,9 @@ TEST_CARDS: dict[str, TestCard] = {
     ),
     "pm_card_chargeCustomerFail": TestCard("visa", "0341", behaviour="charge_fail"),
     "pm_card_authenticationRequired": TestCard("visa", "3184", behaviour="authentication_required"),
+    # 3-D Secure 2 must be completed: on session it needs the customer's action, off session
+    # it is declined with authentication_required.
+    "pm_card_threeDSecure2Required": TestCard("visa", "3220", behaviour="authentication_required"),
 }
 TEST_CARDS.update(
     {"tok_" + name.removeprefix("pm_card_"): card for name, card in list(TEST_CARDS.items())}
@@ -418,11 +421,13 @@ def _customer_create(context: RequestContext) -> dict[str, Any]:
     payment_method = None
     if payment_method_value is not None:
         payment_method = payment_method_resolve(state, payment_method_value)
+        # Attached only: as at Stripe, it becomes the invoices' default only when
+        # invoice_settings[default_payment_method] names it too.
         payment_method_attach(state, payment_method, customer)
-        # The service relies on this shortcut: the payment method given at creation becomes
-        # the default for invoices (Stripe needs invoice_settings for that; both are accepted).
-        customer["invoice_settings"]["default_payment_method"] = payment_method["id"]
     if deferred_default:
+        if payment_method is not None and deferred_default == payment_method_value:
+            # The same test token in both parameters names the one payment method it created.
+            invoice_settings = {**invoice_settings, "default_payment_method": payment_method["id"]}
         _apply_customer_params(state, customer, {"invoice_settings": invoice_settings})
     state.emit_event("customer.created", customer)
     return context.respond(customer)

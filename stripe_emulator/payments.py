@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from stripe_emulator.customers import (
     DECLINES,
@@ -36,6 +37,17 @@ CANCELABLE_STATUSES = (
 # Stripe's card fee in test mode: 2.9% + 30 cents.
 FEE_PERCENT_BASIS_POINTS = 290
 FEE_FIXED_MINOR = 30
+# Since API 2023-08-16 a PaymentIntent without payment_method_types takes the payment methods
+# enabled in the Dashboard, some of which redirect the customer; confirming one needs a
+# return_url, off_session, or redirect-based methods turned off.
+REDIRECT_CONFIRM_MESSAGE = (
+    "This PaymentIntent is configured to accept payment methods enabled in your Dashboard. "
+    "Because some of these payment methods might redirect your customer off of your page, you "
+    "must provide a `return_url`. If you don't want to accept redirect-based payment methods, "
+    "set `automatic_payment_methods[enabled]` to `true` and "
+    "`automatic_payment_methods[allow_redirects]` to `never` when creating Setup Intents and "
+    "Payment Intents."
+)
 
 
 # Balance transactions ------------------------------------------------------------------------
@@ -520,6 +532,17 @@ def _payment_intent_create(context: RequestContext) -> dict[str, Any]:
         raise invalid_request_error(
             "off_session can only be used when confirm=true.", param="off_session"
         )
+    return_url = _return_url(params)
+    if return_url is not None and not confirm:
+        raise invalid_request_error(
+            "return_url can only be used when confirm=true.", param="return_url"
+        )
+    payment_method_types = string_list(params, "payment_method_types") or None
+    automatic_payment_methods = _automatic_payment_methods(params, payment_method_types)
+    if confirm:
+        _require_redirect_choice(
+            automatic_payment_methods, return_url=return_url, off_session=off_session
+        )
     payment_method_value = optional_string(params, "payment_method")
     if confirm and payment_method_value is None:
         raise invalid_request_error(
@@ -553,29 +576,52 @@ def _payment_intent_create(context: RequestContext) -> dict[str, Any]:
         receipt_email=optional_string(params, "receipt_email"),
         setup_future_usage=optional_string(params, "setup_future_usage"),
         statement_descriptor=optional_string(params, "statement_descriptor"),
-        automatic_payment_methods=_automatic_payment_methods(params),
-        payment_method_types=string_list(params, "payment_method_types") or None,
+        automatic_payment_methods=automatic_payment_methods,
+        payment_method_types=payment_method_types,
     )
     if confirm:
         error = payment_intent_confirm(
-            state,
-            intent,
-            off_session=off_session,
-            return_url=optional_string(params, "return_url"),
+            state, intent, off_session=off_session, return_url=return_url
         )
         if error is not None:
             raise error
     return context.respond(intent)
 
 
-def _automatic_payment_methods(params: dict[str, Any]) -> dict[str, Any] | None:
+def _automatic_payment_methods(
+    params: dict[str, Any], payment_method_types: list[str] | None
+) -> dict[str, Any] | None:
     settings = optional_hash(params, "automatic_payment_methods")
     if settings is None:
-        return None
+        # Stripe's default since API 2023-08-16 when no payment_method_types are given.
+        return None if payment_method_types else {"allow_redirects": "always", "enabled": True}
     return {
         "allow_redirects": settings.get("allow_redirects") or "always",
         "enabled": optional_boolean(settings, "enabled") or False,
     }
+
+
+def _return_url(params: dict[str, Any]) -> str | None:
+    return_url = optional_string(params, "return_url")
+    if return_url is not None:
+        parts = urlsplit(return_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise invalid_request_error("Not a valid URL", param="return_url", code="url_invalid")
+    return return_url
+
+
+def _require_redirect_choice(
+    automatic_payment_methods: dict[str, Any] | None, *, return_url: str | None, off_session: bool
+) -> None:
+    """Stripe refuses to confirm a PaymentIntent that may redirect its customer without knowing
+    where to send them back."""
+    redirects_allowed = bool(
+        automatic_payment_methods
+        and automatic_payment_methods["enabled"]
+        and automatic_payment_methods["allow_redirects"] != "never"
+    )
+    if redirects_allowed and return_url is None and not off_session:
+        raise invalid_request_error(REDIRECT_CONFIRM_MESSAGE)
 
 
 def _payment_intent_retrieve(context: RequestContext, payment_intent_id: str) -> dict[str, Any]:
@@ -625,6 +671,11 @@ def _payment_intent_confirm(context: RequestContext, payment_intent_id: str) -> 
             f"This PaymentIntent's status is {intent['status']}, and it cannot be confirmed.",
             code="payment_intent_unexpected_state",
         )
+    off_session = optional_boolean(params, "off_session") or False
+    return_url = _return_url(params)
+    _require_redirect_choice(
+        intent["automatic_payment_methods"], return_url=return_url, off_session=off_session
+    )
     payment_method_value = optional_string(params, "payment_method")
     if payment_method_value is not None:
         intent["payment_method"] = _resolve_intent_payment_method(
@@ -636,12 +687,7 @@ def _payment_intent_confirm(context: RequestContext, payment_intent_id: str) -> 
             "Update the PaymentIntent with a payment method and then confirm it again.",
             code="payment_intent_unexpected_state",
         )
-    error = payment_intent_confirm(
-        state,
-        intent,
-        off_session=optional_boolean(params, "off_session") or False,
-        return_url=optional_string(params, "return_url"),
-    )
+    error = payment_intent_confirm(state, intent, off_session=off_session, return_url=return_url)
     if error is not None:
         raise error
     return context.respond(intent)

@@ -173,6 +173,11 @@ class ChargeRequest:
     payment_method: str = ""
     description: str = ""
     metadata: Mapping[str, str] = field(default_factory=dict)
+    # Where the provider sends the customer back after a redirect (3-D Secure); without it,
+    # and not off session, the payment takes no method that redirects.
+    return_url: str = ""
+    # The customer is not present: a card that needs authentication is declined, not held.
+    off_session: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -181,6 +186,8 @@ class ChargeResult:
     provider_reference: str
     charge_reference: str = ""
     client_secret: str = ""
+    # Where to send the customer to authenticate, while the payment requires action.
+    redirect_url: str = ""
     amount_refunded: int = 0
     failure_code: str = ""
     failure_message: str = ""

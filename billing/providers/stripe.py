@@ -179,6 +179,13 @@ def subscription_status(status: str) -> SubscriptionStatus:
             raise ProviderUnavailableError(f"Unexpected subscription status {status!r}.")
 
 
+def _redirect_url(intent: Mapping[str, Any]) -> str:
+    next_action = intent.get("next_action") or {}
+    if next_action.get("type") != "redirect_to_url":
+        return ""
+    return str((next_action.get("redirect_to_url") or {}).get("url") or "")
+
+
 def _charge_result(intent: Mapping[str, Any]) -> ChargeResult:
     error = intent.get("last_payment_error") or {}
     latest_charge = intent.get("latest_charge")
@@ -190,6 +197,7 @@ def _charge_result(intent: Mapping[str, Any]) -> ChargeResult:
         provider_reference=intent["id"],
         charge_reference=_reference(latest_charge),
         client_secret=intent.get("client_secret") or "",
+        redirect_url=_redirect_url(intent),
         amount_refunded=amount_refunded,
         failure_code=error.get("code") or "",
         failure_message=error.get("message") or "",
@@ -311,6 +319,9 @@ class StripeProvider:
         params = self._customer_params(request)
         if request.payment_method:
             params["payment_method"] = request.payment_method
+            # Stripe only attaches a payment method given at creation; renewals and trial-end
+            # invoices charge the invoice default, which must be named explicitly.
+            params["invoice_settings"] = {"default_payment_method": request.payment_method}
         if request.test_clock:
             params["test_clock"] = request.test_clock
         customer = _call(
@@ -476,6 +487,13 @@ class StripeProvider:
             params["payment_method"] = request.payment_method
         if request.description:
             params["description"] = request.description
+        # Stripe refuses a confirm that could redirect the customer with nowhere to return to.
+        if request.off_session:
+            params["off_session"] = True
+        elif request.return_url:
+            params["return_url"] = request.return_url
+        else:
+            params["automatic_payment_methods"] = {"enabled": True, "allow_redirects": "never"}
         intent = _call(
             lambda: self.client.v1.payment_intents.create(params, _options(request.idempotency_key))  # type: ignore[arg-type]  # params built as a dict; Stripe checks them
         )

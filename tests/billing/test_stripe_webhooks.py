@@ -164,6 +164,7 @@ def test_an_event_for_an_object_of_another_kind_is_ignored(
             "customer": customer["provider_customer_id"],
             "payment_method": "pm_card_visa",
             "confirm": True,
+            "automatic_payment_methods": {"enabled": True, "allow_redirects": "never"},
         }
     )
     succeeded = events_of(stripe, "payment_intent.succeeded", intent.id)[-1]

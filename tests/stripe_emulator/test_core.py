@@ -122,7 +122,12 @@ def test_lists_paginate_newest_first(stripe_client: stripe.StripeClient) -> None
 def test_expand_replaces_ids_with_objects_including_in_lists(
     stripe_client: stripe.StripeClient,
 ) -> None:
-    customer = stripe_client.v1.customers.create(params={"payment_method": "pm_card_visa"})
+    customer = stripe_client.v1.customers.create(
+        params={
+            "payment_method": "pm_card_visa",
+            "invoice_settings": {"default_payment_method": "pm_card_visa"},
+        }
+    )
 
     expanded = stripe_client.v1.customers.retrieve(
         customer.id, params={"expand": ["invoice_settings.default_payment_method"]}

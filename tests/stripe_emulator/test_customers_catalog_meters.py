@@ -43,10 +43,26 @@ def test_customer_update_emits_previous_attributes(
     assert updated_event["request"]["idempotency_key"] is not None
 
 
-def test_payment_method_token_on_customer_create_attaches_and_becomes_default(
+def test_payment_method_token_on_customer_create_only_attaches(
     stripe_client: stripe.StripeClient,
 ) -> None:
     customer = stripe_client.v1.customers.create(params={"payment_method": "pm_card_visa"})
+
+    listed = stripe_client.v1.payment_methods.list(params={"customer": customer.id, "type": "card"})
+
+    assert customer.invoice_settings.default_payment_method is None
+    assert [method.card.last4 for method in listed.data] == ["4242"]
+
+
+def test_payment_method_token_named_as_invoice_default_too_becomes_the_default(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    customer = stripe_client.v1.customers.create(
+        params={
+            "payment_method": "pm_card_visa",
+            "invoice_settings": {"default_payment_method": "pm_card_visa"},
+        }
+    )
 
     payment_method_id = customer.invoice_settings.default_payment_method
     payment_method = stripe_client.v1.payment_methods.retrieve(payment_method_id)
@@ -98,7 +114,12 @@ def test_customer_fail_card_attaches_and_detach_clears_the_default(
 def test_default_payment_method_must_belong_to_the_customer(
     stripe_client: stripe.StripeClient,
 ) -> None:
-    owner = stripe_client.v1.customers.create(params={"payment_method": "pm_card_visa"})
+    owner = stripe_client.v1.customers.create(
+        params={
+            "payment_method": "pm_card_visa",
+            "invoice_settings": {"default_payment_method": "pm_card_visa"},
+        }
+    )
     other = stripe_client.v1.customers.create()
 
     with pytest.raises(stripe.InvalidRequestError) as raised:

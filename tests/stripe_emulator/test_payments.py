@@ -16,7 +16,12 @@ def _event_types(client: stripe.StripeClient) -> list[str]:
 def test_confirmed_payment_intent_with_a_good_card_succeeds_and_creates_a_charge(
     stripe_client: stripe.StripeClient,
 ) -> None:
-    customer = stripe_client.v1.customers.create(params={"payment_method": "pm_card_visa"})
+    customer = stripe_client.v1.customers.create(
+        params={
+            "payment_method": "pm_card_visa",
+            "invoice_settings": {"default_payment_method": "pm_card_visa"},
+        }
+    )
 
     intent = stripe_client.v1.payment_intents.create(
         params={
@@ -60,6 +65,7 @@ def test_declined_card_answers_402_with_the_failed_intent(
                 "currency": "usd",
                 "payment_method": "pm_card_chargeDeclined",
                 "confirm": True,
+                "automatic_payment_methods": {"enabled": True, "allow_redirects": "never"},
             }
         )
 
@@ -84,6 +90,7 @@ def test_card_error_is_replayed_for_the_same_idempotency_key(
         "currency": "usd",
         "payment_method": "pm_card_chargeDeclined",
         "confirm": True,
+        "automatic_payment_methods": {"enabled": True, "allow_redirects": "never"},
     }
 
     errors = []
@@ -108,6 +115,7 @@ def test_authentication_required_card_needs_action_and_can_be_completed(
             "currency": "usd",
             "payment_method": "pm_card_authenticationRequired",
             "confirm": True,
+            "automatic_payment_methods": {"enabled": True, "allow_redirects": "never"},
         }
     )
 
@@ -141,6 +149,142 @@ def test_authentication_required_card_off_session_is_declined(
     assert raised.value.code == "authentication_required"
 
 
+def test_a_confirm_that_could_redirect_without_a_return_url_is_refused_as_stripe_does(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    unconfirmed = stripe_client.v1.payment_intents.create(params={"amount": 900, "currency": "usd"})
+
+    with pytest.raises(stripe.InvalidRequestError) as on_create:
+        stripe_client.v1.payment_intents.create(
+            params={
+                "amount": 900,
+                "currency": "usd",
+                "payment_method": "pm_card_visa",
+                "confirm": True,
+            }
+        )
+    with pytest.raises(stripe.InvalidRequestError) as on_confirm:
+        stripe_client.v1.payment_intents.confirm(
+            unconfirmed.id, params={"payment_method": "pm_card_visa"}
+        )
+
+    for raised in (on_create, on_confirm):
+        assert raised.value.http_status == 400
+        assert "you must provide a `return_url`" in raised.value.user_message
+        assert "`automatic_payment_methods[allow_redirects]` to `never`" in (
+            raised.value.user_message
+        )
+    assert unconfirmed.automatic_payment_methods.enabled is True
+    assert unconfirmed.automatic_payment_methods.allow_redirects == "always"
+    intents = stripe_client.v1.payment_intents.list().data
+    assert [intent.id for intent in intents] == [unconfirmed.id]
+    assert stripe_client.v1.payment_intents.retrieve(unconfirmed.id).payment_method is None
+
+
+def test_a_return_url_must_be_a_web_address_and_needs_confirm(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    with pytest.raises(stripe.InvalidRequestError) as not_a_url:
+        stripe_client.v1.payment_intents.create(
+            params={
+                "amount": 900,
+                "currency": "usd",
+                "payment_method": "pm_card_visa",
+                "confirm": True,
+                "return_url": "javascript:alert(1)",
+            }
+        )
+    with pytest.raises(stripe.InvalidRequestError) as without_confirm:
+        stripe_client.v1.payment_intents.create(
+            params={"amount": 900, "currency": "usd", "return_url": "https://shop.example/done"}
+        )
+
+    assert (not_a_url.value.code, not_a_url.value.param) == ("url_invalid", "return_url")
+    assert without_confirm.value.param == "return_url"
+
+
+def test_a_three_d_secure_card_with_a_return_url_redirects_and_succeeds_once_authenticated(
+    stripe_emulator: EmulatorServer, stripe_client: stripe.StripeClient
+) -> None:
+    intent = stripe_client.v1.payment_intents.create(
+        params={
+            "amount": 1000,
+            "currency": "usd",
+            "payment_method": "pm_card_threeDSecure2Required",
+            "confirm": True,
+            "return_url": "https://shop.example/orders/42",
+        }
+    )
+
+    status, authenticated, _ = raw_request(
+        stripe_emulator, "POST", f"/_emulator/payment_intents/{intent.id}/authenticate"
+    )
+
+    assert intent.status == "requires_action"
+    assert intent.next_action.type == "redirect_to_url"
+    assert intent.next_action.redirect_to_url.return_url == "https://shop.example/orders/42"
+    assert intent.next_action.redirect_to_url.url.startswith("https://hooks.stripe.com/")
+    assert intent.latest_charge is None
+    assert status == 200
+    assert authenticated["status"] == "succeeded"
+    assert authenticated["next_action"] is None
+    charge = stripe_client.v1.charges.retrieve(authenticated["latest_charge"])
+    assert charge.status == "succeeded" and charge.payment_method_details.card.last4 == "3220"
+    assert _event_types(stripe_client)[-4:] == [
+        "payment_intent.created",
+        "payment_intent.requires_action",
+        "charge.succeeded",
+        "payment_intent.succeeded",
+    ]
+
+
+def test_a_three_d_secure_card_off_session_is_declined_with_authentication_required(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    customer = stripe_client.v1.customers.create(
+        params={"payment_method": "pm_card_threeDSecure2Required"}
+    )
+    saved = stripe_client.v1.customers.payment_methods.list(customer.id).data[0]
+
+    with pytest.raises(stripe.CardError) as raised:
+        stripe_client.v1.payment_intents.create(
+            params={
+                "amount": 1000,
+                "currency": "usd",
+                "customer": customer.id,
+                "payment_method": saved.id,
+                "confirm": True,
+                "off_session": True,
+            }
+        )
+
+    error = raised.value.json_body["error"]
+    assert raised.value.http_status == 402
+    assert (error["code"], error["decline_code"]) == (
+        "authentication_required",
+        "authentication_required",
+    )
+    assert error["payment_intent"]["status"] == "requires_payment_method"
+
+
+def test_a_three_d_secure_card_without_redirects_needs_action_in_the_page(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    intent = stripe_client.v1.payment_intents.create(
+        params={
+            "amount": 1000,
+            "currency": "usd",
+            "payment_method": "pm_card_threeDSecure2Required",
+            "confirm": True,
+            "automatic_payment_methods": {"enabled": True, "allow_redirects": "never"},
+        }
+    )
+
+    assert intent.status == "requires_action"
+    # Card authentication runs in the page with Stripe.js: no redirect, so it is allowed.
+    assert intent.next_action.type == "use_stripe_sdk"
+
+
 def test_intent_created_unconfirmed_can_be_confirmed_or_canceled(
     stripe_client: stripe.StripeClient,
 ) -> None:
@@ -150,7 +294,8 @@ def test_intent_created_unconfirmed_can_be_confirmed_or_canceled(
     to_cancel = stripe_client.v1.payment_intents.create(params={"amount": 700, "currency": "eur"})
 
     confirmed = stripe_client.v1.payment_intents.confirm(
-        to_confirm.id, params={"payment_method": "pm_card_visa"}
+        to_confirm.id,
+        params={"payment_method": "pm_card_visa", "return_url": "https://shop.example/done"},
     )
     canceled = stripe_client.v1.payment_intents.cancel(to_cancel.id)
     with pytest.raises(stripe.InvalidRequestError) as raised:
@@ -178,6 +323,7 @@ def _paid_intent(client: stripe.StripeClient, amount: int = 5000) -> stripe.Paym
             "currency": "usd",
             "payment_method": "pm_card_visa",
             "confirm": True,
+            "automatic_payment_methods": {"enabled": True, "allow_redirects": "never"},
         }
     )
 

@@ -91,7 +91,11 @@ def test_a_restarted_emulator_process_keeps_a_customer_who_can_still_pay(
     with _emulator_process(state_file) as url:
         client = _client(url)
         customer = client.v1.customers.create(
-            params={"email": "ada@example.com", "payment_method": "pm_card_visa"}
+            params={
+                "email": "ada@example.com",
+                "payment_method": "pm_card_visa",
+                "invoice_settings": {"default_payment_method": "pm_card_visa"},
+            }
         )
         endpoint = client.v1.webhook_endpoints.create(
             params={"url": "http://127.0.0.1:9/stripe/webhook/", "enabled_events": ["*"]}

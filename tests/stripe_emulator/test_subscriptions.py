@@ -22,7 +22,13 @@ def _monthly_price(client: stripe.StripeClient, amount: int = 2000) -> stripe.Pr
 
 
 def _customer(client: stripe.StripeClient, card: str = "pm_card_visa") -> stripe.Customer:
-    return client.v1.customers.create(params={"payment_method": card, "metadata": {"app_id": "a"}})
+    return client.v1.customers.create(
+        params={
+            "payment_method": card,
+            "invoice_settings": {"default_payment_method": card},
+            "metadata": {"app_id": "a"},
+        }
+    )
 
 
 def _event_types(client: stripe.StripeClient) -> list[str]:
