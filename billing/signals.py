@@ -10,6 +10,9 @@
   not undo a change the provider already made. Keyword arguments: `app`, `customer`, `actor`.
 - `subscription_invoice_paid` and `subscription_invoice_payment_failed` also carry `now`: when
   it happened in the customer's time (a test clock's, for a customer on one).
+  `subscription_invoice_payment_failed` carries `paid_at` too: None while the invoice is owed,
+  else when it was paid (the failure was handled late), so the grace period it opens is
+  resolved at once.
 - `test_clock_ready` is sent with `sender=TestClock` once a test clock's advance is committed:
   the time of its customers moved to `frozen_time`, so what falls due by then (a grace period's
   expiry) is due for them. Keyword arguments: `app`, `test_clock_id`, `frozen_time`.

@@ -175,19 +175,30 @@ def subscription_invoice_payment_failed(
     provider_subscription_reference: str,
     metadata: Mapping[str, Any],
     invoice_reference: str,
-    invoice_still_open: bool,
+    invoice_status: str,
+    opened_the_subscription: bool = False,
     provider_time: datetime | None = None,
+    paid_at: datetime | None = None,
 ) -> Subscription | None:
-    """The subscription's invoice failed: unless the invoice has been paid or voided since (a
-    late event) or the subscription never started or is over, `subscription_invoice_payment_failed`
-    is sent inside one transaction, so grace opens a payment_failed grace period (named after
-    the invoice; idempotent) with its audit row. Not ours → None."""
+    """The subscription's invoice failed: `subscription_invoice_payment_failed` is sent inside
+    one transaction, so grace opens a payment_failed grace period (named after the invoice;
+    idempotent) with its audit row, unless the subscription never started (its first invoice:
+    the subscription is incomplete, not in grace) or is over.
+
+    The history does not depend on when the event arrives. An event handled after the invoice
+    was paid (a late or held-back delivery) still records that the payment failed: the signal
+    then carries `paid_at`, and the grace period opens and is resolved at once, as the same
+    events on time would have left it. Not ours → None."""
     subscription = _subscription_for_provider(
         provider_reference=provider_subscription_reference, metadata=metadata
     )
     if subscription is None:
         return None
-    if not invoice_still_open or subscription.status in _NO_GRACE_STATUSES:
+    if opened_the_subscription or subscription.status in _NO_GRACE_STATUSES:
+        return subscription
+    settled = invoice_status == "paid"
+    if invoice_status != "open" and not settled:
+        # Voided or uncollectible since: nothing is owed, so no grace period opens for it.
         return subscription
     with transaction.atomic():
         signals.subscription_invoice_payment_failed.send(
@@ -196,5 +207,12 @@ def subscription_invoice_payment_failed(
             invoice_reference=invoice_reference,
             actor=STRIPE,
             now=customer_time(customer=subscription.customer, provider_time=provider_time),
+            paid_at=(
+                customer_time(
+                    customer=subscription.customer, provider_time=paid_at or provider_time
+                )
+                if settled
+                else None
+            ),
         )
     return subscription

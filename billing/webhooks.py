@@ -11,6 +11,7 @@ Slow work (the apps' outbound webhooks) goes to Celery when the transaction comm
 
 import logging
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 import stripe
@@ -125,12 +126,15 @@ def on_invoice_payment_failed(sender: Any, event: djstripe_models.Event, **kwarg
     reference, metadata = _invoice_subscription(invoice)
     if not reference:
         return
+    paid_at = (invoice.get("status_transitions") or {}).get("paid_at")
     subscriptions.subscription_invoice_payment_failed(
         provider_subscription_reference=reference,
         metadata=metadata,
         invoice_reference=str(invoice.get("id")),
-        invoice_still_open=invoice.get("status") == "open",
+        invoice_status=str(invoice.get("status") or ""),
+        opened_the_subscription=invoice.get("billing_reason") == "subscription_create",
         provider_time=received.created,
+        paid_at=datetime.fromtimestamp(paid_at, tz=UTC) if paid_at else None,
     )
 
 

@@ -55,12 +55,14 @@ def on_subscription_invoice_payment_failed(
     invoice_reference: str,
     actor: Actor,
     now: datetime | None = None,
+    paid_at: datetime | None = None,
     **kwargs: Any,
 ) -> None:
     """Opens a payment_failed grace period named after the invoice (for the plan's
     `grace_period_days`, from when the payment failed in the customer's time), unless one is
-    already open."""
-    grace_period_open(
+    already open. When the failure arrives after the invoice was paid (`paid_at`), the period
+    this invoice opened is resolved at once, as its on-time `invoice.paid` would have."""
+    grace_period, _ = grace_period_open(
         app=subscription.app,
         actor=actor,
         customer=subscription.customer,
@@ -69,6 +71,18 @@ def on_subscription_invoice_payment_failed(
         source_reference=invoice_reference,
         now=now,
     )
+    if (
+        paid_at is not None
+        and grace_period.source_reference == invoice_reference
+        and grace_period.status == GraceStatus.ACTIVE
+    ):
+        grace_period_resolve(
+            app=subscription.app,
+            actor=actor,
+            grace_period_id=grace_period.pk,
+            note=f"Invoice {invoice_reference} was paid.",
+            now=max(paid_at, grace_period.starts_at),
+        )
 
 
 def on_test_clock_ready(

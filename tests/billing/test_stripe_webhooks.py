@@ -243,7 +243,7 @@ def test_a_paid_invoice_resolves_the_open_grace_period(
     assert paid["data"]["object"]["id"] in grace_period.note
 
 
-def test_a_late_failure_of_an_invoice_paid_since_opens_nothing(
+def test_a_late_failure_of_an_invoice_paid_since_leaves_a_resolved_grace_period(
     tenant: Tenant, stripe: EmulatorServer, endpoint: WebhookEndpoint
 ):
     subscription = trial_subscription_make(tenant.client, card="pm_card_chargeCustomerFail")
@@ -259,8 +259,13 @@ def test_a_late_failure_of_an_invoice_paid_since_opens_nothing(
 
     deliver(endpoint, paid)
     deliver(endpoint, failed[-1])
+    deliver(endpoint, failed[-1])
 
-    assert not GracePeriod.objects.for_app(tenant.app).exists()
+    [grace_period] = GracePeriod.objects.for_app(tenant.app)
+    assert grace_period.status == "resolved"
+    assert grace_period.source_reference == failed[-1]["data"]["object"]["id"]
+    assert grace_period.resolved_at is not None
+    assert grace_period.resolved_at >= grace_period.starts_at
 
 
 def test_a_refund_made_in_stripes_dashboard_reaches_our_payment(
