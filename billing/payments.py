@@ -353,24 +353,41 @@ def _refunded_total(payment: Payment) -> int:
     )
 
 
+def _refund_transition_allowed(previous: str, status: str) -> bool:
+    """pending → any; succeeded → failed or canceled (a refund can fail after it was accepted:
+    the card can't take the money back); failed and canceled are final."""
+    if previous == status or previous == RefundStatus.PENDING:
+        return True
+    return previous == RefundStatus.SUCCEEDED and status in (
+        RefundStatus.FAILED,
+        RefundStatus.CANCELED,
+    )
+
+
 def _refund_apply(*, refund_id: str, app: App, result: RefundResult, actor: Actor) -> Refund:
     with transaction.atomic():
         refund = Refund.objects.for_app(app).select_for_update().get(pk=refund_id)
         payment = Payment.objects.for_app(app).select_for_update().get(pk=refund.payment_id)
         previous_status = refund.status
         status = _refund_status(result.status)
-        if previous_status == RefundStatus.SUCCEEDED and status != previous_status:
+        if not _refund_transition_allowed(previous_status, status):
             return refund
         refund.status = status
         refund.provider_refund_id = result.provider_reference or refund.provider_refund_id
+        if result.failure_reason:
+            refund.failure_reason = result.failure_reason[:500]
         refund.save()
-        succeeded = (
-            Refund.objects.for_app(app)
-            .filter(payment=payment, status=RefundStatus.SUCCEEDED)
-            .aggregate(total=Sum("amount"))["total"]
-            or 0
-        )
-        payment.amount_refunded = max(payment.amount_refunded, succeeded)
+        if previous_status == RefundStatus.SUCCEEDED and status != previous_status:
+            # The money came back: what was counted as refunded is not any more.
+            payment.amount_refunded = max(0, payment.amount_refunded - refund.amount)
+        else:
+            succeeded = (
+                Refund.objects.for_app(app)
+                .filter(payment=payment, status=RefundStatus.SUCCEEDED)
+                .aggregate(total=Sum("amount"))["total"]
+                or 0
+            )
+            payment.amount_refunded = max(payment.amount_refunded, succeeded)
         payment.save(update_fields=["amount_refunded", "updated_at"])
         if previous_status != status:
             audit_event_record(
@@ -383,10 +400,13 @@ def _refund_apply(*, refund_id: str, app: App, result: RefundResult, actor: Acto
                     "from": previous_status,
                     "to": status,
                     "refund": refund_snapshot(refund),
+                    "payment_amount_refunded": payment.amount_refunded,
                 },
             )
             if status == RefundStatus.SUCCEEDED:
                 _publish(app, AppEventType.REFUND_CREATED, refund_snapshot(refund))
+            elif status == RefundStatus.FAILED:
+                _publish(app, AppEventType.REFUND_FAILED, refund_snapshot(refund))
         return refund
 
 
@@ -516,45 +536,75 @@ def _refund_provider_call(*, app: App, actor: Actor, refund: Refund) -> Refund:
     return _refund_apply(refund_id=refund.pk, app=app, result=result, actor=actor)
 
 
-def payment_sync_from_charge(*, charge: Mapping[str, Any]) -> Payment | None:
-    """A provider charge's refunds (from `charge.refunded`) applied to ours; idempotent."""
-    payment = (
+def _payment_for_provider(*, charge_reference: str, payment_reference: str) -> Payment | None:
+    return (
         Payment.objects.all_tenants()
         .select_related("app")
         .filter(
-            Q(provider_charge_id=charge.get("id"))
-            | Q(provider_payment_id=charge.get("payment_intent") or "-")
+            Q(provider_charge_id=charge_reference or "-")
+            | Q(provider_payment_id=payment_reference or "-")
         )
         .first()
+    )
+
+
+def _refund_record_external(*, payment: Payment, result: RefundResult) -> Refund:
+    """A refund made outside our API (the provider's dashboard), recorded so totals agree."""
+    app = payment.app
+    with transaction.atomic():
+        refund = Refund.objects.create(
+            app=app,
+            payment=payment,
+            amount=result.amount_minor,
+            currency=payment.currency,
+            provider_refund_id=result.provider_reference,
+            reason="provider_dashboard",
+        )
+        audit_event_record(
+            app=app,
+            actor=STRIPE,
+            action_type=BillingAuditAction.CREATE_REFUND,
+            target_type="refund",
+            target_id=refund.pk,
+            payload_snapshot=refund_snapshot(refund),
+        )
+    return refund
+
+
+def refund_sync_from_provider(*, refund: Mapping[str, Any]) -> Refund | None:
+    """A provider refund as its own events report it (`refund.created`, `refund.updated`,
+    `refund.failed`), applied to ours: found by the provider's id, or by our id in its metadata
+    (the event can beat the creating request's answer); one made outside our API is recorded.
+    A refund that fails after it succeeded gives its amount back to the payment's
+    `amount_refunded`. Idempotent; not ours → None."""
+    payment = _payment_for_provider(
+        charge_reference=str(refund.get("charge") or ""),
+        payment_reference=str(refund.get("payment_intent") or ""),
+    )
+    if payment is None:
+        return None
+    app = payment.app
+    result = provider_for(app=app).refund_from_object(refund)
+    refunds = Refund.objects.for_app(app).filter(payment=payment)
+    row = refunds.filter(provider_refund_id=result.provider_reference).first()
+    if row is None and result.refund_id:
+        row = refunds.filter(pk=result.refund_id).first()
+    if row is None:
+        row = _refund_record_external(payment=payment, result=result)
+    return _refund_apply(refund_id=row.pk, app=app, result=result, actor=STRIPE)
+
+
+def payment_sync_from_charge(*, charge: Mapping[str, Any]) -> Payment | None:
+    """A provider charge's refunded total (from `charge.refunded`) applied to ours; each refund
+    is tracked by its own events (refund_sync_from_provider). Idempotent."""
+    payment = _payment_for_provider(
+        charge_reference=str(charge.get("id") or ""),
+        payment_reference=str(charge.get("payment_intent") or ""),
     )
     if payment is None:
         return None
     app = payment.app
     state = provider_for(app=app).refund_state_from_object(charge)
-    for result in state.refunds:
-        refund = (
-            Refund.objects.for_app(app).filter(provider_refund_id=result.provider_reference).first()
-        )
-        if refund is None:
-            # Refunded outside our API (the provider's dashboard): record it so totals agree.
-            with transaction.atomic():
-                refund = Refund.objects.create(
-                    app=app,
-                    payment=payment,
-                    amount=result.amount_minor,
-                    currency=payment.currency,
-                    provider_refund_id=result.provider_reference,
-                    reason="provider_dashboard",
-                )
-                audit_event_record(
-                    app=app,
-                    actor=STRIPE,
-                    action_type=BillingAuditAction.CREATE_REFUND,
-                    target_type="refund",
-                    target_id=refund.pk,
-                    payload_snapshot=refund_snapshot(refund),
-                )
-        _refund_apply(refund_id=refund.pk, app=app, result=result, actor=STRIPE)
     with transaction.atomic():
         payment = Payment.objects.for_app(app).select_for_update().get(pk=payment.pk)
         if state.amount_refunded > payment.amount_refunded:

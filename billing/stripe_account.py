@@ -26,6 +26,7 @@ WEBHOOK_EVENTS = [
     "payment_intent.payment_failed",
     "payment_intent.succeeded",
     "refund.created",
+    "refund.failed",
     "refund.updated",
     "test_helpers.test_clock.internal_failure",
     "test_helpers.test_clock.ready",

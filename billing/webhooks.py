@@ -57,6 +57,7 @@ _MIRRORS: dict[str, Any] = {
     "invoice": djstripe_models.Invoice,
     "payment_intent": djstripe_models.PaymentIntent,
     "charge": djstripe_models.Charge,
+    "refund": djstripe_models.Refund,
 }
 
 
@@ -146,6 +147,10 @@ def on_charge_refunded(sender: Any, event: djstripe_models.Event, **kwargs: Any)
     payments.payment_sync_from_charge(charge=_current(_provider_event(event).data_object))
 
 
+def on_refund_event(sender: Any, event: djstripe_models.Event, **kwargs: Any) -> None:
+    payments.refund_sync_from_provider(refund=_current(_provider_event(event).data_object))
+
+
 def on_test_clock_event(sender: Any, event: djstripe_models.Event, **kwargs: Any) -> None:
     test_clock = _provider_event(event).data_object
     clocks.test_clock_sync_from_provider(result=test_clock_result(test_clock))
@@ -161,6 +166,9 @@ HANDLERS: dict[str, Callable[..., None]] = {
     "payment_intent.succeeded": on_payment_intent_event,
     "payment_intent.payment_failed": on_payment_intent_event,
     "charge.refunded": on_charge_refunded,
+    "refund.created": on_refund_event,
+    "refund.updated": on_refund_event,
+    "refund.failed": on_refund_event,
     "test_helpers.test_clock.ready": on_test_clock_event,
     "test_helpers.test_clock.internal_failure": on_test_clock_event,
 }

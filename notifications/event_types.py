@@ -11,6 +11,7 @@ class AppEventType(StrEnum):
     PAYMENT_SUCCEEDED = "payment.succeeded"
     PAYMENT_FAILED = "payment.failed"
     REFUND_CREATED = "refund.created"
+    REFUND_FAILED = "refund.failed"
     GRACE_PERIOD_OPENED = "grace_period.opened"
     GRACE_PERIOD_RESOLVED = "grace_period.resolved"
     GRACE_PERIOD_EXPIRED = "grace_period.expired"

@@ -14,6 +14,7 @@ from stripe_emulator.invoices import (
     invoice_attempt_payment,
     subscription_cancel_now,
 )
+from stripe_emulator.payments import refund_fail
 from stripe_emulator.proration import cycle_lines
 from stripe_emulator.state import EmulatorState, previous_attributes
 from stripe_emulator.subscription_items import (
@@ -70,6 +71,13 @@ def _due_work(
             candidates.append(
                 (invoice["next_payment_attempt"], invoice["_sequence"], "retry", invoice)
             )
+    for refund in state.list_objects(
+        "refund",
+        lambda refund: (
+            refund.get("_fails_at") is not None and refund.get("_test_clock") == test_clock
+        ),
+    ):
+        candidates.append((refund["_fails_at"], refund["_sequence"], "refund_fail", refund))
     due = [candidate for candidate in candidates if candidate[0] <= until]
     if not due:
         return None
@@ -167,6 +175,8 @@ def _run_due_work(state: EmulatorState, kind: str, target: dict[str, Any]) -> No
             previous_attributes(before, state.render(target)),
         )
         state.emit_event("customer.subscription.deleted", target)
+    elif kind == "refund_fail":
+        refund_fail(state, target)
     elif kind == "retry":
         target["next_payment_attempt"] = None
         invoice_attempt_payment(state, target, off_session=True)

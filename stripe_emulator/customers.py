@@ -25,7 +25,7 @@ class TestCard:
     brand: str
     last4: str
     funding: str = "credit"
-    # succeed | decline | charge_fail | insufficient_funds | authentication_required
+    # succeed | decline | charge_fail | insufficient_funds | authentication_required | refund_fail
     behaviour: str = "succeed"
 
 
@@ -44,6 +44,9 @@ TEST_CARDS: dict[str, TestCard] = {
     # 3-D Secure 2 must be completed: on session it needs the customer's action, off session
     # it is declined with authentication_required.
     "pm_card_threeDSecure2Required": TestCard("visa", "3220", behaviour="authentication_required"),
+    # Charges succeed; a refund of one starts succeeded and fails some time later
+    # (REFUND_FAILS_AFTER_SECONDS of the clock), with a refund.failed event.
+    "pm_card_refundFail": TestCard("visa", "5126", behaviour="refund_fail"),
 }
 TEST_CARDS.update(
     {"tok_" + name.removeprefix("pm_card_"): card for name, card in list(TEST_CARDS.items())}

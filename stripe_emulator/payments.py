@@ -35,6 +35,8 @@ CANCELABLE_STATUSES = (
     "processing",
 )
 # Stripe's card fee in test mode: 2.9% + 30 cents.
+# How long after it was accepted a refund of a `pm_card_refundFail` charge fails.
+REFUND_FAILS_AFTER_SECONDS = 60
 FEE_PERCENT_BASIS_POINTS = 290
 FEE_FIXED_MINOR = 30
 # Since API 2023-08-16 a PaymentIntent without payment_method_types takes the payment methods
@@ -823,12 +825,41 @@ def _refund_create(context: RequestContext) -> dict[str, Any]:
         kind="refund",
         description="REFUND FOR CHARGE",
     )["id"]
+    if state.card_behaviours.get(charge["payment_method"] or "") == "refund_fail":
+        customer = state.objects.get(charge["customer"] or "") or {}
+        refund["_fails_at"] = state.now() + REFUND_FAILS_AFTER_SECONDS
+        refund["_test_clock"] = customer.get("test_clock")
     before = state.render(charge)
     charge["amount_refunded"] += amount
     charge["refunded"] = charge["amount_refunded"] == charge["amount"]
     state.emit_event("refund.created", refund)
     state.emit_event("charge.refunded", charge, previous_attributes(before, state.render(charge)))
     return context.respond(refund)
+
+
+def refund_fail(state: EmulatorState, refund: dict[str, Any]) -> None:
+    """A refund accepted as succeeded fails afterwards (the card can't take it back, as with
+    `pm_card_refundFail`): the money returns to the balance and the charge's `amount_refunded`
+    goes back down; `refund.updated` and `refund.failed` follow."""
+    refund.pop("_fails_at", None)
+    charge = state.objects[refund["charge"]]
+    before_refund = state.render(refund)
+    refund["status"] = "failed"
+    refund["failure_reason"] = "expired_or_canceled_card"
+    refund["failure_balance_transaction"] = _balance_transaction_create(
+        state,
+        amount=refund["amount"],
+        currency=refund["currency"],
+        source=refund["id"],
+        kind="refund_failure",
+        description="REFUND FAILURE",
+    )["id"]
+    charge["amount_refunded"] -= refund["amount"]
+    charge["refunded"] = False
+    state.emit_event(
+        "refund.updated", refund, previous_attributes(before_refund, state.render(refund))
+    )
+    state.emit_event("refund.failed", refund)
 
 
 def _refund_retrieve(context: RequestContext, refund_id: str) -> dict[str, Any]:

@@ -212,6 +212,12 @@ class RefundResult:
     provider_reference: str
     amount_minor: int
     raw_response: Mapping[str, Any] = field(default_factory=dict)
+    # As the provider's refund object (a webhook's) says: the payment it refunds, our refund's
+    # id when we asked for it, and why it failed.
+    payment_reference: str = ""
+    charge_reference: str = ""
+    refund_id: str = ""
+    failure_reason: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -336,6 +342,7 @@ class PaymentProvider(Protocol):
     # Provider objects as webhooks carry them, in our vocabulary.
     def charge_from_object(self, payment: Mapping[str, Any]) -> ChargeResult: ...
     def refund_state_from_object(self, charge: Mapping[str, Any]) -> ChargeRefundState: ...
+    def refund_from_object(self, refund: Mapping[str, Any]) -> RefundResult: ...
 
     # Subscriptions
     def subscription_create(self, request: SubscriptionRequest) -> SubscriptionResult: ...

@@ -533,20 +533,25 @@ class StripeProvider:
         return _charge_result(payment)
 
     def refund_state_from_object(self, charge: Mapping[str, Any]) -> ChargeRefundState:
-        refunds = (charge.get("refunds") or {}).get("data") or []
+        """A charge's refunded total. Stripe's charge carries no `refunds` list unless expanded
+        (neither in `charge.refunded` nor in dj-stripe's re-fetch): each refund is tracked by its
+        own `refund.*` events (refund_from_object)."""
         return ChargeRefundState(
             payment_reference=_reference(charge.get("payment_intent")),
             charge_reference=charge["id"],
             amount_refunded=charge.get("amount_refunded") or 0,
-            refunds=[
-                RefundResult(
-                    status=_refund_status(refund["status"]),
-                    provider_reference=refund["id"],
-                    amount_minor=refund["amount"],
-                    raw_response=refund,
-                )
-                for refund in refunds
-            ],
+        )
+
+    def refund_from_object(self, refund: Mapping[str, Any]) -> RefundResult:
+        return RefundResult(
+            status=_refund_status(refund.get("status")),
+            provider_reference=refund["id"],
+            amount_minor=refund.get("amount") or 0,
+            raw_response=refund,
+            payment_reference=_reference(refund.get("payment_intent")),
+            charge_reference=_reference(refund.get("charge")),
+            refund_id=str((refund.get("metadata") or {}).get("refund_id") or ""),
+            failure_reason=str(refund.get("failure_reason") or ""),
         )
 
     # Subscriptions

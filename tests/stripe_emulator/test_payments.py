@@ -375,3 +375,41 @@ def test_refund_of_an_unpaid_intent_is_rejected(stripe_client: stripe.StripeClie
         stripe_client.v1.refunds.create(params={"payment_intent": intent.id})
 
     assert raised.value.param == "payment_intent"
+
+
+def test_a_refund_of_a_refund_fail_card_succeeds_then_fails_and_gives_the_amount_back(
+    stripe_client: stripe.StripeClient, stripe_emulator: EmulatorServer
+) -> None:
+    intent = stripe_client.v1.payment_intents.create(
+        params={
+            "amount": 5000,
+            "currency": "usd",
+            "payment_method": "pm_card_refundFail",
+            "confirm": True,
+            "automatic_payment_methods": {"enabled": True, "allow_redirects": "never"},
+        }
+    )
+    refund = stripe_client.v1.refunds.create(params={"payment_intent": intent.id, "amount": 2000})
+    accepted = stripe_client.v1.charges.retrieve(intent.latest_charge)
+
+    stripe_emulator.advance(59)
+    still = stripe_client.v1.refunds.retrieve(refund.id)
+    stripe_emulator.advance(1)
+    failed = stripe_client.v1.refunds.retrieve(refund.id)
+    charge = stripe_client.v1.charges.retrieve(intent.latest_charge)
+
+    assert intent.status == "succeeded"
+    assert refund.status == "succeeded"
+    assert accepted.amount_refunded == 2000
+    assert still.status == "succeeded"
+    assert failed.status == "failed"
+    assert failed.failure_reason == "expired_or_canceled_card"
+    assert failed.failure_balance_transaction is not None
+    assert charge.amount_refunded == 0 and charge.refunded is False
+    assert _event_types(stripe_client)[-3:] == [
+        "charge.refunded",
+        "refund.updated",
+        "refund.failed",
+    ]
+    [updated] = stripe_client.v1.events.list(params={"type": "refund.updated"}).data
+    assert updated.data.previous_attributes.to_dict()["status"] == "succeeded"
