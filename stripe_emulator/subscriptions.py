@@ -434,6 +434,44 @@ def end_trial(state: EmulatorState, subscription: dict[str, Any], at: int) -> No
     cycle_invoice_issue(state, subscription, before, lines, period_start=at, period_end=at)
 
 
+def _billing_period_reset(
+    state: EmulatorState, subscription: dict[str, Any], proration_lines: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The prices' billing period changed (monthly to yearly, say): as Stripe does, the billing
+    cycle restarts now and is invoiced at once — the new prices in full for the new period, the
+    metered usage of the cut-short period, and (unless proration_behavior is none) a credit for
+    the unused time on the old prices. The new prices' own prorations over the old period do
+    not apply: the new period is billed whole."""
+    now = state.now()
+    interval, interval_count = subscription_interval(state, subscription)
+    period_start = subscription["_period_start"]
+    period_end = add_interval(now, interval, interval_count)
+    lines = cycle_lines(
+        state,
+        subscription,
+        usage_start=period_start,
+        usage_end=now,
+        next_start=now,
+        next_end=period_end,
+    )
+    lines += [line for line in proration_lines if line["amount"] < 0]
+    lines += subscription["_pending_lines"]
+    subscription["_pending_lines"] = []
+    subscription["billing_cycle_anchor"] = now
+    subscription["_period_index"] = 0
+    set_period(state, subscription, now, period_end)
+    invoice = invoice_create(
+        state,
+        subscription,
+        billing_reason="subscription_update",
+        line_specs=lines,
+        period_start=period_start,
+        period_end=now,
+    )
+    subscription["latest_invoice"] = invoice["id"]
+    return invoice
+
+
 def subscription_update(context: RequestContext, subscription_id: str) -> dict[str, Any]:
     state, params = context.state, context.params
     subscription = state.require(subscription_id, "subscription")
@@ -478,12 +516,19 @@ def subscription_update(context: RequestContext, subscription_id: str) -> dict[s
                 subscription["cancellation_details"][key] = cancellation_details[key] or None
     subscription["metadata"] = merged_metadata(subscription["metadata"], params)
     proration_lines: list[dict[str, Any]] = []
+    interval_before = subscription_interval(state, subscription)
     if "items" in params:
         proration_lines = _apply_item_changes(state, subscription, parse_item_params(params))
     if proration_behaviour == "none":
         proration_lines = []
     invoice = None
-    if proration_behaviour == "always_invoice" and proration_lines:
+    if (
+        "items" in params
+        and subscription["status"] in ("active", "past_due", "unpaid")
+        and subscription_interval(state, subscription) != interval_before
+    ):
+        invoice = _billing_period_reset(state, subscription, proration_lines)
+    elif proration_behaviour == "always_invoice" and proration_lines:
         invoice = invoice_create(
             state,
             subscription,

@@ -1,5 +1,6 @@
 """Cancelling a subscription and changing its plan, through the API and as Stripe sees it."""
 
+from datetime import datetime
 from typing import Any
 
 from audit.models import AuditEvent
@@ -181,6 +182,33 @@ def test_change_plan_without_proration_bills_none(tenant: Tenant, stripe: Emulat
     assert renewal["billing_reason"] == "subscription_cycle"
     assert _proration_lines(stripe, renewal) == []
     assert renewal["amount_due"] == 5000
+
+
+def test_change_from_monthly_to_yearly_restarts_the_billing_period_and_bills_it_now(
+    tenant: Tenant, stripe: EmulatorServer
+):
+    subscription = _active_subscription(tenant)  # 2000 a month
+    yearly = plan_make(tenant.client, "yearly", base={"amount": 20000, "interval": "year"})
+    stripe.advance(10 * DAY_SECONDS)
+    changed_at = stripe.now()
+    item = stripe_items(stripe, subscription["provider_subscription_id"])[0]
+    month_start, month_end = item["current_period_start"], item["current_period_end"]
+
+    response = _change(tenant, subscription, yearly)
+
+    assert response.status_code == 200, response.content
+    changed = response.json()
+    invoice = _invoices(stripe, subscription)[-1]
+    unused = -round(2000 * (month_end - changed_at) / (month_end - month_start))
+    assert invoice["billing_reason"] == "subscription_update"
+    assert invoice["status"] == "paid"
+    assert sorted(line["amount"] for line in _lines(stripe, invoice)) == [unused, 20000]
+    assert invoice["amount_paid"] == 20000 + unused
+    assert changed["plan"] == yearly["id"]
+    period_start = datetime.fromisoformat(changed["current_period_start"]).timestamp()
+    period_end = datetime.fromisoformat(changed["current_period_end"]).timestamp()
+    assert period_start == changed_at
+    assert period_end - period_start in (365 * DAY_SECONDS, 366 * DAY_SECONDS)
 
 
 def test_change_plan_records_the_move_and_tells_the_app(tenant: Tenant):

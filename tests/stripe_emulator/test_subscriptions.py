@@ -420,3 +420,102 @@ def test_invoice_void_and_mark_uncollectible(
     assert voided.status == "void"
     assert uncollectible.status == "uncollectible"
     assert stripe_client.v1.invoices.list(params={"status": "void"}).data[0].id == voided.id
+
+
+def test_a_change_from_monthly_to_yearly_restarts_the_billing_cycle_and_invoices_at_once(
+    stripe_emulator: EmulatorServer, stripe_client: stripe.StripeClient
+) -> None:
+    monthly = _monthly_price(stripe_client, 3000)
+    yearly = stripe_client.v1.prices.create(
+        params={
+            "product_data": {"name": "Pro yearly"},
+            "currency": "usd",
+            "unit_amount": 30000,
+            "recurring": {"interval": "year"},
+        }
+    )
+    customer = _customer(stripe_client)
+    subscription = stripe_client.v1.subscriptions.create(
+        params={"customer": customer.id, "items": [{"price": monthly.id}]}
+    )
+    started = subscription["items"].data[0].current_period_start
+    month_end = subscription["items"].data[0].current_period_end
+    stripe_emulator.advance(10 * DAY_SECONDS)
+    changed_at = stripe_emulator.now()
+
+    updated = stripe_client.v1.subscriptions.update(
+        subscription.id,
+        params={
+            "items": [{"id": subscription["items"].data[0].id, "price": yearly.id}],
+            "proration_behavior": "create_prorations",
+            "expand": ["latest_invoice"],
+        },
+    )
+    item = updated["items"].data[0]
+    invoice = updated.latest_invoice
+    lines = stripe_client.v1.invoices.line_items.list(invoice.id).data
+    unused = -round(3000 * (month_end - changed_at) / (month_end - started))
+
+    assert updated.billing_cycle_anchor == changed_at
+    assert item.current_period_start == changed_at
+    assert item.current_period_end - changed_at in (365 * DAY_SECONDS, 366 * DAY_SECONDS)
+    assert invoice.billing_reason == "subscription_update"
+    assert invoice.status == "paid"
+    assert sorted(line.amount for line in lines) == [unused, 30000]
+    assert invoice.amount_paid == 30000 + unused
+    # The next invoice is a year from the change, not at the old month's end.
+    stripe_emulator.advance(month_end - changed_at + DAY_SECONDS)
+    assert stripe_client.v1.invoices.list(params={"subscription": subscription.id}).data[0].id == (
+        invoice.id
+    )
+
+
+def test_an_interval_change_without_prorations_bills_the_new_period_in_full(
+    stripe_emulator: EmulatorServer, stripe_client: stripe.StripeClient
+) -> None:
+    monthly = _monthly_price(stripe_client, 3000)
+    quarterly = stripe_client.v1.prices.create(
+        params={
+            "product_data": {"name": "Pro quarterly"},
+            "currency": "usd",
+            "unit_amount": 8000,
+            "recurring": {"interval": "month", "interval_count": 3},
+        }
+    )
+    customer = _customer(stripe_client)
+    subscription = stripe_client.v1.subscriptions.create(
+        params={"customer": customer.id, "items": [{"price": monthly.id}]}
+    )
+    stripe_emulator.advance(5 * DAY_SECONDS)
+
+    updated = stripe_client.v1.subscriptions.update(
+        subscription.id,
+        params={
+            "items": [{"id": subscription["items"].data[0].id, "price": quarterly.id}],
+            "proration_behavior": "none",
+            "expand": ["latest_invoice"],
+        },
+    )
+
+    assert updated.latest_invoice.amount_paid == 8000
+    assert updated.billing_cycle_anchor == stripe_emulator.now()
+
+
+def test_a_price_change_within_the_same_interval_keeps_the_billing_cycle(
+    stripe_emulator: EmulatorServer, stripe_client: stripe.StripeClient
+) -> None:
+    basic = _monthly_price(stripe_client, 1000)
+    premium = _monthly_price(stripe_client, 3000)
+    customer = _customer(stripe_client)
+    subscription = stripe_client.v1.subscriptions.create(
+        params={"customer": customer.id, "items": [{"price": basic.id}]}
+    )
+    stripe_emulator.advance(5 * DAY_SECONDS)
+
+    updated = stripe_client.v1.subscriptions.update(
+        subscription.id,
+        params={"items": [{"id": subscription["items"].data[0].id, "price": premium.id}]},
+    )
+
+    assert updated.billing_cycle_anchor == subscription.billing_cycle_anchor
+    assert updated.latest_invoice == subscription.latest_invoice
