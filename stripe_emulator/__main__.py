@@ -15,6 +15,7 @@ import threading
 
 from stripe_emulator.persistence import StateFileError
 from stripe_emulator.server import EmulatorServer
+from stripe_emulator.state import DEFAULT_METER_SUMMARY_LAG_SECONDS
 
 
 def main(arguments: list[str] | None = None) -> int:
@@ -44,6 +45,13 @@ def main(arguments: list[str] | None = None) -> int:
         help="a secret key of the emulated account (repeatable; also STRIPE_EMULATOR_API_KEYS, "
         "comma-separated); requests with any other key answer 401",
     )
+    parser.add_argument(
+        "--meter-summary-lag",
+        type=int,
+        default=DEFAULT_METER_SUMMARY_LAG_SECONDS,
+        help="seconds (of the emulator's clock) before a meter event shows in the meter's "
+        "summaries, as Stripe aggregates them asynchronously; 0 for none",
+    )
     options = parser.parse_args(arguments)
     api_keys = [*options.api_keys, *_keys_from_environment()]
     if options.webhook_url and not options.webhook_secret:
@@ -57,6 +65,7 @@ def main(arguments: list[str] | None = None) -> int:
             webhook_retry_base_seconds=options.webhook_retry_base_seconds,
             state_file=options.state_file,
             api_keys=api_keys or None,
+            meter_summary_lag_seconds=options.meter_summary_lag,
         )
     except StateFileError as error:
         parser.exit(1, f"{parser.prog}: {error}\n")

@@ -241,9 +241,16 @@ def _meter_event_create(context: RequestContext) -> dict[str, Any]:
 
 
 def meter_aggregate(
-    state: EmulatorState, meter: dict[str, Any], customer_id: str, start: int, end: int
+    state: EmulatorState,
+    meter: dict[str, Any],
+    customer_id: str,
+    start: int,
+    end: int,
+    *,
+    received_by: int | None = None,
 ) -> Decimal:
-    """The meter's value for one customer over ``[start, end)``."""
+    """The meter's value for one customer over ``[start, end)``, counting only the events
+    received by ``received_by`` when given (what Stripe has aggregated so far)."""
     customer_key = meter["customer_mapping"]["event_payload_key"]
     value_key = meter["value_settings"]["event_payload_key"]
     matching = [
@@ -252,6 +259,7 @@ def meter_aggregate(
         if event["event_name"] == meter["event_name"]
         and event["payload"].get(customer_key) == customer_id
         and start <= event["timestamp"] < end
+        and (received_by is None or event["created"] <= received_by)
     ]
     formula = meter["default_aggregation"]["formula"]
     if formula == "count":
@@ -299,11 +307,15 @@ def _meter_event_summaries(context: RequestContext, meter_id: str) -> dict[str, 
             "Invalid value_grouping_window: must be one of day or hour",
             param="value_grouping_window",
         )
+    # Summaries lag behind accepted events, as Stripe's do.
+    aggregated_by = state.now() - state.meter_summary_lag_seconds
     summaries = [
         {
             "id": f"mtrusg_{meter_id}_{begin}",
             "object": "billing.meter_event_summary",
-            "aggregated_value": _number(meter_aggregate(state, meter, customer_id, begin, finish)),
+            "aggregated_value": _number(
+                meter_aggregate(state, meter, customer_id, begin, finish, received_by=aggregated_by)
+            ),
             "end_time": finish,
             "livemode": False,
             "meter": meter_id,

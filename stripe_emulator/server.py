@@ -17,7 +17,7 @@ from stripe_emulator.errors import StripeApiError, api_error
 from stripe_emulator.events import webhook_endpoint_create
 from stripe_emulator.payments import payment_intent_complete_authentication
 from stripe_emulator.persistence import StateFile
-from stripe_emulator.state import EmulatorState
+from stripe_emulator.state import DEFAULT_METER_SUMMARY_LAG_SECONDS, EmulatorState
 from stripe_emulator.webhooks import WebhookDispatcher
 
 CONTROL_PREFIX = "/_emulator"
@@ -42,10 +42,11 @@ class EmulatorServer:
         webhook_timeout_seconds: float = 10.0,
         state_file: str | os.PathLike[str] | None = None,
         api_keys: Iterable[str] | None = None,
+        meter_summary_lag_seconds: int = DEFAULT_METER_SUMMARY_LAG_SECONDS,
     ) -> None:
         self.host = host
         self.requested_port = port
-        self.state = EmulatorState()
+        self.state = EmulatorState(meter_summary_lag_seconds=meter_summary_lag_seconds)
         # The account's secret keys: any other key answers 401, as Stripe does.
         self.api = StripeApi(self.state, frozenset(api_keys) if api_keys is not None else None)
         self.webhooks = WebhookDispatcher(
@@ -243,6 +244,10 @@ class EmulatorServer:
             if "path" in query:
                 requests = [entry for entry in requests if entry["path"] == query["path"]]
             return ApiResponse(200, {"requests": requests})
+        if route == "/meter_summary_lag":
+            if method == "POST":
+                self.state.meter_summary_lag_seconds = max(0, int(payload["seconds"]))
+            return ApiResponse(200, {"seconds": self.state.meter_summary_lag_seconds})
         if (method, route) == ("GET", "/webhook_deliveries"):
             return ApiResponse(200, {"deliveries": self.webhook_deliveries()})
         if (method, route) == ("POST", "/webhooks/flush"):

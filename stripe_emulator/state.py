@@ -46,10 +46,19 @@ def random_token(length: int) -> str:
     return "".join(secrets.choice(ID_ALPHABET) for _ in range(length))
 
 
+# How long after it is received a meter event shows in the meter's summaries.
+DEFAULT_METER_SUMMARY_LAG_SECONDS = 60
+
+
 class EmulatorState:
-    def __init__(self) -> None:
+    def __init__(
+        self, *, meter_summary_lag_seconds: int = DEFAULT_METER_SUMMARY_LAG_SECONDS
+    ) -> None:
         self.lock = threading.RLock()
         self.webhook_dispatcher: WebhookDispatcher | None = None
+        # Stripe aggregates meter events asynchronously: a summary counts an event only this
+        # long (clock time) after it was received. A setting of the server, kept across resets.
+        self.meter_summary_lag_seconds = meter_summary_lag_seconds
         self.reset()
 
     def reset(self) -> None:

@@ -22,6 +22,7 @@ Only one sync runs at a time (a PostgreSQL advisory lock): the beat job and
 during which Stripe remembers identifiers.
 """
 
+import hashlib
 import logging
 import threading
 import time
@@ -360,9 +361,23 @@ def _reported(*, rollup: UsageRollup) -> int:
     return sum(reports.values_list("value", flat=True))
 
 
-def _correction(*, rollup: UsageRollup, drift: int, now: datetime) -> MeterReport:
+def correction_identifier(*, rollup: UsageRollup, ours: int, theirs: int) -> str:
+    """The same for every run that finds the same difference, so a run that reads a summary
+    still lagging behind an earlier correction cannot send that correction again: our ledger
+    (and the provider, which refuses a known identifier for 24 h) already holds it."""
+    digest = hashlib.sha256(f"{rollup.pk}:{ours}:{theirs}".encode()).hexdigest()[:12]
+    return meter_identifier(rollup=rollup, sequence=0).rsplit(":", 1)[0] + f":c{digest}"
+
+
+def _correction(
+    *, rollup: UsageRollup, ours: int, theirs: int, amount: int, now: datetime
+) -> MeterReport:
+    identifier = correction_identifier(rollup=rollup, ours=ours, theirs=theirs)
     with transaction.atomic():
         rollup = UsageRollup.objects.for_app(rollup.app).select_for_update().get(pk=rollup.pk)
+        existing = MeterReport.objects.for_app(rollup.app).filter(identifier=identifier).first()
+        if existing is not None:
+            return existing
         rollup.report_sequence += 1
         rollup.save(update_fields=["report_sequence"])
         # A last value is stamped now, after anything reported, so that it becomes the latest.
@@ -378,8 +393,8 @@ def _correction(*, rollup: UsageRollup, drift: int, now: datetime) -> MeterRepor
             metric_id=rollup.metric_id,
             kind=MeterReportKind.CORRECTION,
             sequence=rollup.report_sequence,
-            identifier=meter_identifier(rollup=rollup, sequence=rollup.report_sequence),
-            value=rollup.value if rollup.aggregation == Aggregation.LAST else drift,
+            identifier=identifier,
+            value=amount,
             meter_timestamp=moment or rollup.period_start,
             next_attempt_at=now,
         )
@@ -399,8 +414,14 @@ def usage_reconcile(
 ) -> list[Drift]:
     """Compares, per customer, metric and billing period of the last 35 days, our total with the
     provider meter's summary, and returns every period that differs (`unsent`: how much of it
-    our ledger has not reported yet). With `fix`, first sends what is unsent, then reports each
-    difference that remains as a correction (a negative one where the provider holds more)."""
+    our ledger has not reported yet). A period with a report sent in the last
+    USAGE_RECONCILE_SETTLE_SECONDS is left alone: the provider's summary may not count it yet.
+
+    With `fix`, sends what is unsent, and reports what sending cannot explain (what the
+    provider holds against what our ledger says it was sent) as one correction, a negative one
+    where the provider holds more. Summaries are not read again after sending: they would lag.
+    A second run before the provider has counted a correction finds the same difference and
+    the same correction identifier, so it adds nothing."""
     now = now or timezone.now()
     rate_bucket = TokenBucket(rate=rate_per_second or sync_rate_per_second())
     apps = [app] if app is not None else list(App.objects.filter(is_active=True).order_by("pk"))
@@ -427,6 +448,10 @@ def _provider_total(*, app: App, rollup: UsageRollup, rate_bucket: TokenBucket) 
 def _reconcile_app(
     *, app: App, now: datetime, rate_bucket: TokenBucket
 ) -> list[tuple[Drift, UsageRollup]]:
+    settling = MeterReport.objects.for_app(app).filter(
+        status=MeterReportStatus.REPORTED,
+        reported_at__gt=now - timedelta(seconds=settings.USAGE_RECONCILE_SETTLE_SECONDS),
+    )
     rollups = (
         UsageRollup.objects.for_app(app)
         .filter(
@@ -434,6 +459,7 @@ def _reconcile_app(
             metric__sync_state=SyncState.SYNCED,
         )
         .exclude(customer__provider_customer_id="")
+        .exclude(pk__in=settling.values("rollup_id"))
         .select_related("app", "metric", "customer")
         .order_by("customer_id", "metric__code", "period_start")
     )
@@ -463,13 +489,27 @@ def _fix_app(
     usage_sync(app=app, now=now, rate_per_second=rate_bucket.rate)
     corrections = []
     for drift, rollup in drifts:
-        rollup.refresh_from_db(fields=["value", "report_sequence"])
-        theirs = _provider_total(app=app, rollup=rollup, rate_bucket=rate_bucket)
-        if rollup.value == theirs:
-            drift.fixed = True
+        unsent_left = (
+            MeterReport.objects.for_app(app)
+            .filter(rollup=rollup, status=MeterReportStatus.PENDING)
+            .exists()
+        )
+        if rollup.aggregation == Aggregation.LAST:
+            unexplained = drift.unsent == 0
+            amount = rollup.value
+        else:
+            amount = drift.drift - drift.unsent  # what we sent, less what the provider holds
+            unexplained = amount != 0
+        if not unexplained:
+            drift.fixed = not unsent_left
             continue
         corrections.append(
-            (drift, _correction(rollup=rollup, drift=rollup.value - theirs, now=now))
+            (
+                drift,
+                _correction(
+                    rollup=rollup, ours=drift.ours, theirs=drift.provider, amount=amount, now=now
+                ),
+            )
         )
     if not corrections:
         return

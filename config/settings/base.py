@@ -244,6 +244,9 @@ USAGE_PREPARED_STATEMENTS = env.bool("USAGE_PREPARED_STATEMENTS", default=True)
 # Meter events per second the usage sync may send (unset: 20 in test mode, 80 live, under
 # Stripe's 25 and 100 per second).
 USAGE_SYNC_RATE_PER_SECOND = env.float("USAGE_SYNC_RATE_PER_SECOND", default=0.0)
+# Stripe aggregates meter events asynchronously, so its summaries lag behind what it accepted:
+# reconciliation leaves a period alone until this long after the last report sent for it.
+USAGE_RECONCILE_SETTLE_SECONDS = env.int("USAGE_RECONCILE_SETTLE_SECONDS", default=600)
 DJSTRIPE_FOREIGN_KEY_TO_FIELD = "id"
 DJSTRIPE_USE_NATIVE_JSONFIELD = True
 DJSTRIPE_WEBHOOK_VALIDATION = "verify_signature"

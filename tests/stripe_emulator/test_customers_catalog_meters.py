@@ -6,6 +6,7 @@ import pytest
 import stripe
 
 from stripe_emulator.server import EmulatorServer
+from stripe_emulator.state import DEFAULT_METER_SUMMARY_LAG_SECONDS
 
 
 def test_customer_create_update_delete_round_trip(stripe_client: stripe.StripeClient) -> None:
@@ -268,6 +269,11 @@ def test_meter_events_dedupe_identifiers_and_summarise(
                 "identifier": "evt-1",
             }
         )
+    lagging = stripe_client.v1.billing.meters.event_summaries.list(
+        meter.id,
+        params={"customer": customer.id, "start_time": start, "end_time": start + 7200},
+    )
+    stripe_emulator.advance(DEFAULT_METER_SUMMARY_LAG_SECONDS)
     summary = stripe_client.v1.billing.meters.event_summaries.list(
         meter.id,
         params={"customer": customer.id, "start_time": start, "end_time": start + 7200},
@@ -284,6 +290,8 @@ def test_meter_events_dedupe_identifiers_and_summarise(
 
     assert duplicate.value.http_status == 400
     assert duplicate.value.param == "identifier"
+    # Stripe aggregates asynchronously: the events show in summaries only after a while.
+    assert lagging.data[0].aggregated_value == 0
     assert summary.data[0].aggregated_value == 12
     assert summary.data[0].object == "billing.meter_event_summary"
     assert [window.aggregated_value for window in hourly.data] == [12, 0]
@@ -343,6 +351,7 @@ def test_v2_meter_event_stream_accepts_batches_with_a_session_token(
     with pytest.raises(stripe.InvalidRequestError):
         stream_client.v2.billing.meter_event_stream.create(params={"events": events + events[:1]})
     now = stripe_emulator.now()
+    stripe_emulator.advance(DEFAULT_METER_SUMMARY_LAG_SECONDS)
     summary = stripe_client.v1.billing.meters.event_summaries.list(
         meter.id,
         params={

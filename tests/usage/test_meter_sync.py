@@ -5,6 +5,7 @@ import time
 from collections import Counter
 from datetime import datetime, timedelta
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -33,7 +34,10 @@ def _meter_events(stripe: EmulatorServer, metric: dict) -> list[dict]:
     ]
 
 
-def _provider_total(tenant: Tenant, metric: dict, customer: dict) -> int:
+def _provider_total(stripe: EmulatorServer, tenant: Tenant, metric: dict, customer: dict) -> int:
+    """Stripe's summary of the month, read once Stripe has aggregated what it accepted (its
+    summaries lag: the emulator's clock is moved past the lag first)."""
+    stripe.advance(stripe.state.meter_summary_lag_seconds)
     month = calendar_month(now_utc())
     return provider_for(app=tenant.app).usage_summary(
         meter_reference=metric["provider_meter_id"],
@@ -79,7 +83,7 @@ def test_sync_reports_the_periods_usage_and_stripe_agrees_with_our_total(
     assert summary.reported == 1
     assert meter_event["payload"]["stripe_customer_id"] == usage["customer"]["provider_customer_id"]
     assert meter_event["payload"]["value"] == "36"
-    assert _provider_total(tenant, usage["metric"], usage["customer"]) == 36
+    assert _provider_total(stripe, tenant, usage["metric"], usage["customer"]) == 36
     assert _our_total(tenant, usage["customer"], usage["metric"]) == 36
 
 
@@ -107,7 +111,7 @@ def test_a_second_sync_reports_nothing_again(tenant: Tenant, stripe: EmulatorSer
     assert (second.planned, second.reported, second.duplicates) == (0, 0, 0)
     identifiers = Counter(meter_event["identifier"] for meter_event in stripe.state.meter_events)
     assert identifiers and set(identifiers.values()) == {1}
-    assert _provider_total(tenant, usage["metric"], usage["customer"]) == 36
+    assert _provider_total(stripe, tenant, usage["metric"], usage["customer"]) == 36
 
 
 def test_new_usage_in_a_reported_period_is_reported_as_its_delta(
@@ -121,7 +125,7 @@ def test_new_usage_in_a_reported_period_is_reported_as_its_delta(
     assert summary.reported == 1
     latest = MeterReport.objects.for_app(tenant.app).order_by("-id").first()
     assert (latest.kind, latest.value, latest.sequence) == ("delta", 101, 2)
-    assert _provider_total(tenant, usage["metric"], usage["customer"]) == 137
+    assert _provider_total(stripe, tenant, usage["metric"], usage["customer"]) == 137
 
 
 def test_a_sync_that_crashed_after_sending_resends_the_same_identifier_harmlessly(
@@ -140,7 +144,7 @@ def test_a_sync_that_crashed_after_sending_resends_the_same_identifier_harmlessl
     assert not MeterReport.objects.for_app(tenant.app).exclude(status="reported").exists()
     identifiers = Counter(meter_event["identifier"] for meter_event in stripe.state.meter_events)
     assert set(identifiers.values()) == {1}
-    assert _provider_total(tenant, usage["metric"], usage["customer"]) == 36
+    assert _provider_total(stripe, tenant, usage["metric"], usage["customer"]) == 36
 
 
 def test_a_stripe_outage_backs_off_and_a_later_run_reports(
@@ -161,7 +165,7 @@ def test_a_stripe_outage_backs_off_and_a_later_run_reports(
     after = usage_sync(now=timezone.now() + timedelta(minutes=5))
 
     assert after.reported == len(pending)
-    assert _provider_total(tenant, usage["metric"], usage["customer"]) == 36
+    assert _provider_total(stripe, tenant, usage["metric"], usage["customer"]) == 36
 
 
 def test_a_count_metric_reports_the_number_of_events(tenant: Tenant, stripe: EmulatorServer):
@@ -171,7 +175,7 @@ def test_a_count_metric_reports_the_number_of_events(tenant: Tenant, stripe: Emu
 
     usage_sync()
 
-    assert _provider_total(tenant, metric, customer) == 7
+    assert _provider_total(stripe, tenant, metric, customer) == 7
 
 
 def test_a_last_metric_reports_the_latest_value(tenant: Tenant, stripe: EmulatorServer):
@@ -190,7 +194,7 @@ def test_a_last_metric_reports_the_latest_value(tenant: Tenant, stripe: Emulator
 
     usage_sync()
 
-    assert _provider_total(tenant, metric, customer) == 4
+    assert _provider_total(stripe, tenant, metric, customer) == 4
     assert _our_total(tenant, customer, metric) == 4
 
 
@@ -212,7 +216,7 @@ def test_usage_of_a_metric_without_its_meter_waits_for_the_meter(
     assert before.planned == 0
     assert after.reported == 1
     metric = tenant.client.get(f"/v1/metrics/{metric['id']}").json()
-    assert _provider_total(tenant, metric, customer) == 3
+    assert _provider_total(stripe, tenant, metric, customer) == 3
 
 
 def test_the_token_bucket_holds_the_rate():
@@ -244,16 +248,38 @@ def test_sync_usage_command_runs_the_sync(tenant: Tenant, stripe: EmulatorServer
     call_command("sync_usage", stdout=out)
 
     assert "reported" in out.getvalue()
-    assert _provider_total(tenant, usage["metric"], usage["customer"]) == 36
+    assert _provider_total(stripe, tenant, usage["metric"], usage["customer"]) == 36
 
 
 # --- reconciliation ----------------------------------------------------------------------------
 
 
-def test_reconcile_finds_no_drift_after_a_sync(tenant: Tenant, stripe: EmulatorServer, usage: dict):
+def _summaries_caught_up(stripe: EmulatorServer, settings: Any) -> None:
+    """Time passes: Stripe has aggregated what it accepted, and our settle time is over."""
+    stripe.advance(stripe.state.meter_summary_lag_seconds)
+    settings.USAGE_RECONCILE_SETTLE_SECONDS = 0
+
+
+def test_reconcile_finds_no_drift_after_a_sync(
+    tenant: Tenant, stripe: EmulatorServer, usage: dict, settings: Any
+):
     usage_sync()
+    _summaries_caught_up(stripe, settings)
 
     assert usage_reconcile(app=tenant.app) == []
+
+
+def test_reconcile_leaves_a_period_just_reported_alone_while_the_summary_lags(
+    tenant: Tenant, stripe: EmulatorServer, usage: dict, settings: Any
+):
+    usage_sync()
+    left_alone = usage_reconcile(app=tenant.app, fix=True)
+    settings.USAGE_RECONCILE_SETTLE_SECONDS = 0
+    (lagging,) = usage_reconcile(app=tenant.app)
+
+    assert left_alone == []
+    assert (lagging.ours, lagging.provider, lagging.unsent) == (36, 0, 0)
+    assert not MeterReport.objects.for_app(tenant.app).filter(kind="correction").exists()
 
 
 def test_reconcile_reports_what_is_not_yet_sent(
@@ -268,7 +294,7 @@ def test_reconcile_reports_what_is_not_yet_sent(
 
 
 def test_reconcile_reports_and_fixes_drift_at_the_provider(
-    tenant: Tenant, stripe: EmulatorServer, usage: dict
+    tenant: Tenant, stripe: EmulatorServer, usage: dict, settings: Any
 ):
     usage_sync()
     # Something else reported to our meter: Stripe now holds 1,000 more than we do.
@@ -283,19 +309,39 @@ def test_reconcile_reports_and_fixes_drift_at_the_provider(
             )
         ]
     )
+    _summaries_caught_up(stripe, settings)
     out = StringIO()
 
     call_command("reconcile_usage", "--app", tenant.app.pk, stdout=out)
     reported_only = out.getvalue()
     call_command("reconcile_usage", "--app", tenant.app.pk, "--fix", stdout=out)
+    # Run again at once: Stripe's summary does not count the correction yet.
+    second = StringIO()
+    call_command("reconcile_usage", "--app", tenant.app.pk, "--fix", stdout=second)
 
     assert "ours 36 provider 1036 drift -1000" in reported_only
     assert "1 window(s) with drift" in reported_only
     assert "fixed" in out.getvalue()
-    assert _provider_total(tenant, usage["metric"], usage["customer"]) == 36
-    assert usage_reconcile(app=tenant.app) == []
-    correction = MeterReport.objects.for_app(tenant.app).get(kind="correction")
+    assert "ours 36 provider 1036 drift -1000" in second.getvalue()
+    (correction,) = MeterReport.objects.for_app(tenant.app).filter(kind="correction")
     assert (correction.value, correction.status) == (-1000, "reported")
+    assert _provider_total(stripe, tenant, usage["metric"], usage["customer"]) == 36
+    assert usage_reconcile(app=tenant.app) == []
+
+
+def test_reconcile_fix_run_twice_under_summary_lag_reports_each_unit_once(
+    tenant: Tenant, stripe: EmulatorServer, usage: dict, settings: Any
+):
+    first = usage_reconcile(app=tenant.app, fix=True)
+    second = usage_reconcile(app=tenant.app, fix=True)
+
+    assert [drift.fixed for drift in first] == [True]
+    assert second == []
+    assert _provider_total(stripe, tenant, usage["metric"], usage["customer"]) == 36
+    assert _our_total(tenant, usage["customer"], usage["metric"]) == 36
+    assert not MeterReport.objects.for_app(tenant.app).filter(kind="correction").exists()
+    _summaries_caught_up(stripe, settings)
+    assert usage_reconcile(app=tenant.app, fix=True) == []
 
 
 def test_reconcile_fix_sends_what_was_never_sent(
@@ -304,5 +350,5 @@ def test_reconcile_fix_sends_what_was_never_sent(
     drifts = usage_reconcile(app=tenant.app, fix=True)
 
     assert [drift.fixed for drift in drifts] == [True]
-    assert _provider_total(tenant, usage["metric"], usage["customer"]) == 36
+    assert _provider_total(stripe, tenant, usage["metric"], usage["customer"]) == 36
     assert usage_reconcile(app=tenant.app) == []

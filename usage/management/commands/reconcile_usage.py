@@ -10,8 +10,9 @@ from usage.sync import usage_reconcile
 class Command(BaseCommand):
     help = (
         "Compare our usage totals with the provider meters' summaries, per customer, metric and "
-        "billing period of the last 35 days, and report the drift. --fix first sends what is "
-        "unsent, then reports each remaining difference as a correction."
+        "billing period of the last 35 days, and report the drift; a period reported in the "
+        "last USAGE_RECONCILE_SETTLE_SECONDS is left to settle (the summaries lag). --fix sends "
+        "what is unsent and reports what that cannot explain as one correction, idempotent."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
