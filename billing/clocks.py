@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from api.errors import InvalidRequestError, NotFoundError
@@ -62,6 +62,25 @@ def customer_time(*, customer: Customer, provider_time: datetime | None = None) 
         .get()
     )
     return frozen_time
+
+
+def customer_clock_times(*, app: App, references: set[str]) -> dict[str, datetime]:
+    """The clock time of each of these customers (by our id or the app's external_id, both
+    keys given) that lives on a test clock; live-mode apps have none, and ask nothing."""
+    if app.mode != AppMode.TEST or not references:
+        return {}
+    rows = (
+        Customer.objects.for_app(app)
+        .filter(test_clock__isnull=False, test_clock__deleted_at__isnull=True)
+        .filter(Q(pk__in=references) | Q(external_id__in=references))
+        .values_list("pk", "external_id", "test_clock__frozen_time")
+    )
+    times: dict[str, datetime] = {}
+    for customer_id, external_id, frozen_time in rows:
+        times[customer_id] = frozen_time
+        if external_id:
+            times[external_id] = frozen_time
+    return times
 
 
 def customers_on_test_clocks(*, test_clock_id: str | None = None) -> QuerySet[Customer, Any]:

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from api.errors import NotFoundError
+from billing.clocks import customer_time
 from billing.models import Customer, Subscription
 from billing.selectors import CUSTOMER_PLAN_CTES
 from catalog.models import Metric
@@ -81,16 +82,27 @@ class Entitlement:
 
 
 # The whole check in one statement: the customer (by id or external_id), its current
-# subscription and plan, the current period (as usage.periods computes it: the subscription's,
+# subscription and plan, its time (a test clock's, for a customer on one), the current period (as usage.periods computes it: the subscription's,
 # following on from it if its renewal has not reached us yet, else the calendar month in UTC),
 # then per metric this period's rollup, its grace period and the plan's included quantity.
 _ENTITLEMENTS_SQL = """
 WITH {customer_plan},
+clock AS (
+    -- the customer's "now": its test clock's frozen time, if it lives on one
+    SELECT COALESCE(
+             (SELECT tc.frozen_time
+                FROM billing_customer c
+                JOIN billing_testclock tc ON tc.id = c.test_clock_id AND tc.deleted_at IS NULL
+               WHERE c.id = customer_plan.customer_id AND c.app_id = %(app)s),
+             %(now)s::timestamptz) AS now
+      FROM customer_plan
+),
 context AS (
-    SELECT customer_plan.*, {period_start} AS period_start FROM customer_plan
+    SELECT customer_plan.*, {period_start} AS period_start, clock.now AS customer_now
+      FROM customer_plan CROSS JOIN clock
 )
 SELECT context.customer_id, context.subscription_id, context.plan_id, context.quotas,
-       context.period_start, {period_end},
+       context.period_start, {period_end}, context.customer_now,
        m.code, m.name, m.aggregation, m.unit, r.value, {grace_period_columns},
        component.included_quantity
   FROM context
@@ -113,7 +125,7 @@ _PARTS = {
     ),
     # current_period: a subscription that starts later governs from now on
     "period_start": period_start_sql(
-        moment="%(now)s::timestamptz",
+        moment="clock.now",
         starts="customer_plan.starts",
         ends="customer_plan.ends",
         before_start="customer_plan.starts",
@@ -175,6 +187,7 @@ def _entitlements(
         raw_quotas,
         period_start,
         period_end,
+        customer_now,
         code,
         name,
         aggregation,
@@ -203,7 +216,7 @@ def _entitlements(
             allowed, reason = False, EntitlementReason.NO_ACTIVE_SUBSCRIPTION
         else:
             limit = quotas_parse(raw_quotas).get(code)
-            allowed, reason = _allowed(limit=limit, used=used, grace=grace, now=now)
+            allowed, reason = _allowed(limit=limit, used=used, grace=grace, now=customer_now)
         entitlements.append(
             Entitlement(
                 customer_id=customer_id,
@@ -330,6 +343,8 @@ def _over_quota_open(
     """Opens the period's over-quota grace period and links it from the rollup. The caller holds
     the rollup's row lock, so two requests crossing together open one."""
     customer = Customer.objects.for_app(app).get(pk=context.customer_id)
+    if customer.test_clock_id is not None:
+        now = customer_time(customer=customer)  # its grace period lives at the clock's time
     metric = Metric.objects.for_app(app).get(pk=metric_id)
     subscription = (
         Subscription.objects.for_app(app).select_related("plan").get(pk=context.subscription_id)

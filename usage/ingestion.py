@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from api.errors import ErrorCode, InvalidRequestError, NotFoundError, ServiceError
 from audit.services import AUDIT_EVENT_INSERT_SQL, audit_event_parameters, audit_event_record
+from billing.clocks import customer_clock_times
 from billing.selectors import CUSTOMER_PLAN_CTES
 from catalog.models import Aggregation
 from tenants.actors import Actor
@@ -518,6 +519,13 @@ def _record_one(*, app: App, actor: Actor, result: EventResult, now: datetime) -
     return True
 
 
+def _customer_now(raw: Any, clock_times: dict[str, datetime], now: datetime) -> datetime:
+    if not clock_times or not isinstance(raw, dict):
+        return now
+    customer = raw.get("customer")
+    return clock_times.get(customer, now) if isinstance(customer, str) else now
+
+
 def usage_events_record(
     *, app: App, actor: Actor, raw_events: list[Any], batch: bool, now: datetime | None = None
 ) -> list[EventResult]:
@@ -529,8 +537,19 @@ def usage_events_record(
     than repeating up to 1,000 events (the events themselves are kept in usage_events). A
     single event (`batch` false) that is rejected raises its error."""
     now = now or timezone.now()
+    # A customer on a test clock lives at the clock's time: its events default to that time
+    # and are bounded by it (35 days back, 5 minutes ahead), as Stripe's meters bound them.
+    clock_times = customer_clock_times(
+        app=app,
+        references={
+            raw["customer"]
+            for raw in raw_events
+            if isinstance(raw, dict) and isinstance(raw.get("customer"), str)
+        },
+    )
     results = [
-        usage_event_parse(index=index, raw=raw, now=now) for index, raw in enumerate(raw_events)
+        usage_event_parse(index=index, raw=raw, now=_customer_now(raw, clock_times, now))
+        for index, raw in enumerate(raw_events)
     ]
     seen: set[str] = set()
     for result in results:

@@ -116,3 +116,68 @@ def test_a_failed_payment_on_a_test_clock_opens_grace_at_the_clocks_time_and_onl
     assert opened[0]["status"] == "active"
     assert [period["status"] for period in after_real_time_sweep] == ["active"]
     assert [period["status"] for period in after_clock_passed_its_end] == ["expired"]
+
+
+def test_usage_and_entitlements_of_a_customer_on_a_test_clock_follow_the_clock(
+    tenant: Tenant, stripe: EmulatorServer, stripe_webhooks: WebhookEndpoint
+):
+    clock = tenant.client.post(
+        "/v1/test-clocks", {"frozen_time": _iso(FROZEN_TIME)}, format="json"
+    ).json()
+    customer = tenant.client.post(
+        "/v1/customers",
+        {"external_id": "user-1", "payment_method": "pm_card_visa", "test_clock": clock["id"]},
+        format="json",
+    ).json()
+    metric = tenant.client.post(
+        "/v1/metrics",
+        {"code": "api_calls", "name": "API calls", "aggregation": "sum"},
+        format="json",
+    ).json()
+    plan = plan_make(tenant.client, quotas={metric["code"]: 100})
+    subscribe(tenant.client, customer, plan)
+    settle(stripe)
+
+    untimed = tenant.client.post(
+        "/v1/usage",
+        {"event_id": "e-1", "customer": "user-1", "metric": "api_calls", "quantity": 30},
+        format="json",
+    )
+    at_the_clock = tenant.client.post(
+        "/v1/usage",
+        {
+            "event_id": "e-2",
+            "customer": "user-1",
+            "metric": "api_calls",
+            "quantity": 5,
+            "timestamp": _iso(FROZEN_TIME + timedelta(minutes=2)),
+        },
+        format="json",
+    )
+    in_real_time = tenant.client.post(
+        "/v1/usage",
+        {
+            "event_id": "e-3",
+            "customer": "user-1",
+            "metric": "api_calls",
+            "quantity": 1,
+            "timestamp": _iso(datetime.now(UTC)),
+        },
+        format="json",
+    )
+    entitlement = tenant.client.get(f"/v1/customers/{customer['id']}/entitlements/api_calls").json()
+
+    assert untimed.status_code == 201, untimed.content
+    assert at_the_clock.status_code == 201, at_the_clock.content
+    assert in_real_time.status_code == 400
+    assert in_real_time.json()["error"]["code"] == "timestamp_too_old"
+    assert entitlement["used"] == 35
+    assert entitlement["remaining"] == 65
+    assert entitlement["period_start"] == _iso(FROZEN_TIME)
+
+    _clock_advance(tenant, clock["id"], FROZEN_TIME + timedelta(days=32))
+    settle(stripe)
+    renewed = tenant.client.get(f"/v1/customers/{customer['id']}/entitlements/api_calls").json()
+
+    assert renewed["used"] == 0
+    assert renewed["period_start"] == _iso(datetime(2030, 2, 1, tzinfo=UTC))
