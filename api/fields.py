@@ -1,10 +1,13 @@
 """Strict input fields: a wrong JSON type is an error, never silently coerced."""
 
+import re
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.errors import ErrorCode
+from api.money import ISO_4217_MONEY_CURRENCIES
 
 
 class StrictCharField(serializers.CharField):
@@ -14,6 +17,35 @@ class StrictCharField(serializers.CharField):
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+_CURRENCY_SHAPE = re.compile(r"[A-Za-z]{3}")
+
+
+@extend_schema_field({"type": "string", "pattern": "^[a-z]{3}$", "example": "usd"})
+class CurrencyField(StrictCharField):
+    """A lower-case ISO 4217 code of money (`usd`): `xxx`, `xts`, `xau` or a made-up `abc` is
+    a 400 here, before any provider sees it. Whether the app's provider charges in it is the
+    service's check (billing/providers/currencies.py), as it depends on the app."""
+
+    default_error_messages = {
+        **StrictCharField.default_error_messages,
+        "lower_case": "Invalid currency: {value}. Currencies are lower-case: use {lower}.",
+        "not_money": "Invalid currency: {value}. Use a lower-case ISO 4217 currency code "
+        "such as usd.",
+        "shape": "Must be a lower-case ISO 4217 currency code such as usd.",
+    }
+
+    def to_internal_value(self, data: Any) -> str:
+        value = super().to_internal_value(data)
+        # Only a code-shaped value is echoed back: anything else may hold what no message should.
+        if not _CURRENCY_SHAPE.fullmatch(value):
+            self.fail("shape")
+        if value.lower() in ISO_4217_MONEY_CURRENCIES and not value.islower():
+            self.fail("lower_case", value=value, lower=value.lower())
+        if value not in ISO_4217_MONEY_CURRENCIES:
+            self.fail("not_money", value=value)
+        return value
 
 
 # PostgreSQL's bigint and Stripe's integers are signed 64-bit; nothing larger can be kept.

@@ -1,5 +1,16 @@
 from dataclasses import dataclass
 
+from iso4217 import Currency
+
+# The current ISO 4217 codes of money, lower-case as the API writes them. A code without a minor
+# unit (XXX "no currency", XTS "testing", XAU gold, XDR and the other units of account) cannot
+# be charged, so it is not money here.
+ISO_4217_MONEY_CURRENCIES = frozenset(
+    code
+    for code, currency in Currency.__members__.items()
+    if code.islower() and currency.exponent is not None
+)
+
 # ISO 4217 currencies whose minor unit is not the hundredth (Stripe's lists).
 _ZERO_DECIMAL = {
     "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga",

@@ -29,6 +29,7 @@ from billing.providers.base import (
     RefundResult,
 )
 from billing.providers.base import RefundStatus as ProviderRefundStatus
+from billing.providers.currencies import currency_supported_check
 from billing.providers.errors import ProviderErrorCode, api_error_from_provider
 from billing.providers.keys import provider_idempotency_key
 from billing.providers.pending import RETRY_BATCH_SIZE, pending_complete, pending_retry_window
@@ -242,6 +243,7 @@ def payment_create(
     needs authentication is declined with `authentication_required`. Neither: no redirect is
     possible, a card that needs authentication answers `requires_action` with only the
     `client_secret` for the app's page (Stripe.js)."""
+    currency_supported_check(app=app, currency=currency)
     if return_url and off_session:
         raise InvalidRequestError(
             "Pass return_url when the customer is present, or off_session when not; not both.",

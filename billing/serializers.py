@@ -5,6 +5,7 @@ from django.core.validators import URLValidator
 from rest_framework import serializers
 
 from api.fields import (
+    CurrencyField,
     InputSerializer,
     MetadataField,
     StrictBooleanField,
@@ -14,7 +15,6 @@ from api.fields import (
 from api.pagination import ListQueryInputSerializer
 from billing.models import SubscriptionStatus
 from billing.providers.base import Proration
-from catalog.serializers import CURRENCY_PATTERN
 
 
 class CustomerUpdateInputSerializer(InputSerializer):
@@ -89,7 +89,7 @@ class TestClockDeletedOutputSerializer(serializers.Serializer[Any]):
 class PaymentCreateInputSerializer(InputSerializer):
     customer = StrictCharField(max_length=40)
     amount = StrictIntegerField(min_value=1, max_value=99_999_999)
-    currency = serializers.RegexField(CURRENCY_PATTERN)
+    currency = CurrencyField()
     description = StrictCharField(max_length=500, required=False, allow_blank=True)
     payment_method = StrictCharField(max_length=255, required=False)
     metadata = MetadataField()

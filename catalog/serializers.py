@@ -4,6 +4,7 @@ from typing import Any
 from rest_framework import serializers
 
 from api.fields import (
+    CurrencyField,
     InputSerializer,
     MetadataField,
     StrictCharField,
@@ -57,9 +58,6 @@ class MetricOutputSerializer(serializers.Serializer[Any]):
         return "metric"
 
 
-CURRENCY_PATTERN = r"^[a-z]{3}$"
-
-
 class PlanBaseInputSerializer(InputSerializer):
     amount = StrictIntegerField(min_value=0, max_value=99_999_999)
     interval = serializers.ChoiceField(choices=["day", "week", "month", "year"], default="month")
@@ -83,7 +81,7 @@ class PlanCreateInputSerializer(InputSerializer):
     code = serializers.RegexField(r"^[a-z0-9][a-z0-9_-]{0,99}$", max_length=100)
     name = StrictCharField(max_length=200)
     description = StrictCharField(max_length=500, required=False, allow_blank=True)
-    currency = serializers.RegexField(CURRENCY_PATTERN)
+    currency = CurrencyField()
     base = PlanBaseInputSerializer(required=False, allow_null=True)
     metered = PlanMeteredInputSerializer(many=True, required=False)
     quotas = serializers.DictField(child=StrictIntegerField(min_value=0), required=False)

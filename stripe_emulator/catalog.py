@@ -14,6 +14,7 @@ from stripe_emulator.parameters import (
     optional_list,
     optional_string,
     reject_unknown_parameters,
+    required_currency,
     required_string,
     string_list,
 )
@@ -251,7 +252,7 @@ def _price_create(context: RequestContext) -> dict[str, Any]:
             "transform_quantity",
         },
     )
-    currency = required_string(params, "currency").lower()
+    currency = required_currency(params)
     product_id = optional_string(params, "product")
     product_data = optional_hash(params, "product_data")
     if product_id is None and product_data is None:

@@ -14,6 +14,7 @@ from stripe_emulator.errors import (
     missing_parameter_error,
     unknown_parameter_error,
 )
+from stripe_emulator.money import SUPPORTED_CURRENCIES
 
 # Parameters every endpoint accepts on top of its own.
 UNIVERSAL_PARAMETERS = frozenset({"expand"})
@@ -41,6 +42,18 @@ def required_string(params: Mapping[str, Any], name: str) -> str:
     if not isinstance(value, str):
         raise invalid_request_error(f"Invalid string: {value!r}", param=name)
     return value
+
+
+def required_currency(params: Mapping[str, Any], name: str = "currency") -> str:
+    """A currency as Stripe reads one: case does not matter, and it must be one Stripe lists."""
+    currency = required_string(params, name).lower()
+    if currency not in SUPPORTED_CURRENCIES:
+        raise invalid_request_error(
+            f"Invalid currency: {currency}. Stripe currently supports these currencies: "
+            f"{', '.join(SUPPORTED_CURRENCIES)}",
+            param=name,
+        )
+    return currency
 
 
 def optional_string(params: Mapping[str, Any], name: str) -> str | None:

@@ -19,8 +19,8 @@ from stripe_emulator.parameters import (
     optional_hash,
     optional_integer,
     optional_string,
+    required_currency,
     required_integer,
-    required_string,
     string_list,
     timestamp_filter_matches,
 )
@@ -517,7 +517,7 @@ def _resolve_intent_payment_method(
 def _payment_intent_create(context: RequestContext) -> dict[str, Any]:
     state, params = context.state, context.params
     amount = required_integer(params, "amount")
-    currency = required_string(params, "currency").lower()
+    currency = required_currency(params)
     if amount < MINIMUM_CHARGE_AMOUNT_MINOR:
         raise invalid_request_error(
             f"Amount must be at least {format_amount(MINIMUM_CHARGE_AMOUNT_MINOR, currency)} "

@@ -319,6 +319,9 @@ class ProviderEvent:
 
 class PaymentProvider(Protocol):
     name: ClassVar[str]
+    # Lower-case ISO 4217 codes the provider charges and prices in; billing/providers/currencies.py
+    # refuses any other before a request is sent.
+    supported_currencies: ClassVar[frozenset[str]]
 
     # Customers
     def customer_create(self, request: CustomerRequest) -> CustomerResult: ...

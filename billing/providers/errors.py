@@ -18,6 +18,7 @@ class ProviderErrorCode(StrEnum):
     PROVIDER_REJECTED = "provider_rejected"
     IDEMPOTENCY_ERROR = "idempotency_error"
     INVALID_SIGNATURE = "invalid_signature"
+    CURRENCY_UNSUPPORTED = "currency_unsupported"
 
 
 def api_error_from_provider(error: ProviderError, *, param: str | None = None) -> ServiceError:

@@ -12,6 +12,7 @@ import stripe
 from django.conf import settings
 
 from api.errors import ErrorCode
+from api.money import ISO_4217_MONEY_CURRENCIES
 from billing.providers.base import (
     CatalogObject,
     ChargeRefundState,
@@ -47,6 +48,26 @@ logger = logging.getLogger(__name__)
 DEFAULT_API_BASE = "https://api.stripe.com"
 # Stripe's own default; webhook timestamps older than this are refused.
 WEBHOOK_TOLERANCE_SECONDS = 300
+
+# Stripe's presentment currencies (docs.stripe.com/currencies), as its API lists them when it
+# refuses a currency ("Invalid currency: … Stripe currently supports these currencies: …"),
+# less what is not current ISO 4217 money: USDC (a stablecoin) and the codes ISO 4217 has
+# withdrawn that Stripe still lists (ANG, BGN, EEK, HRK, LTL, LVL, MRO, SLL, STD, VEF).
+_STRIPE_LISTED_CURRENCIES = [
+    "usd", "aed", "afn", "all", "amd", "ang", "aoa", "ars", "aud", "awg", "azn", "bam", "bbd",
+    "bdt", "bgn", "bhd", "bif", "bmd", "bnd", "bob", "brl", "bsd", "bwp", "byn", "bzd", "cad",
+    "cdf", "chf", "clp", "cny", "cop", "crc", "cve", "czk", "djf", "dkk", "dop", "dzd", "egp",
+    "etb", "eur", "fjd", "fkp", "gbp", "gel", "gip", "gmd", "gnf", "gtq", "gyd", "hkd", "hnl",
+    "hrk", "htg", "huf", "idr", "ils", "inr", "isk", "jmd", "jod", "jpy", "kes", "kgs", "khr",
+    "kmf", "krw", "kwd", "kyd", "kzt", "lak", "lbp", "lkr", "lrd", "lsl", "mad", "mdl", "mga",
+    "mkd", "mmk", "mnt", "mop", "mur", "mvr", "mwk", "mxn", "myr", "mzn", "nad", "ngn", "nio",
+    "nok", "npr", "nzd", "omr", "pab", "pen", "pgk", "php", "pkr", "pln", "pyg", "qar", "ron",
+    "rsd", "rub", "rwf", "sar", "sbd", "scr", "sek", "sgd", "shp", "sle", "sos", "srd", "std",
+    "szl", "thb", "tjs", "tnd", "top", "try", "ttd", "twd", "tzs", "uah", "ugx", "uyu", "uzs",
+    "vnd", "vuv", "wst", "xaf", "xcd", "xof", "xpf", "yer", "zar", "zmw", "usdc", "btn", "ghs",
+    "eek", "lvl", "svc", "vef", "ltl", "sll", "mro",
+]  # fmt: skip
+STRIPE_CURRENCIES = frozenset(_STRIPE_LISTED_CURRENCIES) & ISO_4217_MONEY_CURRENCIES
 
 _clients: dict[tuple[str, str], stripe.StripeClient] = {}
 _clients_lock = threading.Lock()
@@ -290,6 +311,7 @@ def _options(idempotency_key: str | None) -> stripe.RequestOptions:
 
 class StripeProvider:
     name: ClassVar[str] = "stripe"
+    supported_currencies: ClassVar[frozenset[str]] = STRIPE_CURRENCIES
 
     def __init__(self, *, app: Any = None) -> None:
         self.app = app

@@ -16,6 +16,8 @@ LEDGER: dict[str, list[Any]] = {"customers": [], "charges": []}
 
 class LedgerProvider:
     name: ClassVar[str] = "ledger"
+    # A ledger in two currencies, so a valid ISO code it lacks (jpy) shows the provider's own limit.
+    supported_currencies: ClassVar[frozenset[str]] = frozenset({"usd", "eur"})
 
     def __init__(self, *, app: Any = None) -> None:
         self.app = app

@@ -49,3 +49,23 @@ def test_an_app_on_another_provider_bills_through_it_without_billing_code_change
         "ledger_cus_1",
     )
     assert charge.idempotency_key.startswith("ps_")
+
+
+def test_a_payment_in_a_currency_the_apps_provider_lacks_answers_400_before_it_is_charged(
+    ledger_app: APIClient,
+):
+    customer = ledger_app.post(
+        "/v1/customers", {"external_id": "u", "payment_method": "ledger_card"}, format="json"
+    ).json()
+
+    payment = ledger_app.post(
+        "/v1/payments",
+        {"customer": customer["id"], "amount": 700, "currency": "jpy"},
+        format="json",
+    )
+
+    assert payment.status_code == 400, payment.content
+    error = payment.json()["error"]
+    assert (error["code"], error["param"]) == ("currency_unsupported", "currency")
+    assert "ledger" in error["message"]
+    assert ledger_provider.LEDGER["charges"] == []
