@@ -1,10 +1,12 @@
 """A subscription's life through the public API, the Stripe emulator and real webhook delivery:
-trial, first invoice, failed payments and grace periods, recovery, cancellation, plan changes."""
+trial, first invoice, failed payments and grace periods, recovery, cancellation, plan changes.
 
-from datetime import datetime, timedelta
+Time moves as an app would move it on real Stripe: each customer lives on a test clock, and
+the clock is advanced through our API (`POST /v1/test-clocks/{id}/advance`)."""
+
+from datetime import UTC, datetime
 from typing import Any
 
-from django.core.management import call_command
 from djstripe.models import WebhookEndpoint
 
 from audit.models import AuditEvent
@@ -14,13 +16,60 @@ from stripe_emulator.server import EmulatorServer
 from tests.factories import (
     DAY_SECONDS,
     Tenant,
-    customer_make,
     plan_make,
     settle,
     subscribe,
 )
 
 HOUR_SECONDS = 3600
+FROZEN_TIME = datetime(2030, 1, 1, tzinfo=UTC)
+
+
+class Clocked:
+    """A test clock of the app, moved through our API as an app moves one on real Stripe."""
+
+    def __init__(self, tenant: Tenant, stripe: EmulatorServer) -> None:
+        self.tenant, self.stripe = tenant, stripe
+        response = tenant.client.post(
+            "/v1/test-clocks", {"frozen_time": _iso(FROZEN_TIME)}, format="json"
+        )
+        assert response.status_code == 201, response.content
+        self.clock = response.json()
+
+    def customer(
+        self, *, external_id: str = "user-1", payment_method: str = "pm_card_visa"
+    ) -> dict[str, Any]:
+        response = self.tenant.client.post(
+            "/v1/customers",
+            {
+                "external_id": external_id,
+                "payment_method": payment_method,
+                "test_clock": self.clock["id"],
+            },
+            format="json",
+        )
+        assert response.status_code == 201, response.content
+        return response.json()
+
+    def now(self) -> int:
+        return int(datetime.fromisoformat(self.clock["frozen_time"]).timestamp())
+
+    def advance(self, seconds: int) -> None:
+        target = datetime.fromtimestamp(self.now() + seconds, tz=UTC)
+        response = self.tenant.client.post(
+            f"/v1/test-clocks/{self.clock['id']}/advance",
+            {"frozen_time": _iso(target)},
+            format="json",
+        )
+        assert response.status_code == 200, response.content
+        settle(self.stripe)
+        self.clock = self.tenant.client.get(f"/v1/test-clocks/{self.clock['id']}").json()
+        assert self.clock["status"] == "ready"
+        assert self.clock["frozen_time"] == _iso(target)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
 
 
 def _subscription(tenant: Tenant, subscription_id: str) -> dict[str, Any]:
@@ -53,22 +102,25 @@ def _stripe_invoices(stripe: EmulatorServer, subscription: dict[str, Any]) -> li
     )
 
 
-def _advance_to_next_payment_attempt(stripe: EmulatorServer, invoice_id: str) -> None:
+def _advance_to_next_payment_attempt(
+    clocked: Clocked, stripe: EmulatorServer, invoice_id: str
+) -> None:
     next_attempt = stripe.state.objects[invoice_id]["next_payment_attempt"]
     assert next_attempt is not None, "Stripe has no further attempt planned"
-    stripe.advance(next_attempt - stripe.now() + HOUR_SECONDS)
+    clocked.advance(next_attempt - clocked.now() + HOUR_SECONDS)
 
 
 def test_a_trial_subscription_becomes_active_when_its_first_invoice_is_paid(
     tenant: Tenant, stripe: EmulatorServer, stripe_webhooks: WebhookEndpoint
 ):
+    clocked = Clocked(tenant, stripe)
     plan = plan_make(tenant.client, trial_period_days=14)
-    customer = customer_make(tenant.client)
+    customer = clocked.customer()
     created = subscribe(tenant.client, customer, plan).json()
     settle(stripe)
     during_trial = _subscription(tenant, created["id"])
 
-    stripe.advance(15 * DAY_SECONDS)
+    clocked.advance(15 * DAY_SECONDS)
     settle(stripe)
 
     assert during_trial["status"] == "trialing"
@@ -94,30 +146,30 @@ def test_a_trial_subscription_becomes_active_when_its_first_invoice_is_paid(
 def test_a_failing_card_opens_a_grace_period_that_expires_and_a_later_payment_resolves_the_next(
     tenant: Tenant, stripe: EmulatorServer, stripe_webhooks: WebhookEndpoint
 ):
+    clocked = Clocked(tenant, stripe)
     plan = plan_make(
         tenant.client,
         trial_period_days=3,
-        grace_period_days=7,
+        grace_period_days=5,
         base={"amount": 900, "interval": "week"},
     )
-    customer = customer_make(tenant.client, payment_method="pm_card_chargeCustomerFail")
+    customer = clocked.customer(payment_method="pm_card_chargeCustomerFail")
     subscription = subscribe(tenant.client, customer, plan).json()
 
     # The trial ends and its first invoice fails.
-    stripe.advance(3 * DAY_SECONDS + HOUR_SECONDS)
+    clocked.advance(3 * DAY_SECONDS + HOUR_SECONDS)
     settle(stripe)
     past_due = _subscription(tenant, subscription["id"])
     [first] = _grace_periods(tenant, subscription)
     first_invoice_status = _stripe_invoices(stripe, subscription)[-1]["status"]
 
-    # Operators (or the beat job) expire it once its end has passed.
-    ends_at = datetime.fromisoformat(first["ends_at"].replace("Z", "+00:00"))
-    call_command("expire_grace_periods", "--as-of", (ends_at + timedelta(minutes=1)).isoformat())
+    # Five days on the clock: Stripe retries the first invoice (fails again) and the grace
+    # period's end passes, so the clock's advance expires it.
+    clocked.advance(5 * DAY_SECONDS)
     expired = tenant.client.get(f"/v1/grace-periods/{first['id']}").json()
 
-    # Stripe retries the first invoice (fails again) and bills the next week (fails too).
-    stripe.advance(7 * DAY_SECONDS)
-    settle(stripe)
+    # Two more days: Stripe bills the next week, which fails too and opens a new grace period.
+    clocked.advance(2 * DAY_SECONDS)
     periods_after_renewal = _grace_periods(tenant, subscription)
 
     # The customer gives a working card; Stripe's next attempt at that week's invoice is paid.
@@ -125,7 +177,7 @@ def test_a_failing_card_opens_a_grace_period_that_expires_and_a_later_payment_re
         f"/v1/customers/{customer['id']}", {"payment_method": "pm_card_visa"}, format="json"
     )
     second_invoice = _stripe_invoices(stripe, subscription)[-1]["id"]
-    _advance_to_next_payment_attempt(stripe, second_invoice)
+    _advance_to_next_payment_attempt(clocked, stripe, second_invoice)
     settle(stripe)
 
     assert past_due["status"] == "past_due"
@@ -158,8 +210,9 @@ def test_a_failing_card_opens_a_grace_period_that_expires_and_a_later_payment_re
 def test_cancel_at_period_end_ends_the_subscription_when_the_period_ends(
     tenant: Tenant, stripe: EmulatorServer, stripe_webhooks: WebhookEndpoint
 ):
+    clocked = Clocked(tenant, stripe)
     plan = plan_make(tenant.client)
-    customer = customer_make(tenant.client)
+    customer = clocked.customer()
     subscription = subscribe(tenant.client, customer, plan).json()
     tenant.client.post(
         f"/v1/subscriptions/{subscription['id']}/cancel", {"at_period_end": True}, format="json"
@@ -167,7 +220,7 @@ def test_cancel_at_period_end_ends_the_subscription_when_the_period_ends(
     settle(stripe)
     before_period_end = _subscription(tenant, subscription["id"])
 
-    stripe.advance(32 * DAY_SECONDS)
+    clocked.advance(32 * DAY_SECONDS)
     settle(stripe)
 
     assert before_period_end["status"] == "active"
@@ -184,8 +237,9 @@ def test_cancel_at_period_end_ends_the_subscription_when_the_period_ends(
 def test_cancel_now_is_not_undone_or_repeated_by_stripes_webhooks(
     tenant: Tenant, stripe: EmulatorServer, stripe_webhooks: WebhookEndpoint
 ):
+    clocked = Clocked(tenant, stripe)
     plan = plan_make(tenant.client)
-    customer = customer_make(tenant.client)
+    customer = clocked.customer()
     subscription = subscribe(tenant.client, customer, plan).json()
 
     tenant.client.post(f"/v1/subscriptions/{subscription['id']}/cancel", {}, format="json")
@@ -201,11 +255,12 @@ def test_cancel_now_is_not_undone_or_repeated_by_stripes_webhooks(
 def test_a_plan_change_with_prorations_is_invoiced_and_survives_the_webhooks(
     tenant: Tenant, stripe: EmulatorServer, stripe_webhooks: WebhookEndpoint
 ):
+    clocked = Clocked(tenant, stripe)
     plan = plan_make(tenant.client)
     premium = plan_make(tenant.client, "premium", base={"amount": 5000, "interval": "month"})
-    customer = customer_make(tenant.client)
+    customer = clocked.customer()
     subscription = subscribe(tenant.client, customer, plan).json()
-    stripe.advance(10 * DAY_SECONDS)
+    clocked.advance(10 * DAY_SECONDS)
 
     response = tenant.client.post(
         f"/v1/subscriptions/{subscription['id']}/change-plan",
@@ -233,15 +288,14 @@ def test_a_plan_change_with_prorations_is_invoiced_and_survives_the_webhooks(
 def test_list_filters_see_the_states_webhooks_brought(
     tenant: Tenant, stripe: EmulatorServer, stripe_webhooks: WebhookEndpoint
 ):
+    clocked = Clocked(tenant, stripe)
     trial_plan = plan_make(tenant.client, "trial", trial_period_days=3)
-    failing = customer_make(
-        tenant.client, payment_method="pm_card_chargeCustomerFail", external_id="failing"
-    )
-    paying = customer_make(tenant.client, external_id="paying")
+    failing = clocked.customer(payment_method="pm_card_chargeCustomerFail", external_id="failing")
+    paying = clocked.customer(external_id="paying")
     failing_subscription = subscribe(tenant.client, failing, trial_plan).json()
     paying_subscription = subscribe(tenant.client, paying, trial_plan).json()
 
-    stripe.advance(4 * DAY_SECONDS)
+    clocked.advance(4 * DAY_SECONDS)
     settle(stripe)
 
     past_due = tenant.client.get("/v1/subscriptions", {"status": "past_due"}).json()["data"]
