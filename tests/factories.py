@@ -58,6 +58,8 @@ OPERATOR = Actor.staff("admin-tests")
 
 # A fixed instant for the grace tests' windows and expiries.
 START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+# Where the end-to-end tests' test clocks start.
+CLOCK_START = datetime(2030, 1, 1, tzinfo=UTC)
 
 DAY_SECONDS = 86_400
 
@@ -428,6 +430,54 @@ def settle(stripe: EmulatorServer) -> None:
     assert stripe.wait_for_webhooks(timeout_seconds=30), "webhook deliveries did not finish"
     failed = [delivery for delivery in stripe.webhook_deliveries() if not delivery["succeeded"]]
     assert failed == [], f"webhooks our endpoint did not accept: {failed}"
+
+
+class Clocked:
+    """A test clock of the app, moved through our API as an app moves one on real Stripe: the
+    end-to-end tests put their customers on one instead of moving the emulator's own clock."""
+
+    def __init__(self, tenant: Tenant, stripe: EmulatorServer) -> None:
+        self.tenant, self.stripe = tenant, stripe
+        response = tenant.client.post(
+            "/v1/test-clocks", {"frozen_time": _iso(CLOCK_START)}, format="json"
+        )
+        assert response.status_code == 201, response.content
+        self.clock = response.json()
+
+    def customer(
+        self, *, external_id: str = "user-1", payment_method: str = "pm_card_visa"
+    ) -> dict[str, Any]:
+        response = self.tenant.client.post(
+            "/v1/customers",
+            {
+                "external_id": external_id,
+                "payment_method": payment_method,
+                "test_clock": self.clock["id"],
+            },
+            format="json",
+        )
+        assert response.status_code == 201, response.content
+        return response.json()
+
+    def now(self) -> int:
+        return int(datetime.fromisoformat(self.clock["frozen_time"]).timestamp())
+
+    def advance(self, seconds: int) -> None:
+        target = datetime.fromtimestamp(self.now() + seconds, tz=UTC)
+        response = self.tenant.client.post(
+            f"/v1/test-clocks/{self.clock['id']}/advance",
+            {"frozen_time": _iso(target)},
+            format="json",
+        )
+        assert response.status_code == 200, response.content
+        settle(self.stripe)
+        self.clock = self.tenant.client.get(f"/v1/test-clocks/{self.clock['id']}").json()
+        assert self.clock["status"] == "ready"
+        assert self.clock["frozen_time"] == _iso(target)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
 
 
 def signed_post(

@@ -13,8 +13,8 @@ from billing.stripe_account import WEBHOOK_EVENTS
 from stripe_emulator.server import EmulatorServer
 from tests.factories import (
     DAY_SECONDS,
+    Clocked,
     Tenant,
-    customer_make,
     event_body,
     plan_make,
     settle,
@@ -44,11 +44,12 @@ def _fail_then_pay(
     tenant: Tenant, stripe: EmulatorServer, plan: dict[str, Any], external_id: str
 ) -> tuple[str, str]:
     """A trial whose first charge fails, and whose invoice the customer then pays by card."""
-    customer = customer_make(
-        tenant.client, payment_method="pm_card_chargeCustomerFail", external_id=external_id
+    clocked = Clocked(tenant, stripe)
+    customer = clocked.customer(
+        payment_method="pm_card_chargeCustomerFail", external_id=external_id
     )
     subscription = subscribe(tenant.client, customer, plan).json()
-    stripe.advance(4 * DAY_SECONDS)
+    clocked.advance(4 * DAY_SECONDS)
     [failed] = [
         event["data"]["object"]
         for event in stripe.events("invoice.payment_failed")

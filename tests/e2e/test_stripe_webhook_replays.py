@@ -1,6 +1,7 @@
 """Stripe delivers webhooks at least once and in no particular order. The same events delivered
 three times and out of order must leave what one in-order delivery leaves; and our endpoint
-refuses what Stripe did not sign, over real HTTP."""
+refuses what Stripe did not sign, over real HTTP. Each story's customer lives on its own test
+clock, moved through our API."""
 
 import time
 from typing import Any
@@ -13,8 +14,8 @@ from billing.stripe_account import WEBHOOK_EVENTS
 from stripe_emulator.server import EmulatorServer
 from tests.factories import (
     DAY_SECONDS,
+    Clocked,
     Tenant,
-    customer_make,
     event_body,
     plan_make,
     settle,
@@ -48,11 +49,12 @@ def test_events_delivered_three_times_and_out_of_order_leave_the_in_order_state(
     plan = plan_make(tenant.client, trial_period_days=3)
 
     # Once, in order: the emulator delivers each event as it happens.
-    in_order = customer_make(
-        tenant.client, payment_method="pm_card_chargeCustomerFail", external_id="in-order"
+    in_order_clock = Clocked(tenant, stripe)
+    in_order = in_order_clock.customer(
+        payment_method="pm_card_chargeCustomerFail", external_id="in-order"
     )
     first = subscribe(tenant.client, in_order, plan).json()
-    stripe.advance(4 * DAY_SECONDS)
+    in_order_clock.advance(4 * DAY_SECONDS)
     settle(stripe)
     state_in_order = _final_state(tenant, first["id"])
 
@@ -71,11 +73,12 @@ def test_events_delivered_three_times_and_out_of_order_leave_the_in_order_state(
     # The same story again with deliveries held back, then each event three times, newest first.
     stripe_client().v1.webhook_endpoints.update(stripe_webhooks.id, {"disabled": True})
     already_seen = {event["id"] for event in stripe.events()}
-    out_of_order = customer_make(
-        tenant.client, payment_method="pm_card_chargeCustomerFail", external_id="out-of-order"
+    out_of_order_clock = Clocked(tenant, stripe)
+    out_of_order = out_of_order_clock.customer(
+        payment_method="pm_card_chargeCustomerFail", external_id="out-of-order"
     )
     second = subscribe(tenant.client, out_of_order, plan).json()
-    stripe.advance(4 * DAY_SECONDS)
+    out_of_order_clock.advance(4 * DAY_SECONDS)
     held_back = [
         event
         for event in stripe.events()
@@ -116,9 +119,10 @@ def test_duplicates_of_stored_events_write_nothing(
     tenant: Tenant, stripe: EmulatorServer, stripe_webhooks: WebhookEndpoint, live_server: Any
 ):
     plan = plan_make(tenant.client, trial_period_days=3)
-    customer = customer_make(tenant.client, payment_method="pm_card_chargeCustomerFail")
+    clocked = Clocked(tenant, stripe)
+    customer = clocked.customer(payment_method="pm_card_chargeCustomerFail")
     subscribe(tenant.client, customer, plan)
-    stripe.advance(4 * DAY_SECONDS)
+    clocked.advance(4 * DAY_SECONDS)
     settle(stripe)
     audit_before = _audit_count(tenant)
     triggers_before = WebhookEventTrigger.objects.count()
@@ -140,12 +144,13 @@ def test_a_bad_signature_or_a_stale_timestamp_answers_400_over_http(
     tenant: Tenant, stripe: EmulatorServer, stripe_webhooks: WebhookEndpoint, live_server: Any
 ):
     plan = plan_make(tenant.client, trial_period_days=3)
-    customer = customer_make(tenant.client)
+    clocked = Clocked(tenant, stripe)
+    customer = clocked.customer()
     stripe_webhooks_disabled = stripe_client().v1.webhook_endpoints.update(
         stripe_webhooks.id, {"disabled": True}
     )
     subscription = subscribe(tenant.client, customer, plan).json()
-    stripe.advance(4 * DAY_SECONDS)
+    clocked.advance(4 * DAY_SECONDS)
     [trial_over] = [
         event
         for event in stripe.events("customer.subscription.updated")
@@ -172,7 +177,8 @@ def test_an_event_for_another_systems_subscription_answers_200_over_http(
     tenant: Tenant, stripe: EmulatorServer, stripe_webhooks: WebhookEndpoint
 ):
     plan = plan_make(tenant.client, trial_period_days=3)
-    customer = customer_make(tenant.client)
+    clocked = Clocked(tenant, stripe)
+    customer = clocked.customer()
 
     stripe_client().v1.subscriptions.create(
         {
@@ -181,8 +187,7 @@ def test_an_event_for_another_systems_subscription_answers_200_over_http(
             "trial_period_days": 3,
         }
     )
-    stripe.advance(4 * DAY_SECONDS)
-    settle(stripe)
+    clocked.advance(4 * DAY_SECONDS)
 
     assert tenant.client.get("/v1/subscriptions").json()["data"] == []
     delivered = {delivery["type"] for delivery in stripe.webhook_deliveries()}

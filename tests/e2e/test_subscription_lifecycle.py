@@ -4,7 +4,6 @@ trial, first invoice, failed payments and grace periods, recovery, cancellation,
 Time moves as an app would move it on real Stripe: each customer lives on a test clock, and
 the clock is advanced through our API (`POST /v1/test-clocks/{id}/advance`)."""
 
-from datetime import UTC, datetime
 from typing import Any
 
 from djstripe.models import WebhookEndpoint
@@ -15,6 +14,7 @@ from notifications.models import AppEvent
 from stripe_emulator.server import EmulatorServer
 from tests.factories import (
     DAY_SECONDS,
+    Clocked,
     Tenant,
     plan_make,
     settle,
@@ -22,54 +22,6 @@ from tests.factories import (
 )
 
 HOUR_SECONDS = 3600
-FROZEN_TIME = datetime(2030, 1, 1, tzinfo=UTC)
-
-
-class Clocked:
-    """A test clock of the app, moved through our API as an app moves one on real Stripe."""
-
-    def __init__(self, tenant: Tenant, stripe: EmulatorServer) -> None:
-        self.tenant, self.stripe = tenant, stripe
-        response = tenant.client.post(
-            "/v1/test-clocks", {"frozen_time": _iso(FROZEN_TIME)}, format="json"
-        )
-        assert response.status_code == 201, response.content
-        self.clock = response.json()
-
-    def customer(
-        self, *, external_id: str = "user-1", payment_method: str = "pm_card_visa"
-    ) -> dict[str, Any]:
-        response = self.tenant.client.post(
-            "/v1/customers",
-            {
-                "external_id": external_id,
-                "payment_method": payment_method,
-                "test_clock": self.clock["id"],
-            },
-            format="json",
-        )
-        assert response.status_code == 201, response.content
-        return response.json()
-
-    def now(self) -> int:
-        return int(datetime.fromisoformat(self.clock["frozen_time"]).timestamp())
-
-    def advance(self, seconds: int) -> None:
-        target = datetime.fromtimestamp(self.now() + seconds, tz=UTC)
-        response = self.tenant.client.post(
-            f"/v1/test-clocks/{self.clock['id']}/advance",
-            {"frozen_time": _iso(target)},
-            format="json",
-        )
-        assert response.status_code == 200, response.content
-        settle(self.stripe)
-        self.clock = self.tenant.client.get(f"/v1/test-clocks/{self.clock['id']}").json()
-        assert self.clock["status"] == "ready"
-        assert self.clock["frozen_time"] == _iso(target)
-
-
-def _iso(moment: datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
 
 
 def _subscription(tenant: Tenant, subscription_id: str) -> dict[str, Any]:

@@ -10,11 +10,10 @@ from notifications.signatures import verify_signature
 from stripe_emulator.server import EmulatorServer
 from tests.factories import (
     DAY_SECONDS,
+    Clocked,
     Tenant,
-    customer_make,
     endpoint_create,
     plan_make,
-    settle,
     subscribe,
 )
 
@@ -31,11 +30,11 @@ def test_a_failed_payment_reaches_the_apps_endpoint_as_a_signed_grace_period_ope
     mine = endpoint_create(tenant.client, url=receiver.url("/acme"))
     endpoint_create(other_tenant.client, url=receiver.url("/globex"))
     plan = plan_make(tenant.client, trial_period_days=1, base={"amount": 900, "interval": "month"})
-    customer = customer_make(tenant.client, payment_method="pm_card_chargeCustomerFail")
+    clocked = Clocked(tenant, stripe)
+    customer = clocked.customer(payment_method="pm_card_chargeCustomerFail")
     subscription = subscribe(tenant.client, customer, plan).json()
 
-    stripe.advance(DAY_SECONDS + HOUR_SECONDS)
-    settle(stripe)
+    clocked.advance(DAY_SECONDS + HOUR_SECONDS)
 
     delivered = receiver.at("/acme")
     opened = [item for item in delivered if item.json()["type"] == "grace_period.opened"]
