@@ -1,4 +1,5 @@
-"""Cancelling a subscription and changing its plan, through the API and as Stripe sees it."""
+"""Cancelling a subscription and changing its plan, through the API and as Stripe sees it; time
+moves on the customer's test clock, through our API."""
 
 from datetime import datetime
 from typing import Any
@@ -8,6 +9,7 @@ from notifications.models import AppEvent
 from stripe_emulator.server import EmulatorServer
 from tests.factories import (
     DAY_SECONDS,
+    Clocked,
     Tenant,
     customer_make,
     metric_make,
@@ -23,6 +25,15 @@ def _active_subscription(tenant: Tenant, **plan_fields: Any) -> dict[str, Any]:
     subscription = subscribe(tenant.client, customer, plan).json()
     assert subscription["status"] == "active"
     return subscription
+
+
+def _clocked_subscription(tenant: Tenant, stripe: EmulatorServer) -> tuple[dict[str, Any], Clocked]:
+    """An active subscription whose customer lives on a test clock, moved through our API."""
+    clocked = Clocked(tenant, stripe)
+    plan = plan_make(tenant.client)
+    subscription = subscribe(tenant.client, clocked.customer(), plan).json()
+    assert subscription["status"] == "active"
+    return subscription, clocked
 
 
 def _invoices(stripe: EmulatorServer, subscription: dict[str, Any]) -> list[dict[str, Any]]:
@@ -130,9 +141,9 @@ def test_cancel_with_a_non_boolean_at_period_end_answers_400(tenant: Tenant):
 def test_change_plan_with_always_invoice_bills_the_proration_now(
     tenant: Tenant, stripe: EmulatorServer
 ):
-    subscription = _active_subscription(tenant)
+    subscription, clocked = _clocked_subscription(tenant, stripe)
     premium = plan_make(tenant.client, "premium", base={"amount": 5000, "interval": "month"})
-    stripe.advance(10 * DAY_SECONDS)
+    clocked.advance(10 * DAY_SECONDS)
 
     response = _change(tenant, subscription, premium, proration="always_invoice")
 
@@ -155,14 +166,14 @@ def test_change_plan_with_always_invoice_bills_the_proration_now(
 def test_change_plan_with_create_prorations_puts_them_on_the_next_invoice(
     tenant: Tenant, stripe: EmulatorServer
 ):
-    subscription = _active_subscription(tenant)
+    subscription, clocked = _clocked_subscription(tenant, stripe)
     premium = plan_make(tenant.client, "premium", base={"amount": 5000, "interval": "month"})
-    stripe.advance(10 * DAY_SECONDS)
+    clocked.advance(10 * DAY_SECONDS)
     invoices_before = len(_invoices(stripe, subscription))
 
     _change(tenant, subscription, premium)
     invoices_after_change = len(_invoices(stripe, subscription))
-    stripe.advance(25 * DAY_SECONDS)
+    clocked.advance(25 * DAY_SECONDS)
 
     renewal = _invoices(stripe, subscription)[-1]
     assert invoices_after_change == invoices_before
@@ -171,12 +182,12 @@ def test_change_plan_with_create_prorations_puts_them_on_the_next_invoice(
 
 
 def test_change_plan_without_proration_bills_none(tenant: Tenant, stripe: EmulatorServer):
-    subscription = _active_subscription(tenant)
+    subscription, clocked = _clocked_subscription(tenant, stripe)
     premium = plan_make(tenant.client, "premium", base={"amount": 5000, "interval": "month"})
-    stripe.advance(10 * DAY_SECONDS)
+    clocked.advance(10 * DAY_SECONDS)
 
     _change(tenant, subscription, premium, proration="none")
-    stripe.advance(25 * DAY_SECONDS)
+    clocked.advance(25 * DAY_SECONDS)
 
     renewal = _invoices(stripe, subscription)[-1]
     assert renewal["billing_reason"] == "subscription_cycle"
@@ -187,10 +198,10 @@ def test_change_plan_without_proration_bills_none(tenant: Tenant, stripe: Emulat
 def test_change_from_monthly_to_yearly_restarts_the_billing_period_and_bills_it_now(
     tenant: Tenant, stripe: EmulatorServer
 ):
-    subscription = _active_subscription(tenant)  # 2000 a month
+    subscription, clocked = _clocked_subscription(tenant, stripe)  # 2000 a month
     yearly = plan_make(tenant.client, "yearly", base={"amount": 20000, "interval": "year"})
-    stripe.advance(10 * DAY_SECONDS)
-    changed_at = stripe.now()
+    clocked.advance(10 * DAY_SECONDS)
+    changed_at = clocked.now()
     item = stripe_items(stripe, subscription["provider_subscription_id"])[0]
     month_start, month_end = item["current_period_start"], item["current_period_end"]
 
