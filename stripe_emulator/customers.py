@@ -25,7 +25,8 @@ class TestCard:
     brand: str
     last4: str
     funding: str = "credit"
-    # succeed | decline | charge_fail | insufficient_funds | authentication_required | refund_fail
+    # succeed | decline | charge_fail | insufficient_funds | authentication_required
+    # | authentication_required_on_setup | refund_fail
     behaviour: str = "succeed"
 
 
@@ -44,6 +45,11 @@ TEST_CARDS: dict[str, TestCard] = {
     # 3-D Secure 2 must be completed: on session it needs the customer's action, off session
     # it is declined with authentication_required.
     "pm_card_threeDSecure2Required": TestCard("visa", "3220", behaviour="authentication_required"),
+    # Needs authentication on session and when set up; once set up for off-session use,
+    # charges succeed.
+    "pm_card_authenticationRequiredOnSetup": TestCard(
+        "visa", "3155", behaviour="authentication_required_on_setup"
+    ),
     # Charges succeed; a refund of one starts succeeded and fails some time later
     # (REFUND_FAILS_AFTER_SECONDS of the clock), with a refund.failed event.
     "pm_card_refundFail": TestCard("visa", "5126", behaviour="refund_fail"),
@@ -67,6 +73,14 @@ DECLINES: dict[str, tuple[str, str, str]] = {
         "Your card was declined. This transaction requires authentication.",
     ),
 }
+# A card that was never set up for off-session use is declined off session as one that always
+# needs authentication (setting it up, e.g. by a confirmed SetupIntent, makes it "succeed").
+DECLINES["authentication_required_on_setup"] = DECLINES["authentication_required"]
+
+# Behaviours that send an on-session payment to the customer to authenticate.
+AUTHENTICATING_BEHAVIOURS = frozenset(
+    {"authentication_required", "authentication_required_on_setup"}
+)
 
 
 def card_error(

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from stripe_emulator.customers import (
+    AUTHENTICATING_BEHAVIOURS,
     DECLINES,
     card_error,
     payment_method_attach,
@@ -369,7 +370,7 @@ def payment_intent_confirm(
         intent["payment_method"], "payment_method", label="PaymentMethod"
     )
     behaviour = state.card_behaviours.get(payment_method["id"], "succeed")
-    if behaviour == "authentication_required" and not off_session:
+    if behaviour in AUTHENTICATING_BEHAVIOURS and not off_session:
         before = state.render(intent)
         intent["status"] = "requires_action"
         intent["next_action"] = (

@@ -15,6 +15,7 @@ from stripe_emulator.api import ApiResponse, StripeApi
 from stripe_emulator.clock import advance_clock
 from stripe_emulator.errors import StripeApiError, api_error
 from stripe_emulator.events import webhook_endpoint_create
+from stripe_emulator.hosted_pages import PAGES_PREFIX, page_handle
 from stripe_emulator.payments import payment_intent_complete_authentication
 from stripe_emulator.persistence import StateFile
 from stripe_emulator.state import DEFAULT_METER_SUMMARY_LAG_SECONDS, EmulatorState
@@ -290,6 +291,9 @@ def _handler_class(emulator: EmulatorServer) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             parts = urlsplit(self.path)
+            if parts.path.startswith(PAGES_PREFIX + "/"):
+                self._page(method, parts.path, parts.query, body)
+                return
             try:
                 if parts.path.startswith(CONTROL_PREFIX + "/"):
                     response = emulator.handle_control(method, parts.path, parts.query, body)
@@ -310,5 +314,19 @@ def _handler_class(emulator: EmulatorServer) -> type[BaseHTTPRequestHandler]:
                 self.send_header(name, value)
             self.end_headers()
             self.wfile.write(encoded)
+
+        def _page(self, method: str, path: str, query: str, body: bytes) -> None:
+            """A page a customer's browser opens (hosted Checkout, portal, invoice)."""
+            host = self.headers.get("Host") or f"127.0.0.1:{emulator.port}"
+            page = page_handle(emulator.state, method, path, query, body, host)
+            if method != "GET":
+                emulator.persist()
+            self.send_response(page.status)
+            self.send_header("Content-Type", page.content_type)
+            self.send_header("Content-Length", str(len(page.body)))
+            for name, value in page.headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(page.body)
 
     return EmulatorRequestHandler

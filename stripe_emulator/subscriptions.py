@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from stripe_emulator.catalog import price_amount_for_quantity
-from stripe_emulator.customers import DECLINES, card_error
+from stripe_emulator.customers import AUTHENTICATING_BEHAVIOURS, DECLINES, card_error
 from stripe_emulator.errors import (
     invalid_request_error,
     resource_missing_error,
@@ -54,7 +54,7 @@ def _would_payment_fail(state: EmulatorState, payment_method_id: str | None) -> 
     if payment_method_id is None:
         return "no_payment_method"
     behaviour = state.card_behaviours.get(payment_method_id, "succeed")
-    return behaviour if behaviour in DECLINES or behaviour == "authentication_required" else None
+    return behaviour if behaviour in DECLINES or behaviour in AUTHENTICATING_BEHAVIOURS else None
 
 
 def subscription_create(context: RequestContext) -> dict[str, Any]:
