@@ -294,6 +294,130 @@ def fuzz(arguments: list[str]) -> int:
             child.wait(timeout=30)
 
 
+CLIENT = ROOT / "clients" / "python"
+CLIENT_SCHEMA = CLIENT / "openapi.json"
+CLIENT_GENERATED = CLIENT / "payment_service_client" / "generated"
+
+
+def client_schema_text() -> str:
+    """The OpenAPI schema as the service serves it (drf-spectacular, the base settings), with
+    sorted keys so the same code always gives the same bytes."""
+    import json
+    import tempfile
+
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.base"}
+    with tempfile.TemporaryDirectory() as scratch:
+        target = Path(scratch) / "schema.json"
+        subprocess.run(
+            [
+                sys.executable,
+                "manage.py",
+                "spectacular",
+                "--format",
+                "openapi-json",
+                "--validate",
+                "--fail-on-warn",
+                "--file",
+                str(target),
+            ],
+            cwd=ROOT,
+            env=environment,
+            check=True,
+        )
+        schema = json.loads(target.read_text())
+    return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def client_generate(*, schema: Path, output: Path) -> None:
+    """openapi-python-client (pinned in requirements.lock) turns `schema` into the package
+    `output`, formatted by our pinned ruff with settings of its own, wherever `output` is."""
+    generator = shutil.which("openapi-python-client", path=str(Path(sys.executable).parent))
+    subprocess.run(
+        [
+            generator or "openapi-python-client",
+            "generate",
+            "--path",
+            str(schema),
+            "--config",
+            str(CLIENT / "generator.yaml"),
+            "--meta",
+            "none",
+            "--output-path",
+            str(output),
+            "--overwrite",
+        ],
+        cwd=output.parent,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    ruff = [sys.executable, "-m", "ruff"]
+    style = ["--isolated", "--line-length", "100", "--target-version", "py311"]
+    subprocess.run(
+        [*ruff, "check", *style, "--fix-only", "--select", "I,F401", "--quiet", str(output)],
+        check=True,
+    )
+    subprocess.run([*ruff, "format", *style, "--quiet", str(output)], check=True)
+
+
+def _tree_files(root: Path) -> dict[str, str]:
+    return {
+        path.relative_to(root).as_posix(): path.read_text()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+
+
+def client(arguments: list[str]) -> int:
+    """`./run client` regenerates clients/python from the schema; `--check` regenerates into a
+    scratch folder and fails, showing the difference, when the committed files differ."""
+    import difflib
+    import tempfile
+
+    check = arguments == ["--check"]
+    if arguments and not check:
+        sys.stderr.write("usage: ./run client [--check]\n")
+        return 2
+    with tempfile.TemporaryDirectory() as scratch:
+        schema = Path(scratch) / "openapi.json"
+        schema.write_text(client_schema_text())
+        generated = Path(scratch) / "generated"
+        client_generate(schema=schema, output=generated)
+        if not check:
+            CLIENT_SCHEMA.write_text(schema.read_text())
+            shutil.rmtree(CLIENT_GENERATED, ignore_errors=True)
+            shutil.copytree(generated, CLIENT_GENERATED)
+            say(f"Regenerated {CLIENT_GENERATED.relative_to(ROOT)} from {CLIENT_SCHEMA.name}.")
+            return 0
+        expected = {"openapi.json": schema.read_text()} | {
+            f"payment_service_client/generated/{name}": text
+            for name, text in _tree_files(generated).items()
+        }
+        committed = {"openapi.json": CLIENT_SCHEMA.read_text() if CLIENT_SCHEMA.exists() else ""}
+        if CLIENT_GENERATED.exists():
+            committed |= {
+                f"payment_service_client/generated/{name}": text
+                for name, text in _tree_files(CLIENT_GENERATED).items()
+            }
+    differences: list[str] = []
+    for name in sorted(expected.keys() | committed.keys()):
+        old, new = committed.get(name, ""), expected.get(name, "")
+        if old != new:
+            differences.extend(
+                difflib.unified_diff(
+                    old.splitlines(keepends=True),
+                    new.splitlines(keepends=True),
+                    f"a/clients/python/{name}",
+                    f"b/clients/python/{name}",
+                )
+            )
+    if differences:
+        sys.stdout.writelines(differences)
+        say("clients/python differs from what the schema generates: run ./run client and commit.")
+        return 1
+    say("clients/python matches the schema.")
+    return 0
+
+
 def lint() -> int:
     ruff = [sys.executable, "-m", "ruff"]
     checked = subprocess.run([*ruff, "check", "."], cwd=ROOT, check=False).returncode
@@ -319,10 +443,12 @@ def main() -> None:
         sys.exit(test(sys.argv[2:]))
     elif command == "fuzz":
         sys.exit(fuzz(sys.argv[2:]))
+    elif command == "client":
+        sys.exit(client(sys.argv[2:]))
     else:
         sys.exit(
             "usage: ./run serve | ./run test [pytest arguments] | ./run manage COMMAND | ./run lint"
-            " | ./run typecheck"
+            " | ./run typecheck | ./run fuzz | ./run client [--check]"
             f"  (got {command!r})"
         )
 

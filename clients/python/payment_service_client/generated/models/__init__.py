@@ -1,0 +1,223 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .aggregation_enum import AggregationEnum
+from .app_output import AppOutput
+from .audit_event_output import AuditEventOutput
+from .customer_create_input_request import CustomerCreateInputRequest
+from .customer_create_input_request_metadata import CustomerCreateInputRequestMetadata
+from .customer_output import CustomerOutput
+from .customer_output_metadata import CustomerOutputMetadata
+from .customer_usage_output import CustomerUsageOutput
+from .deleted_object import DeletedObject
+from .entitlement_grace_period_output import EntitlementGracePeriodOutput
+from .entitlement_output import EntitlementOutput
+from .error import Error
+from .error_error import ErrorError
+from .error_error_type import ErrorErrorType
+from .error_output import ErrorOutput
+from .grace_period_output import GracePeriodOutput
+from .grace_period_output_reason_enum import GracePeriodOutputReasonEnum
+from .grace_period_output_status_enum import GracePeriodOutputStatusEnum
+from .grace_period_resolve_input_request import GracePeriodResolveInputRequest
+from .interval_enum import IntervalEnum
+from .metric_create_input_request import MetricCreateInputRequest
+from .metric_output import MetricOutput
+from .metric_usage_output import MetricUsageOutput
+from .patched_customer_update_input_request import PatchedCustomerUpdateInputRequest
+from .patched_customer_update_input_request_metadata import (
+    PatchedCustomerUpdateInputRequestMetadata,
+)
+from .patched_plan_update_input_request import PatchedPlanUpdateInputRequest
+from .patched_plan_update_input_request_metadata import PatchedPlanUpdateInputRequestMetadata
+from .patched_plan_update_input_request_quotas import PatchedPlanUpdateInputRequestQuotas
+from .payment_create_input_request import PaymentCreateInputRequest
+from .payment_create_input_request_metadata import PaymentCreateInputRequestMetadata
+from .payment_output import PaymentOutput
+from .payment_output_metadata import PaymentOutputMetadata
+from .plan_base_input_request import PlanBaseInputRequest
+from .plan_create_input_request import PlanCreateInputRequest
+from .plan_create_input_request_metadata import PlanCreateInputRequestMetadata
+from .plan_create_input_request_quotas import PlanCreateInputRequestQuotas
+from .plan_metered_input_request import PlanMeteredInputRequest
+from .plan_output import PlanOutput
+from .plan_output_base_type_0 import PlanOutputBaseType0
+from .plan_output_metadata import PlanOutputMetadata
+from .plan_output_metered_item import PlanOutputMeteredItem
+from .plan_output_quotas import PlanOutputQuotas
+from .plan_tier_input_request import PlanTierInputRequest
+from .proration_enum import ProrationEnum
+from .refund_create_input_reason_enum import RefundCreateInputReasonEnum
+from .refund_create_input_request import RefundCreateInputRequest
+from .refund_create_input_request_metadata import RefundCreateInputRequestMetadata
+from .refund_output import RefundOutput
+from .refund_output_metadata import RefundOutputMetadata
+from .subscription_cancel_input_request import SubscriptionCancelInputRequest
+from .subscription_change_plan_input_request import SubscriptionChangePlanInputRequest
+from .subscription_create_input_request import SubscriptionCreateInputRequest
+from .subscription_create_input_request_metadata import SubscriptionCreateInputRequestMetadata
+from .subscription_output import SubscriptionOutput
+from .subscription_output_metadata import SubscriptionOutputMetadata
+from .subscription_output_status_enum import SubscriptionOutputStatusEnum
+from .test_clock_advance_input_request import TestClockAdvanceInputRequest
+from .test_clock_create_input_request import TestClockCreateInputRequest
+from .test_clock_output import TestClockOutput
+from .test_clock_output_status_enum import TestClockOutputStatusEnum
+from .usage_batch_input_request import UsageBatchInputRequest
+from .usage_batch_output import UsageBatchOutput
+from .usage_event_create_input_request import UsageEventCreateInputRequest
+from .usage_event_output import UsageEventOutput
+from .usage_event_output_status_enum import UsageEventOutputStatusEnum
+from .usage_event_result_output import UsageEventResultOutput
+from .usage_event_result_output_status_enum import UsageEventResultOutputStatusEnum
+from .usage_period_output import UsagePeriodOutput
+from .v1_audit_events_list_response_200 import V1AuditEventsListResponse200
+from .v1_audit_events_list_response_200_object import V1AuditEventsListResponse200Object
+from .v1_customers_entitlements_list_response_200 import V1CustomersEntitlementsListResponse200
+from .v1_customers_entitlements_list_response_200_object import (
+    V1CustomersEntitlementsListResponse200Object,
+)
+from .v1_customers_list_response_200 import V1CustomersListResponse200
+from .v1_customers_list_response_200_object import V1CustomersListResponse200Object
+from .v1_grace_periods_list_reason import V1GracePeriodsListReason
+from .v1_grace_periods_list_response_200 import V1GracePeriodsListResponse200
+from .v1_grace_periods_list_response_200_object import V1GracePeriodsListResponse200Object
+from .v1_grace_periods_list_status import V1GracePeriodsListStatus
+from .v1_metrics_list_response_200 import V1MetricsListResponse200
+from .v1_metrics_list_response_200_object import V1MetricsListResponse200Object
+from .v1_payments_list_response_200 import V1PaymentsListResponse200
+from .v1_payments_list_response_200_object import V1PaymentsListResponse200Object
+from .v1_payments_list_status import V1PaymentsListStatus
+from .v1_plans_list_response_200 import V1PlansListResponse200
+from .v1_plans_list_response_200_object import V1PlansListResponse200Object
+from .v1_refunds_list_response_200 import V1RefundsListResponse200
+from .v1_refunds_list_response_200_object import V1RefundsListResponse200Object
+from .v1_subscriptions_list_response_200 import V1SubscriptionsListResponse200
+from .v1_subscriptions_list_response_200_object import V1SubscriptionsListResponse200Object
+from .v1_subscriptions_list_status import V1SubscriptionsListStatus
+from .v1_test_clocks_list_response_200 import V1TestClocksListResponse200
+from .v1_test_clocks_list_response_200_object import V1TestClocksListResponse200Object
+from .v1_webhook_endpoints_deliveries_list_response_200 import (
+    V1WebhookEndpointsDeliveriesListResponse200,
+)
+from .v1_webhook_endpoints_deliveries_list_response_200_object import (
+    V1WebhookEndpointsDeliveriesListResponse200Object,
+)
+from .v1_webhook_endpoints_deliveries_list_status import V1WebhookEndpointsDeliveriesListStatus
+from .v1_webhook_endpoints_list_response_200 import V1WebhookEndpointsListResponse200
+from .v1_webhook_endpoints_list_response_200_object import V1WebhookEndpointsListResponse200Object
+from .webhook_delivery_output import WebhookDeliveryOutput
+from .webhook_endpoint_create_input_request import WebhookEndpointCreateInputRequest
+from .webhook_endpoint_create_input_request_metadata import (
+    WebhookEndpointCreateInputRequestMetadata,
+)
+from .webhook_endpoint_create_output import WebhookEndpointCreateOutput
+from .webhook_endpoint_create_output_metadata import WebhookEndpointCreateOutputMetadata
+from .webhook_endpoint_output import WebhookEndpointOutput
+from .webhook_endpoint_output_metadata import WebhookEndpointOutputMetadata
+
+__all__ = (
+    "AggregationEnum",
+    "AppOutput",
+    "AuditEventOutput",
+    "CustomerCreateInputRequest",
+    "CustomerCreateInputRequestMetadata",
+    "CustomerOutput",
+    "CustomerOutputMetadata",
+    "CustomerUsageOutput",
+    "DeletedObject",
+    "EntitlementGracePeriodOutput",
+    "EntitlementOutput",
+    "Error",
+    "ErrorError",
+    "ErrorErrorType",
+    "ErrorOutput",
+    "GracePeriodOutput",
+    "GracePeriodOutputReasonEnum",
+    "GracePeriodOutputStatusEnum",
+    "GracePeriodResolveInputRequest",
+    "IntervalEnum",
+    "MetricCreateInputRequest",
+    "MetricOutput",
+    "MetricUsageOutput",
+    "PatchedCustomerUpdateInputRequest",
+    "PatchedCustomerUpdateInputRequestMetadata",
+    "PatchedPlanUpdateInputRequest",
+    "PatchedPlanUpdateInputRequestMetadata",
+    "PatchedPlanUpdateInputRequestQuotas",
+    "PaymentCreateInputRequest",
+    "PaymentCreateInputRequestMetadata",
+    "PaymentOutput",
+    "PaymentOutputMetadata",
+    "PlanBaseInputRequest",
+    "PlanCreateInputRequest",
+    "PlanCreateInputRequestMetadata",
+    "PlanCreateInputRequestQuotas",
+    "PlanMeteredInputRequest",
+    "PlanOutput",
+    "PlanOutputBaseType0",
+    "PlanOutputMetadata",
+    "PlanOutputMeteredItem",
+    "PlanOutputQuotas",
+    "PlanTierInputRequest",
+    "ProrationEnum",
+    "RefundCreateInputReasonEnum",
+    "RefundCreateInputRequest",
+    "RefundCreateInputRequestMetadata",
+    "RefundOutput",
+    "RefundOutputMetadata",
+    "SubscriptionCancelInputRequest",
+    "SubscriptionChangePlanInputRequest",
+    "SubscriptionCreateInputRequest",
+    "SubscriptionCreateInputRequestMetadata",
+    "SubscriptionOutput",
+    "SubscriptionOutputMetadata",
+    "SubscriptionOutputStatusEnum",
+    "TestClockAdvanceInputRequest",
+    "TestClockCreateInputRequest",
+    "TestClockOutput",
+    "TestClockOutputStatusEnum",
+    "UsageBatchInputRequest",
+    "UsageBatchOutput",
+    "UsageEventCreateInputRequest",
+    "UsageEventOutput",
+    "UsageEventOutputStatusEnum",
+    "UsageEventResultOutput",
+    "UsageEventResultOutputStatusEnum",
+    "UsagePeriodOutput",
+    "V1AuditEventsListResponse200",
+    "V1AuditEventsListResponse200Object",
+    "V1CustomersEntitlementsListResponse200",
+    "V1CustomersEntitlementsListResponse200Object",
+    "V1CustomersListResponse200",
+    "V1CustomersListResponse200Object",
+    "V1GracePeriodsListReason",
+    "V1GracePeriodsListResponse200",
+    "V1GracePeriodsListResponse200Object",
+    "V1GracePeriodsListStatus",
+    "V1MetricsListResponse200",
+    "V1MetricsListResponse200Object",
+    "V1PaymentsListResponse200",
+    "V1PaymentsListResponse200Object",
+    "V1PaymentsListStatus",
+    "V1PlansListResponse200",
+    "V1PlansListResponse200Object",
+    "V1RefundsListResponse200",
+    "V1RefundsListResponse200Object",
+    "V1SubscriptionsListResponse200",
+    "V1SubscriptionsListResponse200Object",
+    "V1SubscriptionsListStatus",
+    "V1TestClocksListResponse200",
+    "V1TestClocksListResponse200Object",
+    "V1WebhookEndpointsDeliveriesListResponse200",
+    "V1WebhookEndpointsDeliveriesListResponse200Object",
+    "V1WebhookEndpointsDeliveriesListStatus",
+    "V1WebhookEndpointsListResponse200",
+    "V1WebhookEndpointsListResponse200Object",
+    "WebhookDeliveryOutput",
+    "WebhookEndpointCreateInputRequest",
+    "WebhookEndpointCreateInputRequestMetadata",
+    "WebhookEndpointCreateOutput",
+    "WebhookEndpointCreateOutputMetadata",
+    "WebhookEndpointOutput",
+    "WebhookEndpointOutputMetadata",
+)

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="AppOutput")
+
+
+@_attrs_define
+class AppOutput:
+    """
+    Attributes:
+        created_at (datetime.datetime):
+        id (str):
+        livemode (bool):
+        mode (str):
+        name (str):
+        object_ (str):
+        provider (str):
+    """
+
+    created_at: datetime.datetime
+    id: str
+    livemode: bool
+    mode: str
+    name: str
+    object_: str
+    provider: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        created_at = self.created_at.isoformat()
+
+        id = self.id
+
+        livemode = self.livemode
+
+        mode = self.mode
+
+        name = self.name
+
+        object_ = self.object_
+
+        provider = self.provider
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "created_at": created_at,
+                "id": id,
+                "livemode": livemode,
+                "mode": mode,
+                "name": name,
+                "object": object_,
+                "provider": provider,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+        id = d.pop("id")
+
+        livemode = d.pop("livemode")
+
+        mode = d.pop("mode")
+
+        name = d.pop("name")
+
+        object_ = d.pop("object")
+
+        provider = d.pop("provider")
+
+        app_output = cls(
+            created_at=created_at,
+            id=id,
+            livemode=livemode,
+            mode=mode,
+            name=name,
+            object_=object_,
+            provider=provider,
+        )
+
+        app_output.additional_properties = d
+        return app_output
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
