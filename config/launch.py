@@ -350,6 +350,7 @@ def client_generate(*, schema: Path, output: Path) -> None:
         check=True,
         stdout=subprocess.DEVNULL,
     )
+    operations_index_write(output)
     ruff = [sys.executable, "-m", "ruff"]
     style = ["--isolated", "--line-length", "100", "--target-version", "py311"]
     subprocess.run(
@@ -357,6 +358,28 @@ def client_generate(*, schema: Path, output: Path) -> None:
         check=True,
     )
     subprocess.run([*ruff, "format", *style, "--quiet", str(output)], check=True)
+
+
+def operations_index_write(output: Path) -> None:
+    """`generated/operations.py`: every operation module under one name, so that
+    `payment_service_client.api.v1_customers_create` works (and type-checks) without an import
+    per operation; openapi-python-client's own `api/<tag>/__init__.py` imports none."""
+    modules = sorted(
+        (path.parent.name, path.stem)
+        for path in (output / "api").glob("*/*.py")
+        if path.stem != "__init__"
+    )
+    lines = [
+        '"""Every operation of the API, by its operationId (written by ./run client)."""',
+        "",
+        *(f"from .api.{tag} import {name}" for tag, name in modules),
+        "",
+        "__all__ = [",
+        *(f'    "{name}",' for _, name in modules),
+        "]",
+        "",
+    ]
+    (output / "operations.py").write_text("\n".join(lines))
 
 
 def _tree_files(root: Path) -> dict[str, str]:

@@ -36,7 +36,7 @@ from payment_service_client.generated.models import (
 )
 
 from stripe_emulator.server import EmulatorServer
-from tests.factories import Tenant, customer_make
+from tests.factories import Tenant, customer_make, settle
 
 
 def _customer(
@@ -49,7 +49,7 @@ def _customer(
 
 
 def test_an_app_creates_a_customer_a_subscription_and_a_usage_event(
-    service: PaymentService, stripe_webhooks: Any
+    service: PaymentService, stripe: EmulatorServer, stripe_webhooks: Any
 ):
     customer = _customer(service)
     metric = service.call(
@@ -86,6 +86,7 @@ def test_an_app_creates_a_customer_a_subscription_and_a_usage_event(
     assert event.customer == customer.id
     fetched = service.call(v1_customers_retrieve.sync_detailed, id=customer.id)
     assert fetched.id == customer.id
+    settle(stripe)  # Stripe's webhooks about all this reached us and were accepted
 
 
 def test_iterate_follows_the_cursor_over_every_page(service: PaymentService, caplog):

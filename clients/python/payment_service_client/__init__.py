@@ -21,7 +21,7 @@ from .errors import (
     SignatureVerificationError,
 )
 from .generated import models
-from .generated.api import v1 as api
+from .generated import operations as api
 from .service import PaymentService
 
 __all__ = [
