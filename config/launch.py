@@ -390,49 +390,71 @@ def _tree_files(root: Path) -> dict[str, str]:
     }
 
 
-def client(arguments: list[str]) -> int:
-    """`./run client` regenerates clients/python from the schema; `--check` regenerates into a
-    scratch folder and fails, showing the difference, when the committed files differ."""
-    import difflib
+GENERATED_PREFIX = "payment_service_client/generated/"
+
+
+def client_expected_files() -> dict[str, str]:
+    """What the schema generates, by path under clients/python: the schema itself and the
+    generated package."""
     import tempfile
 
-    check = arguments == ["--check"]
-    if arguments and not check:
-        sys.stderr.write("usage: ./run client [--check]\n")
-        return 2
     with tempfile.TemporaryDirectory() as scratch:
         schema = Path(scratch) / "openapi.json"
         schema.write_text(client_schema_text())
         generated = Path(scratch) / "generated"
         client_generate(schema=schema, output=generated)
-        if not check:
-            CLIENT_SCHEMA.write_text(schema.read_text())
-            shutil.rmtree(CLIENT_GENERATED, ignore_errors=True)
-            shutil.copytree(generated, CLIENT_GENERATED)
-            say(f"Regenerated {CLIENT_GENERATED.relative_to(ROOT)} from {CLIENT_SCHEMA.name}.")
-            return 0
-        expected = {"openapi.json": schema.read_text()} | {
-            f"payment_service_client/generated/{name}": text
-            for name, text in _tree_files(generated).items()
+        return {"openapi.json": schema.read_text()} | {
+            GENERATED_PREFIX + name: text for name, text in _tree_files(generated).items()
         }
-        committed = {"openapi.json": CLIENT_SCHEMA.read_text() if CLIENT_SCHEMA.exists() else ""}
-        if CLIENT_GENERATED.exists():
-            committed |= {
-                f"payment_service_client/generated/{name}": text
-                for name, text in _tree_files(CLIENT_GENERATED).items()
-            }
+
+
+def client_committed_files(client_dir: Path = CLIENT) -> dict[str, str]:
+    """The same files as they are in `client_dir` (the generated folder's every file)."""
+    schema = client_dir / "openapi.json"
+    committed = {"openapi.json": schema.read_text()} if schema.exists() else {}
+    generated = client_dir / GENERATED_PREFIX
+    if generated.exists():
+        committed |= {
+            GENERATED_PREFIX + name: text for name, text in _tree_files(generated).items()
+        }
+    return committed
+
+
+def client_differences(*, expected: dict[str, str], committed: dict[str, str]) -> list[str]:
+    """A unified diff (committed → expected) of every file that differs, is missing or is extra."""
+    import difflib
+
     differences: list[str] = []
     for name in sorted(expected.keys() | committed.keys()):
-        old, new = committed.get(name, ""), expected.get(name, "")
+        old, new = committed.get(name), expected.get(name)
         if old != new:
             differences.extend(
                 difflib.unified_diff(
-                    old.splitlines(keepends=True),
-                    new.splitlines(keepends=True),
-                    f"a/clients/python/{name}",
-                    f"b/clients/python/{name}",
+                    (old or "").splitlines(keepends=True),
+                    (new or "").splitlines(keepends=True),
+                    f"a/clients/python/{name}" if old is not None else "/dev/null",
+                    f"b/clients/python/{name}" if new is not None else "/dev/null",
                 )
             )
+    return differences
+
+
+def client(arguments: list[str]) -> int:
+    """`./run client` regenerates clients/python from the schema; `--check` regenerates into a
+    scratch folder and fails, showing the difference, when the committed files differ."""
+    check = arguments == ["--check"]
+    if arguments and not check:
+        sys.stderr.write("usage: ./run client [--check]\n")
+        return 2
+    expected = client_expected_files()
+    if not check:
+        shutil.rmtree(CLIENT_GENERATED, ignore_errors=True)
+        for name, text in expected.items():
+            (CLIENT / name).parent.mkdir(parents=True, exist_ok=True)
+            (CLIENT / name).write_text(text)
+        say(f"Regenerated {CLIENT_GENERATED.relative_to(ROOT)} from {CLIENT_SCHEMA.name}.")
+        return 0
+    differences = client_differences(expected=expected, committed=client_committed_files())
     if differences:
         sys.stdout.writelines(differences)
         say("clients/python differs from what the schema generates: run ./run client and commit.")
