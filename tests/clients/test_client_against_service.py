@@ -2,6 +2,7 @@
 and the Stripe emulator): the objects, lists as iterators, the typed errors, a retry after a
 timeout that charges once, and the rate limit's Retry-After."""
 
+import asyncio
 import logging
 import time
 from typing import Any
@@ -104,6 +105,19 @@ def test_iterate_follows_the_cursor_over_every_page(service: PaymentService, cap
     assert len(pages) == 3
     assert "starting_after" not in pages[0].getMessage()
     assert f"starting_after={listed[19]}" in pages[2].getMessage()
+
+
+def test_the_async_operations_page_through_the_same_customers(service: PaymentService):
+    created = {_customer(service, f"user-{number}", card=None).id for number in range(5)}
+
+    async def listed() -> list[str]:
+        async with service:
+            return [
+                customer.id
+                async for customer in service.aiterate(v1_customers_list.asyncio_detailed, limit=2)
+            ]
+
+    assert sorted(asyncio.run(listed())) == sorted(created)
 
 
 def test_another_apps_customer_is_not_found(service: PaymentService, other_tenant: Tenant):

@@ -2,6 +2,7 @@
 honoured, the Idempotency-Key is one per logical call and the same on each retry, and retries
 stop at max_retries."""
 
+import asyncio
 import json
 import threading
 import time
@@ -256,3 +257,30 @@ def test_timeouts_past_max_retries_raise_httpxs_timeout(server):
     with pytest.raises(httpx.ReadTimeout):
         _create_metric(service)
     assert len(server.received) == 2
+
+
+def test_the_async_operations_retry_with_the_same_key_and_raise_typed_errors(server):
+    server.script(
+        (503, {"Retry-After": "1"}, _error("api_error", "database_unavailable")),
+        (201, {}, METRIC),
+        (409, {}, _error("idempotency_error", "idempotency_key_reused")),
+    )
+    service = PaymentService("psk_test_k", server.url, max_retries=2)
+    body = MetricCreateInputRequest(code="api_calls", name="API calls")
+
+    async def run() -> tuple[Any, IdempotencyError]:
+        async with service:
+            metric = await service.acall(v1_metrics_create.asyncio_detailed, body=body)
+            with pytest.raises(IdempotencyError) as raised:
+                await v1_metrics_create.asyncio(client=service.client, body=body)
+            return metric, raised.value
+
+    metric, reused = asyncio.run(run())
+
+    assert metric.id == "mtr_1"
+    assert reused.code == "idempotency_key_reused"
+    first, retry, second_call = server.received
+    assert 1.0 <= retry["at"] - first["at"] < 2.0
+    assert retry["headers"]["Idempotency-Key"] == first["headers"]["Idempotency-Key"]
+    assert second_call["headers"]["Idempotency-Key"] != first["headers"]["Idempotency-Key"]
+    assert first["headers"]["Authorization"] == "Bearer psk_test_k"

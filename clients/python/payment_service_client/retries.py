@@ -5,6 +5,7 @@ honouring `Retry-After`."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 import time
@@ -36,10 +37,10 @@ _jitter = random.SystemRandom()
 
 
 def _in_progress(response: httpx.Response) -> bool:
-    """409 `idempotency_key_in_progress`: our earlier attempt is still running on the service."""
+    """409 `idempotency_key_in_progress`: our earlier attempt is still running on the service.
+    The response's body must have been read."""
     if response.status_code != 409:
         return False
-    response.read()
     try:
         error = response.json().get("error") or {}
     except (ValueError, AttributeError):
@@ -47,7 +48,66 @@ def _in_progress(response: httpx.Response) -> bool:
     return isinstance(error, dict) and error.get("code") == "idempotency_key_in_progress"
 
 
-class RetryingTransport(httpx.BaseTransport):
+class _RetryPolicy:
+    def __init__(
+        self,
+        *,
+        max_retries: int,
+        backoff_base_seconds: float,
+        backoff_max_seconds: float,
+    ) -> None:
+        self.max_retries = max_retries
+        self.backoff_base_seconds = backoff_base_seconds
+        self.backoff_max_seconds = backoff_max_seconds
+
+    def backoff(self, attempt: int) -> float:
+        """Exponential with jitter: between half and all of base · 2^attempt, capped."""
+        ceiling = min(self.backoff_max_seconds, self.backoff_base_seconds * 2.0**attempt)
+        return ceiling / 2 + _jitter.uniform(0, ceiling / 2)
+
+    @staticmethod
+    def prepare(request: httpx.Request) -> None:
+        """One Idempotency-Key per logical call (unless the caller gave one), kept on the
+        request so that every retry sends the same."""
+        if request.method in WRITE_METHODS and "Idempotency-Key" not in request.headers:
+            request.headers["Idempotency-Key"] = str(uuid.uuid4())
+
+    @staticmethod
+    def needs_body(response: httpx.Response) -> bool:
+        return response.status_code == 409
+
+    def delay_after_response(self, response: httpx.Response, attempt: int) -> float | None:
+        """How long to wait before retrying after `response`, None for no retry."""
+        retryable = response.status_code in RETRYABLE_STATUSES or _in_progress(response)
+        if not retryable or attempt >= self.max_retries:
+            return None
+        asked = retry_after_seconds(response.headers)
+        if asked is not None:
+            return min(asked, MAX_RETRY_AFTER_SECONDS)
+        return self.backoff(attempt)
+
+    def delay_after_failure(self, attempt: int) -> float | None:
+        return None if attempt >= self.max_retries else self.backoff(attempt)
+
+    def log(self, request: httpx.Request, attempt: int, delay: float, reason: str) -> None:
+        logger.info(
+            "Retrying %s %s (attempt %d of %d) in %.2f s after %s",
+            request.method,
+            request.url.path,
+            attempt,
+            self.max_retries,
+            delay,
+            reason,
+            extra={
+                "retry_attempt": attempt,
+                "retry_delay": delay,
+                "retry_reason": reason,
+                "idempotency_key": request.headers.get("Idempotency-Key"),
+            },
+        )
+
+
+class RetryingTransport(httpx.BaseTransport, _RetryPolicy):
     def __init__(
         self,
         transport: httpx.BaseTransport | None = None,
@@ -57,59 +117,83 @@ class RetryingTransport(httpx.BaseTransport):
         backoff_max_seconds: float = 8.0,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        _RetryPolicy.__init__(
+            self,
+            max_retries=max_retries,
+            backoff_base_seconds=backoff_base_seconds,
+            backoff_max_seconds=backoff_max_seconds,
+        )
         self._transport = transport or httpx.HTTPTransport()
-        self.max_retries = max_retries
-        self.backoff_base_seconds = backoff_base_seconds
-        self.backoff_max_seconds = backoff_max_seconds
         self._sleep = sleep
 
-    def backoff(self, attempt: int) -> float:
-        """Exponential with jitter: between half and all of base · 2^attempt, capped."""
-        ceiling = min(self.backoff_max_seconds, self.backoff_base_seconds * 2.0**attempt)
-        return ceiling / 2 + _jitter.uniform(0, ceiling / 2)
-
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        if request.method in WRITE_METHODS and "Idempotency-Key" not in request.headers:
-            request.headers["Idempotency-Key"] = str(uuid.uuid4())
+        self.prepare(request)
         attempt = 0
         while True:
             try:
                 response = self._transport.handle_request(request)
             except RETRYABLE_EXCEPTIONS as exc:
-                if attempt >= self.max_retries:
+                delay = self.delay_after_failure(attempt)
+                if delay is None:
                     raise
-                delay = self.backoff(attempt)
                 reason = type(exc).__name__
             else:
-                retryable = response.status_code in RETRYABLE_STATUSES or _in_progress(response)
-                if not retryable or attempt >= self.max_retries:
+                if self.needs_body(response):
+                    response.read()
+                delay = self.delay_after_response(response, attempt)
+                if delay is None:
                     return response
-                response.read()
                 response.close()
-                asked = retry_after_seconds(response.headers)
-                delay = (
-                    min(asked, MAX_RETRY_AFTER_SECONDS)
-                    if asked is not None
-                    else self.backoff(attempt)
-                )
                 reason = str(response.status_code)
             attempt += 1
-            logger.info(
-                "Retrying %s %s (attempt %d of %d) in %.2f s after %s",
-                request.method,
-                request.url.path,
-                attempt,
-                self.max_retries,
-                delay,
-                reason,
-                extra={
-                    "retry_attempt": attempt,
-                    "retry_delay": delay,
-                    "retry_reason": reason,
-                    "idempotency_key": request.headers.get("Idempotency-Key"),
-                },
-            )
+            self.log(request, attempt, delay, reason)
             self._sleep(delay)
 
     def close(self) -> None:
         self._transport.close()
+
+
+class AsyncRetryingTransport(httpx.AsyncBaseTransport, _RetryPolicy):
+    """The same retries for the generated `asyncio` and `asyncio_detailed` operations."""
+
+    def __init__(
+        self,
+        transport: httpx.AsyncBaseTransport | None = None,
+        *,
+        max_retries: int = 2,
+        backoff_base_seconds: float = 0.5,
+        backoff_max_seconds: float = 8.0,
+    ) -> None:
+        _RetryPolicy.__init__(
+            self,
+            max_retries=max_retries,
+            backoff_base_seconds=backoff_base_seconds,
+            backoff_max_seconds=backoff_max_seconds,
+        )
+        self._transport = transport or httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.prepare(request)
+        attempt = 0
+        while True:
+            try:
+                response = await self._transport.handle_async_request(request)
+            except RETRYABLE_EXCEPTIONS as exc:
+                delay = self.delay_after_failure(attempt)
+                if delay is None:
+                    raise
+                reason = type(exc).__name__
+            else:
+                if self.needs_body(response):
+                    await response.aread()
+                delay = self.delay_after_response(response, attempt)
+                if delay is None:
+                    return response
+                await response.aclose()
+                reason = str(response.status_code)
+            attempt += 1
+            self.log(request, attempt, delay, reason)
+            await asyncio.sleep(delay)
+
+    async def aclose(self) -> None:
+        await self._transport.aclose()
