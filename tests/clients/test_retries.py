@@ -18,6 +18,7 @@ from payment_service_client import (
     AuthenticationError,
     ConflictError,
     IdempotencyError,
+    InvalidRequestError,
     PaymentService,
     ProviderError,
     RateLimitError,
@@ -230,6 +231,11 @@ def test_an_answer_that_is_not_the_error_shape_still_raises_by_its_status(server
     server.script((500, {}, _error("api_error", "internal_error")))
     with pytest.raises(APIError):
         _create_metric(service)
+
+    server.script((400, {}, _error("quota_error", "plan_limit")))  # a type this client predates
+    with pytest.raises(InvalidRequestError) as newer:
+        _create_metric(service)
+    assert (newer.value.type, newer.value.code) == ("quota_error", "plan_limit")
 
 
 def test_a_read_timeout_is_retried_with_the_same_key(server):

@@ -186,7 +186,7 @@ def error_from_response(response: httpx.Response) -> PaymentServiceError:
     error_type = str(error.get("type") or "")
     cls = ERRORS_BY_TYPE.get(error_type) or _ERRORS_BY_STATUS.get(response.status_code, APIError)
     code, param = error.get("code"), error.get("param")
-    return cls(
+    raised = cls(
         str(error.get("message") or f"HTTP {response.status_code}"),
         code=str(code) if code is not None else None,
         param=str(param) if param is not None else None,
@@ -195,3 +195,6 @@ def error_from_response(response: httpx.Response) -> PaymentServiceError:
         body=error,
         headers=response.headers,
     )
+    if error_type:
+        raised.type = error_type  # a type newer than this client keeps its name
+    return raised
