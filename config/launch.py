@@ -185,9 +185,26 @@ def serve() -> None:
         stop()
 
 
+def test_workers(arguments: list[str]) -> str:
+    """How many pytest-xdist workers: one per core for the whole suite, none when the arguments
+    pick tests (a file or two start faster in one process) or choose for themselves (`-n`);
+    TEST_WORKERS overrides both."""
+    chooses = any(
+        argument in ("-n", "-p") or argument.startswith(("-n", "--numprocesses", "--dist"))
+        for argument in arguments
+    )
+    picks = any(not argument.startswith("-") for argument in arguments)
+    default = "0" if chooses or picks else str(os.cpu_count() or 1)
+    return os.environ.get("TEST_WORKERS", default)
+
+
 def test(arguments: list[str]) -> int:
     ensure_database()
     pytest_arguments = ["-m", "pytest", *arguments]
+    workers = test_workers(arguments)
+    if workers not in ("0", "1"):
+        # Each worker takes whole modules, so a module's fixtures are made once.
+        pytest_arguments += ["-n", workers, "--dist", "loadfile"]
     if os.environ.get("CI"):
         pytest_arguments.append("--create-db")
     else:
