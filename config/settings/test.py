@@ -31,3 +31,8 @@ if REDIS_URL and _XDIST_WORKER.startswith("gw"):
     if CELERY_BROKER_URL == REDIS_URL:
         CELERY_BROKER_URL = _worker_redis_url(REDIS_URL, _XDIST_WORKER)
     REDIS_URL = _worker_redis_url(REDIS_URL, _XDIST_WORKER)
+
+# `./run test` names a database holding the migrated schema (config/schema.sql): each test
+# database is created as a copy of it, then `migrate` applies only what is newer.
+if env("DATABASE_TEST_TEMPLATE", default=""):
+    DATABASES["default"]["TEST"] = {"TEMPLATE": env("DATABASE_TEST_TEMPLATE")}  # noqa: F405
