@@ -1,13 +1,16 @@
 """A sub-cent metered price end to end: a hybrid plan at $0.002 a call (`unit_amount_decimal`
 "0.2" of a cent) over 10,000 included calls, a customer on a test clock moved through our API,
 60,000 calls reported through `POST /v1/usage` and synced to the Stripe meter at the customer's
-clock time; the renewal invoice bills exactly $100.00 of overage."""
+clock time; the upcoming-invoice preview before the renewal, and the renewal invoice itself,
+bill exactly $100.00 of overage."""
 
 from io import StringIO
 from typing import Any
 
+import stripe as stripe_sdk
 from django.core.management import call_command
 
+from stripe_emulator.pytest_plugin import TEST_API_KEY
 from stripe_emulator.server import EmulatorServer
 from tests.factories import DAY_SECONDS, Clocked, Tenant, metric_make, plan_make, settle, subscribe
 from usage.models import MeterReport, MeterReportStatus
@@ -72,6 +75,14 @@ def test_sixty_thousand_calls_at_a_fifth_of_a_cent_over_ten_thousand_invoice_100
     # Stamped at the customer's clock time, inside the period Stripe bills, not real time.
     assert reports.get().meter_timestamp.timestamp() == clocked.now()
     assert reports.get().value == 60_000
+
+    sdk = stripe_sdk.StripeClient(TEST_API_KEY, base_addresses={"api": stripe.url})
+    preview = sdk.v1.invoices.create_preview(
+        params={"subscription": subscription["provider_subscription_id"]}
+    )
+    preview_amounts = {line.pricing.price_details.price: line.amount for line in preview.lines.data}
+    assert preview_amounts[plan["metered"][0]["provider_price_id"]] == 10_000
+    assert preview.amount_due == 12_000
 
     clocked.advance(31 * DAY_SECONDS)
 

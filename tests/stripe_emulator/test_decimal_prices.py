@@ -229,3 +229,49 @@ def test_graduated_decimal_tiers_bill_only_the_overage(
     line = _renewal_line(stripe_emulator, stripe_client, price, _customer(stripe_client), 60_000)
 
     assert line.amount == 10_000
+
+
+def test_the_upcoming_invoice_preview_bills_what_the_renewal_then_bills(
+    stripe_emulator: EmulatorServer, stripe_client: stripe.StripeClient
+) -> None:
+    price = _metered_price(
+        stripe_client,
+        _meter(stripe_client),
+        billing_scheme="tiered",
+        tiers_mode="graduated",
+        tiers=[{"up_to": 10000, "unit_amount": 0}, {"up_to": "inf", "unit_amount_decimal": "0.2"}],
+    )
+    customer = _customer(stripe_client)
+    subscription = stripe_client.v1.subscriptions.create(
+        params={"customer": customer.id, "items": [{"price": price.id}]}
+    )
+    _report(stripe_client, customer, 60_000, identifier="usage-1")
+    invoices_before = stripe_client.v1.invoices.list(params={"subscription": subscription.id})
+
+    preview = stripe_client.v1.invoices.create_preview(params={"subscription": subscription.id})
+    stripe_emulator.advance(32 * DAY_SECONDS)
+
+    renewal = stripe_client.v1.invoices.list(params={"subscription": subscription.id}).data[0]
+    assert preview.id.startswith("upcoming_in_")
+    assert preview.billing_reason == "upcoming"
+    assert [line.amount for line in preview.lines.data] == [10_000]
+    assert preview.amount_due == 10_000
+    assert [line.amount for line in renewal.lines.data] == [10_000]
+    assert renewal.amount_due == preview.amount_due
+    # A preview is stored nowhere: not listed, not announced.
+    assert len(invoices_before.data) == 1
+    assert len(stripe_client.v1.invoices.list(params={"subscription": subscription.id}).data) == 2
+    with pytest.raises(stripe.InvalidRequestError):
+        stripe_client.v1.invoices.retrieve(preview.id)
+
+
+def test_a_preview_for_a_customer_without_a_subscription_answers_invoice_upcoming_none(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    customer = _customer(stripe_client)
+
+    with pytest.raises(stripe.InvalidRequestError) as raised:
+        stripe_client.v1.invoices.create_preview(params={"customer": customer.id})
+
+    assert raised.value.http_status == 404
+    assert raised.value.code == "invoice_upcoming_none"
