@@ -166,6 +166,33 @@ class PlanListInputSerializer(ListQueryInputSerializer):
     code = serializers.CharField(max_length=100, required=False)
 
 
+class PlanTierOutputSerializer(serializers.Serializer[Any]):
+    up_to = serializers.IntegerField(allow_null=True, help_text="null: the last, unbounded tier.")
+    unit_amount = serializers.IntegerField(
+        allow_null=True, help_text="null when the tier is priced with unit_amount_decimal."
+    )
+    unit_amount_decimal = serializers.CharField(
+        help_text="The tier's unit price in the minor unit as a decimal string, always set "
+        '(e.g. "0.2", or "3" for a unit_amount of 3), as Stripe shows it.'
+    )
+    flat_amount = serializers.IntegerField()
+
+
+class PlanMeteredOutputSerializer(serializers.Serializer[Any]):
+    metric = serializers.CharField(help_text="The metric's code.")
+    unit_amount = serializers.IntegerField(
+        allow_null=True, help_text="null for tiers, or when priced with unit_amount_decimal."
+    )
+    unit_amount_decimal = serializers.CharField(
+        allow_null=True,
+        help_text="The unit price in the minor unit as a decimal string (a unit_amount of 3 "
+        'shows "3"), as Stripe shows it; null for tiers.',
+    )
+    tiers = PlanTierOutputSerializer(many=True, allow_null=True)
+    included_quantity = serializers.IntegerField()
+    provider_price_id = serializers.CharField()
+
+
 class PlanOutputSerializer(serializers.Serializer[Any]):
     id = serializers.CharField()
     object = serializers.SerializerMethodField()
@@ -200,6 +227,7 @@ class PlanOutputSerializer(serializers.Serializer[Any]):
             "provider_price_id": version.provider_base_price_id,
         }
 
+    @extend_schema_field(PlanMeteredOutputSerializer(many=True))
     def get_metered(self, plan: Any) -> list[dict[str, Any]]:
         version = plan.current_version
         if version is None:

@@ -4,6 +4,8 @@ string of the currency's minor unit (`"0.2"` is a fifth of a cent), and their St
 from typing import Any
 
 import pytest
+from django.contrib.admin.utils import quote
+from django.test import Client
 
 from audit.models import AuditEvent
 from stripe_emulator.server import EmulatorServer
@@ -263,3 +265,35 @@ def test_a_decimal_price_with_tiers_answers_400(tenant: Tenant):
 
     assert response.status_code == 400, response.content
     assert response.json()["error"]["param"] == "metered.0.unit_amount"
+
+
+def test_the_schema_documents_both_unit_prices_of_a_component_and_a_tier(
+    anonymous_client: Any, db: Any
+):
+    schema = anonymous_client.get("/api/schema/?format=json").json()["components"]["schemas"]
+
+    metered = schema["PlanMeteredOutput"]["properties"]
+    tier = schema["PlanTierOutput"]["properties"]
+    for properties in (metered, tier):
+        assert properties["unit_amount"]["nullable"] is True
+        assert properties["unit_amount_decimal"]["type"] == "string"
+    assert metered["unit_amount_decimal"]["nullable"] is True
+    entry = schema["PlanMeteredInputRequest"]["properties"]["unit_amount_decimal"]
+    assert entry["type"] == "string"
+    assert entry["pattern"].startswith("^[0-9]")
+
+
+def test_the_operators_plan_page_shows_a_decimal_price_in_the_minor_unit(
+    tenant: Tenant, admin_client: Client
+):
+    metric_make(tenant.client)
+    plan = plan_make(
+        tenant.client,
+        code="hybrid",
+        metered=[{"metric": "api_calls", "unit_amount_decimal": "0.2", "included_quantity": 10}],
+    )
+
+    page = admin_client.get(f"/admin/catalog/plan/{quote(plan['id'])}/change/")
+
+    assert page.status_code == 200
+    assert "api_calls: 0.2 USD minor units per unit (10 included)" in page.content.decode()
