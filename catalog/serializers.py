@@ -1,5 +1,6 @@
 import builtins
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -96,27 +97,26 @@ class UnitAmountDecimalField(serializers.Field):  # type: ignore[type-arg]
         "invalid": 'Must be a decimal number in a string, e.g. "0.2".',
         "negative": "Must be at least 0.",
         "places": f"Must have at most {UNIT_AMOUNT_DECIMAL_PLACES} decimal places.",
-        "too_large": f"Must be less than 10^{UNIT_AMOUNT_DECIMAL_INTEGER_DIGITS}.",
+        "too_large": f"Must have at most {UNIT_AMOUNT_DECIMAL_INTEGER_DIGITS} digits before "
+        "the decimal point.",
     }
 
     def to_internal_value(self, data: Any) -> Decimal:
-        if not isinstance(data, str) or data != data.strip():
+        # Plain digits only, as the schema's pattern says: Decimal would also read "1e-3",
+        # " 0.2", "NaN" and "Infinity".
+        shape = (
+            re.fullmatch(r"(-?)([0-9]+)(?:\.([0-9]+))?", data) if isinstance(data, str) else None
+        )
+        if shape is None:
             self.fail("invalid")
-        try:
-            value = Decimal(data)
-        except InvalidOperation:
-            self.fail("invalid")
-        # Decimal also reads "1e-3", "NaN" and "Infinity"; Stripe takes plain digits only.
-        if not value.is_finite() or not all(char.isdigit() or char in ".-" for char in data):
-            self.fail("invalid")
-        if value < 0 or data.startswith("-"):
+        sign, whole, fraction = shape.groups()
+        if sign:
             self.fail("negative")
-        exponent = value.as_tuple().exponent
-        if isinstance(exponent, int) and -exponent > UNIT_AMOUNT_DECIMAL_PLACES:
+        if fraction is not None and len(fraction) > UNIT_AMOUNT_DECIMAL_PLACES:
             self.fail("places")
-        if value >= Decimal(10) ** UNIT_AMOUNT_DECIMAL_INTEGER_DIGITS:
+        if len(whole) > UNIT_AMOUNT_DECIMAL_INTEGER_DIGITS:
             self.fail("too_large")
-        return value
+        return Decimal(data)
 
     def to_representation(self, value: Any) -> str:
         return decimal_text(value)

@@ -161,7 +161,10 @@ def test_a_patch_of_other_fields_keeps_the_decimal_price(tenant: Tenant):
         ("Infinity", "decimal number"),
         ("1e-3", "decimal number"),
         (" 0.2", "decimal number"),
-        ("1000000000000", "less than"),
+        ("1000000000000", "at most 12 digits before the decimal point"),
+        (".5", "decimal number"),
+        ("1.", "decimal number"),
+        ("0.2000000000000", "at most 12 decimal places"),
         (0.2, "decimal number"),
     ],
 )
