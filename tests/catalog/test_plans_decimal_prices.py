@@ -300,3 +300,29 @@ def test_the_operators_plan_page_shows_a_decimal_price_in_the_minor_unit(
 
     assert page.status_code == 200
     assert "api_calls: 0.2 USD minor units per unit (10 included)" in page.content.decode()
+
+
+def test_a_patch_answers_the_same_errors_and_keeps_the_version(tenant: Tenant):
+    metric_make(tenant.client)
+    plan = plan_make(
+        tenant.client,
+        code="hybrid",
+        metered=[{"metric": "api_calls", "unit_amount_decimal": "0.2"}],
+    )
+
+    bad = tenant.client.patch(
+        f"/v1/plans/{plan['id']}",
+        {"metered": [{"metric": "api_calls", "unit_amount_decimal": "-1"}]},
+        format="json",
+    )
+    both = tenant.client.patch(
+        f"/v1/plans/{plan['id']}",
+        {"metered": [{"metric": "api_calls", "unit_amount": 1, "unit_amount_decimal": "0.3"}]},
+        format="json",
+    )
+
+    assert bad.status_code == 400, bad.content
+    assert bad.json()["error"]["param"] == "metered.0.unit_amount_decimal"
+    assert both.status_code == 400, both.content
+    assert both.json()["error"]["code"] == "parameters_exclusive"
+    assert tenant.client.get(f"/v1/plans/{plan['id']}").json()["version"] == 1
