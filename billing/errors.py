@@ -13,7 +13,6 @@ class BillingErrorCode(StrEnum):
     SUBSCRIPTION_PENDING = "subscription_pending"
     PROVIDER_BUSY = "provider_busy"
     PAYMENT_METHOD_REQUIRED = "payment_method_required"
-    PARAMETERS_EXCLUSIVE = "parameters_exclusive"
     PAYMENT_NOT_REFUNDABLE = "payment_not_refundable"
     PAYMENT_ALREADY_REFUNDED = "payment_already_refunded"
     AMOUNT_TOO_LARGE = "amount_too_large"

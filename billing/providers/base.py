@@ -6,6 +6,7 @@ import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, ClassVar, Protocol
 
 from api.errors import ErrorCode
@@ -130,6 +131,8 @@ class MeterRequest:
 class PriceTier:
     up_to: int | None  # None = infinity
     unit_amount: int = 0
+    # Set instead of unit_amount for a price in fractions of the minor unit.
+    unit_amount_decimal: Decimal | None = None
     flat_amount: int = 0
 
 
@@ -146,6 +149,7 @@ class PriceRequest:
     interval_count: int = 1
     # A licensed price has unit_amount; a metered one has meter_reference and unit_amount or tiers.
     unit_amount: int | None = None
+    unit_amount_decimal: Decimal | None = None
     meter_reference: str | None = None
     metric_code: str | None = None
     tiers: Sequence[PriceTier] = ()

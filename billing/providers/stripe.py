@@ -6,6 +6,7 @@ import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any, ClassVar, TypeVar, cast
 
 import stripe
@@ -305,6 +306,14 @@ def _catalog_object(kind: str, stripe_object: Mapping[str, Any]) -> CatalogObjec
     )
 
 
+def _unit_price(unit_amount: int | None, unit_amount_decimal: Decimal | None) -> dict[str, Any]:
+    """Stripe takes one of the two: a whole number of minor units, or a decimal string of them
+    with at most 12 places (a sub-cent price)."""
+    if unit_amount_decimal is not None:
+        return {"unit_amount_decimal": format(unit_amount_decimal.normalize(), "f")}
+    return {"unit_amount": unit_amount or 0}
+
+
 def _options(idempotency_key: str | None) -> stripe.RequestOptions:
     return {"idempotency_key": idempotency_key} if idempotency_key else {}
 
@@ -453,13 +462,13 @@ class StripeProvider:
             params["tiers"] = [
                 {
                     "up_to": tier.up_to if tier.up_to is not None else "inf",
-                    "unit_amount": tier.unit_amount,
+                    **_unit_price(tier.unit_amount, tier.unit_amount_decimal),
                     **({"flat_amount": tier.flat_amount} if tier.flat_amount else {}),
                 }
                 for tier in request.tiers
             ]
         else:
-            params["unit_amount"] = request.unit_amount or 0
+            params.update(_unit_price(request.unit_amount, request.unit_amount_decimal))
         price = _call(
             lambda: self.client.v1.prices.create(params, _options(request.idempotency_key))  # type: ignore[arg-type]  # params built as a dict; Stripe checks them
         )
