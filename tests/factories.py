@@ -93,6 +93,13 @@ def tenant_make(name: str) -> Tenant:
     return Tenant(app=app, api_key=api_key, raw_key=raw_key, client=client)
 
 
+def multiple_subscriptions_allow(tenant: Tenant) -> None:
+    """Lets the app's customers hold several live subscriptions, as an operator ticks
+    `allow_multiple_subscriptions` on the app's admin page (no API sets it)."""
+    tenant.app.allow_multiple_subscriptions = True
+    tenant.app.save(update_fields=["allow_multiple_subscriptions", "updated_at"])
+
+
 # Catalog, customers and subscriptions, through the API.
 
 
