@@ -51,6 +51,7 @@ from notifications.services import webhook_endpoint_create
 from stripe_emulator.server import EmulatorServer
 from tenants.actors import STRIPE, SYSTEM, Actor
 from tenants.models import ApiKey, App
+from usage.alerts import usage_alert_create
 
 FACTORY_ACTOR = Actor.staff("factory")
 TEST_OPERATOR = Actor.staff("pytest")
@@ -635,6 +636,15 @@ def subscription_factory(app: App) -> Any:
     return subscription_create(app=app, actor=FACTORY_ACTOR, customer=customer.pk, plan=plan.pk)
 
 
+def usage_alert_factory(app: App) -> Any:
+    metric = metric_create(
+        app=app, actor=FACTORY_ACTOR, code="factory_alerted_metric", name="Factory alerted"
+    )
+    return usage_alert_create(
+        app=app, actor=FACTORY_ACTOR, metric=metric.code, threshold={"percent_of_quota": 80}
+    )
+
+
 OBJECT_FACTORIES: dict[str, Callable[[App], Any]] = {
     "catalog.Metric": metric_factory,
     "billing.Customer": customer_factory,
@@ -646,4 +656,5 @@ OBJECT_FACTORIES: dict[str, Callable[[App], Any]] = {
     "grace.GracePeriod": grace_period_factory,
     "notifications.WebhookEndpoint": webhook_endpoint_factory,
     "billing.TestClock": test_clock_factory,
+    "usage.UsageAlert": usage_alert_factory,
 }
