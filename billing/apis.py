@@ -36,6 +36,7 @@ from billing.serializers import (
     SubscriptionCreateInputSerializer,
     SubscriptionListInputSerializer,
     SubscriptionOutputSerializer,
+    SubscriptionResumeInputSerializer,
     TestClockAdvanceInputSerializer,
     TestClockCreateInputSerializer,
     TestClockDeletedOutputSerializer,
@@ -47,6 +48,7 @@ from billing.subscriptions import (
     subscription_cancel,
     subscription_change_plan,
     subscription_create,
+    subscription_resume,
 )
 from tenants.views import TenantViewSet
 
@@ -168,7 +170,11 @@ class SubscriptionViewSet(TenantViewSet):
         description="Subscribes a customer to a plan's current version. The provider's answer "
         "decides the status (`trialing`, `active`, or `incomplete` when the first payment "
         "did not go through). A provider outage answers 502 and leaves the subscription "
-        "pending: a retry with the same Idempotency-Key, or the retry job, completes it.",
+        "pending: a retry with the same Idempotency-Key, or the retry job, completes it. "
+        "Unless the app allows several (`allow_multiple_subscriptions` on `GET /v1/app`), a "
+        "customer who already has a live subscription (any status but `canceled` and "
+        "`incomplete_expired`) answers 409 `customer_has_subscription`, with that "
+        "subscription's id in the error's `subscription`.",
     )
     def create(self, request: Request) -> Response:
         payload = SubscriptionCreateInputSerializer(data=request.data)
@@ -208,6 +214,27 @@ class SubscriptionViewSet(TenantViewSet):
         payload = SubscriptionCancelInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         subscription = subscription_cancel(
+            app=self.app,
+            actor=self.actor,
+            subscription_id=pk,
+            request_key=self.request_key,
+            **payload.validated_data,
+        )
+        return Response(SubscriptionOutputSerializer(subscription).data)
+
+    @extend_schema(
+        request=SubscriptionResumeInputSerializer,
+        responses=SubscriptionOutputSerializer,
+        description="Undoes a cancellation at the period's end before it takes effect: the "
+        "subscription renews again. A subscription not set to cancel at its period's end, "
+        "or already ended, answers 409 `subscription_not_resumable`.",
+    )
+    @action(detail=True, methods=["post"])
+    def resume(self, request: Request, pk: str) -> Response:
+        subscription_get(app=self.app, subscription_id=pk)
+        payload = SubscriptionResumeInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        subscription = subscription_resume(
             app=self.app,
             actor=self.actor,
             subscription_id=pk,

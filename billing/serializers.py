@@ -202,6 +202,10 @@ class SubscriptionCancelInputSerializer(InputSerializer):
     at_period_end = StrictBooleanField(default=False)
 
 
+class SubscriptionResumeInputSerializer(InputSerializer):
+    """No fields: an unknown one answers 400."""
+
+
 class SubscriptionChangePlanInputSerializer(InputSerializer):
     plan = StrictCharField(max_length=40)
     proration = serializers.ChoiceField(

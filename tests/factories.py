@@ -51,6 +51,7 @@ from notifications.services import webhook_endpoint_create
 from stripe_emulator.server import EmulatorServer
 from tenants.actors import STRIPE, SYSTEM, Actor
 from tenants.models import ApiKey, App
+from usage.alerts import usage_alert_create
 
 FACTORY_ACTOR = Actor.staff("factory")
 TEST_OPERATOR = Actor.staff("pytest")
@@ -91,6 +92,13 @@ def tenant_make(name: str) -> Tenant:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw_key}")
     return Tenant(app=app, api_key=api_key, raw_key=raw_key, client=client)
+
+
+def multiple_subscriptions_allow(tenant: Tenant) -> None:
+    """Lets the app's customers hold several live subscriptions, as an operator ticks
+    `allow_multiple_subscriptions` on the app's admin page (no API sets it)."""
+    tenant.app.allow_multiple_subscriptions = True
+    tenant.app.save(update_fields=["allow_multiple_subscriptions", "updated_at"])
 
 
 # Catalog, customers and subscriptions, through the API.
@@ -628,6 +636,15 @@ def subscription_factory(app: App) -> Any:
     return subscription_create(app=app, actor=FACTORY_ACTOR, customer=customer.pk, plan=plan.pk)
 
 
+def usage_alert_factory(app: App) -> Any:
+    metric = metric_create(
+        app=app, actor=FACTORY_ACTOR, code="factory_alerted_metric", name="Factory alerted"
+    )
+    return usage_alert_create(
+        app=app, actor=FACTORY_ACTOR, metric=metric.code, threshold={"percent_of_quota": 80}
+    )
+
+
 OBJECT_FACTORIES: dict[str, Callable[[App], Any]] = {
     "catalog.Metric": metric_factory,
     "billing.Customer": customer_factory,
@@ -639,4 +656,5 @@ OBJECT_FACTORIES: dict[str, Callable[[App], Any]] = {
     "grace.GracePeriod": grace_period_factory,
     "notifications.WebhookEndpoint": webhook_endpoint_factory,
     "billing.TestClock": test_clock_factory,
+    "usage.UsageAlert": usage_alert_factory,
 }

@@ -642,6 +642,20 @@ class StripeProvider:
             )
         return subscription_result(_as_dict(subscription))
 
+    def subscription_resume(
+        self, *, provider_reference: str, idempotency_key: str
+    ) -> SubscriptionResult:
+        # Stripe's own `POST /v1/subscriptions/{id}/resume` is for paused subscriptions; a
+        # pending cancellation is undone by clearing the flag.
+        subscription = _call(
+            lambda: self.client.v1.subscriptions.update(
+                provider_reference,
+                {"cancel_at_period_end": False},
+                _options(idempotency_key),
+            )
+        )
+        return subscription_result(_as_dict(subscription))
+
     def subscription_change(self, request: SubscriptionChangeRequest) -> SubscriptionResult:
         current = _call(lambda: self.client.v1.subscriptions.retrieve(request.provider_reference))
         existing_items = list(current["items"]["data"])
