@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from audit.apis import AuditEventViewSet
 from billing.apis import (
+    CheckoutSessionViewSet,
     CustomerViewSet,
     PaymentViewSet,
     RefundViewSet,
@@ -32,6 +33,7 @@ router.register("grace-periods", GracePeriodViewSet, basename="grace-period")
 router.register("webhook-endpoints", WebhookEndpointViewSet, basename="webhook-endpoint")
 router.register("metrics", MetricViewSet, basename="metric")
 router.register("test-clocks", TestClockViewSet, basename="test-clock")
+router.register("checkout-sessions", CheckoutSessionViewSet, basename="checkout-session")
 
 urlpatterns = [
     path("app", AppView.as_view(), name="app"),
