@@ -144,7 +144,7 @@ def _same_request(session: CheckoutSession, *, customer: Customer, mode: str) ->
 
 
 def _checkout_check_mode_fields(
-    *, mode: str, plan: str | None, amount: int | None, currency: str
+    *, mode: str, plan: str | None, trial_period_days: int | None, amount: int | None, currency: str
 ) -> None:
     """Which fields each mode takes: a plan for a subscription, an amount for a payment."""
     if mode == CheckoutMode.SUBSCRIPTION and not plan:
@@ -169,6 +169,12 @@ def _checkout_check_mode_fields(
             "Only a payment checkout takes an amount.",
             code=ErrorCode.INVALID_REQUEST,
             param="amount",
+        )
+    if mode != CheckoutMode.SUBSCRIPTION and trial_period_days is not None:
+        raise InvalidRequestError(
+            "Only a subscription checkout takes a trial.",
+            code=ErrorCode.INVALID_REQUEST,
+            param="trial_period_days",
         )
     if mode != CheckoutMode.SUBSCRIPTION and plan:
         raise InvalidRequestError(
@@ -200,7 +206,13 @@ def checkout_session_create(
     `external_id` (with `email`) names the app's user, created here if new. Subscription mode
     takes a plan (its trial, or `trial_period_days`: 0 for none); payment mode an amount and
     currency (and a description the page shows); setup mode only saves a card."""
-    _checkout_check_mode_fields(mode=mode, plan=plan, amount=amount, currency=currency)
+    _checkout_check_mode_fields(
+        mode=mode,
+        plan=plan,
+        trial_period_days=trial_period_days,
+        amount=amount,
+        currency=currency,
+    )
     if (customer is None) == (external_id is None):
         raise InvalidRequestError(
             "Pass customer (ours), or external_id for the app's own user; exactly one.",
@@ -299,7 +311,10 @@ def checkout_session_create(
         session = CheckoutSession.objects.for_app(app).get(request_key=request_key)
         _same_request(session, customer=buyer, mode=mode)
     except ProviderError as error:
-        raise api_error_from_provider(error) from None
+        # What the provider refuses of a payment session is its amount (below its minimum).
+        raise api_error_from_provider(
+            error, param="amount" if mode == CheckoutMode.PAYMENT else None
+        ) from None
     return session
 
 

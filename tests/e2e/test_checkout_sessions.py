@@ -14,6 +14,7 @@ from billing.stripe_account import WEBHOOK_EVENTS
 from stripe_emulator.server import EmulatorServer
 from tests.factories import (
     CHECKOUT_SUCCESS_URL,
+    Clocked,
     Tenant,
     checkout_page_authenticate,
     checkout_page_submit,
@@ -229,6 +230,42 @@ def test_a_session_expires_at_stripe_when_its_time_passes(
             action_type="EXPIRE_CHECKOUT_SESSION"
         )
     ] == ["stripe"]
+
+
+def test_a_test_clock_customers_session_expires_when_the_clock_passes_it(
+    tenant: Tenant, stripe: EmulatorServer, stripe_webhooks: WebhookEndpoint
+):
+    clocked = Clocked(tenant, stripe)
+    customer = clocked.customer(external_id="on-a-clock")
+    session = _session(tenant, mode="setup", customer=customer["id"])
+
+    clocked.advance(23 * 3600)
+    open_before = _get(tenant, f"/v1/checkout-sessions/{session['id']}")["status"]
+    clocked.advance(2 * 3600)
+
+    assert open_before == "open"
+    assert _get(tenant, f"/v1/checkout-sessions/{session['id']}")["status"] == "expired"
+
+
+def test_a_card_saved_in_setup_mode_after_authentication_pays_off_session(
+    tenant: Tenant, stripe: EmulatorServer, stripe_webhooks: WebhookEndpoint
+):
+    customer = customer_make(tenant.client, payment_method=None)
+    session = _session(tenant, mode="setup", customer=customer["id"])
+
+    checkout_page_submit(session["url"], "4000 0025 0000 3155")
+    checkout_page_authenticate(session["url"])
+    settle(stripe)
+    payment = tenant.client.post(
+        "/v1/payments",
+        {"customer": customer["id"], "amount": 700, "currency": "usd", "off_session": True},
+        format="json",
+    )
+    settle(stripe)
+
+    assert _get(tenant, f"/v1/checkout-sessions/{session['id']}")["status"] == "complete"
+    assert payment.status_code == 201, payment.content
+    assert payment.json()["status"] == "succeeded"
 
 
 def test_checkout_webhooks_held_back_then_delivered_three_times_newest_first_leave_one_row(
