@@ -369,6 +369,8 @@ def _session_create(context: RequestContext) -> dict[str, Any]:
             param="line_items",
         )
     expires_at = _expiry(state, params)
+    on_trial = bool(optional_integer(subscription_data or {}, "trial_period_days"))
+    due_today = 0 if on_trial else amount_total
     session_id = "cs_test_" + random_token(58)
     setup_intent = None
     if mode == "setup":
@@ -384,8 +386,9 @@ def _session_create(context: RequestContext) -> dict[str, Any]:
         "adaptive_pricing": {"enabled": False},
         "after_expiration": None,
         "allow_promotion_codes": None,
-        "amount_subtotal": amount_total if mode != "setup" else None,
-        "amount_total": amount_total if mode != "setup" else None,
+        # What is due today: nothing on a trial.
+        "amount_subtotal": due_today if mode != "setup" else None,
+        "amount_total": due_today if mode != "setup" else None,
         "automatic_tax": {"enabled": False, "liability": None, "provider": None, "status": None},
         "billing_address_collection": None,
         "branding_settings": None,

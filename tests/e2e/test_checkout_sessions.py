@@ -317,3 +317,24 @@ def test_checkout_webhooks_held_back_then_delivered_three_times_newest_first_lea
     assert audit.filter(action_type="COMPLETE_CHECKOUT_SESSION").count() == 2
     assert audit.filter(action_type="CREATE_SUBSCRIPTION").count() == 1
     assert audit.filter(action_type="CREATE_PAYMENT").count() == 1
+
+
+def test_a_session_made_outside_our_api_is_ignored(
+    tenant: Tenant, stripe: EmulatorServer, stripe_webhooks: WebhookEndpoint
+):
+    customer = customer_make(tenant.client, payment_method=None)
+    theirs = stripe_client().v1.checkout.sessions.create(
+        params={
+            "mode": "setup",
+            "customer": customer["provider_customer_id"],
+            "success_url": CHECKOUT_SUCCESS_URL,
+        }
+    )
+
+    page = checkout_page_submit(str(theirs.url), "4242424242424242")
+    settle(stripe)
+
+    assert page.status_code == 303
+    assert _get(tenant, "/v1/checkout-sessions")["data"] == []
+    # Not ours: the customer's default card is left as the other system left it.
+    assert _get(tenant, f"/v1/customers/{customer['id']}")["default_payment_method"] == ""

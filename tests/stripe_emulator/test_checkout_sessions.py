@@ -283,6 +283,8 @@ def test_subscription_mode_subscribes_with_the_trial_and_the_card_as_default(
     page = requests.get(str(session.url), timeout=10)
     response = _submit(str(session.url), "4242424242424242")
 
+    assert session.amount_total == 0  # nothing is due today on a trial
+
     completed = stripe_client.v1.checkout.sessions.retrieve(
         session.id, params={"expand": ["subscription"]}
     )
@@ -423,3 +425,25 @@ def test_sessions_are_listed_newest_first_by_customer(
 
     assert [session.id for session in listed.data] == [second.id]
     assert first.id != second.id
+
+
+def test_a_setup_intent_has_every_attribute_stripe_declares_and_no_other(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    session = stripe_client.v1.checkout.sessions.create(
+        params={
+            "mode": "setup",
+            "customer": _customer(stripe_client).id,
+            "success_url": SUCCESS_URL,
+        }
+    )
+    assert isinstance(session.setup_intent, str)
+
+    setup_intent = stripe_client.v1.setup_intents.retrieve(session.setup_intent).to_dict()
+    declared = _declared_attributes(stripe.SetupIntent)
+    # As with a PaymentIntent's: sent only where they apply (Connect, payment method rules).
+    optional = {"allowed_payment_method_types", "attach_to_self"}
+
+    assert declared - optional - set(setup_intent) == set()
+    assert set(setup_intent) - declared == set()
+    assert setup_intent["status"] == "requires_payment_method"
