@@ -695,8 +695,8 @@ def _session_customer(state: EmulatorState, session: dict[str, Any]) -> dict[str
         api_key="",
         request_id=state.current_request_id or "",
     )
-    customer_module._customer_create(customer_context)
-    customer = state.list_objects("customer")[0]
+    created = customer_module._customer_create(customer_context)
+    customer = state.objects[created["id"]]
     session["customer"] = customer["id"]
     return customer
 

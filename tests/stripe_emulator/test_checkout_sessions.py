@@ -447,3 +447,26 @@ def test_a_setup_intent_has_every_attribute_stripe_declares_and_no_other(
     assert declared - optional - set(setup_intent) == set()
     assert set(setup_intent) - declared == set()
     assert setup_intent["status"] == "requires_payment_method"
+
+
+def test_a_subscription_session_without_a_customer_makes_one_with_the_email(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    price = _monthly_price(stripe_client)
+    session = stripe_client.v1.checkout.sessions.create(
+        params={
+            "mode": "subscription",
+            "customer_email": "guest@example.com",
+            "line_items": [{"price": price.id, "quantity": 1}],
+            "success_url": SUCCESS_URL,
+        }
+    )
+
+    _submit(str(session.url), "4242424242424242")
+
+    completed = stripe_client.v1.checkout.sessions.retrieve(session.id)
+    assert isinstance(completed.customer, str)
+    customer = stripe_client.v1.customers.retrieve(completed.customer)
+    assert customer.email == "guest@example.com"
+    assert completed.customer_details is not None
+    assert completed.customer_details.email == "guest@example.com"
