@@ -3,6 +3,7 @@ submitted as a customer's browser submits it, Stripe's webhooks delivered to our
 HTTP, and what the app then reads through our API. However often and in whatever order the
 webhooks arrive, one payment or one subscription comes of one session."""
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from django.core.management import call_command
@@ -338,3 +339,44 @@ def test_a_session_made_outside_our_api_is_ignored(
     assert _get(tenant, "/v1/checkout-sessions")["data"] == []
     # Not ours: the customer's default card is left as the other system left it.
     assert _get(tenant, f"/v1/customers/{customer['id']}")["default_payment_method"] == ""
+
+
+def test_completion_and_subscription_created_delivered_at_once_leave_one_subscription(
+    tenant: Tenant, stripe: EmulatorServer, stripe_webhooks: WebhookEndpoint, live_server: Any
+):
+    plan = plan_make(tenant.client, trial_period_days=3)
+    session = _session(tenant, mode="subscription", external_id="racer", plan=plan["id"])
+    stripe_client().v1.webhook_endpoints.update(stripe_webhooks.id, {"disabled": True})
+    already_seen = {event["id"] for event in stripe.events()}
+    checkout_page_submit(session["url"], "4242424242424242")
+    held_back = [
+        event
+        for event in stripe.events()
+        if event["id"] not in already_seen and event["type"] in WEBHOOK_EVENTS
+    ]
+    racing = [
+        event
+        for event in held_back
+        if event["type"] in ("checkout.session.completed", "customer.subscription.created")
+    ]
+
+    def deliver_until_accepted(event: dict[str, Any]) -> int:
+        # As Stripe does, an answer other than 2xx is delivered again.
+        for _ in range(5):
+            status = signed_post(live_server.url, stripe_webhooks, event_body(event)).status_code
+            if status == 200:
+                return status
+        return status
+
+    with ThreadPoolExecutor(max_workers=len(racing)) as pool:
+        raced = list(pool.map(deliver_until_accepted, racing))
+    rest = [deliver_until_accepted(event) for event in held_back if event not in racing]
+
+    assert len(racing) == 2
+    assert set(raced) | set(rest) == {200}
+    subscriptions = _subscriptions(tenant, session["customer"])
+    assert [subscription["status"] for subscription in subscriptions] == ["trialing"]
+    assert (
+        _get(tenant, f"/v1/checkout-sessions/{session['id']}")["subscription"]
+        == subscriptions[0]["id"]
+    )
