@@ -20,3 +20,4 @@ class BillingErrorCode(StrEnum):
     AMOUNT_TOO_LARGE = "amount_too_large"
     TEST_MODE_ONLY = "test_mode_only"
     TEST_CLOCK_ADVANCING = "test_clock_advancing"
+    CHECKOUT_SESSION_NOT_OPEN = "checkout_session_not_open"

@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from audit.apis import AuditEventViewSet
 from billing.apis import (
+    CheckoutSessionViewSet,
     CustomerViewSet,
     PaymentViewSet,
     RefundViewSet,
@@ -33,6 +34,7 @@ router.register("webhook-endpoints", WebhookEndpointViewSet, basename="webhook-e
 router.register("metrics", MetricViewSet, basename="metric")
 router.register("test-clocks", TestClockViewSet, basename="test-clock")
 router.register("usage-alerts", UsageAlertViewSet, basename="usage-alert")
+router.register("checkout-sessions", CheckoutSessionViewSet, basename="checkout-session")
 
 urlpatterns = [
     path("app", AppView.as_view(), name="app"),

@@ -66,6 +66,7 @@ from stripe.params import (
     RefundListParams,
     RefundRetrieveParams,
     RefundUpdateParams,
+    SetupIntentRetrieveParams,
     SubscriptionCancelParams,
     SubscriptionCreateParams,
     SubscriptionItemCreateParams,
@@ -91,6 +92,13 @@ from stripe.params.billing import (
     MeterReactivateParams,
     MeterRetrieveParams,
     MeterUpdateParams,
+)
+from stripe.params.checkout import (
+    SessionCreateParams,
+    SessionExpireParams,
+    SessionListLineItemsParams,
+    SessionListParams,
+    SessionRetrieveParams,
 )
 from stripe.params.test_helpers import (
     TestClockAdvanceParams,
@@ -199,4 +207,10 @@ ROUTE_PARAMETERS: dict[tuple[str, str], Any] = {
     ("GET", "/v1/test_helpers/test_clocks/{test_clock_id}"): TestClockRetrieveParams,
     ("DELETE", "/v1/test_helpers/test_clocks/{test_clock_id}"): TestClockDeleteParams,
     ("POST", "/v1/test_helpers/test_clocks/{test_clock_id}/advance"): TestClockAdvanceParams,
+    ("POST", "/v1/checkout/sessions"): SessionCreateParams,
+    ("GET", "/v1/checkout/sessions"): SessionListParams,
+    ("GET", "/v1/checkout/sessions/{session_id}"): SessionRetrieveParams,
+    ("GET", "/v1/checkout/sessions/{session_id}/line_items"): SessionListLineItemsParams,
+    ("POST", "/v1/checkout/sessions/{session_id}/expire"): SessionExpireParams,
+    ("GET", "/v1/setup_intents/{setup_intent_id}"): SetupIntentRetrieveParams,
 }
