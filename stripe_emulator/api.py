@@ -14,7 +14,17 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-from stripe_emulator import billing, catalog, customers, events, meters, payments, test_clocks
+from stripe_emulator import (
+    billing,
+    catalog,
+    checkout,
+    customers,
+    events,
+    meters,
+    payments,
+    setup_intents,
+    test_clocks,
+)
 from stripe_emulator.api_versions import require_known_version
 from stripe_emulator.errors import (
     StripeApiError,
@@ -74,7 +84,17 @@ class IdempotencyRecord:
 
 def build_router() -> Router:
     router = Router()
-    for module in (customers, catalog, meters, payments, billing, events, test_clocks):
+    for module in (
+        customers,
+        catalog,
+        meters,
+        payments,
+        billing,
+        events,
+        test_clocks,
+        checkout,
+        setup_intents,
+    ):
         module.register_routes(router)
     return router
 

@@ -29,6 +29,7 @@ from stripe.params import (
     CustomerUpdateParams,
     EventListParams,
     EventRetrieveParams,
+    InvoiceCreatePreviewParams,
     InvoiceFinalizeInvoiceParams,
     InvoiceListLinesParams,
     InvoiceListParams,
@@ -65,6 +66,7 @@ from stripe.params import (
     RefundListParams,
     RefundRetrieveParams,
     RefundUpdateParams,
+    SetupIntentRetrieveParams,
     SubscriptionCancelParams,
     SubscriptionCreateParams,
     SubscriptionItemCreateParams,
@@ -90,6 +92,13 @@ from stripe.params.billing import (
     MeterReactivateParams,
     MeterRetrieveParams,
     MeterUpdateParams,
+)
+from stripe.params.checkout import (
+    SessionCreateParams,
+    SessionExpireParams,
+    SessionListLineItemsParams,
+    SessionListParams,
+    SessionRetrieveParams,
 )
 from stripe.params.test_helpers import (
     TestClockAdvanceParams,
@@ -176,6 +185,7 @@ ROUTE_PARAMETERS: dict[tuple[str, str], Any] = {
     ("POST", "/v1/subscription_items/{item_id}"): SubscriptionItemUpdateParams,
     ("DELETE", "/v1/subscription_items/{item_id}"): SubscriptionItemDeleteParams,
     ("GET", "/v1/invoices"): InvoiceListParams,
+    ("POST", "/v1/invoices/create_preview"): InvoiceCreatePreviewParams,
     ("GET", "/v1/invoices/{invoice_id}"): InvoiceRetrieveParams,
     ("POST", "/v1/invoices/{invoice_id}"): InvoiceUpdateParams,
     ("GET", "/v1/invoices/{invoice_id}/lines"): InvoiceListLinesParams,
@@ -197,4 +207,10 @@ ROUTE_PARAMETERS: dict[tuple[str, str], Any] = {
     ("GET", "/v1/test_helpers/test_clocks/{test_clock_id}"): TestClockRetrieveParams,
     ("DELETE", "/v1/test_helpers/test_clocks/{test_clock_id}"): TestClockDeleteParams,
     ("POST", "/v1/test_helpers/test_clocks/{test_clock_id}/advance"): TestClockAdvanceParams,
+    ("POST", "/v1/checkout/sessions"): SessionCreateParams,
+    ("GET", "/v1/checkout/sessions"): SessionListParams,
+    ("GET", "/v1/checkout/sessions/{session_id}"): SessionRetrieveParams,
+    ("GET", "/v1/checkout/sessions/{session_id}/line_items"): SessionListLineItemsParams,
+    ("POST", "/v1/checkout/sessions/{session_id}/expire"): SessionExpireParams,
+    ("GET", "/v1/setup_intents/{setup_intent_id}"): SetupIntentRetrieveParams,
 }
