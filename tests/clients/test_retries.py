@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -26,27 +27,31 @@ from payment_service_client import (
 from payment_service_client.generated.api.v1 import v1_app_retrieve, v1_metrics_create
 from payment_service_client.generated.models import MetricCreateInputRequest
 
-APP = {
-    "object": "app",
-    "id": "app_1",
-    "name": "Acme",
-    "provider": "stripe",
-    "livemode": False,
-    "mode": "test",
-    "created_at": "2026-12-01T00:00:00Z",
-}
-METRIC = {
-    "object": "metric",
-    "id": "mtr_1",
-    "code": "api_calls",
-    "name": "API calls",
-    "aggregation": "sum",
-    "unit": "",
-    "meter_event_name": "api_calls",
-    "provider_meter_id": "mtr_stripe_1",
-    "sync_state": "synced",
-    "created_at": "2026-12-01T00:00:00Z",
-}
+SCHEMAS = json.loads(
+    (Path(__file__).resolve().parents[2] / "clients/python/openapi.json").read_text()
+)["components"]["schemas"]
+
+
+def _example(schema_name: str, /, **fields: Any) -> dict[str, Any]:
+    """An answer with every property the schema requires of `schema_name` (so the generated model
+    parses it whatever fields the API grows), with `fields` on top."""
+    schema = SCHEMAS[schema_name]
+    placeholders = {"string": "x", "boolean": False, "integer": 0, "number": 0, "object": {}}
+    example: dict[str, Any] = {}
+    for field_name in schema["required"]:
+        prop = schema["properties"][field_name]
+        if prop.get("format") == "date-time":
+            example[field_name] = "2026-12-01T00:00:00Z"
+        elif "$ref" in prop:
+            referenced = SCHEMAS[prop["$ref"].rsplit("/", 1)[-1]]
+            example[field_name] = referenced["enum"][0] if "enum" in referenced else {}
+        else:
+            example[field_name] = placeholders.get(prop.get("type", "string"), "x")
+    return example | fields
+
+
+APP = _example("AppOutput", object="app", id="app_1", name="Acme", mode="test")
+METRIC = _example("MetricOutput", object="metric", id="mtr_1", code="api_calls", aggregation="sum")
 
 
 def _error(type_: str, code: str, message: str = "no") -> dict[str, Any]:

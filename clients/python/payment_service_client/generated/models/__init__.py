@@ -3,6 +3,13 @@
 from .aggregation_enum import AggregationEnum
 from .app_output import AppOutput
 from .audit_event_output import AuditEventOutput
+from .checkout_session_create_input_request import CheckoutSessionCreateInputRequest
+from .checkout_session_create_input_request_metadata import (
+    CheckoutSessionCreateInputRequestMetadata,
+)
+from .checkout_session_output import CheckoutSessionOutput
+from .checkout_session_output_metadata import CheckoutSessionOutputMetadata
+from .checkout_session_output_status_enum import CheckoutSessionOutputStatusEnum
 from .customer_create_input_request import CustomerCreateInputRequest
 from .customer_create_input_request_metadata import CustomerCreateInputRequestMetadata
 from .customer_output import CustomerOutput
@@ -23,6 +30,7 @@ from .interval_enum import IntervalEnum
 from .metric_create_input_request import MetricCreateInputRequest
 from .metric_output import MetricOutput
 from .metric_usage_output import MetricUsageOutput
+from .mode_enum import ModeEnum
 from .patched_customer_update_input_request import PatchedCustomerUpdateInputRequest
 from .patched_customer_update_input_request_metadata import (
     PatchedCustomerUpdateInputRequestMetadata,
@@ -34,17 +42,19 @@ from .payment_create_input_request import PaymentCreateInputRequest
 from .payment_create_input_request_metadata import PaymentCreateInputRequestMetadata
 from .payment_output import PaymentOutput
 from .payment_output_metadata import PaymentOutputMetadata
+from .payment_status_enum import PaymentStatusEnum
 from .plan_base_input_request import PlanBaseInputRequest
 from .plan_create_input_request import PlanCreateInputRequest
 from .plan_create_input_request_metadata import PlanCreateInputRequestMetadata
 from .plan_create_input_request_quotas import PlanCreateInputRequestQuotas
 from .plan_metered_input_request import PlanMeteredInputRequest
+from .plan_metered_output import PlanMeteredOutput
 from .plan_output import PlanOutput
 from .plan_output_base_type_0 import PlanOutputBaseType0
 from .plan_output_metadata import PlanOutputMetadata
-from .plan_output_metered_item import PlanOutputMeteredItem
 from .plan_output_quotas import PlanOutputQuotas
 from .plan_tier_input_request import PlanTierInputRequest
+from .plan_tier_output import PlanTierOutput
 from .proration_enum import ProrationEnum
 from .refund_create_input_reason_enum import RefundCreateInputReasonEnum
 from .refund_create_input_request import RefundCreateInputRequest
@@ -62,6 +72,10 @@ from .test_clock_advance_input_request import TestClockAdvanceInputRequest
 from .test_clock_create_input_request import TestClockCreateInputRequest
 from .test_clock_output import TestClockOutput
 from .test_clock_output_status_enum import TestClockOutputStatusEnum
+from .usage_alert_create_input_request import UsageAlertCreateInputRequest
+from .usage_alert_output import UsageAlertOutput
+from .usage_alert_threshold_input_request import UsageAlertThresholdInputRequest
+from .usage_alert_threshold_output import UsageAlertThresholdOutput
 from .usage_batch_input_request import UsageBatchInputRequest
 from .usage_batch_output import UsageBatchOutput
 from .usage_event_create_input_request import UsageEventCreateInputRequest
@@ -72,6 +86,9 @@ from .usage_event_result_output_status_enum import UsageEventResultOutputStatusE
 from .usage_period_output import UsagePeriodOutput
 from .v1_audit_events_list_response_200 import V1AuditEventsListResponse200
 from .v1_audit_events_list_response_200_object import V1AuditEventsListResponse200Object
+from .v1_checkout_sessions_list_response_200 import V1CheckoutSessionsListResponse200
+from .v1_checkout_sessions_list_response_200_object import V1CheckoutSessionsListResponse200Object
+from .v1_checkout_sessions_list_status import V1CheckoutSessionsListStatus
 from .v1_customers_entitlements_list_response_200 import V1CustomersEntitlementsListResponse200
 from .v1_customers_entitlements_list_response_200_object import (
     V1CustomersEntitlementsListResponse200Object,
@@ -96,6 +113,8 @@ from .v1_subscriptions_list_response_200_object import V1SubscriptionsListRespon
 from .v1_subscriptions_list_status import V1SubscriptionsListStatus
 from .v1_test_clocks_list_response_200 import V1TestClocksListResponse200
 from .v1_test_clocks_list_response_200_object import V1TestClocksListResponse200Object
+from .v1_usage_alerts_list_response_200 import V1UsageAlertsListResponse200
+from .v1_usage_alerts_list_response_200_object import V1UsageAlertsListResponse200Object
 from .v1_webhook_endpoints_deliveries_list_response_200 import (
     V1WebhookEndpointsDeliveriesListResponse200,
 )
@@ -119,6 +138,11 @@ __all__ = (
     "AggregationEnum",
     "AppOutput",
     "AuditEventOutput",
+    "CheckoutSessionCreateInputRequest",
+    "CheckoutSessionCreateInputRequestMetadata",
+    "CheckoutSessionOutput",
+    "CheckoutSessionOutputMetadata",
+    "CheckoutSessionOutputStatusEnum",
     "CustomerCreateInputRequest",
     "CustomerCreateInputRequestMetadata",
     "CustomerOutput",
@@ -139,6 +163,7 @@ __all__ = (
     "MetricCreateInputRequest",
     "MetricOutput",
     "MetricUsageOutput",
+    "ModeEnum",
     "PatchedCustomerUpdateInputRequest",
     "PatchedCustomerUpdateInputRequestMetadata",
     "PatchedPlanUpdateInputRequest",
@@ -148,17 +173,19 @@ __all__ = (
     "PaymentCreateInputRequestMetadata",
     "PaymentOutput",
     "PaymentOutputMetadata",
+    "PaymentStatusEnum",
     "PlanBaseInputRequest",
     "PlanCreateInputRequest",
     "PlanCreateInputRequestMetadata",
     "PlanCreateInputRequestQuotas",
     "PlanMeteredInputRequest",
+    "PlanMeteredOutput",
     "PlanOutput",
     "PlanOutputBaseType0",
     "PlanOutputMetadata",
-    "PlanOutputMeteredItem",
     "PlanOutputQuotas",
     "PlanTierInputRequest",
+    "PlanTierOutput",
     "ProrationEnum",
     "RefundCreateInputReasonEnum",
     "RefundCreateInputRequest",
@@ -176,6 +203,10 @@ __all__ = (
     "TestClockCreateInputRequest",
     "TestClockOutput",
     "TestClockOutputStatusEnum",
+    "UsageAlertCreateInputRequest",
+    "UsageAlertOutput",
+    "UsageAlertThresholdInputRequest",
+    "UsageAlertThresholdOutput",
     "UsageBatchInputRequest",
     "UsageBatchOutput",
     "UsageEventCreateInputRequest",
@@ -186,6 +217,9 @@ __all__ = (
     "UsagePeriodOutput",
     "V1AuditEventsListResponse200",
     "V1AuditEventsListResponse200Object",
+    "V1CheckoutSessionsListResponse200",
+    "V1CheckoutSessionsListResponse200Object",
+    "V1CheckoutSessionsListStatus",
     "V1CustomersEntitlementsListResponse200",
     "V1CustomersEntitlementsListResponse200Object",
     "V1CustomersListResponse200",
@@ -208,6 +242,8 @@ __all__ = (
     "V1SubscriptionsListStatus",
     "V1TestClocksListResponse200",
     "V1TestClocksListResponse200Object",
+    "V1UsageAlertsListResponse200",
+    "V1UsageAlertsListResponse200Object",
     "V1WebhookEndpointsDeliveriesListResponse200",
     "V1WebhookEndpointsDeliveriesListResponse200Object",
     "V1WebhookEndpointsDeliveriesListStatus",

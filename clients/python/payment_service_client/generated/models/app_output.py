@@ -14,6 +14,9 @@ T = TypeVar("T", bound="AppOutput")
 class AppOutput:
     """
     Attributes:
+        allow_multiple_subscriptions (bool): Whether a customer may hold more than one live subscription; when false
+            (the default), `POST /v1/subscriptions` for a customer who has one answers 409 `customer_has_subscription`.
+            Operators set it in the admin.
         created_at (datetime.datetime):
         id (str):
         livemode (bool):
@@ -23,6 +26,7 @@ class AppOutput:
         provider (str):
     """
 
+    allow_multiple_subscriptions: bool
     created_at: datetime.datetime
     id: str
     livemode: bool
@@ -33,6 +37,8 @@ class AppOutput:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        allow_multiple_subscriptions = self.allow_multiple_subscriptions
+
         created_at = self.created_at.isoformat()
 
         id = self.id
@@ -51,6 +57,7 @@ class AppOutput:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "allow_multiple_subscriptions": allow_multiple_subscriptions,
                 "created_at": created_at,
                 "id": id,
                 "livemode": livemode,
@@ -66,6 +73,8 @@ class AppOutput:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        allow_multiple_subscriptions = d.pop("allow_multiple_subscriptions")
+
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
         id = d.pop("id")
@@ -81,6 +90,7 @@ class AppOutput:
         provider = d.pop("provider")
 
         app_output = cls(
+            allow_multiple_subscriptions=allow_multiple_subscriptions,
             created_at=created_at,
             id=id,
             livemode=livemode,

@@ -21,6 +21,7 @@ class ErrorError:
         param (None | str):
         type_ (ErrorErrorType):
         decline_code (str | Unset):
+        subscription (str | Unset): With `customer_has_subscription`: the id of the customer's live subscription.
     """
 
     code: str
@@ -28,6 +29,7 @@ class ErrorError:
     param: None | str
     type_: ErrorErrorType
     decline_code: str | Unset = UNSET
+    subscription: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -42,6 +44,8 @@ class ErrorError:
 
         decline_code = self.decline_code
 
+        subscription = self.subscription
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -54,6 +58,8 @@ class ErrorError:
         )
         if decline_code is not UNSET:
             field_dict["decline_code"] = decline_code
+        if subscription is not UNSET:
+            field_dict["subscription"] = subscription
 
         return field_dict
 
@@ -75,12 +81,15 @@ class ErrorError:
 
         decline_code = d.pop("decline_code", UNSET)
 
+        subscription = d.pop("subscription", UNSET)
+
         error_error = cls(
             code=code,
             message=message,
             param=param,
             type_=type_,
             decline_code=decline_code,
+            subscription=subscription,
         )
 
         error_error.additional_properties = d

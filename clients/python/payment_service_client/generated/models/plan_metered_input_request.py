@@ -24,12 +24,15 @@ class PlanMeteredInputRequest:
         included_quantity (int | Unset):  Default: 0.
         tiers (list[PlanTierInputRequest] | None | Unset):
         unit_amount (int | None | Unset):
+        unit_amount_decimal (None | str | Unset): A price per unit in the currency's minor unit, as a decimal string
+            with at most 12 decimal places (`0.2` is a fifth of a cent). Example: 0.2.
     """
 
     metric: str
     included_quantity: int | Unset = 0
     tiers: list[PlanTierInputRequest] | None | Unset = UNSET
     unit_amount: int | None | Unset = UNSET
+    unit_amount_decimal: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,6 +58,12 @@ class PlanMeteredInputRequest:
         else:
             unit_amount = self.unit_amount
 
+        unit_amount_decimal: None | str | Unset
+        if isinstance(self.unit_amount_decimal, Unset):
+            unit_amount_decimal = UNSET
+        else:
+            unit_amount_decimal = self.unit_amount_decimal
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -68,6 +77,8 @@ class PlanMeteredInputRequest:
             field_dict["tiers"] = tiers
         if unit_amount is not UNSET:
             field_dict["unit_amount"] = unit_amount
+        if unit_amount_decimal is not UNSET:
+            field_dict["unit_amount_decimal"] = unit_amount_decimal
 
         return field_dict
 
@@ -111,11 +122,21 @@ class PlanMeteredInputRequest:
 
         unit_amount = _parse_unit_amount(d.pop("unit_amount", UNSET))
 
+        def _parse_unit_amount_decimal(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        unit_amount_decimal = _parse_unit_amount_decimal(d.pop("unit_amount_decimal", UNSET))
+
         plan_metered_input_request = cls(
             metric=metric,
             included_quantity=included_quantity,
             tiers=tiers,
             unit_amount=unit_amount,
+            unit_amount_decimal=unit_amount_decimal,
         )
 
         plan_metered_input_request.additional_properties = d

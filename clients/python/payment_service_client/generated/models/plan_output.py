@@ -8,9 +8,9 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
+    from ..models.plan_metered_output import PlanMeteredOutput
     from ..models.plan_output_base_type_0 import PlanOutputBaseType0
     from ..models.plan_output_metadata import PlanOutputMetadata
-    from ..models.plan_output_metered_item import PlanOutputMeteredItem
     from ..models.plan_output_quotas import PlanOutputQuotas
 
 
@@ -30,7 +30,7 @@ class PlanOutput:
         grace_period_days (int):
         id (str):
         metadata (PlanOutputMetadata):
-        metered (list[PlanOutputMeteredItem]):
+        metered (list[PlanMeteredOutput]):
         name (str):
         object_ (str):
         provider_product_id (str):
@@ -50,7 +50,7 @@ class PlanOutput:
     grace_period_days: int
     id: str
     metadata: PlanOutputMetadata
-    metered: list[PlanOutputMeteredItem]
+    metered: list[PlanMeteredOutput]
     name: str
     object_: str
     provider_product_id: str
@@ -136,9 +136,9 @@ class PlanOutput:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.plan_metered_output import PlanMeteredOutput  # noqa: PLC0415
         from ..models.plan_output_base_type_0 import PlanOutputBaseType0  # noqa: PLC0415
         from ..models.plan_output_metadata import PlanOutputMetadata  # noqa: PLC0415
-        from ..models.plan_output_metered_item import PlanOutputMeteredItem  # noqa: PLC0415
         from ..models.plan_output_quotas import PlanOutputQuotas  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -176,7 +176,7 @@ class PlanOutput:
         metered = []
         _metered = d.pop("metered")
         for metered_item_data in _metered:
-            metered_item = PlanOutputMeteredItem.from_dict(metered_item_data)
+            metered_item = PlanMeteredOutput.from_dict(metered_item_data)
 
             metered.append(metered_item)
 

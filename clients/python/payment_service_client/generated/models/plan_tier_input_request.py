@@ -18,12 +18,15 @@ class PlanTierInputRequest:
     Attributes:
         up_to (int | None):
         flat_amount (int | Unset):  Default: 0.
-        unit_amount (int | Unset):  Default: 0.
+        unit_amount (int | Unset):
+        unit_amount_decimal (str | Unset): A price per unit in the currency's minor unit, as a decimal string with at
+            most 12 decimal places (`0.2` is a fifth of a cent). Example: 0.2.
     """
 
     up_to: int | None
     flat_amount: int | Unset = 0
-    unit_amount: int | Unset = 0
+    unit_amount: int | Unset = UNSET
+    unit_amount_decimal: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -33,6 +36,8 @@ class PlanTierInputRequest:
         flat_amount = self.flat_amount
 
         unit_amount = self.unit_amount
+
+        unit_amount_decimal = self.unit_amount_decimal
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -45,6 +50,8 @@ class PlanTierInputRequest:
             field_dict["flat_amount"] = flat_amount
         if unit_amount is not UNSET:
             field_dict["unit_amount"] = unit_amount
+        if unit_amount_decimal is not UNSET:
+            field_dict["unit_amount_decimal"] = unit_amount_decimal
 
         return field_dict
 
@@ -63,10 +70,13 @@ class PlanTierInputRequest:
 
         unit_amount = d.pop("unit_amount", UNSET)
 
+        unit_amount_decimal = d.pop("unit_amount_decimal", UNSET)
+
         plan_tier_input_request = cls(
             up_to=up_to,
             flat_amount=flat_amount,
             unit_amount=unit_amount,
+            unit_amount_decimal=unit_amount_decimal,
         )
 
         plan_tier_input_request.additional_properties = d

@@ -132,7 +132,9 @@ def sync_detailed(
     """Subscribes a customer to a plan's current version. The provider's answer decides the status
     (`trialing`, `active`, or `incomplete` when the first payment did not go through). A provider outage
     answers 502 and leaves the subscription pending: a retry with the same Idempotency-Key, or the retry
-    job, completes it.
+    job, completes it. Unless the app allows several (`allow_multiple_subscriptions` on `GET /v1/app`),
+    a customer who already has a live subscription (any status but `canceled` and `incomplete_expired`)
+    answers 409 `customer_has_subscription`, with that subscription's id in the error's `subscription`.
 
     Args:
         idempotency_key (str | Unset):
@@ -168,7 +170,9 @@ def sync(
     """Subscribes a customer to a plan's current version. The provider's answer decides the status
     (`trialing`, `active`, or `incomplete` when the first payment did not go through). A provider outage
     answers 502 and leaves the subscription pending: a retry with the same Idempotency-Key, or the retry
-    job, completes it.
+    job, completes it. Unless the app allows several (`allow_multiple_subscriptions` on `GET /v1/app`),
+    a customer who already has a live subscription (any status but `canceled` and `incomplete_expired`)
+    answers 409 `customer_has_subscription`, with that subscription's id in the error's `subscription`.
 
     Args:
         idempotency_key (str | Unset):
@@ -199,7 +203,9 @@ async def asyncio_detailed(
     """Subscribes a customer to a plan's current version. The provider's answer decides the status
     (`trialing`, `active`, or `incomplete` when the first payment did not go through). A provider outage
     answers 502 and leaves the subscription pending: a retry with the same Idempotency-Key, or the retry
-    job, completes it.
+    job, completes it. Unless the app allows several (`allow_multiple_subscriptions` on `GET /v1/app`),
+    a customer who already has a live subscription (any status but `canceled` and `incomplete_expired`)
+    answers 409 `customer_has_subscription`, with that subscription's id in the error's `subscription`.
 
     Args:
         idempotency_key (str | Unset):
@@ -233,7 +239,9 @@ async def asyncio(
     """Subscribes a customer to a plan's current version. The provider's answer decides the status
     (`trialing`, `active`, or `incomplete` when the first payment did not go through). A provider outage
     answers 502 and leaves the subscription pending: a retry with the same Idempotency-Key, or the retry
-    job, completes it.
+    job, completes it. Unless the app allows several (`allow_multiple_subscriptions` on `GET /v1/app`),
+    a customer who already has a live subscription (any status but `canceled` and `incomplete_expired`)
+    answers 409 `customer_has_subscription`, with that subscription's id in the error's `subscription`.
 
     Args:
         idempotency_key (str | Unset):

@@ -137,7 +137,8 @@ def sync_detailed(
     """Report one usage event
 
      Stored durably before the answer. A repeated event_id answers 200 with status duplicate and is
-    counted once. Crossing a plan quota opens an over_quota grace period and sends usage.quota_exceeded.
+    counted once. Crossing a plan quota opens an over_quota grace period and sends usage.quota_exceeded;
+    reaching a usage alert's threshold sends usage.threshold_reached.
 
     Args:
         idempotency_key (str | Unset):
@@ -173,7 +174,8 @@ def sync(
     """Report one usage event
 
      Stored durably before the answer. A repeated event_id answers 200 with status duplicate and is
-    counted once. Crossing a plan quota opens an over_quota grace period and sends usage.quota_exceeded.
+    counted once. Crossing a plan quota opens an over_quota grace period and sends usage.quota_exceeded;
+    reaching a usage alert's threshold sends usage.threshold_reached.
 
     Args:
         idempotency_key (str | Unset):
@@ -204,7 +206,8 @@ async def asyncio_detailed(
     """Report one usage event
 
      Stored durably before the answer. A repeated event_id answers 200 with status duplicate and is
-    counted once. Crossing a plan quota opens an over_quota grace period and sends usage.quota_exceeded.
+    counted once. Crossing a plan quota opens an over_quota grace period and sends usage.quota_exceeded;
+    reaching a usage alert's threshold sends usage.threshold_reached.
 
     Args:
         idempotency_key (str | Unset):
@@ -238,7 +241,8 @@ async def asyncio(
     """Report one usage event
 
      Stored durably before the answer. A repeated event_id answers 200 with status duplicate and is
-    counted once. Crossing a plan quota opens an over_quota grace period and sends usage.quota_exceeded.
+    counted once. Crossing a plan quota opens an over_quota grace period and sends usage.quota_exceeded;
+    reaching a usage alert's threshold sends usage.threshold_reached.
 
     Args:
         idempotency_key (str | Unset):

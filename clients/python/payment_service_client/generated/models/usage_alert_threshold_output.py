@@ -6,27 +6,52 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="PlanOutputMeteredItem")
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="UsageAlertThresholdOutput")
 
 
 @_attrs_define
-class PlanOutputMeteredItem:
+class UsageAlertThresholdOutput:
+    """
+    Attributes:
+        percent_of_quota (int | Unset):
+        quantity (int | Unset):
+    """
+
+    percent_of_quota: int | Unset = UNSET
+    quantity: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        percent_of_quota = self.percent_of_quota
+
+        quantity = self.quantity
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if percent_of_quota is not UNSET:
+            field_dict["percent_of_quota"] = percent_of_quota
+        if quantity is not UNSET:
+            field_dict["quantity"] = quantity
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        plan_output_metered_item = cls()
+        percent_of_quota = d.pop("percent_of_quota", UNSET)
 
-        plan_output_metered_item.additional_properties = d
-        return plan_output_metered_item
+        quantity = d.pop("quantity", UNSET)
+
+        usage_alert_threshold_output = cls(
+            percent_of_quota=percent_of_quota,
+            quantity=quantity,
+        )
+
+        usage_alert_threshold_output.additional_properties = d
+        return usage_alert_threshold_output
 
     @property
     def additional_keys(self) -> list[str]:
