@@ -25,7 +25,7 @@ from django.utils.html import format_html
 
 from api.money import Money
 from backoffice.mrr import MRR_STATUSES, monthly_amount
-from backoffice.reports import failed_payments_csv, mrr_context, mrr_csv
+from backoffice.reports import activity_context, failed_payments_csv, mrr_context, mrr_csv
 from billing.models import Customer, Payment, PaymentStatus, Subscription, SubscriptionStatus
 from billing.providers.pending import SyncState
 from catalog.models import Metric, Plan
@@ -468,6 +468,7 @@ class AppOverviewAdminMixin:
                 original=app,
                 overview=app_overview(app=app),
                 **mrr_context(app=app, period=request.GET.get("period", "")),
+                **activity_context(app=app, period=request.GET.get("period", "")),
                 can_resolve_grace_periods=request.user.has_perm(
                     f"{grace_opts.app_label}.change_{grace_opts.model_name}"
                 ),
@@ -504,6 +505,7 @@ class AppOverviewAdminMixin:
                 title="Portfolio overview",
                 rows=portfolio_overview(),
                 **mrr_context(app=None, period=request.GET.get("period", "")),
+                **activity_context(app=None, period=request.GET.get("period", "")),
                 recent_failures_days=RECENT_FAILURES_WINDOW.days,
             ),
         )

@@ -51,6 +51,7 @@ from billing.subscription_provider_sync import subscription_items
 from billing.subscription_records import TARGET_TYPE as SUBSCRIPTION_TARGET
 from billing.subscription_records import subscription_snapshot
 from billing.subscription_webhook_sync import subscription_sync_from_provider
+from billing.subscriptions import subscription_second_live_refuse
 from catalog.errors import CatalogErrorCode
 from catalog.models import Plan, PlanVersion
 from catalog.selectors import plan_get
@@ -237,6 +238,9 @@ def checkout_session_create(
         if existing is not None:
             _same_request(existing, customer=buyer, mode=mode)
             return existing
+    if mode == CheckoutMode.SUBSCRIPTION:
+        # The page would take the money for a second subscription the app does not allow.
+        subscription_second_live_refuse(app=app, customer=buyer, request_key=None)
     if not buyer.provider_customer_id:
         raise ConflictError(
             "The customer is not at the provider yet; retry shortly.",

@@ -77,7 +77,7 @@ def _same_request(subscription: Subscription, *, customer: Customer, plan: Plan)
         )
 
 
-def _refuse_a_second_live_subscription(
+def subscription_second_live_refuse(
     *, app: App, customer: Customer, request_key: str | None
 ) -> None:
     """Unless the app allows several, a customer has at most one live subscription: any not
@@ -143,7 +143,7 @@ def subscription_create(
         )
     # Checked again under the customer's lock below; this one keeps a refused request from
     # changing the customer's card first.
-    _refuse_a_second_live_subscription(app=app, customer=subscriber, request_key=request_key)
+    subscription_second_live_refuse(app=app, customer=subscriber, request_key=request_key)
     if payment_method:
         subscriber = customer_update(
             app=app,
@@ -158,9 +158,7 @@ def subscription_create(
     try:
         with transaction.atomic():
             Customer.objects.for_app(app).select_for_update().filter(pk=subscriber.pk).first()
-            _refuse_a_second_live_subscription(
-                app=app, customer=subscriber, request_key=request_key
-            )
+            subscription_second_live_refuse(app=app, customer=subscriber, request_key=request_key)
             subscription = Subscription.objects.create(
                 id=new_id("sub"),
                 app=app,

@@ -238,3 +238,22 @@ def test_sessions_are_listed_newest_first_and_filtered(tenant: Tenant):
     assert [session["id"] for session in everything] == [second["id"], first["id"]]
     assert [session["id"] for session in theirs] == [first["id"]]
     assert [session["id"] for session in expired] == [second["id"]]
+
+
+def test_a_subscription_session_for_a_customer_with_a_live_subscription_answers_409(
+    tenant: Tenant, stripe: EmulatorServer
+):
+    plan = plan_make(tenant.client)
+    customer = customer_make(tenant.client)
+    live = tenant.client.post(
+        "/v1/subscriptions", {"customer": customer["id"], "plan": plan["id"]}, format="json"
+    ).json()
+
+    refused = _create(tenant.client, mode="subscription", customer=customer["id"], plan=plan["id"])
+    setup = _create(tenant.client, mode="setup", customer=customer["id"])
+
+    assert refused.status_code == 409, refused.content
+    assert refused.json()["error"]["code"] == "customer_has_subscription"
+    assert refused.json()["error"]["subscription"] == live["id"]
+    assert setup.status_code == 201
+    assert CheckoutSession.objects.for_app(tenant.app).filter(mode="subscription").count() == 0
