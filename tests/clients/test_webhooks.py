@@ -57,9 +57,11 @@ def test_any_of_several_v1_signatures_may_match():
 
 
 @pytest.mark.parametrize(
-    "header", [None, "", "v1=abc", "t=soon,v1=abc", f"t={int(time.time())}", "garbage"]
+    "header", [None, "", "v1=abc", "t=soon,v1=abc", "t={now}", "t={now},v0=abc", "garbage"]
 )
 def test_a_malformed_header_is_refused(header):
+    if header:
+        header = header.format(now=int(time.time()))
     with pytest.raises(SignatureVerificationError):
         webhooks.verify(BODY, header, SECRET)
 
