@@ -19,3 +19,5 @@ class BillingErrorCode(StrEnum):
     AMOUNT_TOO_LARGE = "amount_too_large"
     TEST_MODE_ONLY = "test_mode_only"
     TEST_CLOCK_ADVANCING = "test_clock_advancing"
+    INVOICE_ALREADY_PAID = "invoice_already_paid"
+    INVOICE_NOT_PAYABLE = "invoice_not_payable"

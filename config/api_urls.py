@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 from audit.apis import AuditEventViewSet
 from billing.apis import (
     CustomerViewSet,
+    InvoiceViewSet,
     PaymentViewSet,
     RefundViewSet,
     SubscriptionViewSet,
@@ -26,6 +27,7 @@ router.register("customers", CustomerViewSet, basename="customer")
 router.register("plans", PlanViewSet, basename="plan")
 router.register("payments", PaymentViewSet, basename="payment")
 router.register("refunds", RefundViewSet, basename="refund")
+router.register("invoices", InvoiceViewSet, basename="invoice")
 router.register("subscriptions", SubscriptionViewSet, basename="subscription")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("grace-periods", GracePeriodViewSet, basename="grace-period")
