@@ -11,6 +11,7 @@ from stripe_emulator.errors import (
     StripeApiError,
     invalid_request_error,
 )
+from stripe_emulator.hosted_invoice_pages import invoice_page_links, invoice_pages_remember
 from stripe_emulator.parameters import (
     merged_metadata,
     optional_boolean,
@@ -23,7 +24,9 @@ from stripe_emulator.routing import RequestContext
 from stripe_emulator.state import EmulatorState, previous_attributes, render_hook
 from stripe_emulator.subscription_items import (
     RETRY_DELAYS_SECONDS,
+    add_interval,
     is_metered,
+    subscription_interval,
     subscription_items,
     subscription_set_status,
 )
@@ -228,6 +231,9 @@ def invoice_lines(state: EmulatorState, invoice_id: str) -> list[dict[str, Any]]
 def _render_invoice(
     state: EmulatorState, rendered: dict[str, Any], stored: dict[str, Any], expand: set[str]
 ) -> dict[str, Any]:
+    if stored.get("_preview"):
+        return rendered  # its lines are its own, rendered when it was computed
+    _invoice_page_links(state, rendered)
     rendered["lines"] = state.embedded_list(
         invoice_lines(state, stored["id"]), f"/v1/invoices/{stored['id']}/lines"
     )
@@ -461,10 +467,12 @@ def subscription_cancel_now(
 
 
 def invoice_retrieve(context: RequestContext, invoice_id: str) -> dict[str, Any]:
+    invoice_pages_remember(context)
     return context.respond(context.state.require(invoice_id, "invoice"))
 
 
 def invoice_list(context: RequestContext) -> dict[str, Any]:
+    invoice_pages_remember(context)
     state, params = context.state, context.params
     customer_id = optional_string(params, "customer")
     subscription_id = optional_string(params, "subscription")
@@ -525,6 +533,7 @@ def invoice_finalize_route(context: RequestContext, invoice_id: str) -> dict[str
 
 
 def invoice_pay(context: RequestContext, invoice_id: str) -> dict[str, Any]:
+    invoice_pages_remember(context)
     state, params = context.state, context.params
     invoice = state.require(invoice_id, "invoice")
     if invoice["status"] == "paid":
@@ -632,3 +641,134 @@ def cycle_invoice_issue(
     )
     invoice_finalize(state, invoice)
     invoice_attempt_payment(state, invoice, off_session=True)
+
+
+# Hosted pages, previews and the upcoming-invoice notice ---------------------------------------
+
+# Stripe's Billing setting "Send upcoming renewal events", days before a renewal: the emulator
+# uses Stripe's default, 7 days.
+UPCOMING_NOTICE_SECONDS = 7 * 86_400
+
+
+def _invoice_page_links(state: EmulatorState, rendered: dict[str, Any]) -> None:
+    """A finalized invoice links to the emulator's own hosted page and PDF; a draft to none,
+    as at Stripe."""
+    if rendered["status"] == "draft":
+        rendered["hosted_invoice_url"] = None
+        rendered["invoice_pdf"] = None
+        return
+    rendered["hosted_invoice_url"], rendered["invoice_pdf"] = invoice_page_links(
+        state, rendered["id"]
+    )
+
+
+def _next_invoice_lines(
+    state: EmulatorState, subscription: dict[str, Any]
+) -> tuple[list[dict[str, Any]], int, int]:
+    """The line specs of the subscription's next invoice as its renewal would bill them: this
+    period's metered usage so far, the licensed items for the next period, pending prorations."""
+    period_start, period_end = subscription["_period_start"], subscription["_period_end"]
+    interval, interval_count = subscription_interval(state, subscription)
+    next_end = add_interval(
+        subscription["billing_cycle_anchor"],
+        interval,
+        interval_count * (subscription["_period_index"] + 2),
+    )
+    lines = cycle_lines(
+        state,
+        subscription,
+        usage_start=period_start,
+        usage_end=period_end,
+        next_start=period_end,
+        next_end=next_end,
+    )
+    return lines + list(subscription["_pending_lines"]), period_start, period_end
+
+
+def invoice_preview_compute(state: EmulatorState, subscription: dict[str, Any]) -> dict[str, Any]:
+    """The subscription's next invoice, rendered as Stripe previews it (`upcoming_in_…`, a
+    draft billed at the period's end), with nothing stored and no event sent: it is built by
+    the same code as a real invoice, and everything that built it is then taken back."""
+    lines, period_start, period_end = _next_invoice_lines(state, subscription)
+    customer = state.objects[subscription["customer"]]
+    balance, sequence, objects = customer["balance"], state.sequence, dict(state.objects)
+    setattr(state, "emit_event", lambda *arguments, **keywords: {})  # noqa: B010 - a preview sends nothing
+    try:
+        invoice = invoice_create(
+            state,
+            subscription,
+            billing_reason="upcoming",
+            line_specs=lines,
+            period_start=period_start,
+            period_end=period_end,
+        )
+        rendered = state.render(invoice)
+    finally:
+        delattr(state, "emit_event")  # the class's own again
+        customer["balance"], state.sequence, state.objects = balance, sequence, objects
+    preview_id = f"upcoming_{rendered['id']}"
+    rendered.update(
+        {
+            "id": preview_id,
+            "created": period_end,
+            "next_payment_attempt": period_end + 3600,
+            "automatically_finalizes_at": period_end + 3600,
+            "hosted_invoice_url": None,
+            "invoice_pdf": None,
+            "webhooks_delivered_at": None,
+        }
+    )
+    for line in rendered["lines"]["data"]:
+        line["invoice"] = preview_id
+    rendered["lines"]["url"] = f"/v1/invoices/{preview_id}/lines"
+    return rendered
+
+
+def invoice_create_preview(context: RequestContext) -> dict[str, Any]:
+    state, params = context.state, context.params
+    customer_id = optional_string(params, "customer")
+    subscription_id = optional_string(params, "subscription")
+    if subscription_id is None:
+        raise invalid_request_error(
+            "Previews without a subscription (pending invoice items only) are not supported by "
+            "the emulator; pass subscription.",
+            param="subscription",
+        )
+    subscription = state.require(subscription_id, "subscription", param="subscription")
+    if customer_id is not None and customer_id != subscription["customer"]:
+        raise invalid_request_error(
+            f"The subscription {subscription_id} does not belong to customer {customer_id}.",
+            param="customer",
+        )
+    if (
+        subscription["status"] in ("canceled", "incomplete_expired")
+        or (subscription["cancel_at_period_end"])
+    ):
+        raise invalid_request_error(
+            "No upcoming invoices for customer: " + subscription["customer"],
+            code="invoice_upcoming_none",
+        )
+    return invoice_preview_compute(state, subscription)
+
+
+def invoice_upcoming_due_at(subscription: dict[str, Any]) -> int | None:
+    """When `invoice.upcoming` is due for the subscription's renewal, or None (sent already, a
+    period shorter than the notice, or no renewal coming)."""
+    if subscription["status"] not in ("active", "past_due"):
+        return None
+    if subscription["cancel_at_period_end"] or subscription["cancel_at"] is not None:
+        return None
+    notice_at: int = subscription["_period_end"] - UPCOMING_NOTICE_SECONDS
+    if notice_at <= subscription["_period_start"]:
+        return None
+    if subscription.get("_upcoming_sent_for") == subscription["_period_end"]:
+        return None
+    return notice_at
+
+
+def invoice_upcoming_notify(state: EmulatorState, subscription: dict[str, Any]) -> None:
+    """Stripe's `invoice.upcoming`: the preview of the renewal, which has no id yet."""
+    subscription["_upcoming_sent_for"] = subscription["_period_end"]
+    preview = invoice_preview_compute(state, subscription)
+    preview.pop("id")
+    state.emit_event("invoice.upcoming", {**preview, "_preview": True})

@@ -13,6 +13,7 @@ from tests.factories import (
     Tenant,
     customer_make,
     deliver,
+    metric_make,
     plan_make,
     settle,
     subscribe,
@@ -59,8 +60,10 @@ def test_a_subscriptions_first_invoice_is_mirrored_paid_with_its_line_and_attemp
     assert attempt["status"] == "succeeded"
     assert attempt["amount"] == 2000
     assert attempt["decline_code"] == ""
-    assert invoice["hosted_invoice_url"].startswith("http")
-    assert invoice["invoice_pdf"].startswith("http")
+    assert invoice["hosted_invoice_url"] == (
+        f"{stripe.url}/pages/invoice/{invoice['provider_invoice_id']}"
+    )
+    assert invoice["invoice_pdf"] == invoice["hosted_invoice_url"] + "/pdf"
     assert tenant.client.get(f"/v1/invoices/{invoice['id']}").json() == invoice
 
 
@@ -153,3 +156,40 @@ def test_another_apps_customer_has_no_upcoming_invoice_here(tenant: Tenant, othe
     response = tenant.client.get(f"/v1/customers/{theirs['id']}/upcoming-invoice")
 
     assert response.status_code == 404
+
+
+def test_the_upcoming_invoice_previews_the_next_renewal_with_this_periods_usage(
+    tenant: Tenant, stripe: EmulatorServer, stripe_webhooks: WebhookEndpoint
+):
+    metric_make(tenant.client)
+    subscription = _subscribed(
+        tenant,
+        stripe,
+        metered=[{"metric": "api_calls", "unit_amount": 2, "included_quantity": 100}],
+    )
+    invoices_before = _invoices(tenant)
+
+    response = tenant.client.get(f"/v1/customers/{subscription['customer']}/upcoming-invoice")
+
+    assert response.status_code == 200, response.content
+    preview = response.json()
+    assert preview["object"] == "upcoming_invoice"
+    assert preview["subscription"] == subscription["id"]
+    assert preview["currency"] == "usd"
+    assert preview["period_end"] == subscription["current_period_end"]
+    kinds = {line["kind"]: line for line in preview["lines"]}
+    assert kinds["base"]["amount"] == 2000
+    assert kinds["metered"]["included_quantity"] == 100
+    assert kinds["metered"]["quantity"] == 0
+    assert preview["amount_due"] == 2000
+    assert _invoices(tenant) == invoices_before
+
+
+def test_a_customer_without_a_subscription_has_an_empty_upcoming_invoice(tenant: Tenant):
+    customer = customer_make(tenant.client)
+
+    preview = tenant.client.get(f"/v1/customers/{customer['id']}/upcoming-invoice").json()
+
+    assert preview["subscription"] is None
+    assert preview["lines"] == []
+    assert preview["amount_due"] == 0
