@@ -301,7 +301,8 @@ def _invoice_mark_paid(state: EmulatorState, invoice: dict[str, Any], amount_pai
 def invoice_payment_settled(state: EmulatorState, invoice_id: str, intent: dict[str, Any]) -> None:
     """Called when an invoice's payment intent succeeds or fails, however it was confirmed."""
     invoice = state.find(invoice_id, "invoice")
-    if invoice is None or invoice["status"] != "open":
+    # An uncollectible invoice can still be paid, as at Stripe.
+    if invoice is None or invoice["status"] not in ("open", "uncollectible"):
         return
     invoice["attempt_count"] += 1
     invoice["attempted"] = True
@@ -323,7 +324,14 @@ def _invoice_payment_failed(state: EmulatorState, invoice: dict[str, Any]) -> No
     subscription = _invoice_subscription(state, invoice)
     retries_left = invoice["attempt_count"] <= len(RETRY_DELAYS_SECONDS)
     automatic = invoice["auto_advance"] and subscription is not None
-    if retries_left and automatic and invoice["billing_reason"] != "subscription_create":
+    # Stripe retries open invoices only: an uncollectible one is paid when asked, never retried.
+    open_invoice = invoice["status"] == "open"
+    if (
+        retries_left
+        and automatic
+        and open_invoice
+        and invoice["billing_reason"] != "subscription_create"
+    ):
         delay = RETRY_DELAYS_SECONDS[invoice["attempt_count"] - 1]
         invoice["next_payment_attempt"] = state.now() + delay
     else:

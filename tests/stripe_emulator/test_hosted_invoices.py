@@ -242,3 +242,22 @@ def test_invoice_upcoming_is_sent_seven_days_before_each_renewal(
     assert announced["period_end"] == period_end
     assert announced["parent"]["subscription_details"]["subscription"] == subscription.id
     assert len(still_one) == 1
+
+
+def test_an_uncollectible_invoice_can_still_be_paid_and_is_not_retried(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    invoice = _open_invoice(stripe_client)
+    stripe_client.v1.invoices.mark_uncollectible(invoice.id)
+
+    with pytest.raises(stripe.CardError):
+        stripe_client.v1.invoices.pay(
+            invoice.id, params={"payment_method": "pm_card_chargeCustomerFail"}
+        )
+    failed_again = stripe_client.v1.invoices.retrieve(invoice.id)
+    paid = stripe_client.v1.invoices.pay(invoice.id, params={"payment_method": "pm_card_visa"})
+
+    assert failed_again.status == "uncollectible"
+    assert failed_again.next_payment_attempt is None
+    assert paid.status == "paid"
+    assert paid.amount_paid == 2000
