@@ -2,14 +2,19 @@
 duplicates and late deliveries change nothing), listed and filtered, with their lines and
 payment attempts, scoped to the app."""
 
+from datetime import UTC, datetime
+from io import StringIO
 from typing import Any
 
+import time_machine
+from django.core.management import call_command
 from djstripe.models import WebhookEndpoint
 
 from audit.models import AuditEvent
 from notifications.models import AppEvent
 from stripe_emulator.server import EmulatorServer
 from tests.factories import (
+    DAY_SECONDS,
     Tenant,
     customer_make,
     deliver,
@@ -193,3 +198,54 @@ def test_a_customer_without_a_subscription_has_an_empty_upcoming_invoice(tenant:
     assert preview["subscription"] is None
     assert preview["lines"] == []
     assert preview["amount_due"] == 0
+
+
+def test_a_hybrid_renewal_shows_its_metered_line_with_the_included_quantity_and_the_preview_the_usage(
+    tenant: Tenant, stripe: EmulatorServer, stripe_webhooks: WebhookEndpoint
+):
+    metric_make(tenant.client)
+    plan = plan_make(
+        tenant.client,
+        code="hybrid",
+        trial_period_days=0,
+        metered=[{"metric": "api_calls", "unit_amount": 2, "included_quantity": 1000}],
+    )
+    customer = customer_make(tenant.client)
+    subscription = subscribe(tenant.client, customer, plan).json()
+    settle(stripe)
+    stripe.advance(3600)
+    an_hour_in = datetime.fromtimestamp(stripe.now(), tz=UTC)
+    with time_machine.travel(an_hour_in, tick=False):
+        reported = tenant.client.post(
+            "/v1/usage",
+            {
+                "customer": customer["id"],
+                "metric": "api_calls",
+                "quantity": 1500,
+                "event_id": "e1",
+                "timestamp": an_hour_in.isoformat(),
+            },
+            format="json",
+        )
+        call_command("sync_usage", stdout=StringIO())
+    assert reported.status_code == 201, reported.content
+    stripe.advance(120)
+
+    preview = tenant.client.get(f"/v1/customers/{customer['id']}/upcoming-invoice").json()
+    stripe.advance(31 * DAY_SECONDS)
+    settle(stripe)
+
+    [previewed_usage] = [line for line in preview["lines"] if line["kind"] == "metered"]
+    assert (previewed_usage["quantity"], previewed_usage["amount"]) == (1500, 1000)
+    assert preview["amount_due"] == 3000
+    renewal = _invoices(tenant, subscription=subscription["id"], status="paid")[0]  # newest
+    assert renewal["billing_reason"] == "subscription_cycle"
+    lines = {line["kind"]: line for line in renewal["lines"]}
+    assert lines["base"]["amount"] == 2000
+    assert (
+        lines["metered"]["quantity"],
+        lines["metered"]["included_quantity"],
+        lines["metered"]["amount"],
+    ) == (1500, 1000, 1000)
+    assert lines["metered"]["provider_price_id"] == plan["metered"][0]["provider_price_id"]
+    assert renewal["amount_paid"] == 3000
