@@ -373,6 +373,12 @@ def invoice_pay(
         _invoice_refresh(customer=customer, invoice=invoice, actor=actor)
         raise api_error_from_provider(error) from None
     except ProviderRequestError as error:
+        if error.code == BillingErrorCode.INVOICE_ALREADY_PAID:
+            # Paid at the provider before its webhook reached us (on its hosted page, say).
+            _invoice_refresh(customer=customer, invoice=invoice, actor=actor)
+            raise ConflictError(
+                "This invoice is already paid.", code=BillingErrorCode.INVOICE_ALREADY_PAID
+            ) from None
         raise api_error_from_provider(error, param="payment_method") from None
     except ProviderError as error:
         raise api_error_from_provider(error) from None

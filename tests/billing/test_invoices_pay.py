@@ -120,8 +120,55 @@ def test_an_uncollectible_invoice_is_mirrored_and_can_still_be_paid(
     settle(stripe)
     uncollectible = tenant.client.get(f"/v1/invoices/{invoice['id']}").json()
     response = _pay(tenant, invoice, payment_method="pm_card_visa")
+    settle(stripe)
 
     assert uncollectible["status"] == "uncollectible"
     assert uncollectible["marked_uncollectible_at"] is not None
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "paid"
+
+
+def test_an_invoice_paid_at_the_provider_before_its_webhook_answers_409_and_is_refreshed(
+    tenant: Tenant, stripe: EmulatorServer, stripe_webhooks: WebhookEndpoint
+):
+    invoice = _open_invoice(tenant, stripe)
+    stripe_client().v1.webhook_endpoints.update(stripe_webhooks.id, {"disabled": True})
+    stripe_client().v1.invoices.pay(
+        invoice["provider_invoice_id"], {"payment_method": "pm_card_visa"}
+    )
+
+    response = _pay(tenant, invoice, payment_method="pm_card_visa")
+
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "invoice_already_paid"
+    assert tenant.client.get(f"/v1/invoices/{invoice['id']}").json()["status"] == "paid"
+
+
+def test_a_plan_change_invoiced_at_once_shows_its_proration_lines(
+    tenant: Tenant, stripe: EmulatorServer, stripe_webhooks: WebhookEndpoint
+):
+    pro = plan_make(tenant.client, trial_period_days=0)
+    team = plan_make(
+        tenant.client, code="team", trial_period_days=0, base={"amount": 5000, "interval": "month"}
+    )
+    customer = customer_make(tenant.client)
+    subscription = subscribe(tenant.client, customer, pro).json()
+    settle(stripe)
+
+    changed = tenant.client.post(
+        f"/v1/subscriptions/{subscription['id']}/change-plan",
+        {"plan": team["id"], "proration": "always_invoice"},
+        format="json",
+    )
+    settle(stripe)
+
+    assert changed.status_code == 200, changed.content
+    [change, _first] = tenant.client.get(
+        "/v1/invoices", {"subscription": subscription["id"]}
+    ).json()["data"]
+    assert change["billing_reason"] == "subscription_update"
+    kinds = sorted(line["kind"] for line in change["lines"])
+    assert kinds == ["proration", "proration"]
+    amounts = sorted(line["amount"] for line in change["lines"])
+    assert amounts[0] < 0 < amounts[1]
+    assert change["total"] == sum(amounts)
