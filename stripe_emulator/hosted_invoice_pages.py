@@ -142,7 +142,15 @@ def invoice_page(request: PageRequest) -> PageResponse:
             return html_response(
                 409, _title(invoice), _page_body(state, invoice, "This invoice cannot be paid.")
             )
-        error = _pay_with_card(state, invoice, request.form.get("card_number", ""))
+        from stripe_emulator.test_clocks import request_frozen_time
+
+        # The payment happens in the customer's time: its test clock's, for one on a clock.
+        previous_frozen_time = state.frozen_time
+        state.frozen_time = request_frozen_time(state, {}, [invoice["id"]])
+        try:
+            error = _pay_with_card(state, invoice, request.form.get("card_number", ""))
+        finally:
+            state.frozen_time = previous_frozen_time
         if error:
             return html_response(402, _title(invoice), _page_body(state, invoice, error))
         return redirect_response(f"{PAGES_PREFIX}/invoice/{invoice['id']}")

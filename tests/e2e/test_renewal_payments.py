@@ -3,10 +3,13 @@ real webhook deliveries both ways: the failed attempt shows on the invoice with 
 code, reaches the app as `invoice.payment_failed` with the next retry time and opens the grace
 period; paying the invoice now with a new card resolves both."""
 
+import urllib.parse
+import urllib.request
 from typing import Any
 
 from djstripe.models import WebhookEndpoint
 
+from notifications.models import AppEvent
 from stripe_emulator.server import EmulatorServer
 from tests.factories import (
     DAY_SECONDS,
@@ -114,3 +117,51 @@ def test_a_failed_renewal_is_on_the_invoice_reaches_the_app_and_paying_it_resolv
     stored = stripe.state.objects[renewal["provider_invoice_id"]]
     assert stored["status"] == "paid"
     assert stored["attempt_count"] == 2
+
+
+def test_a_customer_paying_the_failed_renewal_on_the_hosted_invoice_page_resolves_grace(
+    tenant: Tenant, stripe: EmulatorServer, stripe_webhooks: WebhookEndpoint
+):
+    plan = plan_make(tenant.client, trial_period_days=0, grace_period_days=10)
+    clocked = Clocked(tenant, stripe)
+    customer = clocked.customer(payment_method="pm_card_visa")
+    subscribe(tenant.client, customer, plan)
+    settle(stripe)
+    tenant.client.patch(
+        f"/v1/customers/{customer['id']}",
+        {"payment_method": "pm_card_chargeCustomerFail"},
+        format="json",
+    )
+    clocked.advance(31 * DAY_SECONDS)
+    [renewal] = tenant.client.get(
+        "/v1/invoices", {"customer": customer["id"], "status": "open"}
+    ).json()["data"]
+    [grace_period] = tenant.client.get(
+        "/v1/grace-periods", {"customer": customer["id"], "status": "active"}
+    ).json()["data"]
+
+    # The app sends the customer to the invoice's page; they pay it there with a test card.
+    with urllib.request.urlopen(renewal["hosted_invoice_url"], timeout=10) as page:  # noqa: S310
+        shown = page.read().decode()
+    form = urllib.parse.urlencode(
+        {"card_number": "4242424242424242", "card_expiry": "12/34", "card_cvc": "123"}
+    ).encode()
+    with urllib.request.urlopen(renewal["hosted_invoice_url"], data=form, timeout=10) as paid:  # noqa: S310
+        after_payment = paid.read().decode()
+    settle(stripe)
+
+    assert renewal["number"] in shown and "$20.00" in shown
+    assert "paid" in after_payment
+    invoice = tenant.client.get(f"/v1/invoices/{renewal['id']}").json()
+    assert invoice["status"] == "paid"
+    assert [attempt["status"] for attempt in invoice["payment_attempts"]] == [
+        "failed",
+        "succeeded",
+    ]
+    resolved = tenant.client.get(f"/v1/grace-periods/{grace_period['id']}").json()
+    assert resolved["status"] == "resolved"
+    assert (
+        AppEvent.objects.for_app(tenant.app)
+        .filter(event_type="invoice.paid", data__id=renewal["id"])
+        .exists()
+    )
