@@ -8,7 +8,7 @@ one query per app or per row."""
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 from typing import Any
 
@@ -26,7 +26,15 @@ from django.utils.html import format_html
 from api.money import Money
 from backoffice.mrr import MRR_STATUSES, monthly_amount
 from backoffice.reports import activity_context, failed_payments_csv, mrr_context, mrr_csv
-from billing.models import Customer, Payment, PaymentStatus, Subscription, SubscriptionStatus
+from billing.models import (
+    Customer,
+    InvoicePaymentAttempt,
+    InvoicePaymentAttemptStatus,
+    Payment,
+    PaymentStatus,
+    Subscription,
+    SubscriptionStatus,
+)
 from billing.providers.pending import SyncState
 from catalog.models import Metric, Plan
 from grace.models import GracePeriod, GraceStatus
@@ -233,7 +241,7 @@ def _failed_payments(app: App) -> list[Failure]:
         .select_related("customer")
         .order_by("-created_at")[:RECENT_ROWS]
     )
-    return [
+    failures = [
         Failure(
             kind="payment",
             object_id=payment.pk,
@@ -252,6 +260,38 @@ def _failed_payments(app: App) -> list[Failure]:
             admin_url=admin_change_url(payment),
         )
         for payment in payments
+    ] + _failed_invoice_payments(app)
+    failures.sort(key=lambda failure: failure.at or datetime.min.replace(tzinfo=UTC), reverse=True)
+    return failures[:RECENT_ROWS]
+
+
+def _failed_invoice_payments(app: App) -> list[Failure]:
+    """Failed charges of invoices: renewals (and their retries) the provider could not collect."""
+    attempts = (
+        InvoicePaymentAttempt.objects.for_app(app)
+        .filter(status=InvoicePaymentAttemptStatus.FAILED)
+        .select_related("invoice__customer")
+        .order_by("-created_at")[:RECENT_ROWS]
+    )
+    return [
+        Failure(
+            kind="renewal" if attempt.invoice.billing_reason == "subscription_cycle" else "invoice",
+            object_id=attempt.invoice_id,
+            status=attempt.status,
+            detail=" — ".join(
+                part
+                for part in (
+                    Money(currency=attempt.currency, amount_minor=attempt.amount).display,
+                    str(attempt.invoice.customer),
+                    attempt.invoice.number,
+                    attempt.decline_code or attempt.failure_code,
+                    attempt.failure_message,
+                )
+                if part
+            ),
+            at=attempt.created_at,
+        )
+        for attempt in attempts
     ]
 
 
@@ -382,6 +422,14 @@ def portfolio_overview(*, now: datetime | None = None) -> list[PortfolioRow]:
     add(
         _count_by_app(
             Payment.objects.all_tenants().filter(status=PaymentStatus.FAILED, created_at__gte=since)
+        ),
+        "recent_failure_count",
+    )
+    add(
+        _count_by_app(
+            InvoicePaymentAttempt.objects.all_tenants().filter(
+                status=InvoicePaymentAttemptStatus.FAILED, created_at__gte=since
+            )
         ),
         "recent_failure_count",
     )

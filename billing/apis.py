@@ -11,7 +11,16 @@ from billing.clocks import (
     test_clock_get,
     test_clock_list,
 )
-from billing.models import CheckoutSession, Customer, Payment, Refund, Subscription, TestClock
+from billing.invoices import invoice_pay, invoice_upcoming
+from billing.models import (
+    CheckoutSession,
+    Customer,
+    Invoice,
+    Payment,
+    Refund,
+    Subscription,
+    TestClock,
+)
 from billing.payments import (
     payment_create,
     payment_get,
@@ -25,6 +34,8 @@ from billing.selectors import (
     checkout_session_list,
     customer_get,
     customer_list,
+    invoice_get,
+    invoice_list,
     subscription_get,
     subscription_list,
 )
@@ -36,6 +47,9 @@ from billing.serializers import (
     CustomerListInputSerializer,
     CustomerOutputSerializer,
     CustomerUpdateInputSerializer,
+    InvoiceListInputSerializer,
+    InvoiceOutputSerializer,
+    InvoicePayInputSerializer,
     PaymentCreateInputSerializer,
     PaymentListInputSerializer,
     PaymentOutputSerializer,
@@ -53,6 +67,7 @@ from billing.serializers import (
     TestClockDeletedOutputSerializer,
     TestClockListInputSerializer,
     TestClockOutputSerializer,
+    UpcomingInvoiceOutputSerializer,
 )
 from billing.services import customer_create, customer_update
 from billing.subscriptions import (
@@ -106,6 +121,67 @@ class CustomerViewSet(TenantViewSet):
             **payload.validated_data,
         )
         return Response(CustomerOutputSerializer(customer).data)
+
+    @extend_schema(
+        responses=UpcomingInvoiceOutputSerializer,
+        summary="Preview the customer's next invoice",
+        description="The provider's preview of the next invoice of the customer's current "
+        "subscription, with this period's usage so far; an empty preview (`subscription` "
+        "null) when none will be invoiced again.",
+    )
+    @action(detail=True, methods=["get"], url_path="upcoming-invoice")
+    def upcoming_invoice(self, request: Request, pk: str) -> Response:
+        preview = invoice_upcoming(app=self.app, customer_id=pk)
+        return Response(UpcomingInvoiceOutputSerializer(preview).data)
+
+
+class InvoiceViewSet(TenantViewSet):
+    """The provider's invoices of the app's customers (renewals, plan changes), mirrored from
+    its webhooks, with every payment attempt and its decline code."""
+
+    model = Invoice
+
+    @extend_schema(
+        parameters=[InvoiceListInputSerializer], responses=InvoiceOutputSerializer(many=True)
+    )
+    def list(self, request: Request) -> Response:
+        filters = self.query_filters(InvoiceListInputSerializer)
+        return self.list_response(
+            queryset=invoice_list(
+                app=self.app,
+                customer=filters.get("customer"),
+                subscription=filters.get("subscription"),
+                status=filters.get("status"),
+            ),
+            output=InvoiceOutputSerializer,
+            filters=filters,
+        )
+
+    @extend_schema(responses=InvoiceOutputSerializer)
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(InvoiceOutputSerializer(invoice_get(app=self.app, invoice_id=pk)).data)
+
+    @extend_schema(
+        request=InvoicePayInputSerializer,
+        responses=InvoiceOutputSerializer,
+        summary="Pay an invoice now",
+        description="Charges the open invoice now with `payment_method` or its default card. "
+        "A decline answers 402 with the `decline_code`, the failed attempt recorded on the "
+        "invoice; a paid invoice answers 409 `invoice_already_paid`.",
+    )
+    @action(detail=True, methods=["post"])
+    def pay(self, request: Request, pk: str) -> Response:
+        invoice_get(app=self.app, invoice_id=pk)
+        payload = InvoicePayInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        invoice = invoice_pay(
+            app=self.app,
+            actor=self.actor,
+            invoice_id=pk,
+            request_key=self.request_key,
+            **payload.validated_data,
+        )
+        return Response(InvoiceOutputSerializer(invoice).data)
 
 
 class PaymentViewSet(TenantViewSet):

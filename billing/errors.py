@@ -21,3 +21,5 @@ class BillingErrorCode(StrEnum):
     TEST_MODE_ONLY = "test_mode_only"
     TEST_CLOCK_ADVANCING = "test_clock_advancing"
     CHECKOUT_SESSION_NOT_OPEN = "checkout_session_not_open"
+    INVOICE_ALREADY_PAID = "invoice_already_paid"
+    INVOICE_NOT_PAYABLE = "invoice_not_payable"

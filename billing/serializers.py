@@ -2,6 +2,7 @@ import builtins
 from typing import Any
 
 from django.core.validators import URLValidator
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.fields import (
@@ -17,6 +18,8 @@ from billing.models import (
     CheckoutMode,
     CheckoutPaymentStatus,
     CheckoutStatus,
+    InvoicePaymentAttemptStatus,
+    InvoiceStatus,
     SubscriptionStatus,
 )
 from billing.providers.base import Proration
@@ -342,3 +345,110 @@ class CheckoutSessionOutputSerializer(serializers.Serializer[Any]):
 
     def get_url(self, session: Any) -> str | None:
         return session.url or None
+
+
+class InvoiceListInputSerializer(ListQueryInputSerializer):
+    customer = serializers.CharField(max_length=40, required=False)
+    subscription = serializers.CharField(max_length=40, required=False)
+    status = serializers.ChoiceField(choices=InvoiceStatus.values, required=False)
+
+
+class InvoicePayInputSerializer(InputSerializer):
+    payment_method = StrictCharField(
+        max_length=255,
+        required=False,
+        help_text="A provider token (such as `pm_card_visa`) to pay with; it is attached to "
+        "the customer first. The invoice's default card when left out.",
+    )
+
+
+class InvoiceLineOutputSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(
+        choices=["base", "metered", "proration"],
+        help_text="`base`: the plan's price; `metered`: usage of a metric; `proration`: a "
+        "credit or charge for part of a period after a plan change.",
+    )
+    description = serializers.CharField()
+    amount = serializers.IntegerField()
+    currency = serializers.CharField()
+    quantity = serializers.IntegerField()
+    included_quantity = serializers.IntegerField(
+        allow_null=True, help_text="Metered lines: the units of each period the plan includes."
+    )
+    period_start = serializers.DateTimeField(allow_null=True)
+    period_end = serializers.DateTimeField(allow_null=True)
+    provider_price_id = serializers.CharField()
+
+
+class InvoicePaymentAttemptOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField()
+    status = serializers.ChoiceField(choices=InvoicePaymentAttemptStatus.values)
+    amount = serializers.IntegerField()
+    currency = serializers.CharField()
+    failure_code = serializers.CharField()
+    failure_message = serializers.CharField()
+    decline_code = serializers.CharField(help_text="The card issuer's reason for a decline.")
+    payment_method = serializers.CharField()
+    attempted_at = serializers.DateTimeField()
+    provider_charge_id = serializers.CharField()
+
+
+class InvoiceOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField()
+    object = serializers.SerializerMethodField()
+    customer = serializers.CharField(source="customer_id")
+    subscription = serializers.CharField(source="subscription_id", allow_null=True)
+    number = serializers.CharField()
+    status = serializers.ChoiceField(choices=InvoiceStatus.values)
+    billing_reason = serializers.CharField()
+    currency = serializers.CharField()
+    subtotal = serializers.IntegerField()
+    total = serializers.IntegerField()
+    amount_due = serializers.IntegerField()
+    amount_paid = serializers.IntegerField()
+    amount_remaining = serializers.IntegerField()
+    period_start = serializers.DateTimeField(allow_null=True)
+    period_end = serializers.DateTimeField(allow_null=True)
+    lines = InvoiceLineOutputSerializer(many=True)
+    hosted_invoice_url = serializers.CharField(
+        help_text="The provider's page where the customer pays the invoice."
+    )
+    invoice_pdf = serializers.CharField(help_text="The invoice as a PDF.")
+    attempt_count = serializers.IntegerField()
+    next_payment_attempt = serializers.DateTimeField(
+        allow_null=True, help_text="When the provider retries the payment next, if it will."
+    )
+    payment_attempts = serializers.SerializerMethodField()
+    finalized_at = serializers.DateTimeField(allow_null=True)
+    paid_at = serializers.DateTimeField(allow_null=True)
+    voided_at = serializers.DateTimeField(allow_null=True)
+    marked_uncollectible_at = serializers.DateTimeField(allow_null=True)
+    provider_invoice_id = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+    def get_object(self, invoice: builtins.object) -> str:
+        return "invoice"
+
+    @extend_schema_field(InvoicePaymentAttemptOutputSerializer(many=True))
+    def get_payment_attempts(self, invoice: Any) -> list[dict[str, Any]]:
+        attempts = sorted(invoice.attempts.all(), key=lambda attempt: attempt.attempted_at)
+        return list(InvoicePaymentAttemptOutputSerializer(attempts, many=True).data)
+
+
+class UpcomingInvoiceOutputSerializer(serializers.Serializer[Any]):
+    object = serializers.CharField()
+    customer = serializers.CharField()
+    subscription = serializers.CharField(
+        allow_null=True,
+        help_text="The subscription the preview bills; null (and no lines) when none will be "
+        "invoiced again.",
+    )
+    currency = serializers.CharField(allow_null=True)
+    subtotal = serializers.IntegerField()
+    total = serializers.IntegerField()
+    amount_due = serializers.IntegerField()
+    period_start = serializers.DateTimeField(allow_null=True)
+    period_end = serializers.DateTimeField(allow_null=True)
+    next_payment_attempt = serializers.DateTimeField(allow_null=True)
+    lines = InvoiceLineOutputSerializer(many=True)

@@ -20,7 +20,7 @@ from djstripe import models as djstripe_models
 from djstripe.signals import WEBHOOK_SIGNALS
 from djstripe.views import ProcessWebhookView
 
-from billing import checkout, clocks, payments
+from billing import checkout, clocks, invoices, payments
 from billing import subscription_webhook_sync as subscriptions
 from billing.providers.base import ProviderEvent
 from billing.providers.stripe import provider_event, subscription_result, test_clock_result
@@ -107,9 +107,19 @@ def on_subscription_event(sender: Any, event: djstripe_models.Event, **kwargs: A
     )
 
 
+def on_invoice_event(sender: Any, event: djstripe_models.Event, **kwargs: Any) -> None:
+    invoices.invoice_sync_from_provider(invoice_object=_provider_event(event).data_object)
+
+
+def on_invoice_upcoming(sender: Any, event: djstripe_models.Event, **kwargs: Any) -> None:
+    # A preview: it has no id, and nothing to re-read.
+    invoices.invoice_upcoming_announce(invoice_object=_provider_event(event).data_object)
+
+
 def on_invoice_paid(sender: Any, event: djstripe_models.Event, **kwargs: Any) -> None:
     received = _provider_event(event)
     invoice = _current(received.data_object)
+    invoices.invoice_sync_from_provider(invoice_object=invoice)
     reference, metadata = _invoice_subscription(invoice)
     if not reference:
         return
@@ -124,6 +134,7 @@ def on_invoice_paid(sender: Any, event: djstripe_models.Event, **kwargs: Any) ->
 def on_invoice_payment_failed(sender: Any, event: djstripe_models.Event, **kwargs: Any) -> None:
     received = _provider_event(event)
     invoice = _current(received.data_object)
+    invoices.invoice_sync_from_provider(invoice_object=invoice)
     reference, metadata = _invoice_subscription(invoice)
     if not reference:
         return
@@ -189,6 +200,11 @@ HANDLERS: dict[str, Callable[..., None]] = {
     "customer.subscription.updated": on_subscription_event,
     "customer.subscription.deleted": on_subscription_event,
     "customer.subscription.trial_will_end": on_subscription_event,
+    "invoice.created": on_invoice_event,
+    "invoice.finalized": on_invoice_event,
+    "invoice.voided": on_invoice_event,
+    "invoice.marked_uncollectible": on_invoice_event,
+    "invoice.upcoming": on_invoice_upcoming,
     "invoice.paid": on_invoice_paid,
     "invoice.payment_failed": on_invoice_payment_failed,
     "payment_intent.succeeded": on_payment_intent_event,

@@ -34,10 +34,12 @@ from audit.services import audit_event_record
 from backoffice.services import app_create
 from billing import clocks
 from billing.checkout import checkout_session_create
+from billing.invoices import invoice_sync_from_provider
 from billing.models import Customer, Subscription
 from billing.payments import payment_create, refund_create
 from billing.providers.base import SubscriptionResult
 from billing.providers.base import SubscriptionStatus as ProviderSubscriptionStatus
+from billing.providers.stripe import stripe_client
 from billing.services import customer_create
 from billing.stripe_account import stripe_webhook_path
 from billing.subscription_webhook_sync import subscription_sync_from_provider
@@ -682,6 +684,19 @@ def checkout_session_factory(app: App) -> Any:
     )
 
 
+def invoice_factory(app: App) -> Any:
+    """The first invoice of a subscription, mirrored as its webhook would mirror it."""
+    subscription = subscription_factory(app)
+    [invoice] = (
+        stripe_client()
+        .v1.invoices.list({"subscription": subscription.provider_subscription_id})
+        .data
+    )
+    return invoice_sync_from_provider(
+        invoice_object={"id": invoice.id, "customer": invoice.customer}
+    )
+
+
 OBJECT_FACTORIES: dict[str, Callable[[App], Any]] = {
     "catalog.Metric": metric_factory,
     "billing.Customer": customer_factory,
@@ -695,4 +710,5 @@ OBJECT_FACTORIES: dict[str, Callable[[App], Any]] = {
     "billing.TestClock": test_clock_factory,
     "usage.UsageAlert": usage_alert_factory,
     "billing.CheckoutSession": checkout_session_factory,
+    "billing.Invoice": invoice_factory,
 }

@@ -362,6 +362,85 @@ class CheckoutSessionResult:
     raw_response: Mapping[str, Any] = field(default_factory=dict)
 
 
+class InvoiceStatus(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    PAID = "paid"
+    VOID = "void"
+    UNCOLLECTIBLE = "uncollectible"
+
+
+@dataclass(frozen=True, kw_only=True)
+class InvoiceLineResult:
+    description: str
+    amount_minor: int
+    quantity: int
+    price_reference: str = ""
+    # A credit or charge for part of a period, after a plan change.
+    proration: bool = False
+    period_start: datetime | None = None
+    period_end: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class InvoicePaymentAttemptResult:
+    """One charge of an invoice: a renewal, one of its retries, a payment asked for now."""
+
+    charge_reference: str
+    payment_reference: str
+    amount_minor: int
+    currency: str
+    succeeded: bool
+    attempted_at: datetime
+    failure_code: str = ""
+    failure_message: str = ""
+    decline_code: str = ""
+    payment_method: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class InvoiceResult:
+    """An invoice as the provider holds it now (or, for a preview, as it would be)."""
+
+    provider_reference: str
+    customer_reference: str
+    status: InvoiceStatus
+    currency: str
+    subscription_reference: str = ""
+    # The subscription's metadata as the invoice carries it (our app_id, subscription_id).
+    subscription_metadata: Mapping[str, Any] = field(default_factory=dict)
+    number: str = ""
+    billing_reason: str = ""
+    subtotal: int = 0
+    total: int = 0
+    amount_due: int = 0
+    amount_paid: int = 0
+    amount_remaining: int = 0
+    period_start: datetime | None = None
+    period_end: datetime | None = None
+    lines: Sequence[InvoiceLineResult] = ()
+    hosted_invoice_url: str = ""
+    invoice_pdf: str = ""
+    attempt_count: int = 0
+    next_payment_attempt: datetime | None = None
+    created: datetime | None = None
+    finalized_at: datetime | None = None
+    paid_at: datetime | None = None
+    voided_at: datetime | None = None
+    marked_uncollectible_at: datetime | None = None
+    attempts: Sequence[InvoicePaymentAttemptResult] = ()
+    raw_response: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class InvoicePayRequest:
+    idempotency_key: str
+    provider_reference: str
+    customer_reference: str
+    # A card to pay with instead of the invoice's default; attached to the customer first.
+    payment_method: str = ""
+
+
 @dataclass(frozen=True, kw_only=True)
 class ProviderEvent:
     """A verified webhook event, in the provider's own vocabulary."""
@@ -441,6 +520,13 @@ class PaymentProvider(Protocol):
     def customer_default_payment_method_set(
         self, *, provider_reference: str, payment_method: str, idempotency_key: str
     ) -> CustomerResult: ...
+    # Invoices
+    def invoice_retrieve(self, *, provider_reference: str) -> InvoiceResult: ...
+    def invoice_pay(self, request: InvoicePayRequest) -> InvoiceResult: ...
+    def invoice_preview(
+        self, *, customer_reference: str, subscription_reference: str
+    ) -> InvoiceResult: ...
+    def invoice_from_object(self, invoice: Mapping[str, Any]) -> InvoiceResult: ...
 
     # Webhooks
     def parse_webhook(

@@ -26,6 +26,11 @@ from billing.providers.base import (
     CheckoutSessionStatus,
     CustomerRequest,
     CustomerResult,
+    InvoiceLineResult,
+    InvoicePaymentAttemptResult,
+    InvoicePayRequest,
+    InvoiceResult,
+    InvoiceStatus,
     MeterRequest,
     PriceRequest,
     ProductRequest,
@@ -352,6 +357,112 @@ def checkout_session_result(session: Mapping[str, Any]) -> CheckoutSessionResult
         metadata=dict(session.get("metadata") or {}),
         raw_response=session,
     )
+
+
+def invoice_status(status: str | None) -> InvoiceStatus:
+    match status:
+        case "draft":
+            return InvoiceStatus.DRAFT
+        case "open":
+            return InvoiceStatus.OPEN
+        case "paid":
+            return InvoiceStatus.PAID
+        case "void":
+            return InvoiceStatus.VOID
+        case "uncollectible":
+            return InvoiceStatus.UNCOLLECTIBLE
+        case _:
+            raise ProviderUnavailableError(f"Unexpected invoice status {status!r}.")
+
+
+def _invoice_line(line: Mapping[str, Any]) -> InvoiceLineResult:
+    parent = line.get("parent") or {}
+    details = parent.get("subscription_item_details") or parent.get("invoice_item_details") or {}
+    price_details = (line.get("pricing") or {}).get("price_details") or {}
+    period = line.get("period") or {}
+    return InvoiceLineResult(
+        description=str(line.get("description") or ""),
+        amount_minor=int(line.get("amount") or 0),
+        quantity=int(line.get("quantity") or 0),
+        price_reference=_reference(price_details.get("price")),
+        proration=bool(details.get("proration")),
+        period_start=_timestamp(period.get("start")),
+        period_end=_timestamp(period.get("end")),
+    )
+
+
+def _charge_attempt(
+    charge: Mapping[str, Any], last_error: Mapping[str, Any]
+) -> InvoicePaymentAttemptResult:
+    failed = charge.get("status") == "failed"
+    decline_code = ""
+    if failed:
+        outcome = charge.get("outcome") or {}
+        # The payment's last error names the decline of its latest charge; the charge's own
+        # outcome that of an earlier one.
+        if last_error.get("charge") == charge.get("id"):
+            decline_code = str(last_error.get("decline_code") or "")
+        decline_code = decline_code or str(outcome.get("reason") or "")
+    return InvoicePaymentAttemptResult(
+        charge_reference=str(charge["id"]),
+        payment_reference=_reference(charge.get("payment_intent")),
+        amount_minor=int(charge.get("amount") or 0),
+        currency=str(charge.get("currency") or ""),
+        succeeded=charge.get("status") == "succeeded",
+        attempted_at=_timestamp(charge.get("created")) or datetime.now(tz=UTC),
+        failure_code=str(charge.get("failure_code") or "") if failed else "",
+        failure_message=str(charge.get("failure_message") or "") if failed else "",
+        decline_code=decline_code,
+        payment_method=_reference(charge.get("payment_method")),
+    )
+
+
+def invoice_result(
+    invoice: Mapping[str, Any],
+    *,
+    lines: Sequence[Mapping[str, Any]] | None = None,
+    attempts: Sequence[InvoicePaymentAttemptResult] = (),
+) -> InvoiceResult:
+    """An invoice of API 2025-03-31 and later: its subscription under `parent`, its payments
+    under `payments` (InvoicePayment), no `payment_intent` of its own."""
+    details = (invoice.get("parent") or {}).get("subscription_details") or {}
+    transitions = invoice.get("status_transitions") or {}
+    if lines is None:
+        lines = list((invoice.get("lines") or {}).get("data") or [])
+    return InvoiceResult(
+        provider_reference=str(invoice.get("id") or ""),
+        customer_reference=_reference(invoice.get("customer")),
+        status=invoice_status(invoice.get("status")),
+        currency=str(invoice.get("currency") or ""),
+        subscription_reference=_reference(details.get("subscription")),
+        subscription_metadata=dict(details.get("metadata") or {}),
+        number=str(invoice.get("number") or ""),
+        billing_reason=str(invoice.get("billing_reason") or ""),
+        subtotal=int(invoice.get("subtotal") or 0),
+        total=int(invoice.get("total") or 0),
+        amount_due=int(invoice.get("amount_due") or 0),
+        amount_paid=int(invoice.get("amount_paid") or 0),
+        amount_remaining=int(invoice.get("amount_remaining") or 0),
+        period_start=_timestamp(invoice.get("period_start")),
+        period_end=_timestamp(invoice.get("period_end")),
+        lines=[_invoice_line(line) for line in lines],
+        hosted_invoice_url=str(invoice.get("hosted_invoice_url") or ""),
+        invoice_pdf=str(invoice.get("invoice_pdf") or ""),
+        attempt_count=int(invoice.get("attempt_count") or 0),
+        next_payment_attempt=_timestamp(invoice.get("next_payment_attempt")),
+        created=_timestamp(invoice.get("created")),
+        finalized_at=_timestamp(transitions.get("finalized_at")),
+        paid_at=_timestamp(transitions.get("paid_at")),
+        voided_at=_timestamp(transitions.get("voided_at")),
+        marked_uncollectible_at=_timestamp(transitions.get("marked_uncollectible_at")),
+        attempts=attempts,
+        raw_response=invoice,
+    )
+
+
+# An invoice's payments (InvoicePayment) with each one's PaymentIntent: four levels, Stripe's
+# limit for an expansion.
+_EXPAND_INVOICE_PAYMENTS = "payments.data.payment.payment_intent"
 
 
 def _catalog_object(kind: str, stripe_object: Mapping[str, Any]) -> CatalogObject:
@@ -905,6 +1016,81 @@ class StripeProvider:
         return CustomerResult(
             provider_reference=customer.id, default_payment_method=_reference(default)
         )
+
+    # Invoices
+
+    def _invoice_read(self, invoice: Mapping[str, Any]) -> InvoiceResult:
+        """The invoice with all its lines and every charge of each of its payments."""
+        lines_page = invoice.get("lines") or {}
+        lines: list[Mapping[str, Any]] = list(lines_page.get("data") or [])
+        if lines_page.get("has_more"):
+            lines = [
+                _as_dict(line)
+                for line in self.client.v1.invoices.line_items.list(
+                    invoice["id"], {"limit": 100}
+                ).auto_paging_iter()
+            ]
+        attempts: list[InvoicePaymentAttemptResult] = []
+        for invoice_payment in (invoice.get("payments") or {}).get("data") or []:
+            intent = (invoice_payment.get("payment") or {}).get("payment_intent")
+            if not intent:
+                continue
+            if isinstance(intent, str):
+                intent = _as_dict(self.client.v1.payment_intents.retrieve(intent))
+            last_error = intent.get("last_payment_error") or {}
+            charges = self.client.v1.charges.list({"payment_intent": intent["id"], "limit": 100})
+            attempts.extend(
+                _charge_attempt(_as_dict(charge), last_error)
+                for charge in charges.auto_paging_iter()
+            )
+        attempts.sort(key=lambda attempt: attempt.attempted_at)
+        return invoice_result(invoice, lines=lines, attempts=attempts)
+
+    def invoice_retrieve(self, *, provider_reference: str) -> InvoiceResult:
+        def read() -> InvoiceResult:
+            invoice = self.client.v1.invoices.retrieve(
+                provider_reference, {"expand": [_EXPAND_INVOICE_PAYMENTS]}
+            )
+            return self._invoice_read(_as_dict(invoice))
+
+        return _call(read)
+
+    def invoice_pay(self, request: InvoicePayRequest) -> InvoiceResult:
+        params: dict[str, Any] = {"off_session": True}
+        if request.payment_method:
+            # Stripe pays only with a payment method of the invoice's customer.
+            method = _call(
+                lambda: self.client.v1.payment_methods.attach(
+                    request.payment_method,
+                    {"customer": request.customer_reference},
+                    _options(f"{request.idempotency_key}:attach"),
+                )
+            )
+            params["payment_method"] = method.id
+        _call(
+            lambda: self.client.v1.invoices.pay(
+                request.provider_reference,
+                params,  # type: ignore[arg-type]  # params built as a dict; Stripe checks them
+                _options(request.idempotency_key),
+            )
+        )
+        return self.invoice_retrieve(provider_reference=request.provider_reference)
+
+    def invoice_preview(
+        self, *, customer_reference: str, subscription_reference: str
+    ) -> InvoiceResult:
+        def preview() -> InvoiceResult:
+            invoice = _as_dict(
+                self.client.v1.invoices.create_preview(
+                    {"customer": customer_reference, "subscription": subscription_reference}
+                )
+            )
+            return invoice_result(invoice)
+
+        return _call(preview)
+
+    def invoice_from_object(self, invoice: Mapping[str, Any]) -> InvoiceResult:
+        return invoice_result(invoice)
 
     # Webhooks
 
