@@ -301,6 +301,53 @@ CREATE TABLE public.billing_customer (
     app_id character varying(40) NOT NULL,
     test_clock_id character varying(40)
 );
+CREATE TABLE public.billing_invoice (
+    id character varying(40) NOT NULL,
+    provider_invoice_id character varying(255) NOT NULL,
+    number character varying(100) NOT NULL,
+    status character varying(16) NOT NULL,
+    billing_reason character varying(40) NOT NULL,
+    currency character varying(3) NOT NULL,
+    subtotal bigint NOT NULL,
+    total bigint NOT NULL,
+    amount_due bigint NOT NULL,
+    amount_paid bigint NOT NULL,
+    amount_remaining bigint NOT NULL,
+    period_start timestamp with time zone,
+    period_end timestamp with time zone,
+    lines jsonb NOT NULL,
+    hosted_invoice_url character varying(2048) NOT NULL,
+    invoice_pdf character varying(2048) NOT NULL,
+    attempt_count integer NOT NULL,
+    next_payment_attempt timestamp with time zone,
+    finalized_at timestamp with time zone,
+    paid_at timestamp with time zone,
+    voided_at timestamp with time zone,
+    marked_uncollectible_at timestamp with time zone,
+    provider_created_at timestamp with time zone,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    app_id character varying(40) NOT NULL,
+    customer_id character varying(40) NOT NULL,
+    subscription_id character varying(40),
+    CONSTRAINT billing_invoice_attempt_count_check CHECK ((attempt_count >= 0))
+);
+CREATE TABLE public.billing_invoicepaymentattempt (
+    id character varying(40) NOT NULL,
+    provider_charge_id character varying(255) NOT NULL,
+    provider_payment_id character varying(255) NOT NULL,
+    amount bigint NOT NULL,
+    currency character varying(3) NOT NULL,
+    status character varying(10) NOT NULL,
+    failure_code character varying(100) NOT NULL,
+    failure_message character varying(500) NOT NULL,
+    decline_code character varying(100) NOT NULL,
+    payment_method character varying(255) NOT NULL,
+    attempted_at timestamp with time zone NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    app_id character varying(40) NOT NULL,
+    invoice_id character varying(40) NOT NULL
+);
 CREATE TABLE public.billing_payment (
     id character varying(40) NOT NULL,
     amount bigint NOT NULL,
@@ -2000,6 +2047,14 @@ ALTER TABLE ONLY public.billing_checkoutsession
     ADD CONSTRAINT billing_checkoutsession_subscription_id_key UNIQUE (subscription_id);
 ALTER TABLE ONLY public.billing_customer
     ADD CONSTRAINT billing_customer_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY public.billing_invoice
+    ADD CONSTRAINT billing_invoice_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY public.billing_invoice
+    ADD CONSTRAINT billing_invoice_provider_invoice_id_key UNIQUE (provider_invoice_id);
+ALTER TABLE ONLY public.billing_invoicepaymentattempt
+    ADD CONSTRAINT billing_invoicepaymentattempt_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY public.billing_invoicepaymentattempt
+    ADD CONSTRAINT billing_invoicepaymentattempt_provider_charge_id_key UNIQUE (provider_charge_id);
 ALTER TABLE ONLY public.billing_payment
     ADD CONSTRAINT billing_payment_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.billing_plan
@@ -2382,6 +2437,20 @@ CREATE INDEX billing_customer_app_id_5264141c_like ON public.billing_customer US
 CREATE INDEX billing_customer_id_db1d4ab0_like ON public.billing_customer USING btree (id varchar_pattern_ops);
 CREATE INDEX billing_customer_test_clock_id_6cf640bf ON public.billing_customer USING btree (test_clock_id);
 CREATE INDEX billing_customer_test_clock_id_6cf640bf_like ON public.billing_customer USING btree (test_clock_id varchar_pattern_ops);
+CREATE INDEX billing_invoice_app_id_ce1a4de9 ON public.billing_invoice USING btree (app_id);
+CREATE INDEX billing_invoice_app_id_ce1a4de9_like ON public.billing_invoice USING btree (app_id varchar_pattern_ops);
+CREATE INDEX billing_invoice_customer_id_12e1ebba ON public.billing_invoice USING btree (customer_id);
+CREATE INDEX billing_invoice_customer_id_12e1ebba_like ON public.billing_invoice USING btree (customer_id varchar_pattern_ops);
+CREATE INDEX billing_invoice_id_b61f20ac_like ON public.billing_invoice USING btree (id varchar_pattern_ops);
+CREATE INDEX billing_invoice_provider_invoice_id_97868c9c_like ON public.billing_invoice USING btree (provider_invoice_id varchar_pattern_ops);
+CREATE INDEX billing_invoice_subscription_id_b7df633b ON public.billing_invoice USING btree (subscription_id);
+CREATE INDEX billing_invoice_subscription_id_b7df633b_like ON public.billing_invoice USING btree (subscription_id varchar_pattern_ops);
+CREATE INDEX billing_invoicepaymentattempt_app_id_7bec5c71 ON public.billing_invoicepaymentattempt USING btree (app_id);
+CREATE INDEX billing_invoicepaymentattempt_app_id_7bec5c71_like ON public.billing_invoicepaymentattempt USING btree (app_id varchar_pattern_ops);
+CREATE INDEX billing_invoicepaymentattempt_id_6e7218b1_like ON public.billing_invoicepaymentattempt USING btree (id varchar_pattern_ops);
+CREATE INDEX billing_invoicepaymentattempt_invoice_id_9f623754 ON public.billing_invoicepaymentattempt USING btree (invoice_id);
+CREATE INDEX billing_invoicepaymentattempt_invoice_id_9f623754_like ON public.billing_invoicepaymentattempt USING btree (invoice_id varchar_pattern_ops);
+CREATE INDEX billing_invoicepaymentattempt_provider_charge_id_6235bf75_like ON public.billing_invoicepaymentattempt USING btree (provider_charge_id varchar_pattern_ops);
 CREATE INDEX billing_payment_app_id_14e44336 ON public.billing_payment USING btree (app_id);
 CREATE INDEX billing_payment_app_id_14e44336_like ON public.billing_payment USING btree (app_id varchar_pattern_ops);
 CREATE INDEX billing_payment_customer_id_d41cd1dd ON public.billing_payment USING btree (customer_id);
@@ -2755,6 +2824,12 @@ CREATE INDEX grace_periods_subscription_id_9d42b7b0 ON public.grace_periods USIN
 CREATE INDEX grace_periods_subscription_id_9d42b7b0_like ON public.grace_periods USING btree (subscription_id varchar_pattern_ops);
 CREATE UNIQUE INDEX grace_source_reference_unique_per_app ON public.grace_periods USING btree (app_id, source_reference) WHERE (NOT ((source_reference)::text = ''::text));
 CREATE INDEX grace_status_ends_idx ON public.grace_periods USING btree (status, ends_at);
+CREATE INDEX invoice_app_created_idx ON public.billing_invoice USING btree (app_id, created_at DESC);
+CREATE INDEX invoice_attempt_idx ON public.billing_invoicepaymentattempt USING btree (invoice_id, attempted_at);
+CREATE INDEX invoice_attempt_status_idx ON public.billing_invoicepaymentattempt USING btree (app_id, status, attempted_at);
+CREATE INDEX invoice_customer_idx ON public.billing_invoice USING btree (app_id, customer_id, status);
+CREATE INDEX invoice_status_idx ON public.billing_invoice USING btree (app_id, status);
+CREATE INDEX invoice_subscription_idx ON public.billing_invoice USING btree (app_id, subscription_id, status);
 CREATE INDEX meter_report_pending_idx ON public.usage_meter_reports USING btree (next_attempt_at) WHERE ((status)::text = 'pending'::text);
 CREATE INDEX meter_report_window_idx ON public.usage_meter_reports USING btree (app_id, customer_id, metric_id, meter_timestamp);
 CREATE INDEX mrr_movement_app_time_idx ON public.backoffice_mrr_movements USING btree (app_id, occurred_at);
@@ -2856,6 +2931,16 @@ ALTER TABLE ONLY public.billing_customer
     ADD CONSTRAINT billing_customer_app_id_5264141c_fk_tenants_app_id FOREIGN KEY (app_id) REFERENCES public.tenants_app(id) DEFERRABLE INITIALLY DEFERRED;
 ALTER TABLE ONLY public.billing_customer
     ADD CONSTRAINT billing_customer_test_clock_id_6cf640bf_fk_billing_testclock_id FOREIGN KEY (test_clock_id) REFERENCES public.billing_testclock(id) DEFERRABLE INITIALLY DEFERRED;
+ALTER TABLE ONLY public.billing_invoice
+    ADD CONSTRAINT billing_invoice_app_id_ce1a4de9_fk_tenants_app_id FOREIGN KEY (app_id) REFERENCES public.tenants_app(id) DEFERRABLE INITIALLY DEFERRED;
+ALTER TABLE ONLY public.billing_invoice
+    ADD CONSTRAINT billing_invoice_customer_id_12e1ebba_fk_billing_customer_id FOREIGN KEY (customer_id) REFERENCES public.billing_customer(id) DEFERRABLE INITIALLY DEFERRED;
+ALTER TABLE ONLY public.billing_invoice
+    ADD CONSTRAINT billing_invoice_subscription_id_b7df633b_fk_billing_s FOREIGN KEY (subscription_id) REFERENCES public.billing_subscription(id) DEFERRABLE INITIALLY DEFERRED;
+ALTER TABLE ONLY public.billing_invoicepaymentattempt
+    ADD CONSTRAINT billing_invoicepayme_invoice_id_9f623754_fk_billing_i FOREIGN KEY (invoice_id) REFERENCES public.billing_invoice(id) DEFERRABLE INITIALLY DEFERRED;
+ALTER TABLE ONLY public.billing_invoicepaymentattempt
+    ADD CONSTRAINT billing_invoicepaymentattempt_app_id_7bec5c71_fk_tenants_app_id FOREIGN KEY (app_id) REFERENCES public.tenants_app(id) DEFERRABLE INITIALLY DEFERRED;
 ALTER TABLE ONLY public.billing_payment
     ADD CONSTRAINT billing_payment_app_id_14e44336_fk_tenants_app_id FOREIGN KEY (app_id) REFERENCES public.tenants_app(id) DEFERRABLE INITIALLY DEFERRED;
 ALTER TABLE ONLY public.billing_payment
@@ -3312,21 +3397,23 @@ INSERT INTO public.django_content_type (id, app_label, model) VALUES (77, 'billi
 INSERT INTO public.django_content_type (id, app_label, model) VALUES (78, 'billing', 'payment');
 INSERT INTO public.django_content_type (id, app_label, model) VALUES (79, 'billing', 'testclock');
 INSERT INTO public.django_content_type (id, app_label, model) VALUES (80, 'billing', 'checkoutsession');
-INSERT INTO public.django_content_type (id, app_label, model) VALUES (81, 'usage', 'usageevent');
-INSERT INTO public.django_content_type (id, app_label, model) VALUES (82, 'usage', 'usagerollup');
-INSERT INTO public.django_content_type (id, app_label, model) VALUES (83, 'usage', 'meterreport');
-INSERT INTO public.django_content_type (id, app_label, model) VALUES (84, 'usage', 'usagealert');
-INSERT INTO public.django_content_type (id, app_label, model) VALUES (85, 'usage', 'usagealerttrigger');
-INSERT INTO public.django_content_type (id, app_label, model) VALUES (86, 'grace', 'graceperiod');
-INSERT INTO public.django_content_type (id, app_label, model) VALUES (87, 'notifications', 'appevent');
-INSERT INTO public.django_content_type (id, app_label, model) VALUES (88, 'notifications', 'webhookendpoint');
-INSERT INTO public.django_content_type (id, app_label, model) VALUES (89, 'notifications', 'webhookdelivery');
-INSERT INTO public.django_content_type (id, app_label, model) VALUES (90, 'axes', 'accessattempt');
-INSERT INTO public.django_content_type (id, app_label, model) VALUES (91, 'axes', 'accesslog');
-INSERT INTO public.django_content_type (id, app_label, model) VALUES (92, 'axes', 'accessfailurelog');
-INSERT INTO public.django_content_type (id, app_label, model) VALUES (93, 'axes', 'accessattemptexpiration');
-INSERT INTO public.django_content_type (id, app_label, model) VALUES (94, 'backoffice', 'subscriptionmrr');
-INSERT INTO public.django_content_type (id, app_label, model) VALUES (95, 'backoffice', 'mrrmovement');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (81, 'billing', 'invoice');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (82, 'billing', 'invoicepaymentattempt');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (83, 'usage', 'usageevent');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (84, 'usage', 'usagerollup');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (85, 'usage', 'meterreport');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (86, 'usage', 'usagealert');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (87, 'usage', 'usagealerttrigger');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (88, 'grace', 'graceperiod');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (89, 'notifications', 'appevent');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (90, 'notifications', 'webhookendpoint');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (91, 'notifications', 'webhookdelivery');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (92, 'axes', 'accessattempt');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (93, 'axes', 'accesslog');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (94, 'axes', 'accessfailurelog');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (95, 'axes', 'accessattemptexpiration');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (96, 'backoffice', 'subscriptionmrr');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (97, 'backoffice', 'mrrmovement');
 INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (1, 'Can add log entry', 1, 'add_logentry');
 INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (2, 'Can change log entry', 1, 'change_logentry');
 INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (3, 'Can delete log entry', 1, 'delete_logentry');
@@ -3647,66 +3734,74 @@ INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES 
 INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (318, 'Can change checkout session', 80, 'change_checkoutsession');
 INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (319, 'Can delete checkout session', 80, 'delete_checkoutsession');
 INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (320, 'Can view checkout session', 80, 'view_checkoutsession');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (321, 'Can add usage event', 81, 'add_usageevent');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (322, 'Can change usage event', 81, 'change_usageevent');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (323, 'Can delete usage event', 81, 'delete_usageevent');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (324, 'Can view usage event', 81, 'view_usageevent');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (325, 'Can add usage rollup', 82, 'add_usagerollup');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (326, 'Can change usage rollup', 82, 'change_usagerollup');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (327, 'Can delete usage rollup', 82, 'delete_usagerollup');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (328, 'Can view usage rollup', 82, 'view_usagerollup');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (329, 'Can add meter report', 83, 'add_meterreport');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (330, 'Can change meter report', 83, 'change_meterreport');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (331, 'Can delete meter report', 83, 'delete_meterreport');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (332, 'Can view meter report', 83, 'view_meterreport');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (333, 'Can add usage alert', 84, 'add_usagealert');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (334, 'Can change usage alert', 84, 'change_usagealert');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (335, 'Can delete usage alert', 84, 'delete_usagealert');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (336, 'Can view usage alert', 84, 'view_usagealert');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (337, 'Can add usage alert trigger', 85, 'add_usagealerttrigger');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (338, 'Can change usage alert trigger', 85, 'change_usagealerttrigger');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (339, 'Can delete usage alert trigger', 85, 'delete_usagealerttrigger');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (340, 'Can view usage alert trigger', 85, 'view_usagealerttrigger');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (341, 'Can add grace period', 86, 'add_graceperiod');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (342, 'Can change grace period', 86, 'change_graceperiod');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (343, 'Can delete grace period', 86, 'delete_graceperiod');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (344, 'Can view grace period', 86, 'view_graceperiod');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (345, 'Can add app event', 87, 'add_appevent');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (346, 'Can change app event', 87, 'change_appevent');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (347, 'Can delete app event', 87, 'delete_appevent');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (348, 'Can view app event', 87, 'view_appevent');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (349, 'Can add webhook endpoint', 88, 'add_webhookendpoint');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (350, 'Can change webhook endpoint', 88, 'change_webhookendpoint');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (351, 'Can delete webhook endpoint', 88, 'delete_webhookendpoint');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (352, 'Can view webhook endpoint', 88, 'view_webhookendpoint');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (353, 'Can add webhook delivery', 89, 'add_webhookdelivery');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (354, 'Can change webhook delivery', 89, 'change_webhookdelivery');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (355, 'Can delete webhook delivery', 89, 'delete_webhookdelivery');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (356, 'Can view webhook delivery', 89, 'view_webhookdelivery');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (357, 'Can add access attempt', 90, 'add_accessattempt');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (358, 'Can change access attempt', 90, 'change_accessattempt');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (359, 'Can delete access attempt', 90, 'delete_accessattempt');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (360, 'Can view access attempt', 90, 'view_accessattempt');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (361, 'Can add access log', 91, 'add_accesslog');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (362, 'Can change access log', 91, 'change_accesslog');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (363, 'Can delete access log', 91, 'delete_accesslog');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (364, 'Can view access log', 91, 'view_accesslog');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (365, 'Can add access failure', 92, 'add_accessfailurelog');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (366, 'Can change access failure', 92, 'change_accessfailurelog');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (367, 'Can delete access failure', 92, 'delete_accessfailurelog');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (368, 'Can view access failure', 92, 'view_accessfailurelog');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (369, 'Can add access attempt expiration', 93, 'add_accessattemptexpiration');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (370, 'Can change access attempt expiration', 93, 'change_accessattemptexpiration');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (371, 'Can delete access attempt expiration', 93, 'delete_accessattemptexpiration');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (372, 'Can view access attempt expiration', 93, 'view_accessattemptexpiration');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (373, 'Can add subscription mrr', 94, 'add_subscriptionmrr');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (374, 'Can change subscription mrr', 94, 'change_subscriptionmrr');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (375, 'Can delete subscription mrr', 94, 'delete_subscriptionmrr');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (376, 'Can view subscription mrr', 94, 'view_subscriptionmrr');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (377, 'Can add mrr movement', 95, 'add_mrrmovement');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (378, 'Can change mrr movement', 95, 'change_mrrmovement');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (379, 'Can delete mrr movement', 95, 'delete_mrrmovement');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (380, 'Can view mrr movement', 95, 'view_mrrmovement');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (321, 'Can add invoice', 81, 'add_invoice');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (322, 'Can change invoice', 81, 'change_invoice');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (323, 'Can delete invoice', 81, 'delete_invoice');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (324, 'Can view invoice', 81, 'view_invoice');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (325, 'Can add invoice payment attempt', 82, 'add_invoicepaymentattempt');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (326, 'Can change invoice payment attempt', 82, 'change_invoicepaymentattempt');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (327, 'Can delete invoice payment attempt', 82, 'delete_invoicepaymentattempt');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (328, 'Can view invoice payment attempt', 82, 'view_invoicepaymentattempt');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (329, 'Can add usage event', 83, 'add_usageevent');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (330, 'Can change usage event', 83, 'change_usageevent');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (331, 'Can delete usage event', 83, 'delete_usageevent');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (332, 'Can view usage event', 83, 'view_usageevent');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (333, 'Can add usage rollup', 84, 'add_usagerollup');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (334, 'Can change usage rollup', 84, 'change_usagerollup');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (335, 'Can delete usage rollup', 84, 'delete_usagerollup');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (336, 'Can view usage rollup', 84, 'view_usagerollup');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (337, 'Can add meter report', 85, 'add_meterreport');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (338, 'Can change meter report', 85, 'change_meterreport');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (339, 'Can delete meter report', 85, 'delete_meterreport');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (340, 'Can view meter report', 85, 'view_meterreport');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (341, 'Can add usage alert', 86, 'add_usagealert');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (342, 'Can change usage alert', 86, 'change_usagealert');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (343, 'Can delete usage alert', 86, 'delete_usagealert');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (344, 'Can view usage alert', 86, 'view_usagealert');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (345, 'Can add usage alert trigger', 87, 'add_usagealerttrigger');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (346, 'Can change usage alert trigger', 87, 'change_usagealerttrigger');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (347, 'Can delete usage alert trigger', 87, 'delete_usagealerttrigger');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (348, 'Can view usage alert trigger', 87, 'view_usagealerttrigger');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (349, 'Can add grace period', 88, 'add_graceperiod');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (350, 'Can change grace period', 88, 'change_graceperiod');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (351, 'Can delete grace period', 88, 'delete_graceperiod');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (352, 'Can view grace period', 88, 'view_graceperiod');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (353, 'Can add app event', 89, 'add_appevent');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (354, 'Can change app event', 89, 'change_appevent');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (355, 'Can delete app event', 89, 'delete_appevent');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (356, 'Can view app event', 89, 'view_appevent');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (357, 'Can add webhook endpoint', 90, 'add_webhookendpoint');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (358, 'Can change webhook endpoint', 90, 'change_webhookendpoint');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (359, 'Can delete webhook endpoint', 90, 'delete_webhookendpoint');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (360, 'Can view webhook endpoint', 90, 'view_webhookendpoint');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (361, 'Can add webhook delivery', 91, 'add_webhookdelivery');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (362, 'Can change webhook delivery', 91, 'change_webhookdelivery');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (363, 'Can delete webhook delivery', 91, 'delete_webhookdelivery');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (364, 'Can view webhook delivery', 91, 'view_webhookdelivery');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (365, 'Can add access attempt', 92, 'add_accessattempt');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (366, 'Can change access attempt', 92, 'change_accessattempt');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (367, 'Can delete access attempt', 92, 'delete_accessattempt');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (368, 'Can view access attempt', 92, 'view_accessattempt');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (369, 'Can add access log', 93, 'add_accesslog');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (370, 'Can change access log', 93, 'change_accesslog');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (371, 'Can delete access log', 93, 'delete_accesslog');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (372, 'Can view access log', 93, 'view_accesslog');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (373, 'Can add access failure', 94, 'add_accessfailurelog');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (374, 'Can change access failure', 94, 'change_accessfailurelog');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (375, 'Can delete access failure', 94, 'delete_accessfailurelog');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (376, 'Can view access failure', 94, 'view_accessfailurelog');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (377, 'Can add access attempt expiration', 95, 'add_accessattemptexpiration');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (378, 'Can change access attempt expiration', 95, 'change_accessattemptexpiration');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (379, 'Can delete access attempt expiration', 95, 'delete_accessattemptexpiration');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (380, 'Can view access attempt expiration', 95, 'view_accessattemptexpiration');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (381, 'Can add subscription mrr', 96, 'add_subscriptionmrr');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (382, 'Can change subscription mrr', 96, 'change_subscriptionmrr');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (383, 'Can delete subscription mrr', 96, 'delete_subscriptionmrr');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (384, 'Can view subscription mrr', 96, 'view_subscriptionmrr');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (385, 'Can add mrr movement', 97, 'add_mrrmovement');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (386, 'Can change mrr movement', 97, 'change_mrrmovement');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (387, 'Can delete mrr movement', 97, 'delete_mrrmovement');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (388, 'Can view mrr movement', 97, 'view_mrrmovement');
 INSERT INTO public.django_migrations (id, app, name, applied) VALUES (1, 'contenttypes', '0001_initial', '2000-01-01 00:00:00+00');
 INSERT INTO public.django_migrations (id, app, name, applied) VALUES (2, 'auth', '0001_initial', '2000-01-01 00:00:00+00');
 INSERT INTO public.django_migrations (id, app, name, applied) VALUES (3, 'admin', '0001_initial', '2000-01-01 00:00:00+00');
@@ -3771,29 +3866,30 @@ INSERT INTO public.django_migrations (id, app, name, applied) VALUES (61, 'billi
 INSERT INTO public.django_migrations (id, app, name, applied) VALUES (62, 'billing', '0009_payment_confirmation', '2000-01-01 00:00:00+00');
 INSERT INTO public.django_migrations (id, app, name, applied) VALUES (63, 'backoffice', '0001_mrr_ledger', '2000-01-01 00:00:00+00');
 INSERT INTO public.django_migrations (id, app, name, applied) VALUES (64, 'billing', '0011_checkout_sessions', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (65, 'catalog', '0002_unit_amount_decimal', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (66, 'djstripe', '0001_initial', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (67, 'djstripe', '0002_2_10', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (68, 'djstripe', '0003_2_11', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (69, 'grace', '0001_initial', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (70, 'grace', '0002_initial', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (71, 'grace', '0003_active_period_constraints', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (72, 'grace', '0004_metric_moved_to_catalog', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (73, 'notifications', '0001_initial', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (74, 'notifications', '0002_encrypt_webhook_secrets', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (75, 'sessions', '0001_initial', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (76, 'tenants', '0003_app_allow_multiple_subscriptions', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (77, 'usage', '0002_events_rollups_buckets', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (78, 'usage', '0003_meter_reports', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (79, 'usage', '0004_report_per_period_rollup', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (80, 'usage', '0005_event_id_byte_collation', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (81, 'usage', '0006_metric_moved_to_catalog', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (82, 'usage', '0007_usage_alerts', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (65, 'billing', '0012_invoices', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (66, 'catalog', '0002_unit_amount_decimal', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (67, 'djstripe', '0001_initial', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (68, 'djstripe', '0002_2_10', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (69, 'djstripe', '0003_2_11', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (70, 'grace', '0001_initial', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (71, 'grace', '0002_initial', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (72, 'grace', '0003_active_period_constraints', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (73, 'grace', '0004_metric_moved_to_catalog', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (74, 'notifications', '0001_initial', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (75, 'notifications', '0002_encrypt_webhook_secrets', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (76, 'sessions', '0001_initial', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (77, 'tenants', '0003_app_allow_multiple_subscriptions', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (78, 'usage', '0002_events_rollups_buckets', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (79, 'usage', '0003_meter_reports', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (80, 'usage', '0004_report_per_period_rollup', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (81, 'usage', '0005_event_id_byte_collation', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (82, 'usage', '0006_metric_moved_to_catalog', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (83, 'usage', '0007_usage_alerts', '2000-01-01 00:00:00+00');
 SELECT pg_catalog.setval('public.api_idempotencykey_id_seq', 1, false);
 SELECT pg_catalog.setval('public.auditlog_logentry_id_seq', 1, false);
 SELECT pg_catalog.setval('public.auth_group_id_seq', 1, false);
 SELECT pg_catalog.setval('public.auth_group_permissions_id_seq', 1, false);
-SELECT pg_catalog.setval('public.auth_permission_id_seq', 380, true);
+SELECT pg_catalog.setval('public.auth_permission_id_seq', 388, true);
 SELECT pg_catalog.setval('public.auth_user_groups_id_seq', 1, false);
 SELECT pg_catalog.setval('public.auth_user_id_seq', 1, false);
 SELECT pg_catalog.setval('public.auth_user_user_permissions_id_seq', 1, false);
@@ -3804,8 +3900,8 @@ SELECT pg_catalog.setval('public.backoffice_mrr_movements_id_seq', 1, false);
 SELECT pg_catalog.setval('public.billing_planmeteredcomponent_id_seq', 1, false);
 SELECT pg_catalog.setval('public.billing_planversion_id_seq', 1, false);
 SELECT pg_catalog.setval('public.django_admin_log_id_seq', 1, false);
-SELECT pg_catalog.setval('public.django_content_type_id_seq', 95, true);
-SELECT pg_catalog.setval('public.django_migrations_id_seq', 82, true);
+SELECT pg_catalog.setval('public.django_content_type_id_seq', 97, true);
+SELECT pg_catalog.setval('public.django_migrations_id_seq', 83, true);
 SELECT pg_catalog.setval('public.djstripe_account_djstripe_id_seq', 1, false);
 SELECT pg_catalog.setval('public.djstripe_accountv2_djstripe_id_seq', 1, false);
 SELECT pg_catalog.setval('public.djstripe_activeentitlement_djstripe_id_seq', 1, false);

@@ -27,6 +27,13 @@ from .grace_period_output_reason_enum import GracePeriodOutputReasonEnum
 from .grace_period_output_status_enum import GracePeriodOutputStatusEnum
 from .grace_period_resolve_input_request import GracePeriodResolveInputRequest
 from .interval_enum import IntervalEnum
+from .invoice_line_output import InvoiceLineOutput
+from .invoice_output import InvoiceOutput
+from .invoice_output_status_enum import InvoiceOutputStatusEnum
+from .invoice_pay_input_request import InvoicePayInputRequest
+from .invoice_payment_attempt_output import InvoicePaymentAttemptOutput
+from .invoice_payment_attempt_output_status_enum import InvoicePaymentAttemptOutputStatusEnum
+from .kind_enum import KindEnum
 from .metric_create_input_request import MetricCreateInputRequest
 from .metric_output import MetricOutput
 from .metric_usage_output import MetricUsageOutput
@@ -72,6 +79,7 @@ from .test_clock_advance_input_request import TestClockAdvanceInputRequest
 from .test_clock_create_input_request import TestClockCreateInputRequest
 from .test_clock_output import TestClockOutput
 from .test_clock_output_status_enum import TestClockOutputStatusEnum
+from .upcoming_invoice_output import UpcomingInvoiceOutput
 from .usage_alert_create_input_request import UsageAlertCreateInputRequest
 from .usage_alert_output import UsageAlertOutput
 from .usage_alert_threshold_input_request import UsageAlertThresholdInputRequest
@@ -99,6 +107,9 @@ from .v1_grace_periods_list_reason import V1GracePeriodsListReason
 from .v1_grace_periods_list_response_200 import V1GracePeriodsListResponse200
 from .v1_grace_periods_list_response_200_object import V1GracePeriodsListResponse200Object
 from .v1_grace_periods_list_status import V1GracePeriodsListStatus
+from .v1_invoices_list_response_200 import V1InvoicesListResponse200
+from .v1_invoices_list_response_200_object import V1InvoicesListResponse200Object
+from .v1_invoices_list_status import V1InvoicesListStatus
 from .v1_metrics_list_response_200 import V1MetricsListResponse200
 from .v1_metrics_list_response_200_object import V1MetricsListResponse200Object
 from .v1_payments_list_response_200 import V1PaymentsListResponse200
@@ -160,6 +171,13 @@ __all__ = (
     "GracePeriodOutputStatusEnum",
     "GracePeriodResolveInputRequest",
     "IntervalEnum",
+    "InvoiceLineOutput",
+    "InvoiceOutput",
+    "InvoiceOutputStatusEnum",
+    "InvoicePayInputRequest",
+    "InvoicePaymentAttemptOutput",
+    "InvoicePaymentAttemptOutputStatusEnum",
+    "KindEnum",
     "MetricCreateInputRequest",
     "MetricOutput",
     "MetricUsageOutput",
@@ -203,6 +221,7 @@ __all__ = (
     "TestClockCreateInputRequest",
     "TestClockOutput",
     "TestClockOutputStatusEnum",
+    "UpcomingInvoiceOutput",
     "UsageAlertCreateInputRequest",
     "UsageAlertOutput",
     "UsageAlertThresholdInputRequest",
@@ -228,6 +247,9 @@ __all__ = (
     "V1GracePeriodsListResponse200",
     "V1GracePeriodsListResponse200Object",
     "V1GracePeriodsListStatus",
+    "V1InvoicesListResponse200",
+    "V1InvoicesListResponse200Object",
+    "V1InvoicesListStatus",
     "V1MetricsListResponse200",
     "V1MetricsListResponse200Object",
     "V1PaymentsListResponse200",
