@@ -28,8 +28,10 @@ from backoffice.mrr import MRR_STATUSES, monthly_amount
 from backoffice.reports import activity_context, failed_payments_csv, mrr_context, mrr_csv
 from billing.models import (
     Customer,
+    Invoice,
     InvoicePaymentAttempt,
     InvoicePaymentAttemptStatus,
+    InvoiceStatus,
     Payment,
     PaymentStatus,
     Subscription,
@@ -79,6 +81,11 @@ class Failure:
     detail: str
     at: datetime | None
     admin_url: str = ""
+    # The admin action that fixes it (its changelist, the action's name, the button's label).
+    action_url: str = ""
+    action: str = ""
+    action_label: str = ""
+    action_object_id: str = ""
 
 
 @dataclass(kw_only=True)
@@ -290,6 +297,17 @@ def _failed_invoice_payments(app: App) -> list[Failure]:
                 if part
             ),
             at=attempt.created_at,
+            admin_url=admin_change_url(attempt.invoice),
+            **(
+                {
+                    "action_url": admin_changelist_url(Invoice),
+                    "action": "retry_payment_selected",
+                    "action_label": "Retry now",
+                    "action_object_id": attempt.invoice_id,
+                }
+                if attempt.invoice.status == InvoiceStatus.OPEN
+                else {}
+            ),
         )
         for attempt in attempts
     ]
@@ -326,6 +344,10 @@ def _failing_deliveries(app: App) -> list[Failure]:
             ),
             at=delivery.created_at,
             admin_url=admin_change_url(delivery),
+            action_url=admin_changelist_url(WebhookDelivery),
+            action="redeliver_selected",
+            action_label="Redeliver",
+            action_object_id=str(delivery.pk),
         )
         for delivery in deliveries
     ]

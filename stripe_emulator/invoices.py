@@ -745,12 +745,27 @@ def invoice_create_preview(context: RequestContext) -> dict[str, Any]:
     customer_id = optional_string(params, "customer")
     subscription_id = optional_string(params, "subscription")
     if subscription_id is None:
-        raise invalid_request_error(
-            "Previews without a subscription (pending invoice items only) are not supported by "
-            "the emulator; pass subscription.",
-            param="subscription",
+        if customer_id is None:
+            raise invalid_request_error(
+                "Missing required param: customer, subscription, or schedule.",
+                code="parameter_missing",
+                param="customer",
+            )
+        state.require(customer_id, "customer", param="customer")
+        # Without a subscription Stripe previews the customer's (the emulator keeps no pending
+        # invoice items outside subscriptions, so a customer without one has nothing upcoming).
+        live = state.list_objects(
+            "subscription",
+            lambda candidate: (
+                candidate["customer"] == customer_id
+                and candidate["status"] not in ("canceled", "incomplete_expired")
+            ),
         )
-    subscription = state.require(subscription_id, "subscription", param="subscription")
+        if not live:
+            raise _no_upcoming_invoice(customer_id)
+        subscription = live[0]
+    else:
+        subscription = state.require(subscription_id, "subscription", param="subscription")
     if customer_id is not None and customer_id != subscription["customer"]:
         raise invalid_request_error(
             f"The subscription {subscription_id} does not belong to customer {customer_id}.",
@@ -760,11 +775,16 @@ def invoice_create_preview(context: RequestContext) -> dict[str, Any]:
         subscription["status"] in ("canceled", "incomplete_expired")
         or (subscription["cancel_at_period_end"])
     ):
-        raise invalid_request_error(
-            "No upcoming invoices for customer: " + subscription["customer"],
-            code="invoice_upcoming_none",
-        )
+        raise _no_upcoming_invoice(subscription["customer"])
     return invoice_preview_compute(state, subscription)
+
+
+def _no_upcoming_invoice(customer_id: str) -> StripeApiError:
+    return invalid_request_error(
+        f"No upcoming invoices for customer: {customer_id}",
+        code="invoice_upcoming_none",
+        http_status=404,
+    )
 
 
 def invoice_upcoming_due_at(subscription: dict[str, Any]) -> int | None:
