@@ -19,3 +19,4 @@ class BillingErrorCode(StrEnum):
     AMOUNT_TOO_LARGE = "amount_too_large"
     TEST_MODE_ONLY = "test_mode_only"
     TEST_CLOCK_ADVANCING = "test_clock_advancing"
+    LAST_PAYMENT_METHOD = "last_payment_method"

@@ -241,3 +241,80 @@ class SubscriptionOutputSerializer(serializers.Serializer[Any]):
 
     def get_client_secret(self, subscription: Any) -> str | None:
         return subscription.client_secret or None
+
+
+class SetupIntentCreateInputSerializer(InputSerializer):
+    usage = serializers.ChoiceField(
+        choices=["off_session", "on_session"],
+        default="off_session",
+        help_text="`off_session` (the default): the card is charged later without the customer "
+        "(renewals); `on_session`: only while the customer is present.",
+    )
+
+
+class SetupIntentOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField(help_text="The provider's setup intent (`seti_…`).")
+    object = serializers.SerializerMethodField()
+    customer = serializers.CharField(source="customer_id")
+    client_secret = serializers.CharField(
+        help_text="What the app's card form confirms with the provider's publishable key "
+        "(`client.publishable_key` of `GET /v1/app`), e.g. Stripe.js `confirmCardSetup`."
+    )
+    status = serializers.ChoiceField(
+        choices=[
+            "requires_payment_method",
+            "requires_confirmation",
+            "requires_action",
+            "processing",
+            "succeeded",
+            "canceled",
+        ]
+    )
+    usage = serializers.ChoiceField(choices=["off_session", "on_session"])
+
+    def get_object(self, setup_intent: builtins.object) -> str:
+        return "setup_intent"
+
+
+class PaymentMethodListInputSerializer(InputSerializer):
+    pass
+
+
+class PaymentMethodDetachInputSerializer(InputSerializer):
+    force = serializers.BooleanField(
+        default=False,
+        help_text="Detach the customer's last card even though a live subscription renews on it.",
+    )
+
+
+class PaymentMethodOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField(source="card.provider_reference")
+    object = serializers.SerializerMethodField()
+    customer = serializers.CharField(source="customer_id")
+    type = serializers.SerializerMethodField()
+    brand = serializers.CharField(source="card.brand")
+    last4 = serializers.CharField(source="card.last4")
+    exp_month = serializers.IntegerField(source="card.exp_month")
+    exp_year = serializers.IntegerField(source="card.exp_year")
+    default = serializers.BooleanField(
+        help_text="The customer's default card: the one renewals and invoices charge."
+    )
+
+    def get_object(self, payment_method: builtins.object) -> str:
+        return "payment_method"
+
+    def get_type(self, payment_method: builtins.object) -> str:
+        return "card"
+
+
+class PaymentMethodDetachedOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField(source="card.provider_reference")
+    object = serializers.SerializerMethodField()
+    customer = serializers.CharField(source="customer_id")
+    deleted = serializers.SerializerMethodField()
+
+    def get_object(self, payment_method: builtins.object) -> str:
+        return "payment_method"
+
+    def get_deleted(self, payment_method: builtins.object) -> bool:
+        return True

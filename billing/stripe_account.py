@@ -28,6 +28,7 @@ WEBHOOK_EVENTS = [
     "refund.created",
     "refund.failed",
     "refund.updated",
+    "setup_intent.succeeded",
     "test_helpers.test_clock.internal_failure",
     "test_helpers.test_clock.ready",
 ]

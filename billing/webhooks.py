@@ -20,10 +20,15 @@ from djstripe import models as djstripe_models
 from djstripe.signals import WEBHOOK_SIGNALS
 from djstripe.views import ProcessWebhookView
 
-from billing import clocks, payments
+from billing import clocks, payment_methods, payments
 from billing import subscription_webhook_sync as subscriptions
 from billing.providers.base import ProviderEvent
-from billing.providers.stripe import provider_event, subscription_result, test_clock_result
+from billing.providers.stripe import (
+    provider_event,
+    setup_intent_result,
+    subscription_result,
+    test_clock_result,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +63,7 @@ _MIRRORS: dict[str, Any] = {
     "payment_intent": djstripe_models.PaymentIntent,
     "charge": djstripe_models.Charge,
     "refund": djstripe_models.Refund,
+    "setup_intent": djstripe_models.SetupIntent,
 }
 
 
@@ -156,6 +162,14 @@ def on_test_clock_event(sender: Any, event: djstripe_models.Event, **kwargs: Any
     clocks.test_clock_sync_from_provider(result=test_clock_result(test_clock))
 
 
+def on_setup_intent_succeeded(sender: Any, event: djstripe_models.Event, **kwargs: Any) -> None:
+    received = _provider_event(event)
+    setup_intent = _current(received.data_object)
+    payment_methods.customer_default_from_setup_intent(
+        setup_intent=setup_intent_result(setup_intent), provider_time=received.created
+    )
+
+
 HANDLERS: dict[str, Callable[..., None]] = {
     "customer.subscription.created": on_subscription_event,
     "customer.subscription.updated": on_subscription_event,
@@ -169,6 +183,7 @@ HANDLERS: dict[str, Callable[..., None]] = {
     "refund.created": on_refund_event,
     "refund.updated": on_refund_event,
     "refund.failed": on_refund_event,
+    "setup_intent.succeeded": on_setup_intent_succeeded,
     "test_helpers.test_clock.ready": on_test_clock_event,
     "test_helpers.test_clock.internal_failure": on_test_clock_event,
 }
