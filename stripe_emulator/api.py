@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl
 
 from stripe_emulator import (
     billing,
+    billing_portal,
     catalog,
     customers,
     events,
@@ -100,6 +101,7 @@ def build_router() -> Router:
         events,
         test_clocks,
         setup_intents,
+        billing_portal,
     ):
         module.register_routes(router)
     return router

@@ -96,6 +96,13 @@ from stripe.params.billing import (
     MeterRetrieveParams,
     MeterUpdateParams,
 )
+from stripe.params.billing_portal import (
+    ConfigurationCreateParams,
+    ConfigurationListParams,
+    ConfigurationRetrieveParams,
+    ConfigurationUpdateParams,
+    SessionCreateParams,
+)
 from stripe.params.test_helpers import (
     TestClockAdvanceParams,
     TestClockCreateParams,
@@ -207,4 +214,9 @@ ROUTE_PARAMETERS: dict[tuple[str, str], Any] = {
     ("GET", "/v1/setup_intents/{setup_intent_id}"): SetupIntentRetrieveParams,
     ("POST", "/v1/setup_intents/{setup_intent_id}/confirm"): SetupIntentConfirmParams,
     ("POST", "/v1/setup_intents/{setup_intent_id}/cancel"): SetupIntentCancelParams,
+    ("POST", "/v1/billing_portal/configurations"): ConfigurationCreateParams,
+    ("GET", "/v1/billing_portal/configurations"): ConfigurationListParams,
+    ("GET", "/v1/billing_portal/configurations/{configuration_id}"): ConfigurationRetrieveParams,
+    ("POST", "/v1/billing_portal/configurations/{configuration_id}"): ConfigurationUpdateParams,
+    ("POST", "/v1/billing_portal/sessions"): SessionCreateParams,
 }
