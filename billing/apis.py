@@ -26,6 +26,7 @@ from billing.payments import (
     refund_get,
     refund_list,
 )
+from billing.portal import portal_session_create
 from billing.selectors import customer_get, customer_list, subscription_get, subscription_list
 from billing.serializers import (
     CustomerCreateInputSerializer,
@@ -39,6 +40,8 @@ from billing.serializers import (
     PaymentMethodListInputSerializer,
     PaymentMethodOutputSerializer,
     PaymentOutputSerializer,
+    PortalSessionCreateInputSerializer,
+    PortalSessionOutputSerializer,
     RefundCreateInputSerializer,
     RefundListInputSerializer,
     RefundOutputSerializer,
@@ -191,6 +194,31 @@ class CustomerViewSet(TenantViewSet):
             **options,
         )
         return Response(PaymentMethodDetachedOutputSerializer(card).data)
+
+    @extend_schema(
+        request=PortalSessionCreateInputSerializer,
+        responses={201: PortalSessionOutputSerializer},
+        summary="Open the billing portal for the customer",
+        description="A link to the provider's portal where the customer updates their card, "
+        "cancels at the end of the period, switches between the app's plans (those without "
+        "metered components) and sees their invoices. What they do there reaches the "
+        "subscription and customer through the provider's webhooks, audited with actor "
+        "`stripe`. The portal is configured from the app's catalog on first use and again "
+        "when the catalog changed.",
+    )
+    @action(detail=True, methods=["post"], url_path="portal-sessions")
+    def portal_sessions(self, request: Request, pk: str) -> Response:
+        customer_get(app=self.app, customer_id=pk)
+        payload = PortalSessionCreateInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        portal_session = portal_session_create(
+            app=self.app,
+            actor=self.actor,
+            customer_id=pk,
+            request_key=self.request_key,
+            **payload.validated_data,
+        )
+        return Response(PortalSessionOutputSerializer(portal_session).data, status=201)
 
 
 class PaymentViewSet(TenantViewSet):

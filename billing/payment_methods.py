@@ -60,7 +60,7 @@ class CustomerPaymentMethod:
     default: bool
 
 
-def _customer_at_provider(*, app: App, customer_id: str) -> Customer:
+def customer_at_provider(*, app: App, customer_id: str) -> Customer:
     customer = customer_get(app=app, customer_id=customer_id)
     if not customer.provider_customer_id:
         raise ConflictError(
@@ -115,7 +115,7 @@ def setup_intent_create(
     """A setup intent at the provider for the customer's card, which the app's front end
     confirms with its `client_secret`. Nothing is kept here but the audit event: the provider's
     webhook says when the setup succeeded."""
-    customer = _customer_at_provider(app=app, customer_id=customer_id)
+    customer = customer_at_provider(app=app, customer_id=customer_id)
     try:
         result = provider_for(app=app).setup_intent_create(
             SetupIntentRequest(
@@ -216,7 +216,7 @@ def customer_default_from_setup_intent(
 
 def payment_method_list(*, app: App, customer_id: str) -> list[CustomerPaymentMethod]:
     """The customer's cards as the provider holds them now, newest first."""
-    customer = _customer_at_provider(app=app, customer_id=customer_id)
+    customer = customer_at_provider(app=app, customer_id=customer_id)
     try:
         cards: Sequence[PaymentMethodResult] = provider_for(app=app).payment_method_list(
             customer_reference=customer.provider_customer_id
@@ -248,7 +248,7 @@ def payment_method_default_set(
     request_key: str | None = None,
 ) -> CustomerPaymentMethod:
     """Makes one of the customer's cards the default: the one renewals and invoices charge."""
-    customer = _customer_at_provider(app=app, customer_id=customer_id)
+    customer = customer_at_provider(app=app, customer_id=customer_id)
     card = _card_of(customer, payment_method_id)
     with transaction.atomic():
         customer = Customer.objects.for_app(app).select_for_update().get(pk=customer.pk)
@@ -295,7 +295,7 @@ def payment_method_detach(
     """Removes a card from the customer. The last card of a customer whose subscription is
     live (trialing, active, past due) is refused with 409 `last_payment_method` unless `force`:
     its renewals would have nothing to charge."""
-    customer = _customer_at_provider(app=app, customer_id=customer_id)
+    customer = customer_at_provider(app=app, customer_id=customer_id)
     card = _card_of(customer, payment_method_id)
     cards = payment_method_list(app=app, customer_id=customer.pk)
     is_last = [item.card.provider_reference for item in cards] == [card.provider_reference]
@@ -345,3 +345,45 @@ def payment_method_detach(
             },
         )
     return CustomerPaymentMethod(customer_id=customer.pk, card=card, default=False)
+
+
+def customer_default_sync_from_provider(
+    *, customer_reference: str, default_payment_method: str, provider_time: datetime
+) -> Customer | None:
+    """The provider says the customer's default card changed (the customer replaced it in the
+    billing portal, say): our row follows, audited as the provider's doing. A state older than
+    the default chosen since never wins; the same value changes nothing; not ours → None."""
+    found = (
+        Customer.objects.all_tenants()
+        .filter(provider_customer_id=customer_reference)
+        .exclude(provider_customer_id="")
+        .first()
+    )
+    if found is None:
+        return None
+    with transaction.atomic():
+        customer = Customer.objects.for_app(found.app).select_for_update().get(pk=found.pk)
+        if customer.default_payment_method == default_payment_method:
+            return customer
+        chosen_at = customer.default_payment_method_set_at
+        if chosen_at is not None and provider_time < chosen_at:
+            return customer
+        previous = customer.default_payment_method
+        customer.default_payment_method = default_payment_method
+        customer.default_payment_method_set_at = provider_time
+        customer.save(
+            update_fields=["default_payment_method", "default_payment_method_set_at", "updated_at"]
+        )
+        audit_event_record(
+            app=customer.app,
+            actor=STRIPE,
+            action_type=BillingAuditAction.SET_DEFAULT_PAYMENT_METHOD,
+            target_type="customer",
+            target_id=customer.pk,
+            payload_snapshot={
+                "source": "provider",
+                "from": previous,
+                "to": default_payment_method,
+            },
+        )
+    return customer

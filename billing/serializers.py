@@ -318,3 +318,26 @@ class PaymentMethodDetachedOutputSerializer(serializers.Serializer[Any]):
 
     def get_deleted(self, payment_method: builtins.object) -> bool:
         return True
+
+
+class PortalSessionCreateInputSerializer(InputSerializer):
+    return_url = serializers.URLField(
+        max_length=2048,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="Where the portal's link sends the customer back to (http or https).",
+    )
+
+
+class PortalSessionOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField(help_text="The provider's portal session (`bps_…`).")
+    object = serializers.SerializerMethodField()
+    customer = serializers.CharField(source="customer_id")
+    url = serializers.CharField(
+        help_text="The portal page to send the customer to; it signs them in, so hand it to "
+        "that customer only. Short-lived at the provider: create a session per visit."
+    )
+    return_url = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+    def get_object(self, portal_session: builtins.object) -> str:
+        return "portal_session"

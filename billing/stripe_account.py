@@ -17,6 +17,7 @@ from billing.providers.stripe import DEFAULT_API_BASE
 # What our handlers act on (billing/webhooks.py); dj-stripe also mirrors these objects.
 WEBHOOK_EVENTS = [
     "charge.refunded",
+    "customer.updated",
     "customer.subscription.created",
     "customer.subscription.deleted",
     "customer.subscription.trial_will_end",

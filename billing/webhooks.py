@@ -64,6 +64,7 @@ _MIRRORS: dict[str, Any] = {
     "charge": djstripe_models.Charge,
     "refund": djstripe_models.Refund,
     "setup_intent": djstripe_models.SetupIntent,
+    "customer": djstripe_models.Customer,
 }
 
 
@@ -170,6 +171,21 @@ def on_setup_intent_succeeded(sender: Any, event: djstripe_models.Event, **kwarg
     )
 
 
+def on_customer_updated(sender: Any, event: djstripe_models.Event, **kwargs: Any) -> None:
+    received = _provider_event(event)
+    customer = _current(received.data_object)
+    if customer.get("object") != "customer" or not customer.get("id"):
+        return
+    default = (customer.get("invoice_settings") or {}).get("default_payment_method")
+    if isinstance(default, Mapping):
+        default = default.get("id")
+    payment_methods.customer_default_sync_from_provider(
+        customer_reference=str(customer["id"]),
+        default_payment_method=str(default or ""),
+        provider_time=received.created,
+    )
+
+
 HANDLERS: dict[str, Callable[..., None]] = {
     "customer.subscription.created": on_subscription_event,
     "customer.subscription.updated": on_subscription_event,
@@ -184,6 +200,7 @@ HANDLERS: dict[str, Callable[..., None]] = {
     "refund.updated": on_refund_event,
     "refund.failed": on_refund_event,
     "setup_intent.succeeded": on_setup_intent_succeeded,
+    "customer.updated": on_customer_updated,
     "test_helpers.test_clock.ready": on_test_clock_event,
     "test_helpers.test_clock.internal_failure": on_test_clock_event,
 }
