@@ -45,8 +45,8 @@ class Customer(TenantScopedModel):
     metadata = models.JSONField(default=dict, blank=True)
     provider_customer_id = models.CharField(max_length=255, blank=True, default="")
     default_payment_method = models.CharField(max_length=255, blank=True, default="")
-    # When the default payment method was last chosen (by the app, or by a setup the customer
-    # completed, at the provider's time): an older setup's webhook never takes it back.
+    # When the default payment method was last chosen (by the app, at the customer's time, or
+    # at the provider's, as its webhook says): an older setup's webhook never takes it back.
     default_payment_method_set_at = models.DateTimeField(null=True, blank=True)
     # A test-mode customer may live on a test clock, whose frozen time is its "now".
     test_clock = models.ForeignKey(

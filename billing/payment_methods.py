@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.utils import timezone
 
 from api.errors import ConflictError, NotFoundError
 from audit.services import audit_event_record
 from billing.audit_actions import BillingAuditAction
+from billing.clocks import customer_time
 from billing.errors import BillingErrorCode
 from billing.models import Customer, Subscription
 from billing.providers.base import (
@@ -268,7 +268,7 @@ def payment_method_default_set(
             raise api_error_from_provider(error, param=PAYMENT_METHOD_PARAM) from None
         previous = customer.default_payment_method
         customer.default_payment_method = card.provider_reference
-        customer.default_payment_method_set_at = timezone.now()
+        customer.default_payment_method_set_at = customer_time(customer=customer)
         customer.save(
             update_fields=["default_payment_method", "default_payment_method_set_at", "updated_at"]
         )
@@ -324,7 +324,7 @@ def payment_method_detach(
         if was_default:
             # The provider has no default for the customer's invoices any more either.
             customer.default_payment_method = ""
-            customer.default_payment_method_set_at = timezone.now()
+            customer.default_payment_method_set_at = customer_time(customer=customer)
             customer.save(
                 update_fields=[
                     "default_payment_method",

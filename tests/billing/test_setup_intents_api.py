@@ -128,6 +128,7 @@ def test_the_card_that_needs_authentication_becomes_the_default_once_authenticat
         {"customer": customer["id"], "amount": 1500, "currency": "usd", "off_session": True},
         format="json",
     )
+    settle(stripe)
     assert payment.json()["status"] == "succeeded", payment.content
 
 
@@ -157,6 +158,7 @@ def test_a_replayed_setup_never_takes_back_a_default_chosen_since(
     chosen = tenant.client.post(
         f"/v1/customers/{customer['id']}/payment-methods/{first_card}/default"
     )
+    settle(stripe)
     [succeeded] = events_of(stripe, "setup_intent.succeeded", setup_intent["id"])
 
     replayed = deliver(stripe_webhooks, {**succeeded, "id": "evt_replayed_setup"})
