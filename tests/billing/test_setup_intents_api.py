@@ -8,10 +8,13 @@ import requests
 from djstripe.models import WebhookEndpoint
 
 from audit.models import AuditEvent
+from stripe_emulator.api import publishable_key_for
+from stripe_emulator.pytest_plugin import TEST_API_KEY
 from stripe_emulator.server import EmulatorServer
 from tests.factories import Tenant, customer_make, deliver, events_of, settle
 
-PUBLISHABLE_KEY = "pk_test_" + "emulator" * 4
+# The publishable key of the emulator account our secret key belongs to, as `./run serve` sets it.
+PUBLISHABLE_KEY = publishable_key_for(TEST_API_KEY)
 
 
 @pytest.fixture(autouse=True)
@@ -36,14 +39,15 @@ def test_without_a_publishable_key_configured_it_is_null(tenant: Tenant, setting
 
 
 def _browser_confirm(
-    stripe: EmulatorServer, setup_intent: dict[str, Any], card: str
+    stripe: EmulatorServer, setup_intent: dict[str, Any], card: str, tenant: Tenant
 ) -> requests.Response:
     """What Stripe.js does in the customer's browser: confirm the setup intent with the
-    publishable key and its client secret."""
+    publishable key the app got from `GET /v1/app`, and the intent's client secret."""
+    publishable_key = tenant.client.get("/v1/app").json()["client"]["publishable_key"]
     return requests.post(
         f"{stripe.url}/v1/setup_intents/{setup_intent['id']}/confirm",
         data={"client_secret": setup_intent["client_secret"], "payment_method": card},
-        headers={"Authorization": f"Bearer {PUBLISHABLE_KEY}"},
+        headers={"Authorization": f"Bearer {publishable_key}"},
         timeout=10,
     )
 
@@ -77,7 +81,7 @@ def test_the_card_confirmed_in_the_browser_becomes_the_default_through_the_webho
     customer = customer_make(tenant.client, payment_method=None)
     setup_intent = _setup_intent(tenant, customer)
 
-    confirmed = _browser_confirm(stripe, setup_intent, "pm_card_mastercard")
+    confirmed = _browser_confirm(stripe, setup_intent, "pm_card_mastercard", tenant)
     settle(stripe)
 
     assert confirmed.status_code == 200, confirmed.text
@@ -107,7 +111,9 @@ def test_the_card_that_needs_authentication_becomes_the_default_once_authenticat
     customer = customer_make(tenant.client, payment_method=None)
     setup_intent = _setup_intent(tenant, customer)
 
-    confirmed = _browser_confirm(stripe, setup_intent, "pm_card_authenticationRequiredOnSetup")
+    confirmed = _browser_confirm(
+        stripe, setup_intent, "pm_card_authenticationRequiredOnSetup", tenant
+    )
     settle(stripe)
     before = tenant.client.get(f"/v1/customers/{customer['id']}").json()
     authenticated = requests.post(
@@ -138,7 +144,7 @@ def test_a_declined_setup_changes_nothing(
     customer = customer_make(tenant.client, payment_method="pm_card_visa")
     setup_intent = _setup_intent(tenant, customer)
 
-    declined = _browser_confirm(stripe, setup_intent, "pm_card_chargeDeclined")
+    declined = _browser_confirm(stripe, setup_intent, "pm_card_chargeDeclined", tenant)
     settle(stripe)
 
     assert declined.status_code == 402
@@ -152,7 +158,7 @@ def test_a_replayed_setup_never_takes_back_a_default_chosen_since(
 ):
     customer = customer_make(tenant.client, payment_method="pm_card_visa")
     setup_intent = _setup_intent(tenant, customer)
-    _browser_confirm(stripe, setup_intent, "pm_card_mastercard")
+    _browser_confirm(stripe, setup_intent, "pm_card_mastercard", tenant)
     settle(stripe)
     first_card = customer["default_payment_method"]
     chosen = tenant.client.post(
