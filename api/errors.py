@@ -26,6 +26,7 @@ class ErrorCode(StrEnum):
     PARAMETER_MISSING = "parameter_missing"
     PARAMETER_UNKNOWN = "parameter_unknown"
     PARAMETER_TOO_LONG = "parameter_too_long"
+    PARAMETERS_EXCLUSIVE = "parameters_exclusive"
     UNKNOWN_FIELD = "unknown_field"
     IDEMPOTENCY_KEY_INVALID = "idempotency_key_invalid"
     IDEMPOTENCY_KEY_IN_PROGRESS = "idempotency_key_in_progress"

@@ -25,8 +25,21 @@ class Money:
     amount_minor: int
 
     @property
-    def display(self) -> str:
+    def digits(self) -> int:
+        """How many digits the minor unit has (Stripe's lists: JPY none, KWD three)."""
         if self.currency in _ZERO_DECIMAL:
+            return 0
+        return 3 if self.currency in _THREE_DECIMAL else 2
+
+    @property
+    def display(self) -> str:
+        if self.digits == 0:
             return f"{self.currency.upper()} {self.amount_minor:,}"
-        digits = 3 if self.currency in _THREE_DECIMAL else 2
-        return f"{self.currency.upper()} {self.amount_minor / 10**digits:,.{digits}f}"
+        return f"{self.currency.upper()} {self.amount_minor / 10**self.digits:,.{self.digits}f}"
+
+    @property
+    def plain(self) -> str:
+        """The amount in major units with no grouping, exactly (for CSV): "-1234.50"."""
+        sign = "-" if self.amount_minor < 0 else ""
+        whole, fraction = divmod(abs(self.amount_minor), 10**self.digits)
+        return f"{sign}{whole}.{fraction:0{self.digits}d}" if self.digits else f"{sign}{whole}"

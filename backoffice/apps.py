@@ -6,3 +6,8 @@ class BackofficeConfig(AppConfig):
 
     name = "backoffice"
     verbose_name = "Back office"
+
+    def ready(self) -> None:
+        from backoffice.receivers import receivers_connect
+
+        receivers_connect()

@@ -24,6 +24,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from api.money import Money
+from backoffice.mrr import MRR_STATUSES, monthly_amount
+from backoffice.reports import failed_payments_csv, mrr_context, mrr_csv
 from billing.models import Customer, Payment, PaymentStatus, Subscription, SubscriptionStatus
 from billing.providers.pending import SyncState
 from catalog.models import Metric, Plan
@@ -31,8 +33,6 @@ from grace.models import GracePeriod, GraceStatus
 from notifications.models import WebhookDelivery, WebhookDeliveryStatus
 from tenants.models import App
 
-# The subscriptions that bring in money every period: past_due still owes it.
-MRR_STATUSES = (SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE)
 # The subscriptions a customer is currently on (trials included), for the headline figure.
 CURRENT_STATUSES = (
     SubscriptionStatus.TRIALING,
@@ -45,13 +45,6 @@ SYNC_PENDING_TOO_LONG = timedelta(minutes=15)
 RECENT_FAILURES_WINDOW = timedelta(days=7)
 RECENT_ROWS = 10
 OPEN_GRACE_ROWS = 50
-
-_MONTHLY_FACTOR = {
-    "day": Fraction(365, 12),
-    "week": Fraction(52, 12),
-    "month": Fraction(1),
-    "year": Fraction(1, 12),
-}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -140,9 +133,11 @@ def _mrr_from_rows(rows: Iterable[dict[str, Any]]) -> list[Money]:
     currency, rounded once at the end so many small yearly plans do not lose cents."""
     totals: dict[str, Fraction] = defaultdict(Fraction)
     for row in rows:
-        amount = row["amount"] or 0
-        factor = _MONTHLY_FACTOR.get(row["interval"], Fraction(1))
-        totals[row["currency"]] += Fraction(amount) * factor / max(row["interval_count"] or 1, 1)
+        totals[row["currency"]] += monthly_amount(
+            amount_minor=row["amount"] or 0,
+            interval=row["interval"],
+            interval_count=row["interval_count"],
+        )
     return [
         Money(currency=currency, amount_minor=round(total))
         for currency, total in sorted(totals.items())
@@ -431,6 +426,16 @@ class AppOverviewAdminMixin:
                 name=f"{prefix}_portfolio",
             ),
             path(
+                "portfolio/mrr.csv",
+                self.admin_site.admin_view(self.mrr_csv_view),
+                name=f"{prefix}_mrr_csv",
+            ),
+            path(
+                "portfolio/failed-payments.csv",
+                self.admin_site.admin_view(self.failed_payments_csv_view),
+                name=f"{prefix}_failed_payments_csv",
+            ),
+            path(
                 "<path:object_id>/overview/",
                 self.admin_site.admin_view(self.overview_view),
                 name=f"{prefix}_overview",
@@ -462,6 +467,7 @@ class AppOverviewAdminMixin:
                 title=f"{app.name} — overview",
                 original=app,
                 overview=app_overview(app=app),
+                **mrr_context(app=app, period=request.GET.get("period", "")),
                 can_resolve_grace_periods=request.user.has_perm(
                     f"{grace_opts.app_label}.change_{grace_opts.model_name}"
                 ),
@@ -477,6 +483,16 @@ class AppOverviewAdminMixin:
             ),
         )
 
+    def mrr_csv_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):  # type: ignore[attr-defined]  # a mixin: ModelAdmin provides it
+            raise PermissionDenied
+        return mrr_csv()
+
+    def failed_payments_csv_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):  # type: ignore[attr-defined]  # a mixin: ModelAdmin provides it
+            raise PermissionDenied
+        return failed_payments_csv()
+
     def portfolio_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_view_permission(request):  # type: ignore[attr-defined]  # a mixin: ModelAdmin provides it
             raise PermissionDenied
@@ -487,6 +503,7 @@ class AppOverviewAdminMixin:
                 request,
                 title="Portfolio overview",
                 rows=portfolio_overview(),
+                **mrr_context(app=None, period=request.GET.get("period", "")),
                 recent_failures_days=RECENT_FAILURES_WINDOW.days,
             ),
         )

@@ -4,6 +4,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.pagination import list_body
+from billing.checkout import checkout_session_create, checkout_session_expire
 from billing.clocks import (
     test_clock_advance,
     test_clock_create,
@@ -11,7 +12,7 @@ from billing.clocks import (
     test_clock_get,
     test_clock_list,
 )
-from billing.models import Customer, Payment, Refund, Subscription, TestClock
+from billing.models import CheckoutSession, Customer, Payment, Refund, Subscription, TestClock
 from billing.payment_methods import (
     payment_method_default_set,
     payment_method_detach,
@@ -27,8 +28,18 @@ from billing.payments import (
     refund_list,
 )
 from billing.portal import portal_session_create
-from billing.selectors import customer_get, customer_list, subscription_get, subscription_list
+from billing.selectors import (
+    checkout_session_get,
+    checkout_session_list,
+    customer_get,
+    customer_list,
+    subscription_get,
+    subscription_list,
+)
 from billing.serializers import (
+    CheckoutSessionCreateInputSerializer,
+    CheckoutSessionListInputSerializer,
+    CheckoutSessionOutputSerializer,
     CustomerCreateInputSerializer,
     CustomerListInputSerializer,
     CustomerOutputSerializer,
@@ -52,6 +63,7 @@ from billing.serializers import (
     SubscriptionCreateInputSerializer,
     SubscriptionListInputSerializer,
     SubscriptionOutputSerializer,
+    SubscriptionResumeInputSerializer,
     TestClockAdvanceInputSerializer,
     TestClockCreateInputSerializer,
     TestClockDeletedOutputSerializer,
@@ -63,6 +75,7 @@ from billing.subscriptions import (
     subscription_cancel,
     subscription_change_plan,
     subscription_create,
+    subscription_resume,
 )
 from tenants.views import TenantViewSet
 
@@ -294,7 +307,11 @@ class SubscriptionViewSet(TenantViewSet):
         description="Subscribes a customer to a plan's current version. The provider's answer "
         "decides the status (`trialing`, `active`, or `incomplete` when the first payment "
         "did not go through). A provider outage answers 502 and leaves the subscription "
-        "pending: a retry with the same Idempotency-Key, or the retry job, completes it.",
+        "pending: a retry with the same Idempotency-Key, or the retry job, completes it. "
+        "Unless the app allows several (`allow_multiple_subscriptions` on `GET /v1/app`), a "
+        "customer who already has a live subscription (any status but `canceled` and "
+        "`incomplete_expired`) answers 409 `customer_has_subscription`, with that "
+        "subscription's id in the error's `subscription`.",
     )
     def create(self, request: Request) -> Response:
         payload = SubscriptionCreateInputSerializer(data=request.data)
@@ -334,6 +351,27 @@ class SubscriptionViewSet(TenantViewSet):
         payload = SubscriptionCancelInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         subscription = subscription_cancel(
+            app=self.app,
+            actor=self.actor,
+            subscription_id=pk,
+            request_key=self.request_key,
+            **payload.validated_data,
+        )
+        return Response(SubscriptionOutputSerializer(subscription).data)
+
+    @extend_schema(
+        request=SubscriptionResumeInputSerializer,
+        responses=SubscriptionOutputSerializer,
+        description="Undoes a cancellation at the period's end before it takes effect: the "
+        "subscription renews again. A subscription not set to cancel at its period's end, "
+        "or already ended, answers 409 `subscription_not_resumable`.",
+    )
+    @action(detail=True, methods=["post"])
+    def resume(self, request: Request, pk: str) -> Response:
+        subscription_get(app=self.app, subscription_id=pk)
+        payload = SubscriptionResumeInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        subscription = subscription_resume(
             app=self.app,
             actor=self.actor,
             subscription_id=pk,
@@ -437,3 +475,62 @@ class TestClockViewSet(TenantViewSet):
     def destroy(self, request: Request, pk: str) -> Response:
         test_clock = test_clock_delete(app=self.app, actor=self.actor, test_clock_id=pk)
         return Response({"id": test_clock.pk, "object": "test_clock", "deleted": True})
+
+
+class CheckoutSessionViewSet(TenantViewSet):
+    """The provider's hosted checkout page: the customer pays, subscribes or saves a card there;
+    the provider's webhooks complete the session and produce the payment or subscription."""
+
+    model = CheckoutSession
+
+    @extend_schema(
+        request=CheckoutSessionCreateInputSerializer,
+        responses={201: CheckoutSessionOutputSerializer},
+        summary="Create a checkout session",
+        description="Opens a session at the provider and answers its hosted `url` (send the "
+        "customer there), `status` `open` and `expires_at`. `customer` is ours, or "
+        "`external_id` (with `email`) the app's own user, created if new. A provider outage "
+        "answers 502 and leaves nothing; a retry with the same Idempotency-Key answers the "
+        "same session.",
+    )
+    def create(self, request: Request) -> Response:
+        payload = CheckoutSessionCreateInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        session = checkout_session_create(
+            app=self.app, actor=self.actor, request_key=self.request_key, **payload.validated_data
+        )
+        return Response(CheckoutSessionOutputSerializer(session).data, status=201)
+
+    @extend_schema(
+        parameters=[CheckoutSessionListInputSerializer],
+        responses=CheckoutSessionOutputSerializer(many=True),
+        summary="List checkout sessions",
+    )
+    def list(self, request: Request) -> Response:
+        filters = self.query_filters(CheckoutSessionListInputSerializer)
+        return self.list_response(
+            queryset=checkout_session_list(
+                app=self.app, customer=filters.get("customer"), status=filters.get("status")
+            ),
+            output=CheckoutSessionOutputSerializer,
+            filters=filters,
+        )
+
+    @extend_schema(responses=CheckoutSessionOutputSerializer, summary="Retrieve a checkout session")
+    def retrieve(self, request: Request, pk: str) -> Response:
+        session = checkout_session_get(app=self.app, checkout_session_id=pk)
+        return Response(CheckoutSessionOutputSerializer(session).data)
+
+    @extend_schema(
+        request=None,
+        responses=CheckoutSessionOutputSerializer,
+        summary="Expire a checkout session",
+        description="Ends an open session: its page takes no more payments. A session that is "
+        "complete or expired answers 409.",
+    )
+    @action(detail=True, methods=["post"])
+    def expire(self, request: Request, pk: str) -> Response:
+        session = checkout_session_expire(
+            app=self.app, actor=self.actor, checkout_session_id=pk, request_key=self.request_key
+        )
+        return Response(CheckoutSessionOutputSerializer(session).data)

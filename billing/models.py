@@ -219,6 +219,97 @@ class Refund(TenantScopedModel):
         return self.pk
 
 
+class CheckoutMode(models.TextChoices):
+    PAYMENT = "payment", "Payment"
+    SUBSCRIPTION = "subscription", "Subscription"
+    SETUP = "setup", "Setup"
+
+
+class CheckoutStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    COMPLETE = "complete", "Complete"
+    EXPIRED = "expired", "Expired"
+
+
+class CheckoutPaymentStatus(models.TextChoices):
+    UNPAID = "unpaid", "Unpaid"
+    PAID = "paid", "Paid"
+    NO_PAYMENT_REQUIRED = "no_payment_required", "No payment required"
+
+
+class CheckoutSession(TenantScopedModel):
+    """A page at the provider where the customer pays once, subscribes to a plan or saves a
+    card; its completion (the provider's webhooks) produces the payment or the subscription,
+    each linked here exactly once."""
+
+    id = PrefixedIdField(prefix="chk")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="checkout_sessions"
+    )
+    mode = models.CharField(max_length=12, choices=CheckoutMode.choices)
+    status = models.CharField(
+        max_length=10, choices=CheckoutStatus.choices, default=CheckoutStatus.OPEN
+    )
+    payment_status = models.CharField(
+        max_length=20, choices=CheckoutPaymentStatus.choices, default=CheckoutPaymentStatus.UNPAID
+    )
+    # Subscription mode: the plan version subscribed to, and the trial its subscription gets.
+    plan = models.ForeignKey(
+        Plan, null=True, blank=True, on_delete=models.PROTECT, related_name="checkout_sessions"
+    )
+    plan_version = models.ForeignKey(
+        PlanVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    trial_period_days = models.PositiveIntegerField(default=0)
+    # Payment mode: what is charged.
+    amount = models.PositiveBigIntegerField(null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True, default="")
+    description = models.CharField(max_length=500, blank=True, default="")
+    success_url = models.URLField(max_length=2048)
+    cancel_url = models.URLField(max_length=2048, blank=True, default="")
+    metadata = models.JSONField(default=dict, blank=True)
+    # The provider's hosted page, while the session is open.
+    url = models.URLField(max_length=2048, blank=True, default="")
+    expires_at = models.DateTimeField()
+    # The card the customer gave, once complete.
+    payment_method = models.CharField(max_length=255, blank=True, default="")
+    provider_session_id = models.CharField(max_length=255, blank=True, default="")
+    payment = models.OneToOneField(
+        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="checkout_session"
+    )
+    subscription = models.OneToOneField(
+        Subscription,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="checkout_session",
+    )
+    request_key = models.CharField(max_length=255, null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["app", "request_key"],
+                condition=models.Q(request_key__isnull=False),
+                name="checkout_session_request_key_unique_per_app",
+            ),
+            models.UniqueConstraint(
+                fields=["provider_session_id"],
+                condition=~models.Q(provider_session_id=""),
+                name="checkout_session_provider_id_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["app", "-created_at"], name="checkout_session_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.pk
+
+
 class PortalConfiguration(TenantScopedModel):
     """The app's billing portal configuration at the provider: what its customers may do there
     (update their card, cancel at period end, switch between the app's plans, see invoices),

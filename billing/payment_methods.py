@@ -180,7 +180,7 @@ def customer_default_from_setup_intent(
         if chosen_at is not None and provider_time < chosen_at:
             return customer
         try:
-            provider_for(app=customer.app).customer_default_payment_method_set(
+            provider_for(app=customer.app).payment_method_make_default(
                 customer_reference=customer.provider_customer_id,
                 payment_method_reference=payment_method,
                 subscription_references=_live_subscription_references(customer),
@@ -253,7 +253,7 @@ def payment_method_default_set(
     with transaction.atomic():
         customer = Customer.objects.for_app(app).select_for_update().get(pk=customer.pk)
         try:
-            provider_for(app=app).customer_default_payment_method_set(
+            provider_for(app=app).payment_method_make_default(
                 customer_reference=customer.provider_customer_id,
                 payment_method_reference=card.provider_reference,
                 subscription_references=_live_subscription_references(customer),

@@ -247,7 +247,7 @@ def payment_create(
     if return_url and off_session:
         raise InvalidRequestError(
             "Pass return_url when the customer is present, or off_session when not; not both.",
-            code=BillingErrorCode.PARAMETERS_EXCLUSIVE,
+            code=ErrorCode.PARAMETERS_EXCLUSIVE,
             param="off_session",
         )
     payer: Customer = customer_get(app=app, customer_id=customer)

@@ -1,5 +1,5 @@
 from api.errors import NotFoundError
-from billing.models import Customer, Subscription, SubscriptionStatus
+from billing.models import CheckoutSession, Customer, Subscription, SubscriptionStatus
 from catalog.selectors import PLAN_JOIN
 from tenants.models import App
 from tenants.scoping import TenantScopedQuerySet
@@ -142,3 +142,24 @@ def subscription_list(
     if status:
         subscriptions = subscriptions.filter(status=status)
     return subscriptions
+
+
+# Checkout sessions
+
+
+def checkout_session_get(*, app: App, checkout_session_id: str) -> CheckoutSession:
+    session = CheckoutSession.objects.for_app(app).filter(pk=checkout_session_id).first()
+    if session is None:
+        raise NotFoundError("checkout session")
+    return session
+
+
+def checkout_session_list(
+    *, app: App, customer: str | None = None, status: str | None = None
+) -> TenantScopedQuerySet[CheckoutSession]:
+    sessions = CheckoutSession.objects.for_app(app)
+    if customer:
+        sessions = sessions.filter(customer_id=customer)
+    if status:
+        sessions = sessions.filter(status=status)
+    return sessions

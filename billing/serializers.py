@@ -13,7 +13,12 @@ from api.fields import (
     StrictIntegerField,
 )
 from api.pagination import ListQueryInputSerializer
-from billing.models import SubscriptionStatus
+from billing.models import (
+    CheckoutMode,
+    CheckoutPaymentStatus,
+    CheckoutStatus,
+    SubscriptionStatus,
+)
 from billing.providers.base import Proration
 
 
@@ -202,6 +207,10 @@ class SubscriptionCancelInputSerializer(InputSerializer):
     at_period_end = StrictBooleanField(default=False)
 
 
+class SubscriptionResumeInputSerializer(InputSerializer):
+    """No fields: an unknown one answers 400."""
+
+
 class SubscriptionChangePlanInputSerializer(InputSerializer):
     plan = StrictCharField(max_length=40)
     proration = serializers.ChoiceField(
@@ -341,3 +350,95 @@ class PortalSessionOutputSerializer(serializers.Serializer[Any]):
 
     def get_object(self, portal_session: builtins.object) -> str:
         return "portal_session"
+
+
+def _web_url(**options: Any) -> serializers.URLField:
+    return serializers.URLField(
+        max_length=2048, validators=[URLValidator(schemes=["http", "https"])], **options
+    )
+
+
+class CheckoutSessionCreateInputSerializer(InputSerializer):
+    mode = serializers.ChoiceField(
+        choices=CheckoutMode.values,
+        help_text="`payment`: charge `amount` in `currency` once; `subscription`: subscribe to "
+        "`plan`; `setup`: save a card. In every mode the card becomes the customer's default.",
+    )
+    customer = StrictCharField(
+        max_length=40, required=False, help_text="Our customer id; or pass `external_id`."
+    )
+    external_id = StrictCharField(
+        max_length=200,
+        required=False,
+        help_text="The app's own user id, instead of `customer`: that customer, created (with "
+        "`email`) if new.",
+    )
+    email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
+    success_url = _web_url(
+        help_text="Where the customer is sent after paying; the provider puts its session id "
+        "in place of `{CHECKOUT_SESSION_ID}`."
+    )
+    cancel_url = _web_url(required=False, help_text="Where the page's cancel link leads.")
+    plan = StrictCharField(max_length=40, required=False, help_text="Subscription mode: the plan.")
+    trial_period_days = StrictIntegerField(
+        min_value=0,
+        max_value=730,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Subscription mode: overrides the plan's trial; 0 starts without one.",
+    )
+    amount = StrictIntegerField(
+        min_value=1, max_value=99_999_999, required=False, help_text="Payment mode."
+    )
+    currency = CurrencyField(required=False, help_text="Payment mode.")
+    description = StrictCharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        help_text="Payment mode: what is bought, shown on the page.",
+    )
+    metadata = MetadataField()
+
+
+class CheckoutSessionListInputSerializer(ListQueryInputSerializer):
+    customer = serializers.CharField(max_length=40, required=False)
+    status = serializers.ChoiceField(choices=CheckoutStatus.values, required=False)
+
+
+class CheckoutSessionOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField()
+    object = serializers.SerializerMethodField()
+    mode = serializers.ChoiceField(choices=CheckoutMode.values)
+    status = serializers.ChoiceField(choices=CheckoutStatus.values)
+    payment_status = serializers.ChoiceField(choices=CheckoutPaymentStatus.values)
+    customer = serializers.CharField(source="customer_id")
+    url = serializers.SerializerMethodField(
+        help_text="The provider's hosted page to send the customer to, while `open`; null after."
+    )
+    expires_at = serializers.DateTimeField()
+    success_url = serializers.CharField()
+    cancel_url = serializers.CharField()
+    plan = serializers.CharField(source="plan_id", allow_null=True)
+    trial_period_days = serializers.IntegerField()
+    amount = serializers.IntegerField(allow_null=True)
+    currency = serializers.CharField()
+    description = serializers.CharField()
+    metadata = serializers.DictField()
+    payment = serializers.CharField(
+        source="payment_id", allow_null=True, help_text="Payment mode, once complete."
+    )
+    subscription = serializers.CharField(
+        source="subscription_id", allow_null=True, help_text="Subscription mode, once complete."
+    )
+    payment_method = serializers.CharField(help_text="The card the customer gave, once complete.")
+    provider_session_id = serializers.CharField()
+    completed_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+    def get_object(self, session: builtins.object) -> str:
+        return "checkout_session"
+
+    def get_url(self, session: Any) -> str | None:
+        return session.url or None

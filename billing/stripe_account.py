@@ -17,6 +17,10 @@ from billing.providers.stripe import DEFAULT_API_BASE
 # What our handlers act on (billing/webhooks.py); dj-stripe also mirrors these objects.
 WEBHOOK_EVENTS = [
     "charge.refunded",
+    "checkout.session.async_payment_failed",
+    "checkout.session.async_payment_succeeded",
+    "checkout.session.completed",
+    "checkout.session.expired",
     "customer.updated",
     "customer.subscription.created",
     "customer.subscription.deleted",

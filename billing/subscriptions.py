@@ -36,6 +36,7 @@ from billing.subscription_provider_sync import (
     subscription_provider_create_or_schedule,
 )
 from billing.subscription_records import (
+    FINISHED_STATUSES,
     TARGET_TYPE,
     subscription_changed_send,
     subscription_locked,
@@ -76,6 +77,34 @@ def _same_request(subscription: Subscription, *, customer: Customer, plan: Plan)
         )
 
 
+def _refuse_a_second_live_subscription(
+    *, app: App, customer: Customer, request_key: str | None
+) -> None:
+    """Unless the app allows several, a customer has at most one live subscription: any not
+    canceled or expired, pending and `incomplete` ones included (their first payment may still
+    go through). Called with the customer's row locked, so two concurrent creates for one
+    customer are serialised and the second one sees the first."""
+    if app.allow_multiple_subscriptions:
+        return
+    live = (
+        Subscription.objects.for_app(app)
+        .filter(customer=customer)
+        .exclude(status__in=FINISHED_STATUSES)
+    )
+    if request_key:
+        # The same request retried: the idempotent path below answers it.
+        live = live.exclude(request_key=request_key)
+    existing = live.order_by("-created_at").values_list("pk", flat=True).first()
+    if existing is not None:
+        raise ConflictError(
+            f"The customer already has a live subscription ({existing}); cancel it or change "
+            "its plan instead.",
+            code=BillingErrorCode.CUSTOMER_HAS_SUBSCRIPTION,
+            param="customer",
+            extra={"subscription": existing},
+        )
+
+
 def subscription_create(
     *,
     app: App,
@@ -112,6 +141,9 @@ def subscription_create(
             code=BillingErrorCode.CUSTOMER_NOT_SYNCED,
             param="customer",
         )
+    # Checked again under the customer's lock below; this one keeps a refused request from
+    # changing the customer's card first.
+    _refuse_a_second_live_subscription(app=app, customer=subscriber, request_key=request_key)
     if payment_method:
         subscriber = customer_update(
             app=app,
@@ -125,6 +157,10 @@ def subscription_create(
     )
     try:
         with transaction.atomic():
+            Customer.objects.for_app(app).select_for_update().filter(pk=subscriber.pk).first()
+            _refuse_a_second_live_subscription(
+                app=app, customer=subscriber, request_key=request_key
+            )
             subscription = Subscription.objects.create(
                 id=new_id("sub"),
                 app=app,
@@ -265,6 +301,65 @@ def subscription_change_plan(
                 "from": previous,
                 "to": {"plan": new_plan.pk, "plan_version": new_version.version},
                 "proration": str(proration),
+                "subscription": subscription_snapshot(subscription),
+            },
+        )
+        subscription_publish(subscription, AppEventType.SUBSCRIPTION_UPDATED)
+        subscription_changed_send(subscription, actor)
+    return subscription
+
+
+def subscription_resume(
+    *,
+    app: App,
+    actor: Actor,
+    subscription_id: str,
+    request_key: str | None = None,
+) -> Subscription:
+    """Undoes `cancel` with `at_period_end` before the period ends: the subscription renews
+    again. Only a subscription that is set to cancel at its period's end and has not ended."""
+    subscription = subscription_get(app=app, subscription_id=subscription_id)
+    if subscription.status in FINISHED_STATUSES or (
+        subscription.sync_state == SyncState.SYNCED and not subscription.cancel_at_period_end
+    ):
+        reason = (
+            f"is {subscription.status}"
+            if subscription.status in FINISHED_STATUSES
+            else "is not set to cancel at the end of its period"
+        )
+        raise ConflictError(
+            f"The subscription {reason}; only a pending cancellation can be undone.",
+            code=BillingErrorCode.SUBSCRIPTION_NOT_RESUMABLE,
+        )
+    subscription_require_synced(subscription)
+    try:
+        result = provider_for(app=app).subscription_resume(
+            provider_reference=subscription.provider_subscription_id,
+            idempotency_key=provider_idempotency_key(
+                app_id=app.pk,
+                request_key=request_key,
+                object_id=f"{subscription.pk}:{subscription.updated_at.timestamp()}",
+                operation="subscription_resume",
+            ),
+        )
+    except ProviderError as error:
+        raise api_error_from_provider(error) from None
+    with transaction.atomic():
+        subscription = subscription_locked(app=app, subscription_id=subscription.pk)
+        previous = subscription_snapshot(subscription)
+        subscription_result_apply(subscription, result)
+        subscription.save()
+        audit_event_record(
+            app=app,
+            actor=actor,
+            action_type=BillingAuditAction.RESUME_SUBSCRIPTION,
+            target_type=TARGET_TYPE,
+            target_id=subscription.pk,
+            payload_snapshot={
+                "from": {
+                    "cancel_at_period_end": previous["cancel_at_period_end"],
+                    "canceled_at": previous["canceled_at"],
+                },
                 "subscription": subscription_snapshot(subscription),
             },
         )

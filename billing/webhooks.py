@@ -20,7 +20,7 @@ from djstripe import models as djstripe_models
 from djstripe.signals import WEBHOOK_SIGNALS
 from djstripe.views import ProcessWebhookView
 
-from billing import clocks, payment_methods, payments
+from billing import checkout, clocks, payment_methods, payments
 from billing import subscription_webhook_sync as subscriptions
 from billing.providers.base import ProviderEvent
 from billing.providers.stripe import (
@@ -158,6 +158,34 @@ def on_refund_event(sender: Any, event: djstripe_models.Event, **kwargs: Any) ->
     payments.refund_sync_from_provider(refund=_current(_provider_event(event).data_object))
 
 
+def on_checkout_session_event(sender: Any, event: djstripe_models.Event, **kwargs: Any) -> None:
+    received = _provider_event(event)
+    session = received.data_object
+    if session.get("object") != "checkout.session":
+        return
+    checkout.checkout_session_sync_from_provider(
+        provider_reference=str(session.get("id") or ""),
+        metadata=session.get("metadata") or {},
+        provider_state_at=received.created,
+    )
+
+
+def on_checkout_subscription_created(
+    sender: Any, event: djstripe_models.Event, **kwargs: Any
+) -> None:
+    """A subscription a checkout session made may arrive before the session's completion: it
+    is adopted now (then on_subscription_event applies its state again, harmlessly)."""
+    received = _provider_event(event)
+    subscription = _current(received.data_object)
+    if subscription.get("object") != "subscription":
+        return
+    checkout.checkout_subscription_adopt(
+        result=subscription_result(subscription),
+        metadata=subscription.get("metadata") or {},
+        provider_state_at=received.created,
+    )
+
+
 def on_test_clock_event(sender: Any, event: djstripe_models.Event, **kwargs: Any) -> None:
     test_clock = _provider_event(event).data_object
     clocks.test_clock_sync_from_provider(result=test_clock_result(test_clock))
@@ -203,6 +231,15 @@ HANDLERS: dict[str, Callable[..., None]] = {
     "customer.updated": on_customer_updated,
     "test_helpers.test_clock.ready": on_test_clock_event,
     "test_helpers.test_clock.internal_failure": on_test_clock_event,
+    "checkout.session.completed": on_checkout_session_event,
+    "checkout.session.async_payment_succeeded": on_checkout_session_event,
+    "checkout.session.async_payment_failed": on_checkout_session_event,
+    "checkout.session.expired": on_checkout_session_event,
+}
+
+# More handlers of an event already routed above, each run after it.
+CHECKOUT_HANDLERS: dict[str, Callable[..., None]] = {
+    "customer.subscription.created": on_checkout_subscription_created,
 }
 
 
@@ -212,4 +249,8 @@ def webhook_handlers_connect() -> None:
     for event_type, handler in HANDLERS.items():
         WEBHOOK_SIGNALS[event_type].connect(
             handler, sender=djstripe_models.Event, dispatch_uid=f"billing:{event_type}"
+        )
+    for event_type, handler in CHECKOUT_HANDLERS.items():
+        WEBHOOK_SIGNALS[event_type].connect(
+            handler, sender=djstripe_models.Event, dispatch_uid=f"billing:checkout:{event_type}"
         )

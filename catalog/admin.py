@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html_join
 
 from api.read_only_admin import ReadOnlyAdminMixin, ReadOnlyModelAdmin, money_display
-from catalog.models import Plan, PlanMeteredComponent, PlanVersion
+from catalog.models import Plan, PlanMeteredComponent, PlanVersion, decimal_text
 
 
 class PlanVersionInline(ReadOnlyAdminMixin, admin.TabularInline[PlanVersion, Plan]):
@@ -44,17 +44,24 @@ class PlanVersionInline(ReadOnlyAdminMixin, admin.TabularInline[PlanVersion, Pla
             (
                 (
                     component.metric.code,
-                    (
-                        f"{money_display(component.unit_amount, version.plan.currency)} per unit"
-                        if component.unit_amount is not None
-                        else "tiers"
-                    ),
+                    _unit_price_display(component, version.plan.currency),
                     component.included_quantity,
                     f" {component.tiers}" if component.tiers else "",
                 )
                 for component in components
             ),
         )
+
+
+def _unit_price_display(component: PlanMeteredComponent, currency: str) -> str:
+    if component.unit_amount_decimal is not None:
+        # A sub-cent price: shown in the minor unit, as it is stored and sent to Stripe.
+        return (
+            f"{decimal_text(component.unit_amount_decimal)} {currency.upper()} minor units per unit"
+        )
+    if component.unit_amount is not None:
+        return f"{money_display(component.unit_amount, currency)} per unit"
+    return "tiers"
 
 
 @admin.register(Plan)

@@ -3,11 +3,24 @@
 The tables keep the names they had in billing and usage (`Meta.db_table`), so moving the models
 here moved no row."""
 
+from decimal import Decimal
+
 from django.db import models
 
 from api.ids import PrefixedIdField
 from billing.providers.pending import SyncState
 from tenants.scoping import TenantScopedModel
+
+# Stripe's unit_amount_decimal: at most 12 decimal places, at most 24 digits (its largest price,
+# in IDR, is 999,999,999,998.999999999999).
+UNIT_AMOUNT_DECIMAL_PLACES = 12
+UNIT_AMOUNT_DECIMAL_MAX_DIGITS = 24
+
+
+def decimal_text(value: Decimal | int) -> str:
+    """A decimal amount as Stripe writes it: `0.2`, `2`, `100` (no exponent, no trailing
+    zeros)."""
+    return format(Decimal(value).normalize(), "f")
 
 
 class Aggregation(models.TextChoices):
@@ -107,13 +120,22 @@ class PlanVersion(TenantScopedModel):
 
 
 class PlanMeteredComponent(TenantScopedModel):
-    """One metered price of a plan version: `unit_amount` per unit, or `tiers`; the first
+    """One metered price of a plan version: `unit_amount` (whole minor units) or
+    `unit_amount_decimal` (a fraction of one, e.g. 0.2 cent) per unit, or `tiers`; the first
     `included_quantity` units of each period are free."""
 
     plan_version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="metered")
     metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="+")
     unit_amount = models.PositiveBigIntegerField(null=True, blank=True)
-    # [{"up_to": int | None, "unit_amount": int, "flat_amount": int}], graduated.
+    # Set instead of unit_amount when the app priced in decimals; Stripe's own precision.
+    unit_amount_decimal = models.DecimalField(
+        max_digits=UNIT_AMOUNT_DECIMAL_MAX_DIGITS,
+        decimal_places=UNIT_AMOUNT_DECIMAL_PLACES,
+        null=True,
+        blank=True,
+    )
+    # [{"up_to": int | None, "unit_amount": int | None, "unit_amount_decimal": str | None,
+    #   "flat_amount": int}], graduated; a tier has one of its two unit prices.
     tiers = models.JSONField(null=True, blank=True)
     included_quantity = models.PositiveBigIntegerField(default=0)
     provider_price_id = models.CharField(max_length=255, blank=True, default="")

@@ -1,6 +1,9 @@
 import builtins
+import re
+from decimal import Decimal
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.fields import (
@@ -11,7 +14,13 @@ from api.fields import (
     StrictIntegerField,
 )
 from api.pagination import ListQueryInputSerializer
-from catalog.models import Aggregation
+from catalog.models import (
+    UNIT_AMOUNT_DECIMAL_MAX_DIGITS,
+    UNIT_AMOUNT_DECIMAL_PLACES,
+    Aggregation,
+    PlanMeteredComponent,
+    decimal_text,
+)
 
 # Short enough that the provider meter's event name (`ps_<app id>_<code>`) stays within
 # Stripe's 100 characters.
@@ -64,15 +73,66 @@ class PlanBaseInputSerializer(InputSerializer):
     interval_count = StrictIntegerField(min_value=1, max_value=365, default=1)
 
 
+UNIT_AMOUNT_DECIMAL_INTEGER_DIGITS = UNIT_AMOUNT_DECIMAL_MAX_DIGITS - UNIT_AMOUNT_DECIMAL_PLACES
+UNIT_AMOUNT_DECIMAL_PATTERN = (
+    rf"^[0-9]{{1,{UNIT_AMOUNT_DECIMAL_INTEGER_DIGITS}}}"
+    rf"(\.[0-9]{{1,{UNIT_AMOUNT_DECIMAL_PLACES}}})?$"
+)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": UNIT_AMOUNT_DECIMAL_PATTERN,
+        "example": "0.2",
+        "description": "A price per unit in the currency's minor unit, as a decimal string "
+        "with at most 12 decimal places (`0.2` is a fifth of a cent).",
+    }
+)
+class UnitAmountDecimalField(serializers.Field):  # type: ignore[type-arg]
+    """Stripe's `unit_amount_decimal`: a non-negative decimal string in the minor unit, with at
+    most 12 decimal places and 12 integer digits (what Stripe and the column hold)."""
+
+    default_error_messages = {
+        "invalid": 'Must be a decimal number in a string, e.g. "0.2".',
+        "negative": "Must be at least 0.",
+        "places": f"Must have at most {UNIT_AMOUNT_DECIMAL_PLACES} decimal places.",
+        "too_large": f"Must have at most {UNIT_AMOUNT_DECIMAL_INTEGER_DIGITS} digits before "
+        "the decimal point.",
+    }
+
+    def to_internal_value(self, data: Any) -> Decimal:
+        # Plain digits only, as the schema's pattern says: Decimal would also read "1e-3",
+        # " 0.2", "NaN" and "Infinity".
+        shape = (
+            re.fullmatch(r"(-?)([0-9]+)(?:\.([0-9]+))?", data) if isinstance(data, str) else None
+        )
+        if shape is None:
+            self.fail("invalid")
+        sign, whole, fraction = shape.groups()
+        if sign:
+            self.fail("negative")
+        if fraction is not None and len(fraction) > UNIT_AMOUNT_DECIMAL_PLACES:
+            self.fail("places")
+        if len(whole) > UNIT_AMOUNT_DECIMAL_INTEGER_DIGITS:
+            self.fail("too_large")
+        return Decimal(data)
+
+    def to_representation(self, value: Any) -> str:
+        return decimal_text(value)
+
+
 class PlanTierInputSerializer(InputSerializer):
     up_to = StrictIntegerField(min_value=1, allow_null=True)
-    unit_amount = StrictIntegerField(min_value=0, default=0)
+    unit_amount = StrictIntegerField(min_value=0, required=False)
+    unit_amount_decimal = UnitAmountDecimalField(required=False)
     flat_amount = StrictIntegerField(min_value=0, default=0)
 
 
 class PlanMeteredInputSerializer(InputSerializer):
     metric = StrictCharField(max_length=100)
     unit_amount = StrictIntegerField(min_value=0, required=False, allow_null=True, default=None)
+    unit_amount_decimal = UnitAmountDecimalField(required=False, allow_null=True, default=None)
     tiers = PlanTierInputSerializer(many=True, required=False, allow_null=True, default=None)
     included_quantity = StrictIntegerField(min_value=0, default=0)
 
@@ -104,6 +164,33 @@ class PlanUpdateInputSerializer(InputSerializer):
 class PlanListInputSerializer(ListQueryInputSerializer):
     active = serializers.BooleanField(required=False, allow_null=True, default=None)
     code = serializers.CharField(max_length=100, required=False)
+
+
+class PlanTierOutputSerializer(serializers.Serializer[Any]):
+    up_to = serializers.IntegerField(allow_null=True, help_text="null: the last, unbounded tier.")
+    unit_amount = serializers.IntegerField(
+        allow_null=True, help_text="null when the tier is priced with unit_amount_decimal."
+    )
+    unit_amount_decimal = serializers.CharField(
+        help_text="The tier's unit price in the minor unit as a decimal string, always set "
+        '(e.g. "0.2", or "3" for a unit_amount of 3), as Stripe shows it.'
+    )
+    flat_amount = serializers.IntegerField()
+
+
+class PlanMeteredOutputSerializer(serializers.Serializer[Any]):
+    metric = serializers.CharField(help_text="The metric's code.")
+    unit_amount = serializers.IntegerField(
+        allow_null=True, help_text="null for tiers, or when priced with unit_amount_decimal."
+    )
+    unit_amount_decimal = serializers.CharField(
+        allow_null=True,
+        help_text="The unit price in the minor unit as a decimal string (a unit_amount of 3 "
+        'shows "3"), as Stripe shows it; null for tiers.',
+    )
+    tiers = PlanTierOutputSerializer(many=True, allow_null=True)
+    included_quantity = serializers.IntegerField()
+    provider_price_id = serializers.CharField()
 
 
 class PlanOutputSerializer(serializers.Serializer[Any]):
@@ -140,6 +227,7 @@ class PlanOutputSerializer(serializers.Serializer[Any]):
             "provider_price_id": version.provider_base_price_id,
         }
 
+    @extend_schema_field(PlanMeteredOutputSerializer(many=True))
     def get_metered(self, plan: Any) -> list[dict[str, Any]]:
         version = plan.current_version
         if version is None:
@@ -148,9 +236,34 @@ class PlanOutputSerializer(serializers.Serializer[Any]):
             {
                 "metric": component.metric.code,
                 "unit_amount": component.unit_amount,
-                "tiers": component.tiers,
+                "unit_amount_decimal": _unit_amount_decimal(component),
+                "tiers": [_tier_output(tier) for tier in component.tiers]
+                if component.tiers is not None
+                else None,
                 "included_quantity": component.included_quantity,
                 "provider_price_id": component.provider_price_id,
             }
             for component in version.metered.all()
         ]
+
+
+def _unit_amount_decimal(component: PlanMeteredComponent) -> str | None:
+    """Like Stripe's price: always a string when the component has a unit price."""
+    if component.unit_amount_decimal is not None:
+        return decimal_text(component.unit_amount_decimal)
+    if component.unit_amount is not None:
+        return decimal_text(component.unit_amount)
+    return None
+
+
+def _tier_output(tier: dict[str, Any]) -> dict[str, Any]:
+    unit_amount = tier.get("unit_amount")
+    unit_amount_decimal = tier.get("unit_amount_decimal")
+    return {
+        "up_to": tier.get("up_to"),
+        "unit_amount": unit_amount if unit_amount_decimal is None else None,
+        "unit_amount_decimal": decimal_text(
+            Decimal(unit_amount_decimal) if unit_amount_decimal is not None else unit_amount or 0
+        ),
+        "flat_amount": tier.get("flat_amount", 0),
+    }

@@ -9,6 +9,7 @@ derived idempotency keys make a retry reuse what the provider already made."""
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 from uuid import uuid4
 
@@ -32,7 +33,7 @@ from billing.providers.pending import (
 from billing.providers.registry import provider_for
 from catalog.audit_actions import CatalogAuditAction
 from catalog.errors import CatalogErrorCode
-from catalog.models import Metric, Plan, PlanMeteredComponent, PlanVersion
+from catalog.models import Metric, Plan, PlanMeteredComponent, PlanVersion, decimal_text
 from catalog.selectors import plan_get
 from tenants.actors import Actor
 from tenants.models import App
@@ -46,6 +47,8 @@ PRICE_FIELDS = ("base", "metered")
 class MeteredInput:
     metric: str
     unit_amount: int | None = None
+    # A unit price in fractions of the minor unit (Stripe's unit_amount_decimal).
+    unit_amount_decimal: Decimal | None = None
     tiers: list[dict[str, Any]] | None = None
     included_quantity: int = 0
 
@@ -71,6 +74,11 @@ def plan_snapshot(plan: Plan) -> dict[str, Any]:
             {
                 "metric": component.metric.code,
                 "unit_amount": component.unit_amount,
+                "unit_amount_decimal": (
+                    decimal_text(component.unit_amount_decimal)
+                    if component.unit_amount_decimal is not None
+                    else None
+                ),
                 "tiers": component.tiers,
                 "included_quantity": component.included_quantity,
             }
@@ -111,22 +119,58 @@ def _price_tiers(component: MeteredInput) -> list[PriceTier]:
     if component.tiers:
         for tier in component.tiers:
             up_to = tier.get("up_to")
+            unit_amount_decimal = tier.get("unit_amount_decimal")
             tiers.append(
                 PriceTier(
                     up_to=None if up_to is None else up_to + included,
-                    unit_amount=tier.get("unit_amount", 0),
+                    unit_amount=tier.get("unit_amount") or 0,
+                    unit_amount_decimal=(
+                        Decimal(unit_amount_decimal) if unit_amount_decimal is not None else None
+                    ),
                     flat_amount=tier.get("flat_amount", 0),
                 )
             )
     elif included:
-        tiers.append(PriceTier(up_to=None, unit_amount=component.unit_amount or 0))
+        tiers.append(
+            PriceTier(
+                up_to=None,
+                unit_amount=component.unit_amount or 0,
+                unit_amount_decimal=component.unit_amount_decimal,
+            )
+        )
     return tiers
+
+
+def _tiers_stored(tiers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Tiers as the plan keeps them (JSON): each with one unit price, a decimal one as text."""
+    stored = []
+    for tier in tiers:
+        unit_amount_decimal = tier.get("unit_amount_decimal")
+        stored.append(
+            {
+                "up_to": tier.get("up_to"),
+                "unit_amount": None
+                if unit_amount_decimal is not None
+                else tier.get("unit_amount") or 0,
+                "unit_amount_decimal": None
+                if unit_amount_decimal is None
+                else decimal_text(Decimal(unit_amount_decimal)),
+                "flat_amount": tier.get("flat_amount") or 0,
+            }
+        )
+    return stored
 
 
 def _validate_tiers(tiers: list[dict[str, Any]], param: str) -> None:
     previous = 0
     for index, tier in enumerate(tiers):
         up_to = tier.get("up_to")
+        if tier.get("unit_amount") is not None and tier.get("unit_amount_decimal") is not None:
+            raise InvalidRequestError(
+                "You may only specify one of these parameters: unit_amount, unit_amount_decimal.",
+                code=ErrorCode.PARAMETERS_EXCLUSIVE,
+                param=f"{param}.{index}.unit_amount_decimal",
+            )
         last = index == len(tiers) - 1
         if up_to is None and not last:
             raise InvalidRequestError(
@@ -152,9 +196,21 @@ def _validate_prices(
     if len(set(codes)) != len(codes):
         raise InvalidRequestError("A metric may appear once in metered.", param="metered")
     for index, component in enumerate(metered):
-        if (component.unit_amount is None) == (component.tiers is None):
+        if component.unit_amount is not None and component.unit_amount_decimal is not None:
             raise InvalidRequestError(
-                "Give either unit_amount or tiers.", param=f"metered.{index}.unit_amount"
+                "You may only specify one of these parameters: unit_amount, unit_amount_decimal.",
+                code=ErrorCode.PARAMETERS_EXCLUSIVE,
+                param=f"metered.{index}.unit_amount_decimal",
+            )
+        unit_price = (
+            component.unit_amount
+            if component.unit_amount_decimal is None
+            else component.unit_amount_decimal
+        )
+        if (unit_price is None) == (component.tiers is None):
+            raise InvalidRequestError(
+                "Give either unit_amount (or unit_amount_decimal) or tiers.",
+                param=f"metered.{index}.unit_amount",
             )
         if component.tiers is not None:
             _validate_tiers(component.tiers, f"metered.{index}.tiers")
@@ -220,6 +276,7 @@ def _version_sync(
         metered_input = MeteredInput(
             metric=metric.code,
             unit_amount=component.unit_amount,
+            unit_amount_decimal=component.unit_amount_decimal,
             tiers=component.tiers,
             included_quantity=component.included_quantity,
         )
@@ -235,6 +292,7 @@ def _version_sync(
                 interval=version.interval,
                 interval_count=version.interval_count,
                 unit_amount=component.unit_amount,
+                unit_amount_decimal=component.unit_amount_decimal,
                 meter_reference=metric.provider_meter_id,
                 metric_code=metric.code,
                 tiers=_price_tiers(metered_input),
@@ -325,7 +383,8 @@ def _version_create(
             plan_version=version,
             metric=metrics[component.metric],
             unit_amount=component.unit_amount,
-            tiers=component.tiers,
+            unit_amount_decimal=component.unit_amount_decimal,
+            tiers=_tiers_stored(component.tiers) if component.tiers is not None else None,
             included_quantity=component.included_quantity,
         )
     return version
@@ -491,6 +550,7 @@ def _current_metered(version: PlanVersion | None) -> list[dict[str, Any]]:
         {
             "metric": component.metric.code,
             "unit_amount": component.unit_amount,
+            "unit_amount_decimal": component.unit_amount_decimal,
             "tiers": component.tiers,
             "included_quantity": component.included_quantity,
         }

@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from audit.apis import AuditEventViewSet
 from billing.apis import (
+    CheckoutSessionViewSet,
     CustomerViewSet,
     PaymentViewSet,
     RefundViewSet,
@@ -15,7 +16,7 @@ from catalog.apis import MetricViewSet, PlanViewSet
 from grace.apis import GracePeriodViewSet
 from notifications.apis import WebhookEndpointViewSet
 from tenants.views import AppView
-from usage.apis import CustomerUsageViewSet, UsageViewSet
+from usage.apis import CustomerUsageViewSet, UsageAlertViewSet, UsageViewSet
 
 router = SimpleRouter(trailing_slash=False)
 # The apps' hot paths first: Django tries the patterns in order. Reporting usage, and
@@ -32,6 +33,8 @@ router.register("grace-periods", GracePeriodViewSet, basename="grace-period")
 router.register("webhook-endpoints", WebhookEndpointViewSet, basename="webhook-endpoint")
 router.register("metrics", MetricViewSet, basename="metric")
 router.register("test-clocks", TestClockViewSet, basename="test-clock")
+router.register("usage-alerts", UsageAlertViewSet, basename="usage-alert")
+router.register("checkout-sessions", CheckoutSessionViewSet, basename="checkout-session")
 
 urlpatterns = [
     path("app", AppView.as_view(), name="app"),

@@ -113,6 +113,17 @@ SHARED_VARIABLES = (
 )
 
 
+def database_prepare(url: str) -> None:
+    """An empty database gets the migrated schema in one load instead of every migration."""
+    from config import schema_template
+
+    if schema_template.database_is_empty(url):
+        say("The database is empty: loading the migrated schema from config/schema.sql...")
+        started = time.monotonic()
+        if schema_template.schema_load(url):
+            say(f"Loaded the schema in {time.monotonic() - started:.1f} s.")
+
+
 def manage(*arguments: str) -> None:
     subprocess.run([sys.executable, "manage.py", *arguments], cwd=ROOT, check=True)
 
@@ -147,6 +158,8 @@ def serve() -> None:
     ensure_database()
     port = int(os.environ.get("PORT", "8000"))
     using_emulator = ensure_stripe(children)
+    database_prepare(os.environ["DATABASE_URL"])
+    say("Applying migrations (any newer than config/schema.sql)...")
     manage("migrate", "--noinput")
     manage("collectstatic", "--noinput", "-v", "0")
     if using_emulator:
@@ -194,16 +207,42 @@ def serve() -> None:
         stop()
 
 
+def test_workers(arguments: list[str]) -> str:
+    """How many pytest-xdist workers: one per core for the whole suite, none when the arguments
+    pick tests (a file or two start faster in one process) or choose for themselves (`-n`);
+    TEST_WORKERS overrides both."""
+    chooses = any(
+        argument in ("-n", "-p") or argument.startswith(("-n", "--numprocesses", "--dist"))
+        for argument in arguments
+    )
+    picks = any(not argument.startswith("-") for argument in arguments)
+    default = "0" if chooses or picks else str(os.cpu_count() or 1)
+    return os.environ.get("TEST_WORKERS", default)
+
+
 def test(arguments: list[str]) -> int:
     ensure_database()
     pytest_arguments = ["-m", "pytest", *arguments]
+    workers = test_workers(arguments)
+    if workers not in ("0", "1"):
+        # Each worker takes whole modules, so a module's fixtures are made once.
+        pytest_arguments += ["-n", workers, "--dist", "loadfile"]
     if os.environ.get("CI"):
         pytest_arguments.append("--create-db")
     else:
         pytest_arguments.append("--reuse-db")
+    from config import schema_template
+
+    # Each test database is copied from one holding config/schema.sql, so creating one (per
+    # xdist worker) costs seconds, not a minute of migrations.
+    template = schema_template.template_database_ensure(os.environ["DATABASE_URL"])
     # Importing this package set DJANGO_SETTINGS_MODULE (config/celery.py's default) in our own
     # environment; the tests must run with their own settings whatever it says.
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_TEST_TEMPLATE": template,
+    }
     return subprocess.run(
         [sys.executable, *pytest_arguments], cwd=ROOT, env=environment, check=False
     ).returncode
@@ -241,6 +280,7 @@ def fuzz(arguments: list[str]) -> int:
     os.environ.pop("STRIPE_SECRET_KEY", None)
     try:
         ensure_stripe(children, state_file=None)  # a scratch run keeps nothing
+        database_prepare(os.environ["DATABASE_URL"])
         manage("migrate", "--noinput", "-v", "0")
         created = subprocess.run(
             [sys.executable, "manage.py", "create_app", "Fuzz"],
@@ -303,6 +343,18 @@ def fuzz(arguments: list[str]) -> int:
             child.wait(timeout=30)
 
 
+def schema(arguments: list[str]) -> int:
+    """`./run schema` writes config/schema.sql; `./run schema --check` checks it (CI)."""
+    from config import schema_template
+
+    ensure_database()
+    url = os.environ["DATABASE_URL"]
+    if "--check" in arguments:
+        return schema_template.schema_check(url)
+    schema_template.schema_write(url)
+    return 0
+
+
 def lint() -> int:
     ruff = [sys.executable, "-m", "ruff"]
     checked = subprocess.run([*ruff, "check", "."], cwd=ROOT, check=False).returncode
@@ -328,10 +380,12 @@ def main() -> None:
         sys.exit(test(sys.argv[2:]))
     elif command == "fuzz":
         sys.exit(fuzz(sys.argv[2:]))
+    elif command == "schema":
+        sys.exit(schema(sys.argv[2:]))
     else:
         sys.exit(
             "usage: ./run serve | ./run test [pytest arguments] | ./run manage COMMAND | ./run lint"
-            " | ./run typecheck"
+            " | ./run typecheck | ./run fuzz | ./run schema [--check]"
             f"  (got {command!r})"
         )
 

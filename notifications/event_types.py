@@ -16,6 +16,7 @@ class AppEventType(StrEnum):
     GRACE_PERIOD_RESOLVED = "grace_period.resolved"
     GRACE_PERIOD_EXPIRED = "grace_period.expired"
     USAGE_QUOTA_EXCEEDED = "usage.quota_exceeded"
+    USAGE_THRESHOLD_REACHED = "usage.threshold_reached"
 
 
 APP_EVENT_TYPES: frozenset[str] = frozenset(AppEventType)

@@ -18,6 +18,7 @@ from stripe_emulator import (
     billing,
     billing_portal,
     catalog,
+    checkout,
     customers,
     events,
     meters,
@@ -102,6 +103,7 @@ def build_router() -> Router:
         test_clocks,
         setup_intents,
         billing_portal,
+        checkout,
     ):
         module.register_routes(router)
     return router

@@ -9,6 +9,7 @@ subscription ``past_due`` and is retried on a schedule as the clock moves.
 
 from __future__ import annotations
 
+from stripe_emulator.invoice_previews import invoice_create_preview
 from stripe_emulator.invoices import (
     invoice_finalize_route,
     invoice_line_list,
@@ -48,6 +49,8 @@ def register_routes(router: Router) -> None:
     router.add("POST", "/v1/subscription_items/{item_id}", subscription_item_update)
     router.add("DELETE", "/v1/subscription_items/{item_id}", subscription_item_delete)
     router.add("GET", "/v1/invoices", invoice_list)
+    # Before /v1/invoices/{invoice_id}, which would take "create_preview" for an id.
+    router.add("POST", "/v1/invoices/create_preview", invoice_create_preview)
     router.add("GET", "/v1/invoices/{invoice_id}", invoice_retrieve)
     router.add("POST", "/v1/invoices/{invoice_id}", invoice_update)
     router.add("GET", "/v1/invoices/{invoice_id}/lines", invoice_line_list)

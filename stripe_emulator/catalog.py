@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from stripe_emulator.errors import invalid_request_error, missing_parameter_error
@@ -172,10 +173,62 @@ def _product_list(context: RequestContext) -> dict[str, Any]:
 # Prices --------------------------------------------------------------------------------------
 
 
+# Stripe keeps unit prices to 12 decimal places of the minor unit.
+UNIT_AMOUNT_DECIMAL_PLACES = 12
+
+
 def _decimal_string(value: Decimal | int | None) -> str | None:
     if value is None:
         return None
     return format(Decimal(value).normalize(), "f")
+
+
+def _unit_price(
+    params: dict[str, Any], param_of: Callable[[str], str] = str
+) -> tuple[int | None, Decimal | None]:
+    """A price's (or a tier's) `unit_amount` or `unit_amount_decimal`: only one of the two, a
+    decimal of at most 12 places, neither negative."""
+    unit_amount = optional_integer(params, "unit_amount")
+    raw_decimal = params.get("unit_amount_decimal")
+    if unit_amount is not None and raw_decimal not in (None, ""):
+        raise invalid_request_error(
+            "You may only specify one of these parameters: unit_amount, unit_amount_decimal.",
+            code="parameters_exclusive",
+            param=param_of("unit_amount_decimal"),
+        )
+    if unit_amount is not None and unit_amount < 0:
+        raise invalid_request_error(
+            f"Invalid integer: {param_of('unit_amount')} must be at least 0",
+            param=param_of("unit_amount"),
+        )
+    if raw_decimal in (None, ""):
+        return unit_amount, None
+    name = param_of("unit_amount_decimal")
+    try:
+        unit_decimal = Decimal(str(raw_decimal))
+    except InvalidOperation:
+        raise invalid_request_error(f"Invalid decimal: {raw_decimal}", param=name) from None
+    if not unit_decimal.is_finite():
+        raise invalid_request_error(f"Invalid decimal: {raw_decimal}", param=name)
+    if unit_decimal < 0:
+        raise invalid_request_error(f"Invalid decimal: {name} must be at least 0", param=name)
+    exponent = unit_decimal.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > UNIT_AMOUNT_DECIMAL_PLACES:
+        raise invalid_request_error(
+            f"Invalid decimal: {raw_decimal}. {name} may have at most "
+            f"{UNIT_AMOUNT_DECIMAL_PLACES} decimal places.",
+            param=name,
+        )
+    return unit_amount, unit_decimal
+
+
+def _tier_param(position: int) -> Callable[[str], str]:
+    return lambda key: f"tiers[{position}][{key}]"
+
+
+def _whole_minor_units(unit_decimal: Decimal) -> int | None:
+    """Stripe answers `unit_amount` for a decimal price only when it is whole minor units."""
+    return int(unit_decimal) if unit_decimal == unit_decimal.to_integral_value() else None
 
 
 def _parse_tiers(params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -204,23 +257,23 @@ def _parse_tiers(params: dict[str, Any]) -> list[dict[str, Any]]:
                 "The last tier must have up_to=inf and only the last tier may.",
                 param=f"tiers[{position}][up_to]",
             )
-        unit_amount = optional_integer(raw, "unit_amount")
-        unit_amount_decimal = raw.get("unit_amount_decimal") or None
+        unit_amount, unit_amount_decimal = _unit_price(raw, _tier_param(position))
         flat_amount = optional_integer(raw, "flat_amount")
         if unit_amount is None and unit_amount_decimal is None and flat_amount is None:
             raise invalid_request_error(
                 "Each tier needs unit_amount, unit_amount_decimal or flat_amount.",
                 param=f"tiers[{position}]",
             )
-        unit_decimal = (
-            Decimal(str(unit_amount_decimal)) if unit_amount_decimal is not None else unit_amount
-        )
+        if unit_amount_decimal is not None:
+            unit_amount = _whole_minor_units(unit_amount_decimal)
         tiers.append(
             {
                 "flat_amount": flat_amount,
                 "flat_amount_decimal": _decimal_string(flat_amount),
                 "unit_amount": unit_amount,
-                "unit_amount_decimal": _decimal_string(unit_decimal),
+                "unit_amount_decimal": _decimal_string(
+                    unit_amount_decimal if unit_amount_decimal is not None else unit_amount
+                ),
                 "up_to": up_to,
             }
         )
@@ -272,8 +325,7 @@ def _price_create(context: RequestContext) -> dict[str, Any]:
     billing_scheme = optional_string(params, "billing_scheme") or "per_unit"
     if billing_scheme not in ("per_unit", "tiered"):
         raise invalid_request_error("Invalid billing_scheme", param="billing_scheme")
-    unit_amount = optional_integer(params, "unit_amount")
-    unit_amount_decimal = optional_string(params, "unit_amount_decimal")
+    unit_amount, unit_amount_decimal = _unit_price(params)
     tiers: list[dict[str, Any]] | None = None
     tiers_mode: str | None = None
     if billing_scheme == "tiered":
@@ -290,16 +342,10 @@ def _price_create(context: RequestContext) -> dict[str, Any]:
             )
         if unit_amount is None and unit_amount_decimal is None:
             raise missing_parameter_error("unit_amount")
-        if unit_amount is not None and unit_amount < 0:
-            raise invalid_request_error(
-                "Invalid integer: unit_amount must be at least 0", param="unit_amount"
-            )
         if unit_amount_decimal is None:
-            unit_amount_decimal = str(unit_amount)
-        elif unit_amount is None:
-            decimal_amount = Decimal(unit_amount_decimal)
-            if decimal_amount == decimal_amount.to_integral_value():
-                unit_amount = int(decimal_amount)
+            unit_amount_decimal = Decimal(unit_amount or 0)
+        else:
+            unit_amount = _whole_minor_units(unit_amount_decimal)
 
     recurring = _parse_recurring(state, params)
     lookup_key = optional_string(params, "lookup_key")
@@ -335,9 +381,7 @@ def _price_create(context: RequestContext) -> dict[str, Any]:
             "transform_quantity": optional_hash(params, "transform_quantity"),
             "type": "recurring" if recurring else "one_time",
             "unit_amount": unit_amount,
-            "unit_amount_decimal": _decimal_string(
-                Decimal(unit_amount_decimal) if unit_amount_decimal is not None else None
-            ),
+            "unit_amount_decimal": _decimal_string(unit_amount_decimal),
             # Only returned when expanded, as Stripe does.
             "_tiers": tiers,
         }

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from stripe_emulator.checkout import session_expire
+from stripe_emulator.checkout import sessions_due as checkout_sessions_due
 from stripe_emulator.errors import (
     invalid_request_error,
 )
@@ -78,6 +80,7 @@ def _due_work(
         ),
     ):
         candidates.append((refund["_fails_at"], refund["_sequence"], "refund_fail", refund))
+    candidates += checkout_sessions_due(state, until, test_clock)
     due = [candidate for candidate in candidates if candidate[0] <= until]
     if not due:
         return None
@@ -175,6 +178,8 @@ def _run_due_work(state: EmulatorState, kind: str, target: dict[str, Any]) -> No
             previous_attributes(before, state.render(target)),
         )
         state.emit_event("customer.subscription.deleted", target)
+    elif kind == "checkout_expire":
+        session_expire(state, target)
     elif kind == "refund_fail":
         refund_fail(state, target)
     elif kind == "retry":

@@ -20,7 +20,7 @@ from stripe_emulator.parameters import (
 from stripe_emulator.payments import payment_intent_confirm, payment_intent_create
 from stripe_emulator.proration import cycle_lines, item_change_proration_lines
 from stripe_emulator.routing import RequestContext
-from stripe_emulator.state import EmulatorState, previous_attributes, render_hook
+from stripe_emulator.state import EmulatorState, previous_attributes, random_token, render_hook
 from stripe_emulator.subscription_items import (
     RETRY_DELAYS_SECONDS,
     is_metered,
@@ -37,19 +37,22 @@ def invoice_create(
     line_specs: list[dict[str, Any]],
     period_start: int,
     period_end: int,
+    preview: bool = False,
 ) -> dict[str, Any]:
     """An invoice from line specs, drafted with the customer's balance applied. Long because it
-    spells out the invoice object field by field, as the pinned API version declares it."""
+    spells out the invoice object field by field, as the pinned API version declares it. A
+    `preview` (create_preview) is only built: not stored, announced or applied to the balance."""
     customer = state.objects[subscription["customer"]]
     now = state.now()
-    invoice_id = state.new_id("in")
+    invoice_id = f"upcoming_in_{random_token(24)}" if preview else state.new_id("in")
     subtotal = sum(spec["amount"] for spec in line_specs)
     starting_balance = customer["balance"]
     # A negative customer balance is credit: it pays part of the invoice first.
     applied_total = subtotal + starting_balance
     amount_due = max(0, applied_total)
     ending_balance = min(0, applied_total)
-    customer["balance"] = ending_balance
+    if not preview:
+        customer["balance"] = ending_balance
     invoice = {
         "id": invoice_id,
         "object": "invoice",
@@ -151,6 +154,11 @@ def invoice_create(
         "webhooks_delivered_at": now,
         "_payment_intent": None,
     }
+    if preview:
+        invoice["_preview_lines"] = [
+            invoice_line_build(state, invoice, subscription, spec) for spec in line_specs
+        ]
+        return invoice
     state.insert(invoice)
     for spec in line_specs:
         invoice_line_create(state, invoice, subscription, spec)
@@ -159,6 +167,15 @@ def invoice_create(
 
 
 def invoice_line_create(
+    state: EmulatorState,
+    invoice: dict[str, Any],
+    subscription: dict[str, Any],
+    spec: dict[str, Any],
+) -> dict[str, Any]:
+    return state.insert(invoice_line_build(state, invoice, subscription, spec))
+
+
+def invoice_line_build(
     state: EmulatorState,
     invoice: dict[str, Any],
     subscription: dict[str, Any],
@@ -188,34 +205,32 @@ def invoice_line_create(
             },
             "type": "subscription_item_details",
         }
-    return state.insert(
-        {
-            "id": state.new_id("il"),
-            "object": "line_item",
-            "amount": spec["amount"],
-            "currency": invoice["currency"],
-            "description": spec["description"],
-            "discount_amounts": [],
-            "discountable": not spec["proration"],
-            "discounts": [],
-            "invoice": invoice["id"],
-            "livemode": False,
-            "metadata": {},
-            "parent": parent,
-            "period": {"end": spec["period_end"], "start": spec["period_start"]},
-            "pretax_credit_amounts": [],
-            "pricing": {
-                "price_details": {"price": spec["price"], "product": spec["product"]},
-                "type": "price_details",
-                "unit_amount_decimal": spec["unit_amount_decimal"],
-            },
-            "quantity": int(quantity.to_integral_value(rounding=ROUND_HALF_UP)),
-            "quantity_decimal": format(quantity.normalize(), "f"),
-            "subscription": subscription["id"],
-            "subtotal": spec["amount"],
-            "taxes": [],
-        }
-    )
+    return {
+        "id": state.new_id("il"),
+        "object": "line_item",
+        "amount": spec["amount"],
+        "currency": invoice["currency"],
+        "description": spec["description"],
+        "discount_amounts": [],
+        "discountable": not spec["proration"],
+        "discounts": [],
+        "invoice": invoice["id"],
+        "livemode": False,
+        "metadata": {},
+        "parent": parent,
+        "period": {"end": spec["period_end"], "start": spec["period_start"]},
+        "pretax_credit_amounts": [],
+        "pricing": {
+            "price_details": {"price": spec["price"], "product": spec["product"]},
+            "type": "price_details",
+            "unit_amount_decimal": spec["unit_amount_decimal"],
+        },
+        "quantity": int(quantity.to_integral_value(rounding=ROUND_HALF_UP)),
+        "quantity_decimal": format(quantity.normalize(), "f"),
+        "subscription": subscription["id"],
+        "subtotal": spec["amount"],
+        "taxes": [],
+    }
 
 
 def invoice_lines(state: EmulatorState, invoice_id: str) -> list[dict[str, Any]]:
@@ -228,8 +243,10 @@ def invoice_lines(state: EmulatorState, invoice_id: str) -> list[dict[str, Any]]
 def _render_invoice(
     state: EmulatorState, rendered: dict[str, Any], stored: dict[str, Any], expand: set[str]
 ) -> dict[str, Any]:
+    lines = stored.get("_preview_lines")
     rendered["lines"] = state.embedded_list(
-        invoice_lines(state, stored["id"]), f"/v1/invoices/{stored['id']}/lines"
+        invoice_lines(state, stored["id"]) if lines is None else lines,
+        f"/v1/invoices/{stored['id']}/lines",
     )
     if "payments" in expand:
         payments = state.list_objects(

@@ -190,13 +190,15 @@ def meter_event_record(
                 f"The value of payload[{value_key}] must be a number.",
                 param=f"{param_prefix}payload[{value_key}]",
             ) from None
-    event_time = now if timestamp is None else timestamp
-    if event_time < now - MAXIMUM_EVENT_AGE_SECONDS:
+    # The window is the customer's own time: a customer on a test clock lives at its clock's.
+    customer_now = _customer_now(state, payload[customer_key], now)
+    event_time = customer_now if timestamp is None else timestamp
+    if event_time < customer_now - MAXIMUM_EVENT_AGE_SECONDS:
         raise invalid_request_error(
             "Timestamp must be within the past 35 calendar days.",
             param=f"{param_prefix}timestamp",
         )
-    if event_time > now + MAXIMUM_EVENT_FUTURE_SECONDS:
+    if event_time > customer_now + MAXIMUM_EVENT_FUTURE_SECONDS:
         raise invalid_request_error(
             "Timestamp must not be more than 5 minutes in the future.",
             param=f"{param_prefix}timestamp",
@@ -222,6 +224,14 @@ def meter_event_record(
     }
     state.meter_events.append(event)
     return event
+
+
+def _customer_now(state: EmulatorState, customer_id: Any, now: int) -> int:
+    customer = state.objects.get(customer_id) if isinstance(customer_id, str) else None
+    if customer is None or customer.get("object") != "customer":
+        return now
+    clock = state.objects.get(customer.get("test_clock") or "")
+    return int(clock["frozen_time"]) if clock is not None else now
 
 
 def _meter_event_create(context: RequestContext) -> dict[str, Any]:

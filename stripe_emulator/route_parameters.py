@@ -29,6 +29,7 @@ from stripe.params import (
     CustomerUpdateParams,
     EventListParams,
     EventRetrieveParams,
+    InvoiceCreatePreviewParams,
     InvoiceFinalizeInvoiceParams,
     InvoiceListLinesParams,
     InvoiceListParams,
@@ -101,7 +102,16 @@ from stripe.params.billing_portal import (
     ConfigurationListParams,
     ConfigurationRetrieveParams,
     ConfigurationUpdateParams,
+)
+from stripe.params.billing_portal import (
+    SessionCreateParams as PortalSessionCreateParams,
+)
+from stripe.params.checkout import (
     SessionCreateParams,
+    SessionExpireParams,
+    SessionListLineItemsParams,
+    SessionListParams,
+    SessionRetrieveParams,
 )
 from stripe.params.test_helpers import (
     TestClockAdvanceParams,
@@ -188,6 +198,7 @@ ROUTE_PARAMETERS: dict[tuple[str, str], Any] = {
     ("POST", "/v1/subscription_items/{item_id}"): SubscriptionItemUpdateParams,
     ("DELETE", "/v1/subscription_items/{item_id}"): SubscriptionItemDeleteParams,
     ("GET", "/v1/invoices"): InvoiceListParams,
+    ("POST", "/v1/invoices/create_preview"): InvoiceCreatePreviewParams,
     ("GET", "/v1/invoices/{invoice_id}"): InvoiceRetrieveParams,
     ("POST", "/v1/invoices/{invoice_id}"): InvoiceUpdateParams,
     ("GET", "/v1/invoices/{invoice_id}/lines"): InvoiceListLinesParams,
@@ -218,5 +229,10 @@ ROUTE_PARAMETERS: dict[tuple[str, str], Any] = {
     ("GET", "/v1/billing_portal/configurations"): ConfigurationListParams,
     ("GET", "/v1/billing_portal/configurations/{configuration_id}"): ConfigurationRetrieveParams,
     ("POST", "/v1/billing_portal/configurations/{configuration_id}"): ConfigurationUpdateParams,
-    ("POST", "/v1/billing_portal/sessions"): SessionCreateParams,
+    ("POST", "/v1/billing_portal/sessions"): PortalSessionCreateParams,
+    ("POST", "/v1/checkout/sessions"): SessionCreateParams,
+    ("GET", "/v1/checkout/sessions"): SessionListParams,
+    ("GET", "/v1/checkout/sessions/{session_id}"): SessionRetrieveParams,
+    ("GET", "/v1/checkout/sessions/{session_id}/line_items"): SessionListLineItemsParams,
+    ("POST", "/v1/checkout/sessions/{session_id}/expire"): SessionExpireParams,
 }

@@ -8,6 +8,10 @@ attach it to the customer (``payment_method.attached``, then ``setup_intent.succ
 ``last_setup_error``); cards that ask for authentication go to ``requires_action`` until the
 customer's challenge is decided (``POST /_emulator/setup_intents/{id}/authenticate``), after
 which ``pm_card_authenticationRequiredOnSetup`` is set up for off-session charges.
+
+Hosted Checkout's setup mode makes its SetupIntent with the session (``setup_intent_create``)
+and decides it when the customer submits a card on its page (``setup_intent_succeed``,
+``setup_intent_fail``).
 """
 
 from __future__ import annotations
@@ -180,7 +184,7 @@ def _setup_succeed(state: EmulatorState, intent: dict[str, Any]) -> None:
 
 
 def _setup_fail(
-    state: EmulatorState, intent: dict[str, Any], failure: tuple[str, str, str]
+    state: EmulatorState, intent: dict[str, Any], failure: tuple[str, str | None, str]
 ) -> StripeApiError:
     payment_method = state.require(intent["payment_method"], "payment_method")
     code, decline_code, message = failure
@@ -292,6 +296,44 @@ def setup_intent_complete_authentication(
         # Set up with authentication: its off-session charges now go through.
         state.card_behaviours[payment_method_id] = "succeed"
     _setup_succeed(state, intent)
+
+
+def setup_intent_create(
+    state: EmulatorState,
+    *,
+    customer_id: str | None,
+    metadata: dict[str, str] | None = None,
+    description: str | None = None,
+    usage: str = "off_session",
+) -> dict[str, Any]:
+    """The SetupIntent of a Checkout session in setup mode: cards only, confirmed on the
+    session's page."""
+    return setup_intent_insert(
+        state,
+        customer_id=customer_id,
+        usage=usage,
+        description=description,
+        metadata=metadata,
+        payment_method_types=["card"],
+    )
+
+
+def setup_intent_succeed(
+    state: EmulatorState, intent: dict[str, Any], payment_method: dict[str, Any]
+) -> None:
+    """The card the customer gave on a hosted page is set up for later off-session use:
+    charges of it no longer ask for authentication."""
+    intent["payment_method"] = payment_method["id"]
+    state.card_behaviours[payment_method["id"]] = "succeed"
+    _setup_succeed(state, intent)
+
+
+def setup_intent_fail(
+    state: EmulatorState, intent: dict[str, Any], payment_method: dict[str, Any], message: str
+) -> None:
+    """The customer failed the card's authentication on a hosted page."""
+    intent["payment_method"] = payment_method["id"]
+    _setup_fail(state, intent, ("setup_intent_authentication_failure", None, message))
 
 
 def _require_client_secret(context: RequestContext, intent: dict[str, Any]) -> None:
@@ -446,5 +488,8 @@ __all__ = [
     "register_routes",
     "setup_intent_complete_authentication",
     "setup_intent_confirm",
+    "setup_intent_create",
+    "setup_intent_fail",
     "setup_intent_insert",
+    "setup_intent_succeed",
 ]

@@ -17,6 +17,11 @@ class App(models.Model):
     mode = models.CharField(max_length=4, choices=AppMode.choices, default=AppMode.TEST)
     provider = models.CharField(max_length=40, default="stripe")
     is_active = models.BooleanField(default=True)
+    # Off: a customer has at most one live subscription, and a second create answers 409.
+    allow_multiple_subscriptions = models.BooleanField(
+        default=False,
+        help_text="Let a customer hold more than one live subscription of this app.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

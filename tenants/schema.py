@@ -52,6 +52,11 @@ _ERROR_SCHEMA = {
                 "message": {"type": "string"},
                 "param": {"type": "string", "nullable": True},
                 "decline_code": {"type": "string"},
+                "subscription": {
+                    "type": "string",
+                    "description": "With `customer_has_subscription`: the id of the "
+                    "customer's live subscription.",
+                },
             },
         }
     },

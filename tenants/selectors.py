@@ -24,7 +24,8 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 # Every API request runs this lookup; as one plain statement it costs a sixth of the ORM query.
 _API_KEY_WITH_APP = (
     "SELECT k.id, k.app_id, k.name, k.key_hash, k.created_at, k.last_used_at, k.revoked_at, "
-    "a.name, a.mode, a.provider, a.is_active, a.created_at, a.updated_at "
+    "a.name, a.mode, a.provider, a.is_active, a.allow_multiple_subscriptions, a.created_at, "
+    "a.updated_at "
     "FROM tenants_apikey k JOIN tenants_app a ON a.id = k.app_id WHERE k.id = %s"
 )
 
@@ -36,7 +37,15 @@ def _api_key_with_app(public_id: str) -> ApiKey | None:
     if row is None:
         return None
     (key_id, app_id, name, key_hash, created_at, last_used_at, revoked_at, *app_fields) = row
-    app_name, mode, provider, is_active, app_created_at, app_updated_at = app_fields
+    (
+        app_name,
+        mode,
+        provider,
+        is_active,
+        allow_multiple_subscriptions,
+        app_created_at,
+        app_updated_at,
+    ) = app_fields
     api_key = ApiKey(
         id=key_id,
         app_id=app_id,
@@ -52,6 +61,7 @@ def _api_key_with_app(public_id: str) -> ApiKey | None:
         mode=mode,
         provider=provider,
         is_active=is_active,
+        allow_multiple_subscriptions=allow_multiple_subscriptions,
         created_at=app_created_at,
         updated_at=app_updated_at,
     )

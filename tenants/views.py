@@ -134,6 +134,11 @@ class AppOutputSerializer(serializers.Serializer[Any]):
     mode = serializers.CharField()
     livemode = serializers.SerializerMethodField()
     client = AppClientOutputSerializer(source="*")
+    allow_multiple_subscriptions = serializers.BooleanField(
+        help_text="Whether a customer may hold more than one live subscription; when false "
+        "(the default), `POST /v1/subscriptions` for a customer who has one answers 409 "
+        "`customer_has_subscription`. Operators set it in the admin."
+    )
     created_at = serializers.DateTimeField()
 
     def get_object(self, app: Any) -> str:

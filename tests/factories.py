@@ -33,6 +33,7 @@ from rest_framework.test import APIClient
 from audit.services import audit_event_record
 from backoffice.services import app_create
 from billing import clocks
+from billing.checkout import checkout_session_create
 from billing.models import Customer, Subscription
 from billing.payments import payment_create, refund_create
 from billing.providers.base import SubscriptionResult
@@ -51,6 +52,7 @@ from notifications.services import webhook_endpoint_create
 from stripe_emulator.server import EmulatorServer
 from tenants.actors import STRIPE, SYSTEM, Actor
 from tenants.models import ApiKey, App
+from usage.alerts import usage_alert_create
 
 FACTORY_ACTOR = Actor.staff("factory")
 TEST_OPERATOR = Actor.staff("pytest")
@@ -91,6 +93,13 @@ def tenant_make(name: str) -> Tenant:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw_key}")
     return Tenant(app=app, api_key=api_key, raw_key=raw_key, client=client)
+
+
+def multiple_subscriptions_allow(tenant: Tenant) -> None:
+    """Lets the app's customers hold several live subscriptions, as an operator ticks
+    `allow_multiple_subscriptions` on the app's admin page (no API sets it)."""
+    tenant.app.allow_multiple_subscriptions = True
+    tenant.app.save(update_fields=["allow_multiple_subscriptions", "updated_at"])
 
 
 # Catalog, customers and subscriptions, through the API.
@@ -509,6 +518,32 @@ def event_body(event: dict[str, Any]) -> bytes:
     return json.dumps(event, indent=2).encode()
 
 
+# The provider's hosted checkout page, as a customer's browser submits it.
+
+CHECKOUT_SUCCESS_URL = "https://app.example/thanks?session={CHECKOUT_SESSION_ID}"
+
+
+def checkout_page_submit(url: str, card_number: str) -> requests.Response:
+    """Types a test card number into the hosted page's form and submits it (no redirect
+    followed: the answer is the page, or the 303 to the success URL)."""
+    return requests.post(
+        url,
+        data={"card_number": card_number, "card_expiry": "12 / 34", "card_cvc": "123"},
+        allow_redirects=False,
+        timeout=30,
+    )
+
+
+def checkout_page_authenticate(url: str, *, succeed: bool = True) -> requests.Response:
+    """Answers the page's 3-D Secure challenge as the customer would."""
+    return requests.post(
+        url + "/authenticate",
+        data={"decision": "complete" if succeed else "fail"},
+        allow_redirects=False,
+        timeout=30,
+    )
+
+
 # The `/v1/` routes that take an id, for the walks over every route.
 
 
@@ -629,6 +664,25 @@ def subscription_factory(app: App) -> Any:
     return subscription_create(app=app, actor=FACTORY_ACTOR, customer=customer.pk, plan=plan.pk)
 
 
+def usage_alert_factory(app: App) -> Any:
+    metric = metric_create(
+        app=app, actor=FACTORY_ACTOR, code="factory_alerted_metric", name="Factory alerted"
+    )
+    return usage_alert_create(
+        app=app, actor=FACTORY_ACTOR, metric=metric.code, threshold={"percent_of_quota": 80}
+    )
+
+
+def checkout_session_factory(app: App) -> Any:
+    return checkout_session_create(
+        app=app,
+        actor=FACTORY_ACTOR,
+        mode="setup",
+        external_id="factory-checkout-customer",
+        success_url="https://factory.example/done",
+    )
+
+
 OBJECT_FACTORIES: dict[str, Callable[[App], Any]] = {
     "catalog.Metric": metric_factory,
     "billing.Customer": customer_factory,
@@ -640,4 +694,6 @@ OBJECT_FACTORIES: dict[str, Callable[[App], Any]] = {
     "grace.GracePeriod": grace_period_factory,
     "notifications.WebhookEndpoint": webhook_endpoint_factory,
     "billing.TestClock": test_clock_factory,
+    "usage.UsageAlert": usage_alert_factory,
+    "billing.CheckoutSession": checkout_session_factory,
 }

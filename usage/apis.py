@@ -9,6 +9,12 @@ from api.errors import ErrorCode, InvalidRequestError, ServiceError
 from api.pagination import list_body
 from billing.models import Customer
 from tenants.views import TenantViewSet
+from usage.alerts import (
+    usage_alert_create,
+    usage_alert_delete,
+    usage_alert_get,
+    usage_alert_list,
+)
 from usage.entitlements import entitlement_data, entitlement_get, entitlement_list
 from usage.ingestion import (
     MAX_BATCH_EVENTS,
@@ -17,12 +23,16 @@ from usage.ingestion import (
     UsageEventInput,
     usage_events_record,
 )
-from usage.models import UsageEvent
+from usage.models import UsageAlert, UsageEvent
 from usage.selectors import customer_usage
 from usage.serializers import (
     CustomerUsageInputSerializer,
     CustomerUsageOutputSerializer,
     EntitlementOutputSerializer,
+    UsageAlertCreateInputSerializer,
+    UsageAlertDeletedOutputSerializer,
+    UsageAlertListInputSerializer,
+    UsageAlertOutputSerializer,
     UsageBatchInputSerializer,
     UsageBatchOutputSerializer,
     UsageEventCreateInputSerializer,
@@ -58,7 +68,8 @@ class UsageViewSet(TenantViewSet):
         summary="Report one usage event",
         description="Stored durably before the answer. A repeated event_id answers 200 with "
         "status duplicate and is counted once. Crossing a plan quota opens an over_quota grace "
-        "period and sends usage.quota_exceeded.",
+        "period and sends usage.quota_exceeded; reaching a usage alert's threshold sends "
+        "usage.threshold_reached.",
     )
     def create(self, request: Request) -> Response:
         (result,) = usage_events_record(
@@ -166,3 +177,48 @@ class CustomerUsageViewSet(TenantViewSet):
     def entitlement(self, request: Request, pk: str, metric: str) -> Response:
         entitlement = entitlement_get(app=self.app, customer_reference=pk, metric_code=metric)
         return Response(entitlement_data(entitlement))
+
+
+class UsageAlertViewSet(TenantViewSet):
+    model = UsageAlert
+
+    @extend_schema(
+        request=UsageAlertCreateInputSerializer,
+        responses={201: UsageAlertOutputSerializer},
+        summary="Create a usage alert",
+        description="When a customer's usage of `metric` in its current billing period "
+        "reaches the threshold (a percentage of its quota, or a quantity), the app is sent "
+        "`usage.threshold_reached` once per customer, alert and billing period.",
+    )
+    def create(self, request: Request) -> Response:
+        payload = UsageAlertCreateInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        alert = usage_alert_create(app=self.app, actor=self.actor, **payload.validated_data)
+        return Response(UsageAlertOutputSerializer(alert).data, status=201)
+
+    @extend_schema(
+        parameters=[UsageAlertListInputSerializer],
+        responses=UsageAlertOutputSerializer(many=True),
+        summary="List usage alerts",
+    )
+    def list(self, request: Request) -> Response:
+        filters = self.query_filters(UsageAlertListInputSerializer)
+        return self.list_response(
+            queryset=usage_alert_list(app=self.app, metric=filters.get("metric")),
+            output=UsageAlertOutputSerializer,
+            filters=filters,
+        )
+
+    @extend_schema(responses=UsageAlertOutputSerializer, summary="Retrieve a usage alert")
+    def retrieve(self, request: Request, pk: str) -> Response:
+        alert = usage_alert_get(app=self.app, usage_alert_id=pk)
+        return Response(UsageAlertOutputSerializer(alert).data)
+
+    @extend_schema(
+        responses=UsageAlertDeletedOutputSerializer,
+        summary="Delete a usage alert",
+        description="No further `usage.threshold_reached` for it; it answers 404 after.",
+    )
+    def destroy(self, request: Request, pk: str) -> Response:
+        alert = usage_alert_delete(app=self.app, actor=self.actor, usage_alert_id=pk)
+        return Response({"id": alert.pk, "object": "usage_alert", "deleted": True})

@@ -31,6 +31,7 @@ from billing.selectors import CUSTOMER_PLAN_CTES
 from catalog.models import Aggregation
 from tenants.actors import Actor
 from tenants.models import App
+from usage.alerts import usage_alerts_check
 from usage.audit_actions import UsageAuditAction
 from usage.entitlements import rollups_check_quota
 from usage.errors import UsageErrorCode
@@ -515,7 +516,9 @@ def _record_one(*, app: App, actor: Actor, result: EventResult, now: datetime) -
         subscription_period=Period(starts, ends) if starts and ends else None,
         quotas=quotas_parse(quotas),
     )
-    rollups_check_quota(app=app, rollups=[tuple(rollup)], contexts={customer_id: context}, now=now)
+    touched = [tuple(rollup)]
+    rollups_check_quota(app=app, rollups=touched, contexts={customer_id: context}, now=now)
+    usage_alerts_check(app=app, rollups=touched, contexts={customer_id: context}, now=now)
     return True
 
 
@@ -598,6 +601,7 @@ def _record_in_transaction(
         if new_events:
             touched = _upsert_rollups(app=app, events=new_events, now=now)
             rollups_check_quota(app=app, rollups=touched, contexts=contexts, now=now)
+            usage_alerts_check(app=app, rollups=touched, contexts=contexts, now=now)
 
 
 _RECORDED_EVENT_SQL = """

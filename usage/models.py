@@ -1,5 +1,6 @@
 from django.db import models
 
+from api.ids import PrefixedIdField
 from catalog.models import Aggregation, Metric
 from tenants.scoping import TenantScopedModel
 
@@ -169,3 +170,58 @@ class MeterReport(TenantScopedModel):
 
     def __str__(self) -> str:
         return f"{self.identifier} {self.value} ({self.status})"
+
+
+class UsageAlertThreshold(models.TextChoices):
+    PERCENT_OF_QUOTA = "percent_of_quota", "Percent of the customer's quota"
+    QUANTITY = "quantity", "Absolute quantity"
+
+
+class UsageAlert(TenantScopedModel):
+    """A level of a metric's usage per billing period at which the app wants to hear
+    (`usage.threshold_reached`): a percentage of each customer's quota for the metric, or an
+    absolute quantity. Deleted alerts stay for their triggers, invisible to the API."""
+
+    id = PrefixedIdField(prefix="alrt")
+    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="+")
+    threshold_type = models.CharField(max_length=16, choices=UsageAlertThreshold.choices)
+    # A percentage (1..1000) of the quota, or a quantity of the metric's unit.
+    threshold_value = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "usage_alerts"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.metric_id} {self.threshold_type} {self.threshold_value}"
+
+
+class UsageAlertTrigger(TenantScopedModel):
+    """An alert reached by one customer in one billing period. Its unique key is what makes the
+    app event exactly-once when concurrent ingestion crosses the threshold together."""
+
+    id = models.BigAutoField(primary_key=True)
+    alert = models.ForeignKey(UsageAlert, on_delete=models.PROTECT, related_name="triggers")
+    customer = models.ForeignKey(
+        "billing.Customer", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    period_start = models.DateTimeField()
+    period_end = models.DateTimeField()
+    # The quantity the threshold stood for (for a percentage: of the quota then), and the usage
+    # that reached it.
+    threshold_quantity = models.BigIntegerField()
+    used = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "usage_alert_triggers"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["alert", "customer", "period_start"], name="usage_alert_trigger_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.alert_id} {self.customer_id} {self.period_start:%Y-%m-%d}"

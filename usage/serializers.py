@@ -1,9 +1,11 @@
 import builtins
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.fields import InputSerializer, StrictCharField
+from api.fields import InputSerializer, StrictCharField, StrictIntegerField
+from api.pagination import ListQueryInputSerializer
 
 # Usage events. The ingestion service validates events itself (a batch holds up to 1,000 and
 # DRF serializers would cost more than the database work); these classes document the shapes.
@@ -142,3 +144,66 @@ class EntitlementOutputSerializer(serializers.Serializer[Any]):
 
     def get_object(self, entitlement: builtins.object) -> str:
         return "entitlement"
+
+
+# Usage alerts.
+
+
+class UsageAlertThresholdInputSerializer(InputSerializer):
+    percent_of_quota = StrictIntegerField(
+        min_value=1,
+        max_value=1000,
+        required=False,
+        help_text="A percentage of each customer's quota for the metric (its plan's "
+        "`quotas`), e.g. 80 or 100; customers with no quota for it are not alerted.",
+    )
+    quantity = StrictIntegerField(
+        min_value=1,
+        max_value=10**15,
+        required=False,
+        help_text="An absolute quantity of the metric's unit in a billing period.",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if len(attrs) != 1:
+            raise serializers.ValidationError(
+                "Give exactly one of percent_of_quota and quantity.", code="parameter_invalid"
+            )
+        return attrs
+
+
+class UsageAlertCreateInputSerializer(InputSerializer):
+    metric = StrictCharField(max_length=100, help_text="The metric's code, e.g. `api_calls`.")
+    threshold = UsageAlertThresholdInputSerializer(
+        help_text='Exactly one of `{"percent_of_quota": 80}` and `{"quantity": 5000}`.'
+    )
+
+
+class UsageAlertListInputSerializer(ListQueryInputSerializer):
+    metric = serializers.CharField(max_length=100, required=False)
+
+
+class UsageAlertThresholdOutputSerializer(serializers.Serializer[Any]):
+    percent_of_quota = serializers.IntegerField(required=False)
+    quantity = serializers.IntegerField(required=False)
+
+
+class UsageAlertOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField()
+    object = serializers.SerializerMethodField()
+    metric = serializers.CharField(source="metric.code")
+    threshold = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+
+    def get_object(self, alert: builtins.object) -> str:
+        return "usage_alert"
+
+    @extend_schema_field(UsageAlertThresholdOutputSerializer)
+    def get_threshold(self, alert: Any) -> dict[str, int]:
+        return {str(alert.threshold_type): alert.threshold_value}
+
+
+class UsageAlertDeletedOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField()
+    object = serializers.CharField()
+    deleted = serializers.BooleanField()

@@ -15,7 +15,9 @@ to crash in:
    too; a provider outage (5xx, 429, timeouts) backs the rows off exponentially.
 
 Meter event timestamps are kept inside the period's whole minutes, so the provider's
-summaries (which take whole minutes) of a period hold exactly that period's reports.
+summaries (which take whole minutes) of a period hold exactly that period's reports. They are
+also kept inside what the provider accepts (at most 35 days old, not in the future) at the
+customer's own time: a customer on a test clock lives, and is billed, at its clock's time.
 
 Only one sync runs at a time (a PostgreSQL advisory lock): the beat job and
 `manage.py sync_usage` share it. Pending rows are retried within minutes, well inside the 24 h
@@ -35,6 +37,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from billing.clocks import customer_clock_times, customer_time
 from billing.providers.base import ProviderUnavailableError, UsageReport, UsageReportResult
 from billing.providers.pending import SyncState
 from billing.providers.registry import provider_for
@@ -178,9 +181,16 @@ def _plan_chunk(*, app: App | None, now: datetime, exclude: set[int]) -> tuple[i
             ids = [row[0] for row in cursor.fetchall()]
         if not ids:
             return 0, 0
-        rollups = list(UsageRollup.objects.all_tenants().filter(pk__in=ids).order_by("pk"))
+        rollups = list(
+            UsageRollup.objects.all_tenants()
+            .filter(pk__in=ids)
+            .select_related("app")
+            .order_by("pk")
+        )
+        customer_nows = _customer_nows(rollups=rollups)
         reports, cleaned = [], []
         for rollup in rollups:
+            customer_now = customer_nows.get(rollup.customer_id, now)
             if rollup.aggregation == Aggregation.LAST:
                 kind, value = MeterReportKind.LAST, rollup.value
                 changed = rollup.reported_value != rollup.value
@@ -188,12 +198,15 @@ def _plan_chunk(*, app: App | None, now: datetime, exclude: set[int]) -> tuple[i
                 kind, value = MeterReportKind.DELTA, rollup.value - (rollup.reported_value or 0)
                 changed = value != 0
             moment = _report_timestamp(
-                rollup=rollup, moment=rollup.last_event_at or rollup.period_start, now=now
+                rollup=rollup, moment=rollup.last_event_at or rollup.period_start, now=customer_now
             )
             if (
                 changed
                 and moment is None
-                and (report_window(Period(rollup.period_start, rollup.period_end)).start > now)
+                and (
+                    report_window(Period(rollup.period_start, rollup.period_end)).start
+                    > customer_now
+                )
             ):
                 # Its first whole minute has not begun yet: a later run reports it.
                 exclude.add(rollup.pk)
@@ -226,6 +239,18 @@ def _plan_chunk(*, app: App | None, now: datetime, exclude: set[int]) -> tuple[i
             cleaned, ["reported_value", "report_sequence", "dirty_since"]
         )
     return len(rollups), len(reports)
+
+
+def _customer_nows(*, rollups: list[UsageRollup]) -> dict[str, datetime]:
+    """The clock time of each of these rollups' customers that lives on a test clock."""
+    by_app: dict[str, tuple[App, set[str]]] = {}
+    for rollup in rollups:
+        by_app.setdefault(rollup.app_id, (rollup.app, set()))[1].add(rollup.customer_id)
+    nows: dict[str, datetime] = {}
+    for app, customer_ids in by_app.values():
+        times = customer_clock_times(app=app, references=customer_ids)
+        nows.update({key: value for key, value in times.items() if key in customer_ids})
+    return nows
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -380,11 +405,13 @@ def _correction(
             return existing
         rollup.report_sequence += 1
         rollup.save(update_fields=["report_sequence"])
+        customer = rollup.customer
+        customer_now = customer_time(customer=customer) if customer.test_clock_id else now
         # A last value is stamped now, after anything reported, so that it becomes the latest.
         moment = _report_timestamp(
             rollup=rollup,
-            moment=now if rollup.aggregation == Aggregation.LAST else rollup.period_start,
-            now=now,
+            moment=customer_now if rollup.aggregation == Aggregation.LAST else rollup.period_start,
+            now=customer_now,
         )
         report = MeterReport(
             app=rollup.app,

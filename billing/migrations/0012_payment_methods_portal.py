@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('billing', '0009_payment_confirmation'),
+        ('billing', '0011_checkout_sessions'),
         ('tenants', '0002_idempotencykey'),
     ]
 

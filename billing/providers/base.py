@@ -6,6 +6,7 @@ import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, ClassVar, Protocol
 
 from api.errors import ErrorCode
@@ -130,6 +131,8 @@ class MeterRequest:
 class PriceTier:
     up_to: int | None  # None = infinity
     unit_amount: int = 0
+    # Set instead of unit_amount for a price in fractions of the minor unit.
+    unit_amount_decimal: Decimal | None = None
     flat_amount: int = 0
 
 
@@ -146,6 +149,7 @@ class PriceRequest:
     interval_count: int = 1
     # A licensed price has unit_amount; a metered one has meter_reference and unit_amount or tiers.
     unit_amount: int | None = None
+    unit_amount_decimal: Decimal | None = None
     meter_reference: str | None = None
     metric_code: str | None = None
     tiers: Sequence[PriceTier] = ()
@@ -339,6 +343,44 @@ class SetupIntentResult:
     metadata: Mapping[str, str] = field(default_factory=dict)
 
 
+class CheckoutSessionStatus(enum.StrEnum):
+    OPEN = "open"
+    COMPLETE = "complete"
+    EXPIRED = "expired"
+
+
+class CheckoutPaymentStatus(enum.StrEnum):
+    UNPAID = "unpaid"
+    PAID = "paid"
+    NO_PAYMENT_REQUIRED = "no_payment_required"
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckoutLineItem:
+    """A plan's price (subscription mode), or an amount charged once (payment mode)."""
+
+    price_reference: str = ""
+    quantity: int | None = 1  # None for metered prices
+    amount_minor: int = 0
+    currency: str = ""
+    name: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckoutSessionRequest:
+    idempotency_key: str
+    app_id: str
+    checkout_session_id: str
+    mode: str  # payment | subscription | setup
+    customer_reference: str
+    success_url: str
+    cancel_url: str = ""
+    line_items: Sequence[CheckoutLineItem] = ()
+    trial_period_days: int = 0
+    description: str = ""
+    metadata: Mapping[str, str] = field(default_factory=dict)
+
+
 @dataclass(frozen=True, kw_only=True)
 class PaymentMethodResult:
     """A customer's saved card, as the provider holds it."""
@@ -382,6 +424,22 @@ class PortalSessionResult:
     url: str
     return_url: str
     created: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckoutSessionResult:
+    provider_reference: str
+    status: CheckoutSessionStatus
+    payment_status: CheckoutPaymentStatus
+    url: str
+    expires_at: datetime
+    # What the completed session produced, as the provider holds it now.
+    payment: ChargeResult | None = None
+    subscription: SubscriptionResult | None = None
+    # The card the customer gave (saved for later payments).
+    payment_method: str = ""
+    metadata: Mapping[str, str] = field(default_factory=dict)
+    raw_response: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -434,6 +492,10 @@ class PaymentProvider(Protocol):
         self, *, provider_reference: str, at_period_end: bool, idempotency_key: str
     ) -> SubscriptionResult: ...
     def subscription_change(self, request: SubscriptionChangeRequest) -> SubscriptionResult: ...
+    # Undoes a cancellation at the period's end before it takes effect.
+    def subscription_resume(
+        self, *, provider_reference: str, idempotency_key: str
+    ) -> SubscriptionResult: ...
 
     # Usage
     def usage_report(self, reports: Sequence[UsageReport]) -> list[UsageReportResult]: ...
@@ -457,7 +519,8 @@ class PaymentProvider(Protocol):
     def payment_method_retrieve(
         self, *, customer_reference: str, payment_method_reference: str
     ) -> PaymentMethodResult: ...
-    def customer_default_payment_method_set(
+    # The card as the default of the customer's invoices and of each live subscription.
+    def payment_method_make_default(
         self,
         *,
         customer_reference: str,
@@ -473,6 +536,16 @@ class PaymentProvider(Protocol):
         self, request: PortalConfigurationRequest, *, provider_reference: str = ""
     ) -> str: ...
     def portal_session_create(self, request: PortalSessionRequest) -> PortalSessionResult: ...
+    # Hosted checkout: the provider's page where a customer pays, subscribes or saves a card.
+    def checkout_session_create(self, request: CheckoutSessionRequest) -> CheckoutSessionResult: ...
+    def checkout_session_retrieve(self, *, provider_reference: str) -> CheckoutSessionResult: ...
+    def checkout_session_expire(
+        self, *, provider_reference: str, idempotency_key: str
+    ) -> CheckoutSessionResult: ...
+    # The card the customer's invoices (renewals, trial ends) are charged to.
+    def customer_default_payment_method_set(
+        self, *, provider_reference: str, payment_method: str, idempotency_key: str
+    ) -> CustomerResult: ...
 
     # Webhooks
     def parse_webhook(

@@ -6,6 +6,7 @@ import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any, ClassVar, TypeVar, cast
 
 import stripe
@@ -19,6 +20,10 @@ from billing.providers.base import (
     ChargeRequest,
     ChargeResult,
     ChargeStatus,
+    CheckoutPaymentStatus,
+    CheckoutSessionRequest,
+    CheckoutSessionResult,
+    CheckoutSessionStatus,
     CustomerRequest,
     CustomerResult,
     MeterRequest,
@@ -363,6 +368,63 @@ def _portal_features(request: PortalConfigurationRequest) -> dict[str, Any]:
     }
 
 
+def _checkout_session_status(status: str | None) -> CheckoutSessionStatus:
+    match status:
+        case "open":
+            return CheckoutSessionStatus.OPEN
+        case "complete":
+            return CheckoutSessionStatus.COMPLETE
+        case "expired":
+            return CheckoutSessionStatus.EXPIRED
+        case _:
+            raise ProviderUnavailableError(f"Unexpected checkout session status {status!r}.")
+
+
+def _checkout_payment_status(status: str | None) -> CheckoutPaymentStatus:
+    match status:
+        case "unpaid":
+            return CheckoutPaymentStatus.UNPAID
+        case "paid":
+            return CheckoutPaymentStatus.PAID
+        case "no_payment_required":
+            return CheckoutPaymentStatus.NO_PAYMENT_REQUIRED
+        case _:
+            raise ProviderUnavailableError(f"Unexpected checkout payment status {status!r}.")
+
+
+# What a completed session produced, in one answer.
+_EXPAND_CHECKOUT = ["payment_intent.latest_charge", "subscription", "setup_intent"]
+
+
+def checkout_session_result(session: Mapping[str, Any]) -> CheckoutSessionResult:
+    """A Checkout Session in our vocabulary; what it produced is read only where Stripe's
+    answer expanded it."""
+    intent = session.get("payment_intent")
+    subscription = session.get("subscription")
+    setup_intent = session.get("setup_intent")
+    payment = _charge_result(intent) if isinstance(intent, Mapping) else None
+    subscribed = subscription_result(subscription) if isinstance(subscription, Mapping) else None
+    payment_method = ""
+    if isinstance(intent, Mapping) and intent.get("status") == "succeeded":
+        payment_method = _reference(intent.get("payment_method"))
+    elif isinstance(subscription, Mapping):
+        payment_method = _reference(subscription.get("default_payment_method"))
+    elif isinstance(setup_intent, Mapping) and setup_intent.get("status") == "succeeded":
+        payment_method = _reference(setup_intent.get("payment_method"))
+    return CheckoutSessionResult(
+        provider_reference=session["id"],
+        status=_checkout_session_status(session.get("status")),
+        payment_status=_checkout_payment_status(session.get("payment_status")),
+        url=session.get("url") or "",
+        expires_at=datetime.fromtimestamp(session["expires_at"], tz=UTC),
+        payment=payment,
+        subscription=subscribed,
+        payment_method=payment_method,
+        metadata=dict(session.get("metadata") or {}),
+        raw_response=session,
+    )
+
+
 def _catalog_object(kind: str, stripe_object: Mapping[str, Any]) -> CatalogObject:
     active = stripe_object.get("active")
     if kind == "meter":
@@ -374,6 +436,14 @@ def _catalog_object(kind: str, stripe_object: Mapping[str, Any]) -> CatalogObjec
         metadata=dict(stripe_object.get("metadata") or {}),
         raw=stripe_object,
     )
+
+
+def _unit_price(unit_amount: int | None, unit_amount_decimal: Decimal | None) -> dict[str, Any]:
+    """Stripe takes one of the two: a whole number of minor units, or a decimal string of them
+    with at most 12 places (a sub-cent price)."""
+    if unit_amount_decimal is not None:
+        return {"unit_amount_decimal": format(unit_amount_decimal.normalize(), "f")}
+    return {"unit_amount": unit_amount or 0}
 
 
 def _options(idempotency_key: str | None) -> stripe.RequestOptions:
@@ -524,13 +594,13 @@ class StripeProvider:
             params["tiers"] = [
                 {
                     "up_to": tier.up_to if tier.up_to is not None else "inf",
-                    "unit_amount": tier.unit_amount,
+                    **_unit_price(tier.unit_amount, tier.unit_amount_decimal),
                     **({"flat_amount": tier.flat_amount} if tier.flat_amount else {}),
                 }
                 for tier in request.tiers
             ]
         else:
-            params["unit_amount"] = request.unit_amount or 0
+            params.update(_unit_price(request.unit_amount, request.unit_amount_decimal))
         price = _call(
             lambda: self.client.v1.prices.create(params, _options(request.idempotency_key))  # type: ignore[arg-type]  # params built as a dict; Stripe checks them
         )
@@ -704,6 +774,20 @@ class StripeProvider:
             )
         return subscription_result(_as_dict(subscription))
 
+    def subscription_resume(
+        self, *, provider_reference: str, idempotency_key: str
+    ) -> SubscriptionResult:
+        # Stripe's own `POST /v1/subscriptions/{id}/resume` is for paused subscriptions; a
+        # pending cancellation is undone by clearing the flag.
+        subscription = _call(
+            lambda: self.client.v1.subscriptions.update(
+                provider_reference,
+                {"cancel_at_period_end": False},
+                _options(idempotency_key),
+            )
+        )
+        return subscription_result(_as_dict(subscription))
+
     def subscription_change(self, request: SubscriptionChangeRequest) -> SubscriptionResult:
         current = _call(lambda: self.client.v1.subscriptions.retrieve(request.provider_reference))
         existing_items = list(current["items"]["data"])
@@ -848,7 +932,7 @@ class StripeProvider:
         )
         return _payment_method_result(_as_dict(method))
 
-    def customer_default_payment_method_set(
+    def payment_method_make_default(
         self,
         *,
         customer_reference: str,
@@ -922,6 +1006,90 @@ class StripeProvider:
             url=session.url,
             return_url=session.return_url or request.return_url,
             created=datetime.fromtimestamp(session.created, tz=UTC),
+        )
+
+    # Hosted checkout
+
+    def checkout_session_create(self, request: CheckoutSessionRequest) -> CheckoutSessionResult:
+        ours = {"app_id": request.app_id, "checkout_session_id": request.checkout_session_id}
+        params: dict[str, Any] = {
+            "mode": request.mode,
+            "customer": request.customer_reference,
+            "success_url": request.success_url,
+            "metadata": {**request.metadata, **ours},
+        }
+        if request.cancel_url:
+            params["cancel_url"] = request.cancel_url
+        if request.mode == "payment":
+            params["line_items"] = [
+                {
+                    "price_data": {
+                        "currency": item.currency,
+                        "unit_amount": item.amount_minor,
+                        "product_data": {"name": item.name},
+                    },
+                    "quantity": 1,
+                }
+                for item in request.line_items
+            ]
+            # Saved for later payments: the card becomes the customer's default.
+            params["payment_intent_data"] = {"setup_future_usage": "off_session", "metadata": ours}
+            if request.description:
+                params["payment_intent_data"]["description"] = request.description
+        elif request.mode == "subscription":
+            params["line_items"] = [
+                {
+                    "price": item.price_reference,
+                    **({"quantity": item.quantity} if item.quantity else {}),
+                }
+                for item in request.line_items
+            ]
+            params["subscription_data"] = {"metadata": {**request.metadata, **ours}}
+            if request.trial_period_days:
+                params["subscription_data"]["trial_period_days"] = request.trial_period_days
+        else:
+            # Cards only, so setup mode needs no currency.
+            params["payment_method_types"] = ["card"]
+            params["setup_intent_data"] = {"metadata": ours}
+        session = _call(
+            lambda: self.client.v1.checkout.sessions.create(
+                params,  # type: ignore[arg-type]  # params built as a dict; Stripe checks them
+                _options(request.idempotency_key),
+            )
+        )
+        return checkout_session_result(_as_dict(session))
+
+    def checkout_session_retrieve(self, *, provider_reference: str) -> CheckoutSessionResult:
+        session = _call(
+            lambda: self.client.v1.checkout.sessions.retrieve(
+                provider_reference, {"expand": _EXPAND_CHECKOUT}
+            )
+        )
+        return checkout_session_result(_as_dict(session))
+
+    def checkout_session_expire(
+        self, *, provider_reference: str, idempotency_key: str
+    ) -> CheckoutSessionResult:
+        session = _call(
+            lambda: self.client.v1.checkout.sessions.expire(
+                provider_reference, {"expand": _EXPAND_CHECKOUT}, _options(idempotency_key)
+            )
+        )
+        return checkout_session_result(_as_dict(session))
+
+    def customer_default_payment_method_set(
+        self, *, provider_reference: str, payment_method: str, idempotency_key: str
+    ) -> CustomerResult:
+        customer = _call(
+            lambda: self.client.v1.customers.update(
+                provider_reference,
+                {"invoice_settings": {"default_payment_method": payment_method}},
+                _options(idempotency_key),
+            )
+        )
+        default = _as_dict(customer).get("invoice_settings", {}).get("default_payment_method")
+        return CustomerResult(
+            provider_reference=customer.id, default_payment_method=_reference(default)
         )
 
     # Webhooks

@@ -191,6 +191,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "grace.tasks.grace_periods_expire",
         "schedule": 60.0,
     },
+    # The MRR ledger follows billing's signals; this catches whatever a lost one missed.
+    "reconcile-mrr-ledger": {
+        "task": "backoffice.tasks.mrr_reconcile",
+        "schedule": 3600.0,
+    },
 }
 
 REST_FRAMEWORK = {

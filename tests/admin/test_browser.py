@@ -165,9 +165,10 @@ LIST_PAGES = (
 )
 
 
+# A chart's shapes are clipped to its <svg> box (which is measured), so they are left out.
 OVERFLOW_SCRIPT = """() => Math.max(
   document.documentElement.scrollWidth,
-  ...Array.from(document.querySelectorAll("#content *")).map(
+  ...Array.from(document.querySelectorAll("#content *:not(svg *)")).map(
     (box) => box.getBoundingClientRect().left + box.scrollWidth
   )
 )"""

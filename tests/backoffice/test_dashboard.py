@@ -23,6 +23,7 @@ from tests.factories import (
     Tenant,
     customer_record,
     failed_delivery_record,
+    multiple_subscriptions_allow,
     plan_record,
     subscription_record,
 )
@@ -49,6 +50,8 @@ def _staff_client(*permissions: str) -> Client:
 
 
 def test_mrr_normalises_yearly_plans_to_a_month_per_currency(tenant: Tenant):
+    # One customer holding every kind of subscription, as an app that allows several has them.
+    multiple_subscriptions_allow(tenant)
     customer = customer_record(tenant.app, "user-1")
     monthly = plan_record(tenant.app, "monthly", amount=2900)
     yearly = plan_record(tenant.app, "yearly", amount=30000, interval="year")

@@ -9,6 +9,7 @@ from tests.factories import (
     Tenant,
     customer_make,
     metric_make,
+    multiple_subscriptions_allow,
     plan_make,
     stripe_items,
     stripe_subscriptions,
@@ -239,6 +240,8 @@ def test_retrieve_answers_the_subscription(tenant: Tenant):
 
 
 def test_list_filters_by_customer_and_status_newest_first(tenant: Tenant):
+    # Ada holds two subscriptions at once, which the app must allow.
+    multiple_subscriptions_allow(tenant)
     trial_plan = plan_make(tenant.client, "trial", trial_period_days=7)
     paid_plan = plan_make(tenant.client, "paid")
     ada = customer_make(tenant.client, external_id="ada")
