@@ -45,6 +45,9 @@ class Customer(TenantScopedModel):
     metadata = models.JSONField(default=dict, blank=True)
     provider_customer_id = models.CharField(max_length=255, blank=True, default="")
     default_payment_method = models.CharField(max_length=255, blank=True, default="")
+    # When the default payment method was last chosen (by the app, at the customer's time, or
+    # at the provider's, as its webhook says): an older setup's webhook never takes it back.
+    default_payment_method_set_at = models.DateTimeField(null=True, blank=True)
     # A test-mode customer may live on a test clock, whose frozen time is its "now".
     test_clock = models.ForeignKey(
         TestClock, null=True, blank=True, on_delete=models.PROTECT, related_name="customers"
@@ -399,3 +402,24 @@ class InvoicePaymentAttempt(TenantScopedModel):
 
     def __str__(self) -> str:
         return self.pk
+
+
+class PortalConfiguration(TenantScopedModel):
+    """The app's billing portal configuration at the provider: what its customers may do there
+    (update their card, cancel at period end, switch between the app's plans, see invoices),
+    made from the app's catalog and made again when the catalog it was made from changed."""
+
+    id = PrefixedIdField(prefix="bpc")
+    provider_configuration_id = models.CharField(max_length=255, blank=True, default="")
+    # A digest of the catalog (plans and their provider prices) the configuration offers.
+    catalog_fingerprint = models.CharField(max_length=64, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["app"], name="portal_configuration_one_per_app")
+        ]
+
+    def __str__(self) -> str:
+        return self.provider_configuration_id or self.pk

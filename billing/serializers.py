@@ -255,6 +255,106 @@ class SubscriptionOutputSerializer(serializers.Serializer[Any]):
         return subscription.client_secret or None
 
 
+class SetupIntentCreateInputSerializer(InputSerializer):
+    usage = serializers.ChoiceField(
+        choices=["off_session", "on_session"],
+        default="off_session",
+        help_text="`off_session` (the default): the card is charged later without the customer "
+        "(renewals); `on_session`: only while the customer is present.",
+    )
+
+
+class SetupIntentOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField(help_text="The provider's setup intent (`seti_…`).")
+    object = serializers.SerializerMethodField()
+    customer = serializers.CharField(source="customer_id")
+    client_secret = serializers.CharField(
+        help_text="What the app's card form confirms with the provider's publishable key "
+        "(`client.publishable_key` of `GET /v1/app`), e.g. Stripe.js `confirmCardSetup`."
+    )
+    status = serializers.ChoiceField(
+        choices=[
+            "requires_payment_method",
+            "requires_confirmation",
+            "requires_action",
+            "processing",
+            "succeeded",
+            "canceled",
+        ]
+    )
+    usage = serializers.ChoiceField(choices=["off_session", "on_session"])
+
+    def get_object(self, setup_intent: builtins.object) -> str:
+        return "setup_intent"
+
+
+class PaymentMethodListInputSerializer(InputSerializer):
+    pass
+
+
+class PaymentMethodDetachInputSerializer(InputSerializer):
+    force = serializers.BooleanField(
+        default=False,
+        help_text="Detach the customer's last card even though a live subscription renews on it.",
+    )
+
+
+class PaymentMethodOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField(source="card.provider_reference")
+    object = serializers.SerializerMethodField()
+    customer = serializers.CharField(source="customer_id")
+    type = serializers.SerializerMethodField()
+    brand = serializers.CharField(source="card.brand")
+    last4 = serializers.CharField(source="card.last4")
+    exp_month = serializers.IntegerField(source="card.exp_month")
+    exp_year = serializers.IntegerField(source="card.exp_year")
+    default = serializers.BooleanField(
+        help_text="The customer's default card: the one renewals and invoices charge."
+    )
+
+    def get_object(self, payment_method: builtins.object) -> str:
+        return "payment_method"
+
+    def get_type(self, payment_method: builtins.object) -> str:
+        return "card"
+
+
+class PaymentMethodDetachedOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField(source="card.provider_reference")
+    object = serializers.SerializerMethodField()
+    customer = serializers.CharField(source="customer_id")
+    deleted = serializers.SerializerMethodField()
+
+    def get_object(self, payment_method: builtins.object) -> str:
+        return "payment_method"
+
+    def get_deleted(self, payment_method: builtins.object) -> bool:
+        return True
+
+
+class PortalSessionCreateInputSerializer(InputSerializer):
+    return_url = serializers.URLField(
+        max_length=2048,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="Where the portal's link sends the customer back to (http or https).",
+    )
+
+
+class PortalSessionOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField(help_text="The provider's portal session (`bps_…`).")
+    object = serializers.SerializerMethodField()
+    customer = serializers.CharField(source="customer_id")
+    url = serializers.CharField(
+        help_text="The portal page to send the customer to; it signs them in, so hand it to "
+        "that customer only. Short-lived at the provider: create a session per visit."
+    )
+    return_url = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+    def get_object(self, portal_session: builtins.object) -> str:
+        return "portal_session"
+
+
 def _web_url(**options: Any) -> serializers.URLField:
     return serializers.URLField(
         max_length=2048, validators=[URLValidator(schemes=["http", "https"])], **options

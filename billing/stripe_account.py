@@ -21,6 +21,7 @@ WEBHOOK_EVENTS = [
     "checkout.session.async_payment_succeeded",
     "checkout.session.completed",
     "checkout.session.expired",
+    "customer.updated",
     "customer.subscription.created",
     "customer.subscription.deleted",
     "customer.subscription.trial_will_end",
@@ -37,6 +38,7 @@ WEBHOOK_EVENTS = [
     "refund.created",
     "refund.failed",
     "refund.updated",
+    "setup_intent.succeeded",
     "test_helpers.test_clock.internal_failure",
     "test_helpers.test_clock.ready",
 ]

@@ -20,10 +20,15 @@ from djstripe import models as djstripe_models
 from djstripe.signals import WEBHOOK_SIGNALS
 from djstripe.views import ProcessWebhookView
 
-from billing import checkout, clocks, invoices, payments
+from billing import checkout, clocks, invoices, payment_methods, payments
 from billing import subscription_webhook_sync as subscriptions
 from billing.providers.base import ProviderEvent
-from billing.providers.stripe import provider_event, subscription_result, test_clock_result
+from billing.providers.stripe import (
+    provider_event,
+    setup_intent_result,
+    subscription_result,
+    test_clock_result,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +63,8 @@ _MIRRORS: dict[str, Any] = {
     "payment_intent": djstripe_models.PaymentIntent,
     "charge": djstripe_models.Charge,
     "refund": djstripe_models.Refund,
+    "setup_intent": djstripe_models.SetupIntent,
+    "customer": djstripe_models.Customer,
 }
 
 
@@ -195,6 +202,29 @@ def on_test_clock_event(sender: Any, event: djstripe_models.Event, **kwargs: Any
     clocks.test_clock_sync_from_provider(result=test_clock_result(test_clock))
 
 
+def on_setup_intent_succeeded(sender: Any, event: djstripe_models.Event, **kwargs: Any) -> None:
+    received = _provider_event(event)
+    setup_intent = _current(received.data_object)
+    payment_methods.customer_default_from_setup_intent(
+        setup_intent=setup_intent_result(setup_intent), provider_time=received.created
+    )
+
+
+def on_customer_updated(sender: Any, event: djstripe_models.Event, **kwargs: Any) -> None:
+    received = _provider_event(event)
+    customer = _current(received.data_object)
+    if customer.get("object") != "customer" or not customer.get("id"):
+        return
+    default = (customer.get("invoice_settings") or {}).get("default_payment_method")
+    if isinstance(default, Mapping):
+        default = default.get("id")
+    payment_methods.customer_default_sync_from_provider(
+        customer_reference=str(customer["id"]),
+        default_payment_method=str(default or ""),
+        provider_time=received.created,
+    )
+
+
 HANDLERS: dict[str, Callable[..., None]] = {
     "customer.subscription.created": on_subscription_event,
     "customer.subscription.updated": on_subscription_event,
@@ -213,6 +243,8 @@ HANDLERS: dict[str, Callable[..., None]] = {
     "refund.created": on_refund_event,
     "refund.updated": on_refund_event,
     "refund.failed": on_refund_event,
+    "setup_intent.succeeded": on_setup_intent_succeeded,
+    "customer.updated": on_customer_updated,
     "test_helpers.test_clock.ready": on_test_clock_event,
     "test_helpers.test_clock.internal_failure": on_test_clock_event,
     "checkout.session.completed": on_checkout_session_event,

@@ -19,6 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / ".data"
 EMULATOR_SECRET_KEY = "sk_test_" + "emulator" * 4
+# The emulator pairs each secret key with the publishable key of the same account.
+EMULATOR_PUBLISHABLE_KEY = "pk_test_" + EMULATOR_SECRET_KEY.removeprefix("sk_test_")
 EMULATOR_STATE = DATA / "stripe-emulator.json"
 
 
@@ -88,6 +90,7 @@ def ensure_stripe(
     children.append(subprocess.Popen(command, cwd=ROOT))
     wait_for_port(port)
     os.environ["STRIPE_SECRET_KEY"] = EMULATOR_SECRET_KEY
+    os.environ["STRIPE_PUBLISHABLE_KEY"] = EMULATOR_PUBLISHABLE_KEY
     os.environ["STRIPE_API_HOST"] = f"http://127.0.0.1:{port}"
     say(
         "STRIPE_SECRET_KEY is not set: started the project's Stripe EMULATOR at "
@@ -101,7 +104,13 @@ def ensure_stripe(
 
 
 SERVE_ENVIRONMENT = DATA / "serve.env"
-SHARED_VARIABLES = ("DATABASE_URL", "STRIPE_SECRET_KEY", "STRIPE_API_HOST", "REDIS_URL")
+SHARED_VARIABLES = (
+    "DATABASE_URL",
+    "STRIPE_SECRET_KEY",
+    "STRIPE_PUBLISHABLE_KEY",
+    "STRIPE_API_HOST",
+    "REDIS_URL",
+)
 
 
 def database_prepare(url: str) -> None:

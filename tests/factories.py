@@ -570,6 +570,7 @@ def routes_with_ids() -> list[tuple[str, Any]]:
 def route_fill(route: str, object_id: str) -> str:
     path = route.replace("(?P<pk>[^/.]+)", object_id).replace("<pk>", object_id)
     path = path.replace("(?P<metric>[^/.]+)", "api_calls").replace("<metric>", "api_calls")
+    path = path.replace("(?P<payment_method_id>[^/.]+)", "pm_card_visa")
     return "/" + path.replace("^", "").replace("$", "")
 
 

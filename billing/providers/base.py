@@ -308,6 +308,41 @@ class TestClockResult:
     target_frozen_time: datetime | None = None
 
 
+class SetupIntentStatus(enum.StrEnum):
+    REQUIRES_PAYMENT_METHOD = "requires_payment_method"
+    REQUIRES_CONFIRMATION = "requires_confirmation"
+    REQUIRES_ACTION = "requires_action"
+    PROCESSING = "processing"
+    SUCCEEDED = "succeeded"
+    CANCELED = "canceled"
+
+
+class SetupIntentUsage(enum.StrEnum):
+    ON_SESSION = "on_session"
+    OFF_SESSION = "off_session"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetupIntentRequest:
+    """Saving a card for later payments, confirmed by the customer in the app's own form."""
+
+    idempotency_key: str
+    app_id: str
+    customer_id: str
+    customer_reference: str
+    usage: SetupIntentUsage = SetupIntentUsage.OFF_SESSION
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetupIntentResult:
+    provider_reference: str
+    status: SetupIntentStatus
+    client_secret: str = ""
+    customer_reference: str = ""
+    payment_method_reference: str = ""
+    metadata: Mapping[str, str] = field(default_factory=dict)
+
+
 class CheckoutSessionStatus(enum.StrEnum):
     OPEN = "open"
     COMPLETE = "complete"
@@ -344,6 +379,51 @@ class CheckoutSessionRequest:
     trial_period_days: int = 0
     description: str = ""
     metadata: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PaymentMethodResult:
+    """A customer's saved card, as the provider holds it."""
+
+    provider_reference: str
+    customer_reference: str
+    brand: str
+    last4: str
+    exp_month: int
+    exp_year: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class PortalPrice:
+    """A price the billing portal lets a customer switch to, with its product."""
+
+    product_reference: str
+    price_reference: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class PortalConfigurationRequest:
+    idempotency_key: str
+    app_id: str
+    headline: str
+    # Switching plans is offered when there are at least two prices to switch between.
+    prices: Sequence[PortalPrice] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class PortalSessionRequest:
+    idempotency_key: str
+    customer_reference: str
+    configuration_reference: str
+    return_url: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class PortalSessionResult:
+    provider_reference: str
+    url: str
+    return_url: str
+    created: datetime
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -510,6 +590,31 @@ class PaymentProvider(Protocol):
     ) -> TestClockResult: ...
     def test_clock_delete(self, *, provider_reference: str) -> None: ...
 
+    # Cards the customer saves for later payments (the app's own form), and the billing portal
+    def setup_intent_create(self, request: SetupIntentRequest) -> SetupIntentResult: ...
+    def setup_intent_from_object(self, setup_intent: Mapping[str, Any]) -> SetupIntentResult: ...
+    def payment_method_list(self, *, customer_reference: str) -> list[PaymentMethodResult]: ...
+    # The customer's card, or ProviderRequestError (code resource_missing) if it is not theirs.
+    def payment_method_retrieve(
+        self, *, customer_reference: str, payment_method_reference: str
+    ) -> PaymentMethodResult: ...
+    # The card as the default of the customer's invoices and of each live subscription.
+    def payment_method_make_default(
+        self,
+        *,
+        customer_reference: str,
+        payment_method_reference: str,
+        subscription_references: Sequence[str],
+        idempotency_key: str,
+    ) -> None: ...
+    def payment_method_detach(
+        self, *, payment_method_reference: str, idempotency_key: str
+    ) -> None: ...
+    # Answers the configuration's reference (a new one, or `provider_reference` updated).
+    def portal_configuration_upsert(
+        self, request: PortalConfigurationRequest, *, provider_reference: str = ""
+    ) -> str: ...
+    def portal_session_create(self, request: PortalSessionRequest) -> PortalSessionResult: ...
     # Hosted checkout: the provider's page where a customer pays, subscribes or saves a card.
     def checkout_session_create(self, request: CheckoutSessionRequest) -> CheckoutSessionResult: ...
     def checkout_session_retrieve(self, *, provider_reference: str) -> CheckoutSessionResult: ...

@@ -32,6 +32,10 @@ from billing.providers.base import (
     InvoiceResult,
     InvoiceStatus,
     MeterRequest,
+    PaymentMethodResult,
+    PortalConfigurationRequest,
+    PortalSessionRequest,
+    PortalSessionResult,
     PriceRequest,
     ProductRequest,
     ProviderDeclinedError,
@@ -41,6 +45,9 @@ from billing.providers.base import (
     RefundRequest,
     RefundResult,
     RefundStatus,
+    SetupIntentRequest,
+    SetupIntentResult,
+    SetupIntentStatus,
     SubscriptionChangeRequest,
     SubscriptionRequest,
     SubscriptionResult,
@@ -300,6 +307,70 @@ def subscription_result(subscription: Mapping[str, Any]) -> SubscriptionResult:
         client_secret=client_secret,
         raw_response=subscription,
     )
+
+
+def _setup_intent_status(status: str) -> SetupIntentStatus:
+    match status:
+        case "requires_payment_method":
+            return SetupIntentStatus.REQUIRES_PAYMENT_METHOD
+        case "requires_confirmation":
+            return SetupIntentStatus.REQUIRES_CONFIRMATION
+        case "requires_action":
+            return SetupIntentStatus.REQUIRES_ACTION
+        case "processing":
+            return SetupIntentStatus.PROCESSING
+        case "succeeded":
+            return SetupIntentStatus.SUCCEEDED
+        case "canceled":
+            return SetupIntentStatus.CANCELED
+        case _:
+            raise ProviderUnavailableError(f"Unexpected setup intent status {status!r}.")
+
+
+def setup_intent_result(setup_intent: Mapping[str, Any]) -> SetupIntentResult:
+    return SetupIntentResult(
+        provider_reference=setup_intent["id"],
+        status=_setup_intent_status(setup_intent["status"]),
+        client_secret=setup_intent.get("client_secret") or "",
+        customer_reference=_reference(setup_intent.get("customer")),
+        payment_method_reference=_reference(setup_intent.get("payment_method")),
+        metadata=dict(setup_intent.get("metadata") or {}),
+    )
+
+
+def _payment_method_result(payment_method: Mapping[str, Any]) -> PaymentMethodResult:
+    card = payment_method.get("card") or {}
+    return PaymentMethodResult(
+        provider_reference=payment_method["id"],
+        customer_reference=_reference(payment_method.get("customer")),
+        brand=str(card.get("brand") or ""),
+        last4=str(card.get("last4") or ""),
+        exp_month=int(card.get("exp_month") or 0),
+        exp_year=int(card.get("exp_year") or 0),
+    )
+
+
+def _portal_features(request: PortalConfigurationRequest) -> dict[str, Any]:
+    products: dict[str, list[str]] = {}
+    for price in request.prices:
+        products.setdefault(price.product_reference, []).append(price.price_reference)
+    subscription_update: dict[str, Any] = {"enabled": len(request.prices) >= 2}
+    if subscription_update["enabled"]:
+        subscription_update.update(
+            {
+                "default_allowed_updates": ["price"],
+                "products": [
+                    {"product": product, "prices": prices} for product, prices in products.items()
+                ],
+                "proration_behavior": "create_prorations",
+            }
+        )
+    return {
+        "payment_method_update": {"enabled": True},
+        "invoice_history": {"enabled": True},
+        "subscription_cancel": {"enabled": True, "mode": "at_period_end"},
+        "subscription_update": subscription_update,
+    }
 
 
 def _checkout_session_status(status: str | None) -> CheckoutSessionStatus:
@@ -932,6 +1003,121 @@ class StripeProvider:
 
     def test_clock_delete(self, *, provider_reference: str) -> None:
         _call(lambda: self.client.v1.test_helpers.test_clocks.delete(provider_reference))
+
+    # Cards saved by the customer, and the billing portal
+
+    def setup_intent_create(self, request: SetupIntentRequest) -> SetupIntentResult:
+        params: dict[str, Any] = {
+            "customer": request.customer_reference,
+            "usage": str(request.usage),
+            # Cards only, collected by the app's own form: nothing that redirects the customer.
+            "payment_method_types": ["card"],
+            "metadata": {"app_id": request.app_id, "customer_id": request.customer_id},
+        }
+        setup_intent = _call(
+            lambda: self.client.v1.setup_intents.create(params, _options(request.idempotency_key))  # type: ignore[arg-type]  # params built as a dict; Stripe checks them
+        )
+        return setup_intent_result(_as_dict(setup_intent))
+
+    def setup_intent_from_object(self, setup_intent: Mapping[str, Any]) -> SetupIntentResult:
+        return setup_intent_result(setup_intent)
+
+    def payment_method_list(self, *, customer_reference: str) -> list[PaymentMethodResult]:
+        def listing() -> list[PaymentMethodResult]:
+            methods = self.client.v1.customers.payment_methods.list(
+                customer_reference, {"type": "card", "limit": 100}
+            )
+            return [
+                _payment_method_result(_as_dict(method)) for method in methods.auto_paging_iter()
+            ]
+
+        return _call(listing)
+
+    def payment_method_retrieve(
+        self, *, customer_reference: str, payment_method_reference: str
+    ) -> PaymentMethodResult:
+        method = _call(
+            lambda: self.client.v1.customers.payment_methods.retrieve(
+                customer_reference, payment_method_reference
+            )
+        )
+        return _payment_method_result(_as_dict(method))
+
+    def payment_method_make_default(
+        self,
+        *,
+        customer_reference: str,
+        payment_method_reference: str,
+        subscription_references: Sequence[str],
+        idempotency_key: str,
+    ) -> None:
+        _call(
+            lambda: self.client.v1.customers.update(
+                customer_reference,
+                {"invoice_settings": {"default_payment_method": payment_method_reference}},
+                _options(f"{idempotency_key}:customer"),
+            )
+        )
+        # A subscription's own default payment method comes before the customer's.
+        for reference in subscription_references:
+            _call(
+                lambda reference=reference: self.client.v1.subscriptions.update(  # type: ignore[misc]  # binds this subscription
+                    reference,
+                    {"default_payment_method": payment_method_reference},
+                    _options(f"{idempotency_key}:{reference}"),
+                )
+            )
+
+    def payment_method_detach(self, *, payment_method_reference: str, idempotency_key: str) -> None:
+        _call(
+            lambda: self.client.v1.payment_methods.detach(
+                payment_method_reference, {}, _options(idempotency_key)
+            )
+        )
+
+    def portal_configuration_upsert(
+        self, request: PortalConfigurationRequest, *, provider_reference: str = ""
+    ) -> str:
+        params: dict[str, Any] = {
+            "business_profile": {"headline": request.headline},
+            "features": _portal_features(request),
+            "metadata": {"app_id": request.app_id},
+        }
+        if provider_reference:
+            configuration = _call(
+                lambda: self.client.v1.billing_portal.configurations.update(
+                    provider_reference,
+                    params,  # type: ignore[arg-type]  # params built as a dict; Stripe checks them
+                    _options(request.idempotency_key),
+                )
+            )
+        else:
+            configuration = _call(
+                lambda: self.client.v1.billing_portal.configurations.create(
+                    params,  # type: ignore[arg-type]  # params built as a dict; Stripe checks them
+                    _options(request.idempotency_key),
+                )
+            )
+        reference: str = configuration.id
+        return reference
+
+    def portal_session_create(self, request: PortalSessionRequest) -> PortalSessionResult:
+        session = _call(
+            lambda: self.client.v1.billing_portal.sessions.create(
+                {
+                    "customer": request.customer_reference,
+                    "configuration": request.configuration_reference,
+                    "return_url": request.return_url,
+                },
+                _options(request.idempotency_key),
+            )
+        )
+        return PortalSessionResult(
+            provider_reference=session.id,
+            url=session.url,
+            return_url=session.return_url or request.return_url,
+            created=datetime.fromtimestamp(session.created, tz=UTC),
+        )
 
     # Hosted checkout
 

@@ -20,6 +20,7 @@ env = environ.Env(
     STRIPE_SECRET_KEY=(str, ""),
     STRIPE_WEBHOOK_SECRET=(str, ""),
     STRIPE_API_HOST=(str, ""),
+    STRIPE_PUBLISHABLE_KEY=(str, ""),
     API_RATE_LIMIT_PER_SECOND=(int, 1000),
     LOG_LEVEL=(str, "INFO"),
 )
@@ -232,6 +233,9 @@ PAYMENT_PROVIDERS = {"stripe": "billing.providers.stripe.StripeProvider"}
 STRIPE_API_VERSION = "2026-08-26.dahlia"
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET")
+# The key the apps' front ends give Stripe.js (Elements) to collect cards with; GET /v1/app
+# shows it. `./run serve` sets the emulator's when it starts the emulator.
+STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY")
 SILENCED_SYSTEM_CHECKS: list[str] = []
 if env("STRIPE_API_HOST"):
     STRIPE_API_HOST = env("STRIPE_API_HOST")
