@@ -24,6 +24,7 @@ def main(arguments: list[str] | None = None) -> int:
     parser.add_argument("--client-id", default=DEFAULT_CLIENT_ID)
     parser.add_argument("--client-secret", default=DEFAULT_CLIENT_SECRET)
     parser.add_argument("--webhook-url", help="register this webhook listener for every event")
+    parser.add_argument("--webhook-id", help="the id to give that listener (PAYPAL_WEBHOOK_ID)")
     parser.add_argument("--webhook-retry-base-seconds", type=float, default=1.0)
     options = parser.parse_args(arguments)
     server = PayPalEmulatorServer(
@@ -36,7 +37,10 @@ def main(arguments: list[str] | None = None) -> int:
     server.start()
     print(f"PayPal emulator listening on {server.url}", flush=True)
     if options.webhook_url:
-        print(f"PayPal emulator webhook id: {server.add_webhook(options.webhook_url)}", flush=True)
+        print(
+            f"PayPal emulator webhook id: {server.add_webhook(options.webhook_url, webhook_id=options.webhook_id)}",
+            flush=True,
+        )
     with contextlib.suppress(KeyboardInterrupt):
         threading.Event().wait()
     server.stop()

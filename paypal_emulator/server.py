@@ -213,8 +213,11 @@ class PayPalEmulatorServer:
         with self.api.lock:
             return list(self.api.request_log)
 
-    def add_webhook(self, url: str, event_types: list[str] | None = None) -> str:
-        """Registers a webhook listener as ``POST /v1/notifications/webhooks`` does; its id."""
+    def add_webhook(
+        self, url: str, event_types: list[str] | None = None, *, webhook_id: str | None = None
+    ) -> str:
+        """Registers a webhook listener as ``POST /v1/notifications/webhooks`` does (with the
+        given id, for a fixed PAYPAL_WEBHOOK_ID); answers its id."""
         with self.api.lock:
             request = Request("POST", "", {}, b"", self.url)
             request.json = {
@@ -222,7 +225,11 @@ class PayPalEmulatorServer:
                 "event_types": [{"name": name} for name in event_types or ["*"]],
             }
             _, body = self.api.webhook_create(request)
-            return str(body["id"])
+            if not webhook_id:
+                return str(body["id"])
+            webhook = self.api.webhooks.pop(body["id"])
+            self.api.webhooks[webhook_id] = {**webhook, "id": webhook_id}
+            return webhook_id
 
     def events(self, event_type: str | None = None) -> list[dict[str, Any]]:
         with self.api.lock:
