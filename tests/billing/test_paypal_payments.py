@@ -325,3 +325,57 @@ def test_another_apps_paypal_payment_answers_404(
     assert other_tenant.client.get(f"/v1/payments/{created['id']}").status_code == 404
     refund = other_tenant.client.post(f"/v1/payments/{created['id']}/refunds", {}, format="json")
     assert refund.status_code == 404
+
+
+def test_a_refund_made_at_paypal_itself_is_recorded_through_its_webhook(
+    shop: Tenant, paypal: PayPalEmulatorServer, paypal_webhooks: str
+):
+    payment = _succeeded_payment(shop, paypal)
+    capture_id = Payment.objects.for_app(shop.app).get().provider_charge_id
+    token = requests.post(
+        f"{paypal.url}/v1/oauth2/token",
+        data={"grant_type": "client_credentials"},
+        auth=(TEST_CLIENT_ID, TEST_CLIENT_SECRET),
+        timeout=5,
+    ).json()["access_token"]
+
+    made = requests.post(
+        f"{paypal.url}/v2/payments/captures/{capture_id}/refund",
+        json={"amount": {"currency_code": "USD", "value": "3.00"}},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=5,
+    )
+    _settle(paypal)
+
+    assert made.status_code == 201, made.text
+    [refund] = shop.client.get(f"/v1/refunds?payment={payment['id']}").json()["data"]
+    assert (refund["amount"], refund["status"]) == (300, "succeeded")
+    assert refund["provider_refund_id"] == made.json()["id"]
+    assert shop.client.get(f"/v1/payments/{payment['id']}").json()["amount_refunded"] == 300
+
+
+def test_a_webhook_paypal_cannot_verify_during_an_outage_answers_503_and_its_retry_succeeds(
+    shop: Tenant, paypal: PayPalEmulatorServer, paypal_webhooks: str
+):
+    created = _pay(shop).json()
+    paypal.set_faults(status=503, count=3, path_prefix="/v1/notifications/verify")
+
+    _approve(created["redirect_url"])
+    assert paypal.wait_for_webhooks(timeout_seconds=30)
+
+    deliveries = [
+        d for d in paypal.webhook_deliveries() if d["event_type"] == "CHECKOUT.ORDER.APPROVED"
+    ]
+    assert [d["status"] for d in deliveries] == [503, 200]
+    assert shop.client.get(f"/v1/payments/{created['id']}").json()["status"] == "succeeded"
+
+
+def test_the_webhook_route_answers_404_for_an_unknown_provider_and_for_stripe(db: Any):
+    assert (
+        Client().post("/webhooks/adyen/", data=b"{}", content_type="application/json").status_code
+        == 404
+    )
+    assert (
+        Client().post("/webhooks/stripe/", data=b"{}", content_type="application/json").status_code
+        == 404
+    )
