@@ -306,3 +306,67 @@ def test_webhooks_arrive_signed_in_order_and_only_untampered_ones_verify(
     assert _verify(paypal_emulator, webhook["id"], headers, body) == "SUCCESS"
     assert tampered != body
     assert _verify(paypal_emulator, webhook["id"], headers, tampered) == "FAILURE"
+
+
+def test_an_order_with_an_application_context_is_approved_through_its_approve_link(paypal):
+    body = {
+        "intent": "CAPTURE",
+        "purchase_units": [{"amount": {"currency_code": "JPY", "value": "500"}}],
+        "application_context": {
+            "return_url": "https://app.example/return?cart=7",
+            "cancel_url": "https://app.example/cancel",
+        },
+    }
+    order = _create(paypal, body)
+
+    redirect = _approve(order)
+
+    assert order["status"] == "CREATED"
+    assert [link["rel"] for link in order["links"]] == ["self", "approve", "update", "capture"]
+    assert redirect.headers["Location"] == (
+        f"https://app.example/return?cart=7&token={order['id']}&PayerID=EMUBUYER0001"
+    )
+    assert json.loads(paypal.orders.get_order({"id": order["id"]}).text)["status"] == "APPROVED"
+
+
+def test_a_payer_who_cancels_is_sent_to_the_cancel_url_and_the_order_stays_unapproved(
+    paypal, paypal_emulator: PayPalEmulatorServer
+):
+    order = _create(paypal)
+
+    cancelled = requests.post(
+        f"{paypal_emulator.url}/checkoutnow/cancel",
+        data={"token": order["id"]},
+        allow_redirects=False,
+        timeout=5,
+    )
+
+    assert cancelled.status_code == 303
+    assert cancelled.headers["Location"] == f"https://app.example/cancel?token={order['id']}"
+    current = json.loads(paypal.orders.get_order({"id": order["id"]}).text)
+    assert current["status"] == "PAYER_ACTION_REQUIRED"
+    assert paypal_emulator.events() == []
+
+
+def test_a_refund_in_another_currency_or_of_an_unknown_capture_is_refused(paypal):
+    order = _create(paypal)
+    _approve(order)
+    captured = json.loads(paypal.orders.capture_order({"id": order["id"]}).text)
+    capture_id = captured["purchase_units"][0]["payments"]["captures"][0]["id"]
+
+    with pytest.raises(ErrorException) as currency:
+        paypal.payments.refund_captured_payment(
+            {
+                "capture_id": capture_id,
+                "body": {"amount": {"currency_code": "EUR", "value": "1.00"}},
+            }
+        )
+    with pytest.raises(ErrorException) as unknown:
+        paypal.payments.refund_captured_payment({"capture_id": "NOSUCHCAPTURE1", "body": {}})
+
+    assert _issue(currency.value) == (
+        422,
+        "UNPROCESSABLE_ENTITY",
+        "REFUND_CAPTURE_CURRENCY_MISMATCH",
+    )
+    assert _issue(unknown.value) == (404, "RESOURCE_NOT_FOUND", "INVALID_RESOURCE_ID")
