@@ -4,7 +4,8 @@ Capability.WEBHOOK_ENDPOINT. The provider verifies the event (400 otherwise); an
 before answers 200 and runs nothing again; the provider says what the event changed, and the
 payment services apply it, reading the payment's current state back from the provider, so
 events in any order end in the same place. A provider outage while doing so answers 503, which
-the provider retries."""
+the provider retries; a refusal by the provider is logged and answered 200, as no retry of the
+event can change it."""
 
 import logging
 
@@ -52,6 +53,10 @@ def provider_webhook_receive(request: HttpRequest, provider_name: str) -> HttpRe
         payment_sync_from_webhook_change(change=provider.webhook_change(event), actor=actor)
     except ProviderUnavailableError:
         return HttpResponse("The provider is unavailable; retry.", status=503)
+    except ProviderRequestError as error:
+        # The provider refused what the event asked of us (a capture it will not make): no
+        # retry of the event can change that, so it is logged and answered 200.
+        logger.warning("A %s event could not be applied: %s", provider_name, error.message)
     if event.id:
         cache.set(seen_key, event.type, SEEN_EVENT_SECONDS)
     return HttpResponse("Processed.", status=200)

@@ -379,3 +379,19 @@ def test_the_webhook_route_answers_404_for_an_unknown_provider_and_for_stripe(db
         Client().post("/webhooks/stripe/", data=b"{}", content_type="application/json").status_code
         == 404
     )
+
+
+def test_an_event_whose_capture_paypal_refuses_is_answered_200_and_leaves_the_payment_waiting(
+    shop: Tenant, paypal: PayPalEmulatorServer, paypal_webhooks: str
+):
+    created = _pay(shop).json()
+    order_id = created["provider_payment_id"]
+    paypal.set_faults(status=422, count=1, path_prefix=f"/v2/checkout/orders/{order_id}/capture")
+
+    _approve(created["redirect_url"])
+    _settle(paypal)
+
+    payment = shop.client.get(f"/v1/payments/{created['id']}").json()
+    assert payment["status"] == "requires_action"
+    assert paypal.api.orders[order_id]["status"] == "APPROVED"
+    assert [d["status"] for d in paypal.webhook_deliveries()] == [200]
