@@ -65,6 +65,8 @@ class Capability(enum.StrEnum):
     # Plans with a base price and metered prices together.
     HYBRID_PLANS = "hybrid_plans"
     TEST_CLOCKS = "test_clocks"
+    # The provider's hosted payment page (`/v1/checkout-sessions`).
+    CHECKOUT = "checkout"
     # Its events arrive at our generic `POST /webhooks/<provider>/` (Stripe's go through
     # dj-stripe's endpoint instead).
     WEBHOOK_ENDPOINT = "webhook_endpoint"

@@ -34,6 +34,8 @@ from billing.providers.base import (
     ChargeRequest,
     ChargeResult,
     ChargeStatus,
+    CheckoutSessionRequest,
+    CheckoutSessionResult,
     CustomerRequest,
     CustomerResult,
     MeterRequest,
@@ -433,6 +435,27 @@ class PayPalProvider:
 
     def subscription_change(self, request: SubscriptionChangeRequest) -> SubscriptionResult:
         raise _unsupported(Capability.SUBSCRIPTIONS)
+
+    def subscription_resume(
+        self, *, provider_reference: str, idempotency_key: str
+    ) -> SubscriptionResult:
+        raise _unsupported(Capability.SUBSCRIPTIONS)
+
+    def checkout_session_create(self, request: CheckoutSessionRequest) -> CheckoutSessionResult:
+        raise _unsupported(Capability.CHECKOUT)
+
+    def checkout_session_retrieve(self, *, provider_reference: str) -> CheckoutSessionResult:
+        raise _unsupported(Capability.CHECKOUT)
+
+    def checkout_session_expire(
+        self, *, provider_reference: str, idempotency_key: str
+    ) -> CheckoutSessionResult:
+        raise _unsupported(Capability.CHECKOUT)
+
+    def customer_default_payment_method_set(
+        self, *, provider_reference: str, payment_method: str, idempotency_key: str
+    ) -> CustomerResult:
+        raise _unsupported(Capability.SAVED_PAYMENT_METHODS)
 
     def usage_report(self, reports: Sequence[UsageReport]) -> list[UsageReportResult]:
         raise _unsupported(Capability.METERED_USAGE)

@@ -75,7 +75,7 @@ def test_a_metered_plan_on_a_paypal_app_is_refused_and_nothing_is_written(
     assert paypal_emulator.requests() == []
 
 
-def test_a_flat_plan_a_test_clock_and_a_saved_payment_method_are_refused_on_paypal(
+def test_a_flat_plan_a_test_clock_checkout_and_a_saved_payment_method_are_refused_on_paypal(
     shop: APIClient, paypal_emulator: PayPalEmulatorServer
 ):
     app = App.objects.get(name="PayPal shop")
@@ -96,7 +96,20 @@ def test_a_flat_plan_a_test_clock_and_a_saved_payment_method_are_refused_on_payp
         "/v1/customers", {"external_id": "u", "payment_method": "pm_card_visa"}, format="json"
     )
 
+    checkout = shop.post(
+        "/v1/checkout-sessions",
+        {
+            "mode": "payment",
+            "external_id": "u",
+            "amount": 500,
+            "currency": "usd",
+            "success_url": "https://app.example/ok",
+        },
+        format="json",
+    )
+
     _refused(plan, "subscriptions", None)
+    _refused(checkout, "checkout", None)
     _refused(clock, "test_clocks", None)
     _refused(card, "payment_method", "payment_method")
     assert _writes(app) == before
