@@ -5,6 +5,7 @@ service needs, then run it (or its tests).
 - REDIS_URL unset: no broker; background jobs run in-process.
 - STRIPE_SECRET_KEY unset (serve only): the project's Stripe emulator, and the service pointed
   at it.
+- PAYPAL_CLIENT_ID unset (serve only): the project's PayPal emulator, likewise.
 """
 
 import os
@@ -103,6 +104,32 @@ def ensure_stripe(
     return True
 
 
+def ensure_paypal(children: list[subprocess.Popen[bytes]], *, service_port: int) -> None:
+    """Starts the PayPal emulator when there is no real PayPal app (PAYPAL_CLIENT_ID unset),
+    with our /webhooks/paypal/ registered as its listener; says so plainly."""
+    if os.environ.get("PAYPAL_CLIENT_ID"):
+        return
+    port = int(os.environ.get("PAYPAL_EMULATOR_PORT") or free_port())
+    credentials = {
+        "PAYPAL_CLIENT_ID": "emulator-client-id",
+        "PAYPAL_CLIENT_SECRET": "emulator-client-secret",
+        "PAYPAL_WEBHOOK_ID": "WH-EMULATOR-LISTENER",
+    }
+    command = [sys.executable, "-m", "paypal_emulator", "--port", str(port)]
+    command += ["--client-id", credentials["PAYPAL_CLIENT_ID"]]
+    command += ["--client-secret", credentials["PAYPAL_CLIENT_SECRET"]]
+    command += ["--webhook-url", f"http://127.0.0.1:{service_port}/webhooks/paypal/"]
+    command += ["--webhook-id", credentials["PAYPAL_WEBHOOK_ID"]]
+    children.append(subprocess.Popen(command, cwd=ROOT))
+    wait_for_port(port)
+    os.environ.update(credentials, PAYPAL_API_BASE=f"http://127.0.0.1:{port}")
+    say(
+        "PAYPAL_CLIENT_ID is not set: started the project's PayPal EMULATOR at "
+        f"http://127.0.0.1:{port} (approval pages at /checkoutnow; its state is not kept across "
+        "restarts) and pointed the service at it. No real money moves."
+    )
+
+
 SERVE_ENVIRONMENT = DATA / "serve.env"
 SHARED_VARIABLES = (
     "DATABASE_URL",
@@ -158,6 +185,7 @@ def serve() -> None:
     ensure_database()
     port = int(os.environ.get("PORT", "8000"))
     using_emulator = ensure_stripe(children)
+    ensure_paypal(children, service_port=port)
     database_prepare(os.environ["DATABASE_URL"])
     say("Applying migrations (any newer than config/schema.sql)...")
     manage("migrate", "--noinput")

@@ -1,5 +1,5 @@
 """The payment provider interface. Billing code speaks only these types; each provider module
-(`stripe.py`, later `paypal.py`) is the one place that knows its SDK, maps the provider's
+(`stripe.py`, `paypal.py`) is the one place that knows its SDK, maps the provider's
 statuses to our enums, and raises only the errors below."""
 
 import enum
@@ -46,6 +46,30 @@ class ProviderDeclinedError(ProviderError):
         super().__init__(message, code=code, param=param)
         self.decline_code = decline_code
         self.charge = charge
+
+
+class Capability(enum.StrEnum):
+    """What a provider can do beyond one-time payments and refunds, declared by each provider
+    class (`capabilities`); a request that needs one its app's provider lacks answers 400
+    `provider_capability_unsupported` before anything is written
+    (billing/providers/capabilities.py)."""
+
+    # Payment methods saved at the provider (`payment_method` on customers and payments).
+    SAVED_PAYMENT_METHODS = "saved_payment_methods"
+    # Charging a customer who is not present (`off_session`).
+    OFF_SESSION_PAYMENTS = "off_session_payments"
+    # A payment without `return_url`: nothing has to send the customer anywhere.
+    PAYMENTS_WITHOUT_REDIRECT = "payments_without_redirect"
+    SUBSCRIPTIONS = "subscriptions"
+    METERED_USAGE = "metered_usage"
+    # Plans with a base price and metered prices together.
+    HYBRID_PLANS = "hybrid_plans"
+    TEST_CLOCKS = "test_clocks"
+    # The provider's hosted payment page (`/v1/checkout-sessions`).
+    CHECKOUT = "checkout"
+    # Its events arrive at our generic `POST /webhooks/<provider>/` (Stripe's go through
+    # dj-stripe's endpoint instead).
+    WEBHOOK_ENDPOINT = "webhook_endpoint"
 
 
 class ChargeStatus(enum.StrEnum):
@@ -534,8 +558,19 @@ class ProviderEvent:
     raw: Mapping[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, kw_only=True)
+class ProviderWebhookChange:
+    """What a verified event of the generic webhook endpoint changed, in our vocabulary: the
+    payment to read again from the provider (its current state, so events in any order end in
+    the same place), and a refund as the event reports it."""
+
+    payment_reference: str = ""
+    refund: RefundResult | None = None
+
+
 class PaymentProvider(Protocol):
     name: ClassVar[str]
+    capabilities: ClassVar[frozenset[Capability]]
     # Lower-case ISO 4217 codes the provider charges and prices in; billing/providers/currencies.py
     # refuses any other before a request is sent.
     supported_currencies: ClassVar[frozenset[str]]
@@ -637,3 +672,5 @@ class PaymentProvider(Protocol):
     def parse_webhook(
         self, *, headers: Mapping[str, str], body: bytes, secret: str
     ) -> ProviderEvent: ...
+    # Providers with Capability.WEBHOOK_ENDPOINT: what a verified event changed.
+    def webhook_change(self, event: ProviderEvent) -> ProviderWebhookChange: ...

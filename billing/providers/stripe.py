@@ -15,6 +15,7 @@ from django.conf import settings
 from api.errors import ErrorCode
 from api.money import ISO_4217_MONEY_CURRENCIES
 from billing.providers.base import (
+    Capability,
     CatalogObject,
     ChargeRefundState,
     ChargeRequest,
@@ -564,6 +565,10 @@ def _options(idempotency_key: str | None) -> stripe.RequestOptions:
 class StripeProvider:
     name: ClassVar[str] = "stripe"
     supported_currencies: ClassVar[frozenset[str]] = STRIPE_CURRENCIES
+    # Everything but the generic webhook endpoint: Stripe's events go through dj-stripe's.
+    capabilities: ClassVar[frozenset[Capability]] = frozenset(Capability) - {
+        Capability.WEBHOOK_ENDPOINT
+    }
 
     def __init__(self, *, app: Any = None) -> None:
         self.app = app

@@ -227,7 +227,21 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Payment providers by name (billing/providers/); each app records which one it uses.
-PAYMENT_PROVIDERS = {"stripe": "billing.providers.stripe.StripeProvider"}
+PAYMENT_PROVIDERS = {
+    "stripe": "billing.providers.stripe.StripeProvider",
+    "paypal": "billing.providers.paypal.PayPalProvider",
+}
+
+# PayPal (billing/providers/paypal.py): the REST app's client credentials, the id of our
+# webhook listener (its events are verified against it) and the API base (sandbox, live
+# https://api-m.paypal.com, or the emulator `./run serve` starts when PAYPAL_CLIENT_ID is unset).
+PAYPAL_CLIENT_ID = env.str("PAYPAL_CLIENT_ID", default="")
+PAYPAL_CLIENT_SECRET = env.str("PAYPAL_CLIENT_SECRET", default="")
+PAYPAL_WEBHOOK_ID = env.str("PAYPAL_WEBHOOK_ID", default="")
+PAYPAL_API_BASE = env.str("PAYPAL_API_BASE", default="https://api-m.sandbox.paypal.com")
+PAYPAL_MAX_NETWORK_RETRIES = env.int("PAYPAL_MAX_NETWORK_RETRIES", default=2)
+PAYPAL_CONNECT_TIMEOUT_SECONDS = env.float("PAYPAL_CONNECT_TIMEOUT_SECONDS", default=5.0)
+PAYPAL_READ_TIMEOUT_SECONDS = env.float("PAYPAL_READ_TIMEOUT_SECONDS", default=30.0)
 
 # Stripe and dj-stripe. The API version is pinned so our shapes never drift under us.
 STRIPE_API_VERSION = "2026-08-26.dahlia"
