@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -95,6 +95,12 @@ from billing.subscriptions import (
 from tenants.views import TenantViewSet
 
 
+# The card's provider id (`pm_…`) in the customer's payment-method routes.
+PAYMENT_METHOD_PATH = OpenApiParameter(
+    "payment_method_id", str, OpenApiParameter.PATH, description="The card's id (`pm_…`)."
+)
+
+
 class CustomerViewSet(TenantViewSet):
     model = Customer
 
@@ -179,6 +185,7 @@ class CustomerViewSet(TenantViewSet):
 
     @extend_schema(
         request=None,
+        parameters=[PAYMENT_METHOD_PATH],
         responses=PaymentMethodOutputSerializer,
         summary="Make a card the customer's default",
         description="The card renewals and invoices charge, at the provider (the customer's "
@@ -201,7 +208,7 @@ class CustomerViewSet(TenantViewSet):
         return Response(PaymentMethodOutputSerializer(card).data)
 
     @extend_schema(
-        parameters=[PaymentMethodDetachInputSerializer],
+        parameters=[PAYMENT_METHOD_PATH, PaymentMethodDetachInputSerializer],
         responses=PaymentMethodDetachedOutputSerializer,
         summary="Detach a card from the customer",
         description="The last card of a customer with a live subscription (trialing, active, "

@@ -1,6 +1,7 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .aggregation_enum import AggregationEnum
+from .app_client_output import AppClientOutput
 from .app_output import AppOutput
 from .audit_event_output import AuditEventOutput
 from .checkout_session_create_input_request import CheckoutSessionCreateInputRequest
@@ -47,6 +48,7 @@ from .patched_plan_update_input_request_metadata import PatchedPlanUpdateInputRe
 from .patched_plan_update_input_request_quotas import PatchedPlanUpdateInputRequestQuotas
 from .payment_create_input_request import PaymentCreateInputRequest
 from .payment_create_input_request_metadata import PaymentCreateInputRequestMetadata
+from .payment_method_output import PaymentMethodOutput
 from .payment_output import PaymentOutput
 from .payment_output_metadata import PaymentOutputMetadata
 from .payment_status_enum import PaymentStatusEnum
@@ -62,12 +64,17 @@ from .plan_output_metadata import PlanOutputMetadata
 from .plan_output_quotas import PlanOutputQuotas
 from .plan_tier_input_request import PlanTierInputRequest
 from .plan_tier_output import PlanTierOutput
+from .portal_session_create_input_request import PortalSessionCreateInputRequest
+from .portal_session_output import PortalSessionOutput
 from .proration_enum import ProrationEnum
 from .refund_create_input_reason_enum import RefundCreateInputReasonEnum
 from .refund_create_input_request import RefundCreateInputRequest
 from .refund_create_input_request_metadata import RefundCreateInputRequestMetadata
 from .refund_output import RefundOutput
 from .refund_output_metadata import RefundOutputMetadata
+from .setup_intent_create_input_request import SetupIntentCreateInputRequest
+from .setup_intent_output import SetupIntentOutput
+from .setup_intent_output_status_enum import SetupIntentOutputStatusEnum
 from .subscription_cancel_input_request import SubscriptionCancelInputRequest
 from .subscription_change_plan_input_request import SubscriptionChangePlanInputRequest
 from .subscription_create_input_request import SubscriptionCreateInputRequest
@@ -86,6 +93,7 @@ from .usage_alert_threshold_input_request import UsageAlertThresholdInputRequest
 from .usage_alert_threshold_output import UsageAlertThresholdOutput
 from .usage_batch_input_request import UsageBatchInputRequest
 from .usage_batch_output import UsageBatchOutput
+from .usage_enum import UsageEnum
 from .usage_event_create_input_request import UsageEventCreateInputRequest
 from .usage_event_output import UsageEventOutput
 from .usage_event_output_status_enum import UsageEventOutputStatusEnum
@@ -103,6 +111,10 @@ from .v1_customers_entitlements_list_response_200_object import (
 )
 from .v1_customers_list_response_200 import V1CustomersListResponse200
 from .v1_customers_list_response_200_object import V1CustomersListResponse200Object
+from .v1_customers_payment_methods_list_response_200 import V1CustomersPaymentMethodsListResponse200
+from .v1_customers_payment_methods_list_response_200_object import (
+    V1CustomersPaymentMethodsListResponse200Object,
+)
 from .v1_grace_periods_list_reason import V1GracePeriodsListReason
 from .v1_grace_periods_list_response_200 import V1GracePeriodsListResponse200
 from .v1_grace_periods_list_response_200_object import V1GracePeriodsListResponse200Object
@@ -147,6 +159,7 @@ from .webhook_endpoint_output_metadata import WebhookEndpointOutputMetadata
 
 __all__ = (
     "AggregationEnum",
+    "AppClientOutput",
     "AppOutput",
     "AuditEventOutput",
     "CheckoutSessionCreateInputRequest",
@@ -189,6 +202,7 @@ __all__ = (
     "PatchedPlanUpdateInputRequestQuotas",
     "PaymentCreateInputRequest",
     "PaymentCreateInputRequestMetadata",
+    "PaymentMethodOutput",
     "PaymentOutput",
     "PaymentOutputMetadata",
     "PaymentStatusEnum",
@@ -204,12 +218,17 @@ __all__ = (
     "PlanOutputQuotas",
     "PlanTierInputRequest",
     "PlanTierOutput",
+    "PortalSessionCreateInputRequest",
+    "PortalSessionOutput",
     "ProrationEnum",
     "RefundCreateInputReasonEnum",
     "RefundCreateInputRequest",
     "RefundCreateInputRequestMetadata",
     "RefundOutput",
     "RefundOutputMetadata",
+    "SetupIntentCreateInputRequest",
+    "SetupIntentOutput",
+    "SetupIntentOutputStatusEnum",
     "SubscriptionCancelInputRequest",
     "SubscriptionChangePlanInputRequest",
     "SubscriptionCreateInputRequest",
@@ -228,6 +247,7 @@ __all__ = (
     "UsageAlertThresholdOutput",
     "UsageBatchInputRequest",
     "UsageBatchOutput",
+    "UsageEnum",
     "UsageEventCreateInputRequest",
     "UsageEventOutput",
     "UsageEventOutputStatusEnum",
@@ -243,6 +263,8 @@ __all__ = (
     "V1CustomersEntitlementsListResponse200Object",
     "V1CustomersListResponse200",
     "V1CustomersListResponse200Object",
+    "V1CustomersPaymentMethodsListResponse200",
+    "V1CustomersPaymentMethodsListResponse200Object",
     "V1GracePeriodsListReason",
     "V1GracePeriodsListResponse200",
     "V1GracePeriodsListResponse200Object",

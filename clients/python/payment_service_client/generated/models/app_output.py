@@ -2,10 +2,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.app_client_output import AppClientOutput
+
 
 T = TypeVar("T", bound="AppOutput")
 
@@ -17,6 +21,8 @@ class AppOutput:
         allow_multiple_subscriptions (bool): Whether a customer may hold more than one live subscription; when false
             (the default), `POST /v1/subscriptions` for a customer who has one answers 409 `customer_has_subscription`.
             Operators set it in the admin.
+        client (AppClientOutput): What the app's own front end needs to talk to the provider from the customer's
+            browser.
         created_at (datetime.datetime):
         id (str):
         livemode (bool):
@@ -27,6 +33,7 @@ class AppOutput:
     """
 
     allow_multiple_subscriptions: bool
+    client: AppClientOutput
     created_at: datetime.datetime
     id: str
     livemode: bool
@@ -38,6 +45,8 @@ class AppOutput:
 
     def to_dict(self) -> dict[str, Any]:
         allow_multiple_subscriptions = self.allow_multiple_subscriptions
+
+        client = self.client.to_dict()
 
         created_at = self.created_at.isoformat()
 
@@ -58,6 +67,7 @@ class AppOutput:
         field_dict.update(
             {
                 "allow_multiple_subscriptions": allow_multiple_subscriptions,
+                "client": client,
                 "created_at": created_at,
                 "id": id,
                 "livemode": livemode,
@@ -72,8 +82,12 @@ class AppOutput:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.app_client_output import AppClientOutput  # noqa: PLC0415
+
         d = dict(src_dict)
         allow_multiple_subscriptions = d.pop("allow_multiple_subscriptions")
+
+        client = AppClientOutput.from_dict(d.pop("client"))
 
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
@@ -91,6 +105,7 @@ class AppOutput:
 
         app_output = cls(
             allow_multiple_subscriptions=allow_multiple_subscriptions,
+            client=client,
             created_at=created_at,
             id=id,
             livemode=livemode,
