@@ -38,13 +38,16 @@ def _example(schema_name: str, /, **fields: Any) -> dict[str, Any]:
     schema = SCHEMAS[schema_name]
     placeholders = {"string": "x", "boolean": False, "integer": 0, "number": 0, "object": {}}
     example: dict[str, Any] = {}
-    for field_name in schema["required"]:
+    for field_name in schema.get("required", []):
         prop = schema["properties"][field_name]
         if prop.get("format") == "date-time":
             example[field_name] = "2026-12-01T00:00:00Z"
         elif "$ref" in prop:
-            referenced = SCHEMAS[prop["$ref"].rsplit("/", 1)[-1]]
-            example[field_name] = referenced["enum"][0] if "enum" in referenced else {}
+            referenced_name = prop["$ref"].rsplit("/", 1)[-1]
+            referenced = SCHEMAS[referenced_name]
+            example[field_name] = (
+                referenced["enum"][0] if "enum" in referenced else _example(referenced_name)
+            )
         else:
             example[field_name] = placeholders.get(prop.get("type", "string"), "x")
     return example | fields
