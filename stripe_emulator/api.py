@@ -23,6 +23,7 @@ from stripe_emulator import (
     meters,
     payments,
     setup_intents,
+    subscription_schedules,
     test_clocks,
 )
 from stripe_emulator.api_versions import require_known_version
@@ -94,6 +95,7 @@ def build_router() -> Router:
         test_clocks,
         checkout,
         setup_intents,
+        subscription_schedules,
     ):
         module.register_routes(router)
     return router
