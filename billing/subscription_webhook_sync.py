@@ -173,6 +173,9 @@ def subscription_sync_from_provider(
         subscription_result_apply(subscription, result)
         _plan_follow_provider(subscription, result)
         scheduled_change = _scheduled_change_applied(subscription)
+        if subscription.status in FINISHED_STATUSES:
+            # Ended at the provider: its schedule ended with it.
+            pending_change_clear(subscription)
         subscription.provider_state_at = provider_state_at
         subscription.save()
         if subscription_snapshot(subscription) != before:

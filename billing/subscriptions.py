@@ -203,9 +203,18 @@ def subscription_cancel(
     at_period_end: bool = False,
     request_key: str | None = None,
 ) -> Subscription:
-    """Cancels now (the provider ends it at once) or at the end of the current period."""
+    """Cancels now (the provider ends it at once) or at the end of the current period. A plan
+    change scheduled for the period's end is dropped (Stripe lets no schedule-managed
+    subscription change its cancellation directly, so its schedule is released first)."""
     subscription = subscription_get(app=app, subscription_id=subscription_id)
     subscription_require_synced(subscription)
+    if subscription.provider_schedule_id:
+        subscription_schedule_release_at_provider(
+            app=app,
+            subscription=subscription,
+            request_key=request_key,
+            operation="subscription_schedule_release_for_cancel",
+        )
     try:
         result = provider_for(app=app).subscription_cancel(
             provider_reference=subscription.provider_subscription_id,
@@ -224,7 +233,9 @@ def subscription_cancel(
     with transaction.atomic():
         subscription = subscription_locked(app=app, subscription_id=subscription.pk)
         previous_status = subscription.status
+        dropped = pending_change_snapshot(subscription)
         subscription_result_apply(subscription, result)
+        pending_change_clear(subscription)
         subscription.save()
         audit_event_record(
             app=app,
@@ -234,6 +245,7 @@ def subscription_cancel(
             target_id=subscription.pk,
             payload_snapshot={
                 "at_period_end": at_period_end,
+                **({"dropped_pending_change": dropped} if dropped else {}),
                 "subscription": subscription_snapshot(subscription),
             },
         )

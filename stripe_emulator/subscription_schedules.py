@@ -447,6 +447,17 @@ def subscription_schedule_cancel(context: RequestContext, schedule_id: str) -> d
     return context.respond(schedule)
 
 
+def schedule_end_with_subscription(state: EmulatorState, subscription: dict[str, Any]) -> None:
+    """The subscription was canceled directly: its schedule is canceled with it."""
+    schedule = state.find(subscription["schedule"], "subscription_schedule")
+    if schedule is None or schedule["status"] not in ("not_started", "active"):
+        return
+    schedule["status"] = "canceled"
+    schedule["canceled_at"] = state.now()
+    schedule["current_phase"] = None
+    state.emit_event("subscription_schedule.canceled", schedule)
+
+
 def schedule_at_renewal(state: EmulatorState, subscription: dict[str, Any]) -> None:
     """The subscription renews now (its period's end): its schedule's next phase starts, whose
     items the subscription takes on, or, past the last phase, the schedule lets go of it. The

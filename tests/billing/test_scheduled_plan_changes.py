@@ -268,3 +268,38 @@ def test_cancelling_the_pending_change_with_an_idempotency_key_replays(
     assert (
         AuditEvent.objects.for_app(tenant.app).filter(action_type="CANCEL_PLAN_CHANGE").count() == 1
     )
+
+
+def test_cancelling_at_the_period_end_drops_the_pending_change(
+    tenant: Tenant, stripe: EmulatorServer
+):
+    subscription, yearly, _ = _yearly_subscription(tenant, stripe)
+    monthly = plan_make(tenant.client, "monthly", base={"amount": 1000, "interval": "month"})
+    scheduled = _change(tenant, subscription, monthly).json()
+
+    response = tenant.client.post(
+        f"/v1/subscriptions/{subscription['id']}/cancel", {"at_period_end": True}, format="json"
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json()["cancel_at_period_end"] is True
+    assert response.json()["pending_change"] is None
+    assert response.json()["plan"] == yearly["id"]
+    schedule = stripe.state.objects[scheduled["pending_change"]["schedule"]]
+    assert schedule["status"] == "released"
+    audit = AuditEvent.objects.for_app(tenant.app).get(action_type="CANCEL_SUBSCRIPTION")
+    assert audit.payload_snapshot["dropped_pending_change"]["plan"] == monthly["id"]
+
+
+def test_cancelling_now_drops_the_pending_change(tenant: Tenant, stripe: EmulatorServer):
+    subscription, _, _ = _yearly_subscription(tenant, stripe)
+    monthly = plan_make(tenant.client, "monthly", base={"amount": 1000, "interval": "month"})
+    _change(tenant, subscription, monthly)
+
+    response = tenant.client.post(
+        f"/v1/subscriptions/{subscription['id']}/cancel", {}, format="json"
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "canceled"
+    assert response.json()["pending_change"] is None

@@ -255,3 +255,30 @@ def test_phases_must_keep_the_current_phases_start_and_end_at_a_renewal(
     assert moved_start.value.param == "phases[0][start_date]"
     assert unknown_price.value.param == "phases[1][items][0][price]"
     assert unknown_field.value.code == "parameter_unknown"
+
+
+def test_a_scheduled_subscription_refuses_a_direct_cancellation_change(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    subscription, _, monthly = _yearly_subscription(stripe_client)
+    _schedule_monthly(stripe_client, subscription, monthly)
+
+    with pytest.raises(stripe.InvalidRequestError) as refused:
+        stripe_client.v1.subscriptions.update(
+            subscription.id, params={"cancel_at_period_end": True}
+        )
+
+    assert "managed by the subscription schedule" in str(refused.value)
+    assert stripe_client.v1.subscriptions.retrieve(subscription.id).cancel_at_period_end is False
+
+
+def test_canceling_a_scheduled_subscription_cancels_its_schedule(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    subscription, _, monthly = _yearly_subscription(stripe_client)
+    schedule = _schedule_monthly(stripe_client, subscription, monthly)
+
+    stripe_client.v1.subscriptions.cancel(subscription.id)
+
+    canceled = stripe_client.v1.subscription_schedules.retrieve(schedule.id)
+    assert canceled.status == "canceled" and canceled.canceled_at is not None
