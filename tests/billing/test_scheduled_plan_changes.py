@@ -32,10 +32,13 @@ def _yearly_subscription(
 
 
 def _change(tenant: Tenant, subscription: dict[str, Any], plan: dict[str, Any], **fields: Any):
+    headers = {name: value for name, value in fields.items() if name.startswith("HTTP_")}
+    body = {name: value for name, value in fields.items() if name not in headers}
     return tenant.client.post(
         f"/v1/subscriptions/{subscription['id']}/change-plan",
-        {"plan": plan["id"], **fields},
+        {"plan": plan["id"], **body},
         format="json",
+        **headers,
     )
 
 
@@ -303,3 +306,29 @@ def test_cancelling_now_drops_the_pending_change(tenant: Tenant, stripe: Emulato
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "canceled"
     assert response.json()["pending_change"] is None
+
+
+def test_a_stripe_outage_while_scheduling_answers_502_and_a_retry_schedules_once(
+    tenant: Tenant, stripe: EmulatorServer
+):
+    subscription, _, _ = _yearly_subscription(tenant, stripe)
+    monthly = plan_make(tenant.client, "monthly", base={"amount": 1000, "interval": "month"})
+    # The SDK retries twice; every attempt at the schedule's phases fails.
+    stripe.set_faults(status=500, count=3, path_prefix="/v1/subscription_schedules/")
+
+    failed = _change(tenant, subscription, monthly, HTTP_IDEMPOTENCY_KEY="downgrade-1")
+    stripe.clear_faults()
+    retried = _change(tenant, subscription, monthly, HTTP_IDEMPOTENCY_KEY="downgrade-1")
+
+    assert failed.status_code == 502, failed.content
+    assert retried.status_code == 200, retried.content
+    assert retried.json()["pending_change"]["plan"] == monthly["id"]
+    schedules = [
+        obj for obj in stripe.state.objects.values() if obj.get("object") == "subscription_schedule"
+    ]
+    assert len(schedules) == 1
+    assert len(schedules[0]["phases"]) == 2
+    assert (
+        AuditEvent.objects.for_app(tenant.app).filter(action_type="SCHEDULE_PLAN_CHANGE").count()
+        == 1
+    )
