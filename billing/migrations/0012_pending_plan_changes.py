@@ -5,26 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('billing', '0011_checkout_sessions'),
-        ('catalog', '0002_unit_amount_decimal'),
+        ("billing", "0011_checkout_sessions"),
+        ("catalog", "0002_unit_amount_decimal"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='subscription',
-            name='pending_change_at',
+            model_name="subscription",
+            name="pending_change_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='subscription',
-            name='pending_plan_version',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.planversion'),
+            model_name="subscription",
+            name="pending_plan_version",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="catalog.planversion",
+            ),
         ),
         migrations.AddField(
-            model_name='subscription',
-            name='provider_schedule_id',
-            field=models.CharField(blank=True, default='', max_length=255),
+            model_name="subscription",
+            name="provider_schedule_id",
+            field=models.CharField(blank=True, default="", max_length=255),
         ),
     ]
