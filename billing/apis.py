@@ -77,6 +77,7 @@ from billing.serializers import (
     SubscriptionCreateInputSerializer,
     SubscriptionListInputSerializer,
     SubscriptionOutputSerializer,
+    SubscriptionPendingChangeCancelInputSerializer,
     SubscriptionResumeInputSerializer,
     TestClockAdvanceInputSerializer,
     TestClockCreateInputSerializer,
@@ -86,6 +87,7 @@ from billing.serializers import (
     UpcomingInvoiceOutputSerializer,
 )
 from billing.services import customer_create, customer_update
+from billing.subscription_schedules import subscription_pending_change_cancel
 from billing.subscriptions import (
     subscription_cancel,
     subscription_change_plan,
@@ -93,7 +95,6 @@ from billing.subscriptions import (
     subscription_resume,
 )
 from tenants.views import TenantViewSet
-
 
 # The card's provider id (`pm_…`) in the customer's payment-method routes.
 PAYMENT_METHOD_PATH = OpenApiParameter(
@@ -466,9 +467,15 @@ class SubscriptionViewSet(TenantViewSet):
     @extend_schema(
         request=SubscriptionChangePlanInputSerializer,
         responses=SubscriptionOutputSerializer,
-        description="Moves the subscription to another plan's current version. `proration`: "
-        "`create_prorations` (credit and charge on the next invoice, the default), `none`, "
-        "or `always_invoice` (invoice the difference now).",
+        description="Moves the subscription to another plan's current version, `at` `now` "
+        "or at the current period's end (`period_end`); by default a downgrade (a lower base "
+        "price a month) waits for the period's end and an upgrade applies now. Now: "
+        "`proration` is `create_prorations` (credit and charge on the next invoice, the "
+        "default), `none`, or `always_invoice` (invoice the difference now), and a scheduled "
+        "change is dropped. At the period's end: the provider holds the change and applies it "
+        "at the renewal; until then the subscription shows it as `pending_change`, and a "
+        "second scheduled change replaces the first. A subscription that is not `active` or "
+        "`past_due`, or is set to cancel at its period's end, answers 400 (`param` `at`).",
     )
     @action(detail=True, methods=["post"], url_path="change-plan")
     def change_plan(self, request: Request, pk: str) -> Response:
@@ -481,6 +488,23 @@ class SubscriptionViewSet(TenantViewSet):
             subscription_id=pk,
             request_key=self.request_key,
             **payload.validated_data,
+        )
+        return Response(SubscriptionOutputSerializer(subscription).data)
+
+    @extend_schema(
+        request=SubscriptionPendingChangeCancelInputSerializer,
+        responses=SubscriptionOutputSerializer,
+        description="Drops the plan change scheduled for the period's end: the provider's "
+        "schedule is released and the subscription renews on its current plan. A subscription "
+        "with no scheduled change answers 409 `no_pending_change`.",
+    )
+    @action(detail=True, methods=["post"], url_path="pending-change/cancel")
+    def pending_change_cancel(self, request: Request, pk: str) -> Response:
+        subscription_get(app=self.app, subscription_id=pk)
+        payload = SubscriptionPendingChangeCancelInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        subscription = subscription_pending_change_cancel(
+            app=self.app, actor=self.actor, subscription_id=pk, request_key=self.request_key
         )
         return Response(SubscriptionOutputSerializer(subscription).data)
 

@@ -8,6 +8,7 @@ class BillingErrorCode(StrEnum):
     CUSTOMER_NOT_SYNCED = "customer_not_synced"
     PLAN_NOT_SYNCED = "plan_not_synced"
     PLAN_UNCHANGED = "plan_unchanged"
+    NO_PENDING_CHANGE = "no_pending_change"
     CURRENCY_MISMATCH = "currency_mismatch"
     SUBSCRIPTION_CANCELED = "subscription_canceled"
     SUBSCRIPTION_PENDING = "subscription_pending"

@@ -108,6 +108,13 @@ class Subscription(TenantScopedModel):
     sync_state = models.CharField(
         max_length=8, choices=SyncState.choices, default=SyncState.PENDING
     )
+    # A plan change scheduled for the period's end: the version it moves to, when, and the
+    # provider's schedule that applies it (held there, so it happens even while we are down).
+    pending_plan_version = models.ForeignKey(
+        PlanVersion, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    pending_change_at = models.DateTimeField(null=True, blank=True)
+    provider_schedule_id = models.CharField(max_length=255, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

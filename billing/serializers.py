@@ -23,6 +23,7 @@ from billing.models import (
     SubscriptionStatus,
 )
 from billing.providers.base import Proration
+from billing.subscription_schedules import PlanChangeTiming
 
 
 class CustomerUpdateInputSerializer(InputSerializer):
@@ -219,6 +220,24 @@ class SubscriptionChangePlanInputSerializer(InputSerializer):
     proration = serializers.ChoiceField(
         choices=[choice.value for choice in Proration], default=Proration.CREATE_PRORATIONS.value
     )
+    at = serializers.ChoiceField(
+        choices=[choice.value for choice in PlanChangeTiming],
+        required=False,
+        help_text="`now`, or `period_end`: at the renewal that ends the current period. By "
+        "default a downgrade (a lower base price a month) waits for the period's end and an "
+        "upgrade (or the same price) applies now.",
+    )
+
+
+class SubscriptionPendingChangeCancelInputSerializer(InputSerializer):
+    """No fields: an unknown one answers 400."""
+
+
+class SubscriptionPendingChangeOutputSerializer(serializers.Serializer[Any]):
+    plan = serializers.CharField()
+    plan_version = serializers.IntegerField()
+    at = serializers.DateTimeField(help_text="When the change applies: the period's end.")
+    schedule = serializers.CharField(help_text="The provider's schedule that applies it.")
 
 
 class SubscriptionOutputSerializer(serializers.Serializer[Any]):
@@ -237,6 +256,10 @@ class SubscriptionOutputSerializer(serializers.Serializer[Any]):
     payment_method = serializers.CharField()
     metadata = serializers.DictField()
     provider_subscription_id = serializers.CharField()
+    pending_change = serializers.SerializerMethodField(
+        help_text="A plan change scheduled for the period's end (`change-plan` with "
+        "`at=period_end`), until the renewal applies it; null when none is."
+    )
     client_secret = serializers.SerializerMethodField(
         help_text="While the subscription is incomplete because its first payment needs the "
         "customer's authentication (3-D Secure): the secret the app's front end confirms that "
@@ -253,6 +276,18 @@ class SubscriptionOutputSerializer(serializers.Serializer[Any]):
 
     def get_client_secret(self, subscription: Any) -> str | None:
         return subscription.client_secret or None
+
+    @extend_schema_field(SubscriptionPendingChangeOutputSerializer(allow_null=True))
+    def get_pending_change(self, subscription: Any) -> dict[str, Any] | None:
+        version = subscription.pending_plan_version
+        if version is None:
+            return None
+        return {
+            "plan": version.plan_id,
+            "plan_version": version.version,
+            "at": serializers.DateTimeField().to_representation(subscription.pending_change_at),
+            "schedule": subscription.provider_schedule_id,
+        }
 
 
 class SetupIntentCreateInputSerializer(InputSerializer):

@@ -36,6 +36,20 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
+def pending_change_snapshot(subscription: Subscription) -> dict[str, Any] | None:
+    version = subscription.pending_plan_version
+    if version is None:
+        return None
+    return {
+        "plan": version.plan_id,
+        "plan_version": version.version,
+        "at": subscription.pending_change_at.isoformat()
+        if subscription.pending_change_at
+        else None,
+        "schedule": subscription.provider_schedule_id,
+    }
+
+
 def subscription_snapshot(subscription: Subscription) -> dict[str, Any]:
     """The subscription as audit events and the apps' webhooks carry it."""
     return {
@@ -55,6 +69,7 @@ def subscription_snapshot(subscription: Subscription) -> dict[str, Any]:
         "metadata": subscription.metadata,
         "provider_subscription_id": subscription.provider_subscription_id,
         "sync_state": subscription.sync_state,
+        "pending_change": pending_change_snapshot(subscription),
     }
 
 

@@ -11,7 +11,9 @@ from typing import Any
 
 from django.db import models, transaction
 
+from audit.services import audit_event_record
 from billing import signals
+from billing.audit_actions import BillingAuditAction
 from billing.clocks import customer_time
 from billing.models import Subscription, SubscriptionStatus
 from billing.providers.base import (
@@ -22,6 +24,8 @@ from billing.providers.pending import (
 )
 from billing.subscription_records import (
     FINISHED_STATUSES,
+    TARGET_TYPE,
+    pending_change_snapshot,
     subscription_changed_send,
     subscription_locked,
     subscription_publish_change,
@@ -29,6 +33,7 @@ from billing.subscription_records import (
     subscription_snapshot,
     subscription_sync_record,
 )
+from billing.subscription_schedules import pending_change_clear
 from catalog.models import PlanVersion
 from tenants.actors import STRIPE, Actor
 from tenants.models import App
@@ -108,6 +113,40 @@ def _plan_follow_provider(subscription: Subscription, result: SubscriptionResult
     subscription.plan_version = version
 
 
+def _scheduled_change_applied(subscription: Subscription) -> dict[str, Any] | None:
+    """The pending change, cleared, when the provider's renewal has put the subscription on
+    its plan version (the provider's schedule applied it); else None, the change still
+    pending."""
+    if (
+        subscription.pending_plan_version_id is None
+        or subscription.plan_version_id != subscription.pending_plan_version_id
+    ):
+        return None
+    applied = pending_change_snapshot(subscription)
+    pending_change_clear(subscription)
+    return applied
+
+
+def _scheduled_change_record(
+    subscription: Subscription, *, actor: Actor, before: dict[str, Any], applied: dict[str, Any]
+) -> None:
+    audit_event_record(
+        app=subscription.app,
+        actor=actor,
+        action_type=BillingAuditAction.CHANGE_PLAN,
+        target_type=TARGET_TYPE,
+        target_id=subscription.pk,
+        payload_snapshot={
+            "from": {"plan": before["plan"], "plan_version": before["plan_version"]},
+            "to": {"plan": applied["plan"], "plan_version": applied["plan_version"]},
+            "at": "period_end",
+            "schedule": applied["schedule"],
+            "source": "webhook",
+            "subscription": subscription_snapshot(subscription),
+        },
+    )
+
+
 def subscription_sync_from_provider(
     *,
     result: SubscriptionResult,
@@ -133,10 +172,19 @@ def subscription_sync_from_provider(
         previous_status = subscription.status
         subscription_result_apply(subscription, result)
         _plan_follow_provider(subscription, result)
+        scheduled_change = _scheduled_change_applied(subscription)
+        if subscription.status in FINISHED_STATUSES:
+            # Ended at the provider: its schedule ended with it.
+            pending_change_clear(subscription)
         subscription.provider_state_at = provider_state_at
         subscription.save()
         if subscription_snapshot(subscription) != before:
-            subscription_sync_record(subscription, actor=actor, before=before, source="webhook")
+            if scheduled_change is not None:
+                _scheduled_change_record(
+                    subscription, actor=actor, before=before, applied=scheduled_change
+                )
+            else:
+                subscription_sync_record(subscription, actor=actor, before=before, source="webhook")
             subscription_publish_change(
                 subscription, was_pending=was_pending, previous_status=previous_status
             )

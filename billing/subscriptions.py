@@ -40,6 +40,7 @@ from billing.subscription_provider_sync import (
 from billing.subscription_records import (
     FINISHED_STATUSES,
     TARGET_TYPE,
+    pending_change_snapshot,
     subscription_changed_send,
     subscription_locked,
     subscription_publish,
@@ -47,6 +48,13 @@ from billing.subscription_records import (
     subscription_require_synced,
     subscription_result_apply,
     subscription_snapshot,
+)
+from billing.subscription_schedules import (
+    PlanChangeTiming,
+    pending_change_clear,
+    plan_change_default_timing,
+    subscription_plan_change_schedule,
+    subscription_schedule_release_at_provider,
 )
 from catalog.errors import CatalogErrorCode
 from catalog.models import Plan, PlanVersion
@@ -198,9 +206,18 @@ def subscription_cancel(
     at_period_end: bool = False,
     request_key: str | None = None,
 ) -> Subscription:
-    """Cancels now (the provider ends it at once) or at the end of the current period."""
+    """Cancels now (the provider ends it at once) or at the end of the current period. A plan
+    change scheduled for the period's end is dropped (Stripe lets no schedule-managed
+    subscription change its cancellation directly, so its schedule is released first)."""
     subscription = subscription_get(app=app, subscription_id=subscription_id)
     subscription_require_synced(subscription)
+    if subscription.provider_schedule_id:
+        subscription_schedule_release_at_provider(
+            app=app,
+            subscription=subscription,
+            request_key=request_key,
+            operation="subscription_schedule_release_for_cancel",
+        )
     try:
         result = provider_for(app=app).subscription_cancel(
             provider_reference=subscription.provider_subscription_id,
@@ -219,7 +236,9 @@ def subscription_cancel(
     with transaction.atomic():
         subscription = subscription_locked(app=app, subscription_id=subscription.pk)
         previous_status = subscription.status
+        dropped = pending_change_snapshot(subscription)
         subscription_result_apply(subscription, result)
+        pending_change_clear(subscription)
         subscription.save()
         audit_event_record(
             app=app,
@@ -229,6 +248,7 @@ def subscription_cancel(
             target_id=subscription.pk,
             payload_snapshot={
                 "at_period_end": at_period_end,
+                **({"dropped_pending_change": dropped} if dropped else {}),
                 "subscription": subscription_snapshot(subscription),
             },
         )
@@ -246,11 +266,15 @@ def subscription_change_plan(
     subscription_id: str,
     plan: str,
     proration: str = Proration.CREATE_PRORATIONS,
+    at: str | None = None,
     request_key: str | None = None,
 ) -> Subscription:
-    """Moves the subscription to the plan's current version; `proration` is the provider's
-    choice: `create_prorations` (credit and charge on the next invoice), `none`, or
-    `always_invoice` (invoice the difference now)."""
+    """Moves the subscription to the plan's current version, `at` `now` or at the current
+    period's `period_end` (by default a downgrade waits for the period's end and an upgrade
+    applies now). Now, `proration` is the provider's choice: `create_prorations` (credit and
+    charge on the next invoice), `none`, or `always_invoice` (invoice the difference now). At
+    the period's end the change is scheduled at the provider and shown as `pending_change`
+    until the renewal applies it; a change now drops a scheduled one."""
     subscription = subscription_get(app=app, subscription_id=subscription_id)
     new_plan = _plan_for_subscription(app=app, plan_id=plan)
     subscription_require_synced(subscription)
@@ -268,6 +292,28 @@ def subscription_change_plan(
             f"{subscription.plan.currency}.",
             code=BillingErrorCode.CURRENCY_MISMATCH,
             param="plan",
+        )
+    timing = (
+        PlanChangeTiming(at)
+        if at is not None
+        else plan_change_default_timing(current=subscription.plan_version, new=new_version)
+    )
+    if timing == PlanChangeTiming.PERIOD_END:
+        return subscription_plan_change_schedule(
+            app=app,
+            actor=actor,
+            subscription=subscription,
+            new_plan=new_plan,
+            new_version=new_version,
+            request_key=request_key,
+        )
+    if subscription.provider_schedule_id:
+        # The change scheduled for the period's end would undo this one at the renewal.
+        subscription_schedule_release_at_provider(
+            app=app,
+            subscription=subscription,
+            request_key=request_key,
+            operation=f"subscription_schedule_release_{new_version.pk}",
         )
     try:
         result = provider_for(app=app).subscription_change(
@@ -288,9 +334,11 @@ def subscription_change_plan(
     with transaction.atomic():
         subscription = subscription_locked(app=app, subscription_id=subscription.pk)
         previous = {"plan": subscription.plan_id, "plan_version": subscription.plan_version.version}
+        replaced = pending_change_snapshot(subscription)
         subscription_result_apply(subscription, result)
         subscription.plan = new_plan
         subscription.plan_version = new_version
+        pending_change_clear(subscription)
         subscription.save()
         audit_event_record(
             app=app,
@@ -302,6 +350,8 @@ def subscription_change_plan(
                 "from": previous,
                 "to": {"plan": new_plan.pk, "plan_version": new_version.version},
                 "proration": str(proration),
+                "at": str(PlanChangeTiming.NOW),
+                **({"replaced": replaced} if replaced else {}),
                 "subscription": subscription_snapshot(subscription),
             },
         )

@@ -24,6 +24,7 @@ from stripe_emulator import (
     meters,
     payments,
     setup_intents,
+    subscription_schedules,
     test_clocks,
 )
 from stripe_emulator.api_versions import require_known_version
@@ -104,6 +105,7 @@ def build_router() -> Router:
         setup_intents,
         billing_portal,
         checkout,
+        subscription_schedules,
     ):
         module.register_routes(router)
     return router

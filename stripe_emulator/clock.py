@@ -29,6 +29,7 @@ from stripe_emulator.subscription_items import (
     set_period,
     subscription_interval,
 )
+from stripe_emulator.subscription_schedules import schedule_at_renewal
 from stripe_emulator.subscriptions import end_trial
 
 
@@ -105,6 +106,8 @@ def _renew(state: EmulatorState, subscription: dict[str, Any]) -> None:
             invoice_now=has_metered(state, subscription),
         )
         return
+    before = state.render(subscription)
+    schedule_at_renewal(state, subscription)
     interval, interval_count = subscription_interval(state, subscription)
     subscription["_period_index"] += 1
     next_end = add_interval(
@@ -122,7 +125,6 @@ def _renew(state: EmulatorState, subscription: dict[str, Any]) -> None:
     )
     lines += subscription["_pending_lines"]
     subscription["_pending_lines"] = []
-    before = state.render(subscription)
     set_period(state, subscription, period_end, next_end)
     cycle_invoice_issue(
         state, subscription, before, lines, period_start=period_start, period_end=period_end

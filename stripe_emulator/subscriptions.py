@@ -48,6 +48,7 @@ from stripe_emulator.subscription_items import (
     subscription_items,
     validated_price,
 )
+from stripe_emulator.subscription_schedules import schedule_end_with_subscription
 
 
 def _would_payment_fail(state: EmulatorState, payment_method_id: str | None) -> str | None:
@@ -483,6 +484,12 @@ def subscription_update(context: RequestContext, subscription_id: str) -> dict[s
     proration_behaviour = optional_string(params, "proration_behavior") or "create_prorations"
     if proration_behaviour not in PRORATION_BEHAVIOURS:
         raise invalid_request_error("Invalid proration_behavior", param="proration_behavior")
+    if subscription["schedule"] is not None and {"cancel_at_period_end", "cancel_at"} & set(params):
+        raise invalid_request_error(
+            f"The subscription is managed by the subscription schedule "
+            f"`{subscription['schedule']}`, and updating any cancelation behavior directly is "
+            "not allowed. Please update the schedule instead."
+        )
     before = state.render(subscription)
     if "default_payment_method" in params:
         method_id = optional_string(params, "default_payment_method")
@@ -581,6 +588,7 @@ def subscription_cancel(context: RequestContext, subscription_id: str) -> dict[s
         invoice_now=optional_boolean(context.params, "invoice_now") or False,
         prorate=optional_boolean(context.params, "prorate") or False,
     )
+    schedule_end_with_subscription(state, subscription)
     return context.respond(subscription)
 
 

@@ -300,6 +300,24 @@ class SubscriptionChangeRequest:
 
 
 @dataclass(frozen=True, kw_only=True)
+class SubscriptionScheduleRequest:
+    """Change the subscription's items to `items` at its current period's end, through a
+    schedule the provider holds (the subscription's existing one is reused, so a second
+    scheduled change replaces the first)."""
+
+    idempotency_key: str
+    provider_reference: str
+    items: Sequence[SubscriptionItemRequest]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SubscriptionScheduleResult:
+    schedule_reference: str
+    # When the scheduled items take over: the current period's end.
+    changes_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
 class UsageReport:
     identifier: str  # deterministic, so a retried or crashed sync never counts twice
     event_name: str
@@ -606,6 +624,12 @@ class PaymentProvider(Protocol):
         self, *, provider_reference: str, at_period_end: bool, idempotency_key: str
     ) -> SubscriptionResult: ...
     def subscription_change(self, request: SubscriptionChangeRequest) -> SubscriptionResult: ...
+    def subscription_change_schedule(
+        self, request: SubscriptionScheduleRequest
+    ) -> SubscriptionScheduleResult: ...
+    def subscription_schedule_release(
+        self, *, schedule_reference: str, idempotency_key: str
+    ) -> None: ...
     # Undoes a cancellation at the period's end before it takes effect.
     def subscription_resume(
         self, *, provider_reference: str, idempotency_key: str

@@ -52,6 +52,8 @@ from billing.providers.base import (
     SubscriptionChangeRequest,
     SubscriptionRequest,
     SubscriptionResult,
+    SubscriptionScheduleRequest,
+    SubscriptionScheduleResult,
     SubscriptionStatus,
     TestClockRequest,
     TestClockResult,
@@ -925,6 +927,80 @@ class StripeProvider:
             )
         )
         return subscription_result(_as_dict(subscription))
+
+    def subscription_change_schedule(
+        self, request: SubscriptionScheduleRequest
+    ) -> SubscriptionScheduleResult:
+        """The subscription's schedule (made from it if it has none) keeps its current phase
+        as it is and ends it at the period's end, where a phase with `items` begins; after
+        that phase the schedule releases the subscription."""
+        subscription = _as_dict(
+            _call(lambda: self.client.v1.subscriptions.retrieve(request.provider_reference))
+        )
+        schedule_reference = _reference(subscription.get("schedule"))
+        if not schedule_reference:
+            created = _call(
+                lambda: self.client.v1.subscription_schedules.create(
+                    {"from_subscription": request.provider_reference},
+                    _options(f"{request.idempotency_key}:schedule"),
+                )
+            )
+            schedule_reference = created["id"]
+        schedule = _as_dict(
+            _call(lambda: self.client.v1.subscription_schedules.retrieve(schedule_reference))
+        )
+        current_start = (schedule.get("current_phase") or {}).get("start_date")
+        current = next(
+            (phase for phase in schedule["phases"] if phase["start_date"] == current_start),
+            schedule["phases"][-1],
+        )
+        next_items: list[dict[str, Any]] = []
+        for item in request.items:
+            next_item: dict[str, Any] = {"price": item.price_reference}
+            if item.quantity:
+                next_item["quantity"] = item.quantity
+            next_items.append(next_item)
+        phases: list[dict[str, Any]] = [
+            {
+                "items": [
+                    {"price": _reference(item["price"]), "quantity": item["quantity"]}
+                    if item.get("quantity") is not None
+                    else {"price": _reference(item["price"])}
+                    for item in current["items"]
+                ],
+                "start_date": current["start_date"],
+                "end_date": current["end_date"],
+            },
+            {"items": next_items},
+        ]
+        _call(
+            lambda: self.client.v1.subscription_schedules.update(
+                schedule_reference,
+                {"end_behavior": "release", "phases": phases},  # type: ignore[arg-type]  # phases built as dicts; Stripe checks them
+                _options(f"{request.idempotency_key}:phases"),
+            )
+        )
+        return SubscriptionScheduleResult(
+            schedule_reference=schedule_reference,
+            changes_at=datetime.fromtimestamp(current["end_date"], tz=UTC),
+        )
+
+    def subscription_schedule_release(
+        self, *, schedule_reference: str, idempotency_key: str
+    ) -> None:
+        try:
+            _call(
+                lambda: self.client.v1.subscription_schedules.release(
+                    schedule_reference, {}, _options(idempotency_key)
+                )
+            )
+        except ProviderRequestError:
+            # Already released, completed or canceled: it changes nothing any more.
+            schedule = _call(
+                lambda: self.client.v1.subscription_schedules.retrieve(schedule_reference)
+            )
+            if schedule["status"] in ("not_started", "active"):
+                raise
 
     # Usage
 

@@ -33,7 +33,7 @@ def _subscription_through_its_life(tenant: Tenant, capture: Any) -> dict[str, An
         with capture(execute=True):
             changed = tenant.client.post(
                 f"/v1/subscriptions/{subscription['id']}/change-plan",
-                {"plan": plan["id"]},
+                {"plan": plan["id"], "at": "now"},
                 format="json",
             )
         assert changed.status_code == 200, changed.content

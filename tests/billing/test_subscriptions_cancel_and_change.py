@@ -205,7 +205,7 @@ def test_change_from_monthly_to_yearly_restarts_the_billing_period_and_bills_it_
     item = stripe_items(stripe, subscription["provider_subscription_id"])[0]
     month_start, month_end = item["current_period_start"], item["current_period_end"]
 
-    response = _change(tenant, subscription, yearly)
+    response = _change(tenant, subscription, yearly, at="now")
 
     assert response.status_code == 200, response.content
     changed = response.json()
@@ -265,7 +265,7 @@ def test_change_from_hybrid_to_base_only_removes_the_metered_item(
     subscription = _active_subscription(tenant, metered=[{"metric": "api_calls", "unit_amount": 1}])
     basic = plan_make(tenant.client, "basic", base={"amount": 1000, "interval": "month"})
 
-    _change(tenant, subscription, basic, proration="none")
+    _change(tenant, subscription, basic, proration="none", at="now")
 
     items = stripe_items(stripe, subscription["provider_subscription_id"])
     assert [item["price"] for item in items] == [basic["base"]["provider_price_id"]]
