@@ -484,6 +484,9 @@ CREATE TABLE public.billing_subscription (
     request_key character varying(255),
     trial_period_days integer NOT NULL,
     client_secret character varying(255) NOT NULL,
+    pending_change_at timestamp with time zone,
+    pending_plan_version_id bigint,
+    provider_schedule_id character varying(255) NOT NULL,
     CONSTRAINT billing_subscription_trial_period_days_check CHECK ((trial_period_days >= 0))
 );
 CREATE TABLE public.billing_testclock (
@@ -2495,6 +2498,7 @@ CREATE INDEX billing_subscription_app_id_5c8e52af_like ON public.billing_subscri
 CREATE INDEX billing_subscription_customer_id_05c1a509 ON public.billing_subscription USING btree (customer_id);
 CREATE INDEX billing_subscription_customer_id_05c1a509_like ON public.billing_subscription USING btree (customer_id varchar_pattern_ops);
 CREATE INDEX billing_subscription_id_d5f6b21c_like ON public.billing_subscription USING btree (id varchar_pattern_ops);
+CREATE INDEX billing_subscription_pending_plan_version_id_12f93714 ON public.billing_subscription USING btree (pending_plan_version_id);
 CREATE INDEX billing_subscription_plan_id_4e20d4ad ON public.billing_subscription USING btree (plan_id);
 CREATE INDEX billing_subscription_plan_id_4e20d4ad_like ON public.billing_subscription USING btree (plan_id varchar_pattern_ops);
 CREATE INDEX billing_subscription_plan_version_id_cfe8993e ON public.billing_subscription USING btree (plan_version_id);
@@ -2985,6 +2989,8 @@ ALTER TABLE ONLY public.billing_subscription
     ADD CONSTRAINT billing_subscription_app_id_5c8e52af_fk_tenants_app_id FOREIGN KEY (app_id) REFERENCES public.tenants_app(id) DEFERRABLE INITIALLY DEFERRED;
 ALTER TABLE ONLY public.billing_subscription
     ADD CONSTRAINT billing_subscription_customer_id_05c1a509_fk_billing_c FOREIGN KEY (customer_id) REFERENCES public.billing_customer(id) DEFERRABLE INITIALLY DEFERRED;
+ALTER TABLE ONLY public.billing_subscription
+    ADD CONSTRAINT billing_subscription_pending_plan_version_12f93714_fk_billing_p FOREIGN KEY (pending_plan_version_id) REFERENCES public.billing_planversion(id) DEFERRABLE INITIALLY DEFERRED;
 ALTER TABLE ONLY public.billing_subscription
     ADD CONSTRAINT billing_subscription_plan_id_4e20d4ad_fk_billing_plan_id FOREIGN KEY (plan_id) REFERENCES public.billing_plan(id) DEFERRABLE INITIALLY DEFERRED;
 ALTER TABLE ONLY public.billing_subscription
@@ -3888,27 +3894,28 @@ INSERT INTO public.django_migrations (id, app, name, applied) VALUES (60, 'billi
 INSERT INTO public.django_migrations (id, app, name, applied) VALUES (61, 'billing', '0008_test_clocks', '2000-01-01 00:00:00+00');
 INSERT INTO public.django_migrations (id, app, name, applied) VALUES (62, 'billing', '0009_payment_confirmation', '2000-01-01 00:00:00+00');
 INSERT INTO public.django_migrations (id, app, name, applied) VALUES (63, 'backoffice', '0001_mrr_ledger', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (64, 'billing', '0011_checkout_sessions', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (65, 'billing', '0012_invoices', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (66, 'billing', '0013_payment_methods_portal', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (67, 'catalog', '0002_unit_amount_decimal', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (68, 'djstripe', '0001_initial', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (69, 'djstripe', '0002_2_10', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (70, 'djstripe', '0003_2_11', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (71, 'grace', '0001_initial', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (72, 'grace', '0002_initial', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (73, 'grace', '0003_active_period_constraints', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (74, 'grace', '0004_metric_moved_to_catalog', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (75, 'notifications', '0001_initial', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (76, 'notifications', '0002_encrypt_webhook_secrets', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (77, 'sessions', '0001_initial', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (78, 'tenants', '0003_app_allow_multiple_subscriptions', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (79, 'usage', '0002_events_rollups_buckets', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (80, 'usage', '0003_meter_reports', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (81, 'usage', '0004_report_per_period_rollup', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (82, 'usage', '0005_event_id_byte_collation', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (83, 'usage', '0006_metric_moved_to_catalog', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (84, 'usage', '0007_usage_alerts', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (64, 'catalog', '0002_unit_amount_decimal', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (65, 'billing', '0011_checkout_sessions', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (66, 'billing', '0012_invoices', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (67, 'billing', '0013_payment_methods_portal', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (68, 'billing', '0014_pending_plan_changes', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (69, 'djstripe', '0001_initial', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (70, 'djstripe', '0002_2_10', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (71, 'djstripe', '0003_2_11', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (72, 'grace', '0001_initial', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (73, 'grace', '0002_initial', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (74, 'grace', '0003_active_period_constraints', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (75, 'grace', '0004_metric_moved_to_catalog', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (76, 'notifications', '0001_initial', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (77, 'notifications', '0002_encrypt_webhook_secrets', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (78, 'sessions', '0001_initial', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (79, 'tenants', '0003_app_allow_multiple_subscriptions', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (80, 'usage', '0002_events_rollups_buckets', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (81, 'usage', '0003_meter_reports', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (82, 'usage', '0004_report_per_period_rollup', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (83, 'usage', '0005_event_id_byte_collation', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (84, 'usage', '0006_metric_moved_to_catalog', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (85, 'usage', '0007_usage_alerts', '2000-01-01 00:00:00+00');
 SELECT pg_catalog.setval('public.api_idempotencykey_id_seq', 1, false);
 SELECT pg_catalog.setval('public.auditlog_logentry_id_seq', 1, false);
 SELECT pg_catalog.setval('public.auth_group_id_seq', 1, false);
@@ -3925,7 +3932,7 @@ SELECT pg_catalog.setval('public.billing_planmeteredcomponent_id_seq', 1, false)
 SELECT pg_catalog.setval('public.billing_planversion_id_seq', 1, false);
 SELECT pg_catalog.setval('public.django_admin_log_id_seq', 1, false);
 SELECT pg_catalog.setval('public.django_content_type_id_seq', 98, true);
-SELECT pg_catalog.setval('public.django_migrations_id_seq', 84, true);
+SELECT pg_catalog.setval('public.django_migrations_id_seq', 85, true);
 SELECT pg_catalog.setval('public.djstripe_account_djstripe_id_seq', 1, false);
 SELECT pg_catalog.setval('public.djstripe_accountv2_djstripe_id_seq', 1, false);
 SELECT pg_catalog.setval('public.djstripe_activeentitlement_djstripe_id_seq', 1, false);

@@ -3,6 +3,7 @@
 from .aggregation_enum import AggregationEnum
 from .app_client_output import AppClientOutput
 from .app_output import AppOutput
+from .at_enum import AtEnum
 from .audit_event_output import AuditEventOutput
 from .checkout_session_create_input_request import CheckoutSessionCreateInputRequest
 from .checkout_session_create_input_request_metadata import (
@@ -82,6 +83,7 @@ from .subscription_create_input_request_metadata import SubscriptionCreateInputR
 from .subscription_output import SubscriptionOutput
 from .subscription_output_metadata import SubscriptionOutputMetadata
 from .subscription_output_status_enum import SubscriptionOutputStatusEnum
+from .subscription_pending_change_output import SubscriptionPendingChangeOutput
 from .test_clock_advance_input_request import TestClockAdvanceInputRequest
 from .test_clock_create_input_request import TestClockCreateInputRequest
 from .test_clock_output import TestClockOutput
@@ -161,6 +163,7 @@ __all__ = (
     "AggregationEnum",
     "AppClientOutput",
     "AppOutput",
+    "AtEnum",
     "AuditEventOutput",
     "CheckoutSessionCreateInputRequest",
     "CheckoutSessionCreateInputRequestMetadata",
@@ -236,6 +239,7 @@ __all__ = (
     "SubscriptionOutput",
     "SubscriptionOutputMetadata",
     "SubscriptionOutputStatusEnum",
+    "SubscriptionPendingChangeOutput",
     "TestClockAdvanceInputRequest",
     "TestClockCreateInputRequest",
     "TestClockOutput",

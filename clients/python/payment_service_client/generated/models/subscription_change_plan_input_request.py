@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.at_enum import AtEnum
 from ..models.proration_enum import ProrationEnum
 from ..types import UNSET, Unset
 
@@ -18,17 +19,24 @@ class SubscriptionChangePlanInputRequest:
 
     Attributes:
         plan (str):
+        at (AtEnum | Unset): * `now` - now
+            * `period_end` - period_end
         proration (ProrationEnum | Unset): * `create_prorations` - create_prorations
             * `none` - none
             * `always_invoice` - always_invoice Default: ProrationEnum.CREATE_PRORATIONS.
     """
 
     plan: str
+    at: AtEnum | Unset = UNSET
     proration: ProrationEnum | Unset = ProrationEnum.CREATE_PRORATIONS
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         plan = self.plan
+
+        at: str | Unset = UNSET
+        if not isinstance(self.at, Unset):
+            at = self.at.value
 
         proration: str | Unset = UNSET
         if not isinstance(self.proration, Unset):
@@ -41,6 +49,8 @@ class SubscriptionChangePlanInputRequest:
                 "plan": plan,
             }
         )
+        if at is not UNSET:
+            field_dict["at"] = at
         if proration is not UNSET:
             field_dict["proration"] = proration
 
@@ -51,6 +61,13 @@ class SubscriptionChangePlanInputRequest:
         d = dict(src_dict)
         plan = d.pop("plan")
 
+        _at = d.pop("at", UNSET)
+        at: AtEnum | Unset
+        if isinstance(_at, Unset):
+            at = UNSET
+        else:
+            at = AtEnum(_at)
+
         _proration = d.pop("proration", UNSET)
         proration: ProrationEnum | Unset
         if isinstance(_proration, Unset):
@@ -60,6 +77,7 @@ class SubscriptionChangePlanInputRequest:
 
         subscription_change_plan_input_request = cls(
             plan=plan,
+            at=at,
             proration=proration,
         )
 

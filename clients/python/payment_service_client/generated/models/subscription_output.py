@@ -11,6 +11,7 @@ from ..models.subscription_output_status_enum import SubscriptionOutputStatusEnu
 
 if TYPE_CHECKING:
     from ..models.subscription_output_metadata import SubscriptionOutputMetadata
+    from ..models.subscription_pending_change_output import SubscriptionPendingChangeOutput
 
 
 T = TypeVar("T", bound="SubscriptionOutput")
@@ -33,6 +34,8 @@ class SubscriptionOutput:
         metadata (SubscriptionOutputMetadata):
         object_ (str):
         payment_method (str):
+        pending_change (None | SubscriptionPendingChangeOutput): A plan change scheduled for the period's end (`change-
+            plan` with `at=period_end`), until the renewal applies it; null when none is.
         plan (str):
         plan_version (int):
         provider_subscription_id (str):
@@ -61,6 +64,7 @@ class SubscriptionOutput:
     metadata: SubscriptionOutputMetadata
     object_: str
     payment_method: str
+    pending_change: None | SubscriptionPendingChangeOutput
     plan: str
     plan_version: int
     provider_subscription_id: str
@@ -72,6 +76,8 @@ class SubscriptionOutput:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.subscription_pending_change_output import SubscriptionPendingChangeOutput  # noqa: PLC0415
+
         cancel_at_period_end = self.cancel_at_period_end
 
         canceled_at: None | str
@@ -106,6 +112,12 @@ class SubscriptionOutput:
         object_ = self.object_
 
         payment_method = self.payment_method
+
+        pending_change: dict[str, Any] | None
+        if isinstance(self.pending_change, SubscriptionPendingChangeOutput):
+            pending_change = self.pending_change.to_dict()
+        else:
+            pending_change = self.pending_change
 
         plan = self.plan
 
@@ -142,6 +154,7 @@ class SubscriptionOutput:
                 "metadata": metadata,
                 "object": object_,
                 "payment_method": payment_method,
+                "pending_change": pending_change,
                 "plan": plan,
                 "plan_version": plan_version,
                 "provider_subscription_id": provider_subscription_id,
@@ -158,6 +171,7 @@ class SubscriptionOutput:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.subscription_output_metadata import SubscriptionOutputMetadata  # noqa: PLC0415
+        from ..models.subscription_pending_change_output import SubscriptionPendingChangeOutput  # noqa: PLC0415
 
         d = dict(src_dict)
         cancel_at_period_end = d.pop("cancel_at_period_end")
@@ -226,6 +240,21 @@ class SubscriptionOutput:
 
         payment_method = d.pop("payment_method")
 
+        def _parse_pending_change(data: object) -> None | SubscriptionPendingChangeOutput:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                pending_change_type_1 = SubscriptionPendingChangeOutput.from_dict(data)
+
+                return pending_change_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | SubscriptionPendingChangeOutput, data)
+
+        pending_change = _parse_pending_change(d.pop("pending_change"))
+
         plan = d.pop("plan")
 
         plan_version = d.pop("plan_version")
@@ -267,6 +296,7 @@ class SubscriptionOutput:
             metadata=metadata,
             object_=object_,
             payment_method=payment_method,
+            pending_change=pending_change,
             plan=plan,
             plan_version=plan_version,
             provider_subscription_id=provider_subscription_id,

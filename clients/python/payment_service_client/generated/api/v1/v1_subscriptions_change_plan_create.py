@@ -134,9 +134,14 @@ def sync_detailed(
     body: SubscriptionChangePlanInputRequest,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[Error | SubscriptionOutput]:
-    """Moves the subscription to another plan's current version. `proration`: `create_prorations` (credit
-    and charge on the next invoice, the default), `none`, or `always_invoice` (invoice the difference
-    now).
+    """Moves the subscription to another plan's current version, `at` `now` or at the current period's end
+    (`period_end`); by default a downgrade (a lower base price a month) waits for the period's end and
+    an upgrade applies now. Now: `proration` is `create_prorations` (credit and charge on the next
+    invoice, the default), `none`, or `always_invoice` (invoice the difference now), and a scheduled
+    change is dropped. At the period's end: the provider holds the change and applies it at the renewal;
+    until then the subscription shows it as `pending_change`, and a second scheduled change replaces the
+    first. A subscription that is not `active` or `past_due`, or is set to cancel at its period's end,
+    answers 400 (`param` `at`).
 
     Args:
         id (str):
@@ -172,9 +177,14 @@ def sync(
     body: SubscriptionChangePlanInputRequest,
     idempotency_key: str | Unset = UNSET,
 ) -> Error | SubscriptionOutput | None:
-    """Moves the subscription to another plan's current version. `proration`: `create_prorations` (credit
-    and charge on the next invoice, the default), `none`, or `always_invoice` (invoice the difference
-    now).
+    """Moves the subscription to another plan's current version, `at` `now` or at the current period's end
+    (`period_end`); by default a downgrade (a lower base price a month) waits for the period's end and
+    an upgrade applies now. Now: `proration` is `create_prorations` (credit and charge on the next
+    invoice, the default), `none`, or `always_invoice` (invoice the difference now), and a scheduled
+    change is dropped. At the period's end: the provider holds the change and applies it at the renewal;
+    until then the subscription shows it as `pending_change`, and a second scheduled change replaces the
+    first. A subscription that is not `active` or `past_due`, or is set to cancel at its period's end,
+    answers 400 (`param` `at`).
 
     Args:
         id (str):
@@ -205,9 +215,14 @@ async def asyncio_detailed(
     body: SubscriptionChangePlanInputRequest,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[Error | SubscriptionOutput]:
-    """Moves the subscription to another plan's current version. `proration`: `create_prorations` (credit
-    and charge on the next invoice, the default), `none`, or `always_invoice` (invoice the difference
-    now).
+    """Moves the subscription to another plan's current version, `at` `now` or at the current period's end
+    (`period_end`); by default a downgrade (a lower base price a month) waits for the period's end and
+    an upgrade applies now. Now: `proration` is `create_prorations` (credit and charge on the next
+    invoice, the default), `none`, or `always_invoice` (invoice the difference now), and a scheduled
+    change is dropped. At the period's end: the provider holds the change and applies it at the renewal;
+    until then the subscription shows it as `pending_change`, and a second scheduled change replaces the
+    first. A subscription that is not `active` or `past_due`, or is set to cancel at its period's end,
+    answers 400 (`param` `at`).
 
     Args:
         id (str):
@@ -241,9 +256,14 @@ async def asyncio(
     body: SubscriptionChangePlanInputRequest,
     idempotency_key: str | Unset = UNSET,
 ) -> Error | SubscriptionOutput | None:
-    """Moves the subscription to another plan's current version. `proration`: `create_prorations` (credit
-    and charge on the next invoice, the default), `none`, or `always_invoice` (invoice the difference
-    now).
+    """Moves the subscription to another plan's current version, `at` `now` or at the current period's end
+    (`period_end`); by default a downgrade (a lower base price a month) waits for the period's end and
+    an upgrade applies now. Now: `proration` is `create_prorations` (credit and charge on the next
+    invoice, the default), `none`, or `always_invoice` (invoice the difference now), and a scheduled
+    change is dropped. At the period's end: the provider holds the change and applies it at the renewal;
+    until then the subscription shows it as `pending_change`, and a second scheduled change replaces the
+    first. A subscription that is not `active` or `past_due`, or is set to cancel at its period's end,
+    answers 400 (`param` `at`).
 
     Args:
         id (str):
