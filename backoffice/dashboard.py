@@ -13,11 +13,11 @@ from fractions import Fraction
 from typing import Any
 
 from django.apps import apps
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, models, transaction
 from django.db.models import Count, Sum
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils import timezone
@@ -41,7 +41,9 @@ from billing.providers.pending import SyncState
 from catalog.models import Metric, Plan
 from grace.models import GracePeriod, GraceStatus
 from notifications.models import WebhookDelivery, WebhookDeliveryStatus
+from tenants.actors import Actor
 from tenants.models import App
+from usage.sync import usage_backlog, usage_sync_run
 
 # The subscriptions a customer is currently on (trials included), for the headline figure.
 CURRENT_STATUSES = (
@@ -392,6 +394,28 @@ def _failed_syncs(app: App, *, now: datetime) -> list[Failure]:
     return failures[:RECENT_ROWS]
 
 
+def _usage_backlog(app: App, *, now: datetime) -> list[Failure]:
+    """Meter reports waiting to reach the provider, with the oldest one's age and the button
+    that runs the app's usage sync now."""
+    count, oldest = usage_backlog(app=app)
+    if not count or oldest is None:
+        return []
+    age = now - oldest
+    return [
+        Failure(
+            kind="usage sync backlog",
+            object_id=app.pk,
+            status=f"{count} pending",
+            detail=f"the oldest waits since {int(age.total_seconds() // 60)} min",
+            at=oldest,
+            action_url=reverse("admin:tenants_app_usage_sync", args=[app.pk]),
+            action="usage_sync",
+            action_label="Sync now",
+            action_object_id=app.pk,
+        )
+    ]
+
+
 def app_overview(*, app: App, now: datetime | None = None) -> AppOverview:
     now = now or timezone.now()
     usage, usage_available = _usage_this_period(app, now=now)
@@ -411,7 +435,7 @@ def app_overview(*, app: App, now: datetime | None = None) -> AppOverview:
         open_grace_period_count=open_grace_periods.count(),
         failed_payments=_failed_payments(app),
         failed_deliveries=_failing_deliveries(app),
-        failed_syncs=_failed_syncs(app, now=now),
+        failed_syncs=_failed_syncs(app, now=now) + _usage_backlog(app, now=now),
         generated_at=now,
     )
 
@@ -506,6 +530,11 @@ class AppOverviewAdminMixin:
                 name=f"{prefix}_failed_payments_csv",
             ),
             path(
+                "<path:object_id>/overview/usage-sync/",
+                self.admin_site.admin_view(self.usage_sync_view),
+                name=f"{prefix}_usage_sync",
+            ),
+            path(
                 "<path:object_id>/overview/",
                 self.admin_site.admin_view(self.overview_view),
                 name=f"{prefix}_overview",
@@ -553,6 +582,25 @@ class AppOverviewAdminMixin:
                 subscriptions_url=admin_changelist_url(Subscription, app__id__exact=app.pk),
             ),
         )
+
+    def usage_sync_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """POST: runs the app's usage sync now (audited under the operator), then back to the
+        overview with what it did."""
+        app = App.objects.filter(pk=object_id).first()
+        if app is None:
+            raise Http404("No such app.")
+        if request.method != "POST" or not request.user.has_perm("tenants.change_app"):
+            raise PermissionDenied
+        summary = usage_sync_run(app=app, actor=Actor.staff(request.user.get_username()))
+        if summary.skipped:
+            messages.warning(request, "Another usage sync is running; try again in a minute.")
+        else:
+            messages.success(
+                request,
+                f"Usage sync: {summary.reported} reported, {summary.failed} failed, "
+                f"{summary.deferred} waiting for their retry time.",
+            )
+        return HttpResponseRedirect(reverse("admin:tenants_app_overview", args=[app.pk]))
 
     def mrr_csv_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_view_permission(request):  # type: ignore[attr-defined]  # a mixin: ModelAdmin provides it

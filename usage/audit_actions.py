@@ -9,3 +9,5 @@ class UsageAuditAction(StrEnum):
     DELETE_USAGE_ALERT = "DELETE_USAGE_ALERT"
     # A customer's usage reached an alert's threshold in a billing period (once per period).
     REACH_USAGE_ALERT = "REACH_USAGE_ALERT"
+    # An operator ran the app's usage sync to the provider now, from the admin.
+    RUN_USAGE_SYNC = "RUN_USAGE_SYNC"

@@ -37,13 +37,16 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from audit.services import audit_event_record
 from billing.clocks import customer_clock_times, customer_time
 from billing.providers.base import ProviderUnavailableError, UsageReport, UsageReportResult
 from billing.providers.pending import SyncState
 from billing.providers.registry import provider_for
 from billing.selectors import CUSTOMER_AT_PROVIDER_JOIN
 from catalog.models import Aggregation
+from tenants.actors import Actor
 from tenants.models import App
+from usage.audit_actions import UsageAuditAction
 from usage.models import MeterReport, MeterReportKind, MeterReportStatus, UsageRollup
 from usage.periods import Period
 
@@ -352,6 +355,38 @@ def usage_sync(
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [_ADVISORY_LOCK_KEY])
+    return summary
+
+
+def usage_backlog(*, app: App) -> tuple[int, datetime | None]:
+    """How many of the app's meter reports wait to be sent to the provider, and since when."""
+    pending = MeterReport.objects.for_app(app).filter(status=MeterReportStatus.PENDING)
+    oldest = pending.order_by("created_at").values_list("created_at", flat=True).first()
+    return pending.count(), oldest
+
+
+def usage_sync_run(*, app: App, actor: Actor) -> SyncSummary:
+    """An operator's "sync now" for one app: the same run as the periodic job, audited. The
+    operator asks for now, so reports waiting out a retry backoff are due now too."""
+    MeterReport.objects.for_app(app).filter(status=MeterReportStatus.PENDING).update(
+        next_attempt_at=timezone.now()
+    )
+    summary = usage_sync(app=app)
+    with transaction.atomic():
+        audit_event_record(
+            app=app,
+            actor=actor,
+            action_type=UsageAuditAction.RUN_USAGE_SYNC,
+            target_type="app",
+            target_id=app.pk,
+            payload_snapshot={
+                "planned": summary.planned,
+                "reported": summary.reported,
+                "failed": summary.failed,
+                "deferred": summary.deferred,
+                "skipped": summary.skipped,
+            },
+        )
     return summary
 
 
