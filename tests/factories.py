@@ -42,6 +42,7 @@ from billing.services import customer_create
 from billing.stripe_account import stripe_webhook_path
 from billing.subscription_webhook_sync import subscription_sync_from_provider
 from billing.subscriptions import subscription_create
+from catalog.features import feature_create
 from catalog.metrics import metric_create
 from catalog.models import Metric, Plan
 from catalog.services import plan_create
@@ -672,6 +673,12 @@ def usage_alert_factory(app: App) -> Any:
     )
 
 
+def feature_factory(app: App) -> Any:
+    return feature_create(
+        app=app, actor=FACTORY_ACTOR, code="factory_feature", name="Factory", type="boolean"
+    )
+
+
 def checkout_session_factory(app: App) -> Any:
     return checkout_session_create(
         app=app,
@@ -695,4 +702,5 @@ OBJECT_FACTORIES: dict[str, Callable[[App], Any]] = {
     "billing.TestClock": test_clock_factory,
     "usage.UsageAlert": usage_alert_factory,
     "billing.CheckoutSession": checkout_session_factory,
+    "catalog.Feature": feature_factory,
 }
