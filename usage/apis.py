@@ -6,8 +6,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.errors import ErrorCode, InvalidRequestError, ServiceError
-from api.pagination import list_body
+from api.pagination import ListQueryInputSerializer, list_body, list_page
+from billing.clocks import customer_time
 from billing.models import Customer
+from billing.selectors import customer_get_by_reference
 from tenants.views import TenantViewSet
 from usage.alerts import (
     usage_alert_create,
@@ -15,7 +17,12 @@ from usage.alerts import (
     usage_alert_get,
     usage_alert_list,
 )
-from usage.entitlements import entitlement_data, entitlement_get, entitlement_list
+from usage.entitlements import (
+    entitlement_data,
+    entitlement_get,
+    entitlements_with_features,
+    feature_entitlement_data,
+)
 from usage.ingestion import (
     MAX_BATCH_EVENTS,
     EventResult,
@@ -24,11 +31,20 @@ from usage.ingestion import (
     usage_events_record,
 )
 from usage.models import UsageAlert, UsageEvent
+from usage.overrides import (
+    entitlement_override_create,
+    entitlement_override_delete,
+    entitlement_override_list,
+)
 from usage.selectors import customer_usage
 from usage.serializers import (
     CustomerUsageInputSerializer,
     CustomerUsageOutputSerializer,
+    EntitlementListOutputSerializer,
     EntitlementOutputSerializer,
+    EntitlementOverrideCreateInputSerializer,
+    EntitlementOverrideDeletedOutputSerializer,
+    EntitlementOverrideOutputSerializer,
     UsageAlertCreateInputSerializer,
     UsageAlertDeletedOutputSerializer,
     UsageAlertListInputSerializer,
@@ -158,15 +174,83 @@ class CustomerUsageViewSet(TenantViewSet):
         return Response(CustomerUsageOutputSerializer(usage).data)
 
     @extend_schema(
-        responses=EntitlementOutputSerializer(many=True),
-        summary="A customer's entitlements: one per metric of its current plan",
+        responses=EntitlementListOutputSerializer,
+        summary="A customer's entitlements: one per metric of its current plan, and one per "
+        "feature of the app",
+        description="`data`: one per metric of the current plan; `features`: one per live "
+        "feature, with its plan grant or the override in force at the customer's time. Two "
+        "statements, however many features, overrides and metrics.",
     )
     @action(detail=True, methods=["get"])
     def entitlements(self, request: Request, pk: str) -> Response:
-        entitlements = entitlement_list(app=self.app, customer_reference=pk)
-        return Response(
-            list_body(data=[entitlement_data(item) for item in entitlements], has_more=False)
+        entitlements = entitlements_with_features(app=self.app, customer_reference=pk)
+        body = list_body(
+            data=[entitlement_data(item) for item in entitlements.metrics], has_more=False
         )
+        body["features"] = [feature_entitlement_data(item) for item in entitlements.features]
+        return Response(body)
+
+    @extend_schema(
+        methods=["GET"],
+        parameters=[ListQueryInputSerializer],
+        responses=EntitlementOverrideOutputSerializer(many=True),
+        summary="List a customer's entitlement overrides (expired ones too, with in_force)",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=EntitlementOverrideCreateInputSerializer,
+        responses={201: EntitlementOverrideOutputSerializer},
+        summary="Override a customer's value of a boolean or static feature",
+        description="Applies over the plan's grant until `expires_at` (at the customer's "
+        "time) or until deleted; the newest in force wins.",
+    )
+    @action(detail=True, methods=["get", "post"], url_path="entitlement-overrides")
+    def entitlement_overrides(self, request: Request, pk: str) -> Response:
+        customer = customer_get_by_reference(app=self.app, reference=pk)
+        context = {"now": customer_time(customer=customer)}
+        if request.method == "POST":
+            payload = EntitlementOverrideCreateInputSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            override = entitlement_override_create(
+                app=self.app,
+                actor=self.actor,
+                customer_reference=customer.pk,
+                **payload.validated_data,
+            )
+            return Response(
+                EntitlementOverrideOutputSerializer(override, context=context).data, status=201
+            )
+        filters = self.query_filters(ListQueryInputSerializer)
+        rows, has_more = list_page(
+            queryset=entitlement_override_list(app=self.app, customer=customer),
+            limit=filters["limit"],
+            starting_after=filters.get("starting_after"),
+        )
+        return Response(
+            list_body(
+                data=list(
+                    EntitlementOverrideOutputSerializer(rows, many=True, context=context).data
+                ),
+                has_more=has_more,
+            )
+        )
+
+    @extend_schema(
+        parameters=[OpenApiParameter("override", str, OpenApiParameter.PATH)],
+        responses=EntitlementOverrideDeletedOutputSerializer,
+        summary="Delete a customer's entitlement override",
+        description="It no longer applies, at once; it answers 404 after.",
+    )
+    @action(
+        detail=True,
+        methods=["delete"],
+        url_path=r"entitlement-overrides/(?P<override>[^/.]+)",
+    )
+    def entitlement_override(self, request: Request, pk: str, override: str) -> Response:
+        deleted = entitlement_override_delete(
+            app=self.app, actor=self.actor, customer_reference=pk, override_id=override
+        )
+        return Response({"id": deleted.pk, "object": "entitlement_override", "deleted": True})
 
     @extend_schema(
         parameters=[OpenApiParameter("metric", str, OpenApiParameter.PATH)],
