@@ -1,11 +1,11 @@
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.errors import ErrorCode, InvalidRequestError, ServiceError
+from api.errors import ErrorCode, InvalidRequestError, NotFoundError, ServiceError
 from api.pagination import ListQueryInputSerializer, list_body, list_page
 from billing.clocks import customer_time
 from billing.models import Customer
@@ -22,6 +22,7 @@ from usage.entitlements import (
     entitlement_get,
     entitlements_with_features,
     feature_entitlement_data,
+    feature_entitlement_get,
 )
 from usage.ingestion import (
     MAX_BATCH_EVENTS,
@@ -45,6 +46,7 @@ from usage.serializers import (
     EntitlementOverrideCreateInputSerializer,
     EntitlementOverrideDeletedOutputSerializer,
     EntitlementOverrideOutputSerializer,
+    FeatureEntitlementOutputSerializer,
     UsageAlertCreateInputSerializer,
     UsageAlertDeletedOutputSerializer,
     UsageAlertListInputSerializer,
@@ -253,13 +255,34 @@ class CustomerUsageViewSet(TenantViewSet):
         return Response({"id": deleted.pk, "object": "entitlement_override", "deleted": True})
 
     @extend_schema(
-        parameters=[OpenApiParameter("metric", str, OpenApiParameter.PATH)],
-        responses=EntitlementOutputSerializer,
-        summary="A customer's entitlement to one metric (the hot-path check)",
+        parameters=[
+            OpenApiParameter(
+                "metric",
+                str,
+                OpenApiParameter.PATH,
+                description="A metric's code, or else a feature's code.",
+            )
+        ],
+        responses=PolymorphicProxySerializer(
+            component_name="EntitlementOrFeatureEntitlement",
+            serializers=[EntitlementOutputSerializer, FeatureEntitlementOutputSerializer],
+            resource_type_field_name=None,
+        ),
+        summary="A customer's entitlement to one metric or feature (the hot-path check)",
+        description="A metric's `entitlement` when a metric has this code, else the feature's "
+        "`feature_entitlement` (as in the list's `features`).",
     )
     @action(detail=True, methods=["get"], url_path=r"entitlements/(?P<metric>[^/.]+)")
     def entitlement(self, request: Request, pk: str, metric: str) -> Response:
-        entitlement = entitlement_get(app=self.app, customer_reference=pk, metric_code=metric)
+        try:
+            entitlement = entitlement_get(app=self.app, customer_reference=pk, metric_code=metric)
+        except NotFoundError as error:
+            if error.param != "metric":
+                raise
+            feature = feature_entitlement_get(
+                app=self.app, customer_reference=pk, feature_code=metric
+            )
+            return Response(feature_entitlement_data(feature))
         return Response(entitlement_data(entitlement))
 
 

@@ -469,6 +469,20 @@ def entitlements_with_features(
     return Entitlements(metrics=metrics, features=features)
 
 
+def feature_entitlement_get(
+    *, app: App, customer_reference: str, feature_code: str, now: datetime | None = None
+) -> FeatureEntitlement:
+    """One live feature's entitlement; raises NotFoundError (as for an unknown metric) when the
+    app has no such feature."""
+    entitlements = entitlements_with_features(
+        app=app, customer_reference=customer_reference, now=now
+    )
+    for entitlement in entitlements.features:
+        if entitlement.feature_code == feature_code:
+            return entitlement
+    raise NotFoundError("metric or feature", param="metric")
+
+
 def feature_entitlement_data(entitlement: FeatureEntitlement) -> dict[str, Any]:
     return {
         "object": "feature_entitlement",

@@ -273,3 +273,22 @@ def test_an_override_of_another_customer_of_the_same_app_answers_404(tenant: Ten
 
     assert response.status_code == 404
     assert _features(tenant.client, customer["id"])["seats"]["value"] == 25
+
+
+def test_the_single_check_answers_a_feature_code_too(tenant: Tenant):
+    customer = _subscribed(tenant)
+    _override(tenant.client, customer["id"], {"feature": "seats", "value": 25})
+
+    metric = tenant.client.get(f"/v1/customers/{customer['id']}/entitlements/api_calls")
+    seats = tenant.client.get(f"/v1/customers/{customer['id']}/entitlements/seats")
+    unknown = tenant.client.get(f"/v1/customers/{customer['id']}/entitlements/nope")
+    no_customer = tenant.client.get("/v1/customers/cus_missing/entitlements/seats")
+
+    assert metric.json()["object"] == "entitlement"
+    assert seats.status_code == 200
+    assert seats.json()["object"] == "feature_entitlement"
+    assert (seats.json()["value"], seats.json()["source"]) == (25, "override")
+    assert unknown.status_code == 404
+    assert unknown.json()["error"]["param"] == "metric"
+    assert no_customer.status_code == 404
+    assert no_customer.json()["error"]["param"] == "customer"
