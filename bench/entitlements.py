@@ -135,6 +135,14 @@ def main() -> None:
         open_loop(svc, feature_paths[:1000], rate=options.rate)
         say(f"{len(feature_paths)} feature answers at {options.rate:.0f}/s (open loop)")
         features_result, features_cpu = open_loop(svc, feature_paths, rate=options.rate)
+        features_closed = wrk(
+            svc,
+            f"/v1/customers/{customers[0]}/entitlements",
+            label="entitlements with features, as fast as they answer (closed loop, 16 "
+            "connections)",
+            connections=16,
+            seconds=10,
+        )
         baseline = wrk_baseline(svc, connections=16)
     p99 = result.percentile(0.99)
     features_p99 = features_result.percentile(0.99)
@@ -151,6 +159,7 @@ def main() -> None:
         + f"; the generator used {features_cpu:.0%} of a core"
     )
     print(closed.line())
+    print(features_closed.line())
     for line in baseline:
         print(line.line())
     print(
