@@ -371,24 +371,42 @@ SELECT context.subscription_id, {feature_columns}, {plan_feature_grant},
          LIMIT 1) override ON TRUE
  ORDER BY feature.code
 """
-_FEATURES_SQL = compact(
-    _FEATURES_SQL_TEMPLATE.format(
-        customer_plan=CUSTOMER_PLAN_CTES,
-        feature_columns=FEATURE_COLUMNS,
-        plan_feature_grant=PLAN_FEATURE_GRANT,
-        features_join=FEATURES_JOIN,
-        plan_feature_grant_join=PLAN_FEATURE_GRANT_JOIN.format(plan_id="context.plan_id"),
+
+
+def _features_sql(feature_condition: str) -> str:
+    return compact(
+        _FEATURES_SQL_TEMPLATE.format(
+            customer_plan=CUSTOMER_PLAN_CTES,
+            feature_columns=FEATURE_COLUMNS,
+            plan_feature_grant=PLAN_FEATURE_GRANT,
+            features_join=FEATURES_JOIN.format(feature_condition=feature_condition),
+            plan_feature_grant_join=PLAN_FEATURE_GRANT_JOIN.format(plan_id="context.plan_id"),
+        )
     )
-)
+
+
+# (%(feature)s is unused in the first but kept, so both statements take the same parameters.)
+_FEATURES_SQL = _features_sql("%(feature)s = %(feature)s")
+_ONE_FEATURE_SQL = _features_sql("feature.code = %(feature)s")
 
 
 def _feature_entitlements(
-    *, app: App, customer_reference: str, metrics: list[Entitlement], now: datetime
+    *,
+    app: App,
+    customer_reference: str,
+    metrics: list[Entitlement] | None,
+    now: datetime,
+    feature_code: str | None = None,
 ) -> list[FeatureEntitlement]:
-    rows = fetch_all(_FEATURES_SQL, {"app": app.pk, "reference": customer_reference, "now": now})
+    """Every live feature's entitlement, or only `feature_code`'s. `metrics`: the plan's metric
+    entitlements; None to read a metered feature's own (the one-feature check)."""
+    rows = fetch_all(
+        _ONE_FEATURE_SQL if feature_code else _FEATURES_SQL,
+        {"app": app.pk, "reference": customer_reference, "now": now, "feature": feature_code or ""},
+    )
     if not rows:
         raise NotFoundError("customer", param="customer")
-    by_metric = {entitlement.metric_code: entitlement for entitlement in metrics}
+    by_metric = {entitlement.metric_code: entitlement for entitlement in metrics or []}
     answer = []
     for (
         subscription_id,
@@ -414,6 +432,13 @@ def _feature_entitlements(
             allowed, reason = False, FeatureReason.NO_ACTIVE_SUBSCRIPTION
             override_id = override_expires_at = None
         elif feature_type == FeatureType.METERED:
+            if metrics is None:  # as the list answers it: from the plan's metrics
+                by_metric = {
+                    entitlement.metric_code: entitlement
+                    for entitlement in _entitlements(
+                        app=app, customer_reference=customer_reference, metric_code=None, now=now
+                    )
+                }
             metric = by_metric.get(metric_code)
             if metric is None:
                 value, allowed, reason = None, False, FeatureReason.NOT_GRANTED
@@ -474,13 +499,16 @@ def feature_entitlement_get(
 ) -> FeatureEntitlement:
     """One live feature's entitlement; raises NotFoundError (as for an unknown metric) when the
     app has no such feature."""
-    entitlements = entitlements_with_features(
-        app=app, customer_reference=customer_reference, now=now
+    features = _feature_entitlements(
+        app=app,
+        customer_reference=customer_reference,
+        metrics=None,
+        now=now or timezone.now(),
+        feature_code=feature_code,
     )
-    for entitlement in entitlements.features:
-        if entitlement.feature_code == feature_code:
-            return entitlement
-    raise NotFoundError("metric or feature", param="metric")
+    if not features:
+        raise NotFoundError("metric or feature", param="metric")
+    return features[0]
 
 
 def feature_entitlement_data(entitlement: FeatureEntitlement) -> dict[str, Any]:

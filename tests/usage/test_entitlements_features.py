@@ -292,3 +292,30 @@ def test_the_single_check_answers_a_feature_code_too(tenant: Tenant):
     assert unknown.json()["error"]["param"] == "metric"
     assert no_customer.status_code == 404
     assert no_customer.json()["error"]["param"] == "customer"
+
+
+def test_the_single_feature_check_answers_as_the_list_does(tenant: Tenant):
+    customer = _subscribed(tenant)
+    metric_make(tenant.client, "exports_made")
+    _feature(tenant.client, "exports", "metered", metric="exports_made")
+    listed = _features(tenant.client, customer["id"])
+
+    for code in ("sso", "seats", "calls", "audit_log", "exports"):
+        single = tenant.client.get(f"/v1/customers/{customer['id']}/entitlements/{code}")
+
+        assert single.status_code == 200, (code, single.content)
+        assert single.json() == listed[code]
+
+
+def test_the_single_feature_check_takes_one_statement_for_a_boolean_feature(
+    tenant: Tenant, django_assert_max_num_queries: Any
+):
+    customer = _subscribed(tenant)
+    for index in range(10):
+        _feature(tenant.client, f"flag_{index}", "boolean")
+
+    # The API key's authentication and throttling, the metric lookup, then the feature's.
+    with django_assert_max_num_queries(5):
+        response = tenant.client.get(f"/v1/customers/{customer['id']}/entitlements/sso")
+
+    assert response.json()["allowed"] is True
