@@ -2,8 +2,8 @@
 per second (open loop), against the service under gunicorn, for customers on a plan with a
 quota and usage this period; then the whole answer with features,
 GET /v1/customers/{id}/entitlements (a boolean, a static and a metered feature granted by the
-plan plus FEATURES more booleans, every customer with an override of `seats`), at the same
-rate. Not part of the test suite.
+plan plus FEATURES more booleans, every customer with an override of `seats`) and one feature's
+check (GET /v1/customers/{id}/entitlements/sso), at the same rate. Not part of the test suite.
 
     python bench/entitlements.py [--rate 500] [--seconds 20] [--customers 500] [--fresh]
 """
@@ -135,6 +135,12 @@ def main() -> None:
         open_loop(svc, feature_paths[:1000], rate=options.rate)
         say(f"{len(feature_paths)} feature answers at {options.rate:.0f}/s (open loop)")
         features_result, features_cpu = open_loop(svc, feature_paths, rate=options.rate)
+        one_feature_paths = [
+            f"/v1/customers/{generator.choice(customers)}/entitlements/sso"
+            for _ in range(int(options.rate * options.seconds))
+        ]
+        say(f"{len(one_feature_paths)} one-feature checks at {options.rate:.0f}/s (open loop)")
+        one_feature_result, one_feature_cpu = open_loop(svc, one_feature_paths, rate=options.rate)
         features_closed = wrk(
             svc,
             f"/v1/customers/{customers[0]}/entitlements",
@@ -157,6 +163,12 @@ def main() -> None:
             "offered (open loop)"
         )
         + f"; the generator used {features_cpu:.0%} of a core"
+    )
+    print(
+        one_feature_result.line(
+            f"one boolean feature's check at {options.rate:.0f}/s offered (open loop)"
+        )
+        + f"; the generator used {one_feature_cpu:.0%} of a core"
     )
     print(closed.line())
     print(features_closed.line())
