@@ -127,3 +127,87 @@ def line_chart(*, title: str, lines: list[Line]) -> SafeString:
         title,
         legend,
     )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Bars:
+    name: str
+    values: list[int]
+
+
+def bar_chart(*, title: str, labels: list[str], bars: list[Bars]) -> SafeString:
+    """Grouped bars of counts, one group per label (day or week)."""
+    if not labels or not bars:
+        return format_html('<p class="chart-empty">{}: no data yet.</p>', title)
+    high = max(1, *(value for bar in bars for value in bar.values))
+    plot_width = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+    plot_height = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+    group = plot_width / len(labels)
+    width = max(group * 0.8 / len(bars), 1)
+    parts = [
+        format_html(
+            '<text x="{}" y="{}" font-size="11" text-anchor="end">{}</text>',
+            MARGIN_LEFT - 6,
+            MARGIN_TOP + 4,
+            high,
+        ),
+        format_html(
+            '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#999" />',
+            MARGIN_LEFT,
+            MARGIN_TOP + plot_height,
+            WIDTH - MARGIN_RIGHT,
+            MARGIN_TOP + plot_height,
+        ),
+    ]
+    step = max(1, len(labels) // 6)
+    for index, label in enumerate(labels):
+        if index % step == 0:
+            parts.append(
+                format_html(
+                    '<text x="{}" y="{}" font-size="11" text-anchor="start">{}</text>',
+                    round(MARGIN_LEFT + group * index, 1),
+                    HEIGHT - 12,
+                    label,
+                )
+            )
+    for number, bar in enumerate(bars):
+        colour = COLOURS[number % len(COLOURS)]
+        parts.append(
+            format_html_join(
+                "",
+                '<rect class="chart-point" x="{}" y="{}" width="{}" height="{}" fill="{}" '
+                'data-series="{}" data-label="{}" data-value="{}"><title>{} {}: {}</title></rect>',
+                (
+                    (
+                        round(MARGIN_LEFT + group * index + group * 0.1 + width * number, 1),
+                        round(MARGIN_TOP + plot_height * (1 - value / high), 1),
+                        round(width, 1),
+                        round(plot_height * value / high, 1),
+                        colour,
+                        bar.name,
+                        labels[index],
+                        value,
+                        bar.name,
+                        labels[index],
+                        value,
+                    )
+                    for index, value in enumerate(bar.values)
+                ),
+            )
+        )
+    legend = format_html_join(
+        " ",
+        '<span style="color: {}">&#9632; {}</span>',
+        ((COLOURS[number % len(COLOURS)], bar.name) for number, bar in enumerate(bars)),
+    )
+    return format_html(
+        '<figure class="chart"><svg role="img" aria-label="{}" viewBox="0 0 {} {}" '
+        'width="100%" style="max-width: {}px">{}</svg><figcaption>{} — {}</figcaption></figure>',
+        title,
+        WIDTH,
+        HEIGHT,
+        WIDTH,
+        mark_safe("".join(parts)),  # noqa: S308 - every part was built with format_html
+        title,
+        legend,
+    )

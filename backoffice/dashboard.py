@@ -8,7 +8,7 @@ one query per app or per row."""
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 from typing import Any
 
@@ -25,8 +25,18 @@ from django.utils.html import format_html
 
 from api.money import Money
 from backoffice.mrr import MRR_STATUSES, monthly_amount
-from backoffice.reports import failed_payments_csv, mrr_context, mrr_csv
-from billing.models import Customer, Payment, PaymentStatus, Subscription, SubscriptionStatus
+from backoffice.reports import activity_context, failed_payments_csv, mrr_context, mrr_csv
+from billing.models import (
+    Customer,
+    Invoice,
+    InvoicePaymentAttempt,
+    InvoicePaymentAttemptStatus,
+    InvoiceStatus,
+    Payment,
+    PaymentStatus,
+    Subscription,
+    SubscriptionStatus,
+)
 from billing.providers.pending import SyncState
 from catalog.models import Metric, Plan
 from grace.models import GracePeriod, GraceStatus
@@ -71,6 +81,11 @@ class Failure:
     detail: str
     at: datetime | None
     admin_url: str = ""
+    # The admin action that fixes it (its changelist, the action's name, the button's label).
+    action_url: str = ""
+    action: str = ""
+    action_label: str = ""
+    action_object_id: str = ""
 
 
 @dataclass(kw_only=True)
@@ -233,7 +248,7 @@ def _failed_payments(app: App) -> list[Failure]:
         .select_related("customer")
         .order_by("-created_at")[:RECENT_ROWS]
     )
-    return [
+    failures = [
         Failure(
             kind="payment",
             object_id=payment.pk,
@@ -252,6 +267,49 @@ def _failed_payments(app: App) -> list[Failure]:
             admin_url=admin_change_url(payment),
         )
         for payment in payments
+    ] + _failed_invoice_payments(app)
+    failures.sort(key=lambda failure: failure.at or datetime.min.replace(tzinfo=UTC), reverse=True)
+    return failures[:RECENT_ROWS]
+
+
+def _failed_invoice_payments(app: App) -> list[Failure]:
+    """Failed charges of invoices: renewals (and their retries) the provider could not collect."""
+    attempts = (
+        InvoicePaymentAttempt.objects.for_app(app)
+        .filter(status=InvoicePaymentAttemptStatus.FAILED)
+        .select_related("invoice__customer")
+        .order_by("-created_at")[:RECENT_ROWS]
+    )
+    return [
+        Failure(
+            kind="renewal" if attempt.invoice.billing_reason == "subscription_cycle" else "invoice",
+            object_id=attempt.invoice_id,
+            status=attempt.status,
+            detail=" — ".join(
+                part
+                for part in (
+                    Money(currency=attempt.currency, amount_minor=attempt.amount).display,
+                    str(attempt.invoice.customer),
+                    attempt.invoice.number,
+                    attempt.decline_code or attempt.failure_code,
+                    attempt.failure_message,
+                )
+                if part
+            ),
+            at=attempt.created_at,
+            admin_url=admin_change_url(attempt.invoice),
+            **(
+                {
+                    "action_url": admin_changelist_url(Invoice),
+                    "action": "retry_payment_selected",
+                    "action_label": "Retry now",
+                    "action_object_id": attempt.invoice_id,
+                }
+                if attempt.invoice.status == InvoiceStatus.OPEN
+                else {}
+            ),
+        )
+        for attempt in attempts
     ]
 
 
@@ -286,6 +344,10 @@ def _failing_deliveries(app: App) -> list[Failure]:
             ),
             at=delivery.created_at,
             admin_url=admin_change_url(delivery),
+            action_url=admin_changelist_url(WebhookDelivery),
+            action="redeliver_selected",
+            action_label="Redeliver",
+            action_object_id=str(delivery.pk),
         )
         for delivery in deliveries
     ]
@@ -387,6 +449,14 @@ def portfolio_overview(*, now: datetime | None = None) -> list[PortfolioRow]:
     )
     add(
         _count_by_app(
+            InvoicePaymentAttempt.objects.all_tenants().filter(
+                status=InvoicePaymentAttemptStatus.FAILED, created_at__gte=since
+            )
+        ),
+        "recent_failure_count",
+    )
+    add(
+        _count_by_app(
             WebhookDelivery.objects.all_tenants().filter(
                 status=WebhookDeliveryStatus.FAILED, created_at__gte=since
             )
@@ -468,6 +538,7 @@ class AppOverviewAdminMixin:
                 original=app,
                 overview=app_overview(app=app),
                 **mrr_context(app=app, period=request.GET.get("period", "")),
+                **activity_context(app=app, period=request.GET.get("period", "")),
                 can_resolve_grace_periods=request.user.has_perm(
                     f"{grace_opts.app_label}.change_{grace_opts.model_name}"
                 ),
@@ -504,6 +575,7 @@ class AppOverviewAdminMixin:
                 title="Portfolio overview",
                 rows=portfolio_overview(),
                 **mrr_context(app=None, period=request.GET.get("period", "")),
+                **activity_context(app=None, period=request.GET.get("period", "")),
                 recent_failures_days=RECENT_FAILURES_WINDOW.days,
             ),
         )

@@ -275,13 +275,14 @@ def mrr_by_app_and_month(*, months: int = 12, now: datetime | None = None) -> li
     now = now or timezone.now()
     starts = _period_starts(unit="month", now=now)[-months:]
     movements = MrrMovement.objects.all_tenants()
-    opening: dict[tuple[str, str], int] = {
-        (row["app_id"], row["currency"]): row["total"]
-        for row in movements.filter(occurred_at__lt=starts[0])
+    opening: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in (
+        movements.filter(occurred_at__lt=starts[0])
         .values("app_id", "currency")
         .annotate(total=Sum("delta_minor"))
         .order_by()
-    }
+    ):
+        opening[row["app_id"]][row["currency"]] = row["total"]
     per_app: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in (
         movements.filter(occurred_at__gte=starts[0])
@@ -293,11 +294,8 @@ def mrr_by_app_and_month(*, months: int = 12, now: datetime | None = None) -> li
         per_app[row["app_id"]].append(dict(row))
     names = dict(App.objects.values_list("pk", "name"))
     rows = []
-    for app_id in sorted(set(per_app) | {app_id for app_id, _ in opening}):
-        app_opening = {
-            currency: total for (owner, currency), total in opening.items() if owner == app_id
-        }
-        for series in _series(starts, app_opening, per_app.get(app_id, [])):
+    for app_id in sorted(set(per_app) | set(opening)):
+        for series in _series(starts, opening.get(app_id, {}), per_app.get(app_id, [])):
             for period in series.periods:
                 rows.append({"app_id": app_id, "app_name": names.get(app_id, ""), "period": period})
     return rows

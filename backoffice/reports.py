@@ -2,14 +2,21 @@
 exports (CSV), all read from our own tables: the MRR ledger and the payments."""
 
 import csv
-from datetime import datetime
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
 
 from api.money import Money
-from backoffice.charts import Line, Point, line_chart
+from backoffice.activity import (
+    Activity,
+    grace_period_activity,
+    payment_recovery,
+    subscription_activity,
+    webhook_failure_activity,
+)
+from backoffice.charts import Bars, Line, Point, bar_chart, line_chart
 from backoffice.mrr import PERIODS, mrr_by_app_and_month, mrr_series
 from billing.models import Payment, PaymentStatus
 from tenants.models import App
@@ -58,6 +65,67 @@ def mrr_context(*, app: App | None, period: str) -> dict[str, Any]:
         "mrr_periods": PERIOD_CHOICES,
         "mrr_chart": line_chart(title="MRR", lines=lines),
         "mrr_rows": rows,
+    }
+
+
+def _activity_chart(
+    *, key: str, title: str, activity: Activity, charted: tuple[str, ...], names: dict[str, str]
+) -> dict[str, Any]:
+    labels = [bucket.label for bucket in activity.buckets]
+    return {
+        "key": key,
+        "title": title,
+        "chart": bar_chart(
+            title=title,
+            labels=labels,
+            bars=[Bars(name=names[name], values=activity.counts[name]) for name in charted],
+        ),
+        "columns": [names[name] for name in activity.counts],
+        "rows": [
+            [row["label"], *(row[name] for name in activity.counts)] for row in activity.rows()
+        ],
+    }
+
+
+def activity_context(*, app: App | None, period: str) -> dict[str, Any]:
+    """The other charts of the overview pages, each with its table, over the same period."""
+    period = period if period in PERIODS else "12m"
+    return {
+        "activity_charts": [
+            _activity_chart(
+                key="subscriptions",
+                title="Subscriptions and trials running",
+                activity=subscription_activity(app=app, period=period),
+                charted=("subscriptions", "trials"),
+                names={"subscriptions": "Subscriptions", "trials": "Trials"},
+            ),
+            _activity_chart(
+                key="payments",
+                title="Failed and recovered payments",
+                activity=payment_recovery(app=app, period=period),
+                charted=("failed_payments", "failed_renewals", "recovered"),
+                names={
+                    "failed_payments": "Failed payments",
+                    "failed_renewals": "Failed renewals (grace opened)",
+                    "recovered": "Recovered",
+                    "recovery_rate_percent": "Recovery rate %",
+                },
+            ),
+            _activity_chart(
+                key="grace",
+                title="Grace periods",
+                activity=grace_period_activity(app=app, period=period),
+                charted=("opened", "resolved", "expired"),
+                names={"opened": "Opened", "resolved": "Resolved", "expired": "Expired"},
+            ),
+            _activity_chart(
+                key="webhooks",
+                title="Webhook delivery failures",
+                activity=webhook_failure_activity(app=app, period=period),
+                charted=("failed_deliveries",),
+                names={"failed_deliveries": "Failed deliveries"},
+            ),
+        ]
     }
 
 

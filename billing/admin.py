@@ -4,12 +4,24 @@ events), and dj-stripe's mirror tables only through Stripe's webhooks."""
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import URLPattern
 
+from api.errors import ServiceError
 from api.read_only_admin import ReadOnlyAdminMixin, ReadOnlyModelAdmin, money_display
-from billing.models import Customer, Payment, Refund, Subscription
+from billing.invoices import invoice_pay
+from billing.models import (
+    Customer,
+    Invoice,
+    InvoicePaymentAttempt,
+    InvoiceStatus,
+    Payment,
+    Refund,
+    Subscription,
+)
+from tenants.actors import Actor
 
 
 @admin.register(Customer)
@@ -150,6 +162,72 @@ class PaymentAdmin(ReadOnlyModelAdmin):
     @admin.display(description="Amount", ordering="amount")
     def amount_display(self, payment: Payment) -> str:
         return money_display(payment.amount, payment.currency)
+
+
+class InvoicePaymentAttemptInline(
+    ReadOnlyAdminMixin, admin.TabularInline[InvoicePaymentAttempt, Invoice]
+):
+    model = InvoicePaymentAttempt
+    fields = (
+        "id",
+        "status",
+        "amount",
+        "currency",
+        "decline_code",
+        "failure_code",
+        "failure_message",
+        "payment_method",
+        "attempted_at",
+    )
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(ReadOnlyModelAdmin):
+    """The provider's invoices as its webhooks mirrored them. The one thing an operator does here
+    is ask the provider to charge an open one again now (audited as the API's pay is)."""
+
+    list_display = (
+        "id",
+        "app",
+        "customer",
+        "number",
+        "status",
+        "amount_due_display",
+        "amount_remaining",
+        "attempt_count",
+        "next_payment_attempt",
+        "provider_created_at",
+    )
+    list_filter = ("status", "billing_reason", ("app", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("id", "number", "provider_invoice_id", "customer__id", "customer__email")
+    list_select_related = ("app", "customer")
+    inlines = [InvoicePaymentAttemptInline]
+    actions = ["retry_payment_selected"]
+
+    @admin.display(description="Amount due", ordering="amount_due")
+    def amount_due_display(self, invoice: Invoice) -> str:
+        return money_display(invoice.amount_due, invoice.currency)
+
+    def has_retry_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("billing.change_invoice")
+
+    @admin.action(
+        description="Retry the payment now (the invoice's default card)", permissions=["retry"]
+    )
+    def retry_payment_selected(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
+        actor = Actor.staff(request.user.get_username())
+        for invoice in queryset.select_related("app"):
+            if invoice.status != InvoiceStatus.OPEN:
+                messages.warning(request, f"{invoice.pk} is {invoice.status}: nothing to retry.")
+                continue
+            try:
+                paid = invoice_pay(app=invoice.app, actor=actor, invoice_id=invoice.pk)
+            except ServiceError as error:
+                messages.error(request, f"{invoice.pk}: {error.message}")
+                continue
+            messages.success(request, f"{invoice.pk} is {paid.status}.")
 
 
 @admin.register(Refund)

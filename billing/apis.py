@@ -1,8 +1,9 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.pagination import list_body
 from billing.checkout import checkout_session_create, checkout_session_expire
 from billing.clocks import (
     test_clock_advance,
@@ -11,7 +12,22 @@ from billing.clocks import (
     test_clock_get,
     test_clock_list,
 )
-from billing.models import CheckoutSession, Customer, Payment, Refund, Subscription, TestClock
+from billing.invoices import invoice_pay, invoice_upcoming
+from billing.models import (
+    CheckoutSession,
+    Customer,
+    Invoice,
+    Payment,
+    Refund,
+    Subscription,
+    TestClock,
+)
+from billing.payment_methods import (
+    payment_method_default_set,
+    payment_method_detach,
+    payment_method_list,
+    setup_intent_create,
+)
 from billing.payments import (
     payment_create,
     payment_get,
@@ -20,11 +36,14 @@ from billing.payments import (
     refund_get,
     refund_list,
 )
+from billing.portal import portal_session_create
 from billing.selectors import (
     checkout_session_get,
     checkout_session_list,
     customer_get,
     customer_list,
+    invoice_get,
+    invoice_list,
     subscription_get,
     subscription_list,
 )
@@ -36,12 +55,23 @@ from billing.serializers import (
     CustomerListInputSerializer,
     CustomerOutputSerializer,
     CustomerUpdateInputSerializer,
+    InvoiceListInputSerializer,
+    InvoiceOutputSerializer,
+    InvoicePayInputSerializer,
     PaymentCreateInputSerializer,
     PaymentListInputSerializer,
+    PaymentMethodDetachedOutputSerializer,
+    PaymentMethodDetachInputSerializer,
+    PaymentMethodListInputSerializer,
+    PaymentMethodOutputSerializer,
     PaymentOutputSerializer,
+    PortalSessionCreateInputSerializer,
+    PortalSessionOutputSerializer,
     RefundCreateInputSerializer,
     RefundListInputSerializer,
     RefundOutputSerializer,
+    SetupIntentCreateInputSerializer,
+    SetupIntentOutputSerializer,
     SubscriptionCancelInputSerializer,
     SubscriptionChangePlanInputSerializer,
     SubscriptionCreateInputSerializer,
@@ -53,6 +83,7 @@ from billing.serializers import (
     TestClockDeletedOutputSerializer,
     TestClockListInputSerializer,
     TestClockOutputSerializer,
+    UpcomingInvoiceOutputSerializer,
 )
 from billing.services import customer_create, customer_update
 from billing.subscriptions import (
@@ -62,6 +93,12 @@ from billing.subscriptions import (
     subscription_resume,
 )
 from tenants.views import TenantViewSet
+
+
+# The card's provider id (`pm_…`) in the customer's payment-method routes.
+PAYMENT_METHOD_PATH = OpenApiParameter(
+    "payment_method_id", str, OpenApiParameter.PATH, description="The card's id (`pm_…`)."
+)
 
 
 class CustomerViewSet(TenantViewSet):
@@ -106,6 +143,178 @@ class CustomerViewSet(TenantViewSet):
             **payload.validated_data,
         )
         return Response(CustomerOutputSerializer(customer).data)
+
+    @extend_schema(
+        request=SetupIntentCreateInputSerializer,
+        responses={201: SetupIntentOutputSerializer},
+        summary="Create a setup intent for the customer's card",
+        description="For the app's own card form (Stripe Elements): the form confirms the "
+        "answer's `client_secret` with the provider's publishable key (`GET /v1/app`). When the "
+        "setup succeeds the card becomes the customer's default (the provider's webhook).",
+    )
+    @action(detail=True, methods=["post"], url_path="setup-intents")
+    def setup_intents(self, request: Request, pk: str) -> Response:
+        customer_get(app=self.app, customer_id=pk)
+        payload = SetupIntentCreateInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        setup_intent = setup_intent_create(
+            app=self.app,
+            actor=self.actor,
+            customer_id=pk,
+            request_key=self.request_key,
+            **payload.validated_data,
+        )
+        return Response(SetupIntentOutputSerializer(setup_intent).data, status=201)
+
+    @extend_schema(
+        responses=PaymentMethodOutputSerializer(many=True),
+        summary="List the customer's cards",
+        description="Read from the provider on each request, so never stale; one page with "
+        "every card (`has_more` is false), newest first.",
+    )
+    @action(detail=True, methods=["get"], url_path="payment-methods")
+    def payment_methods(self, request: Request, pk: str) -> Response:
+        customer_get(app=self.app, customer_id=pk)
+        self.query_filters(PaymentMethodListInputSerializer)
+        cards = payment_method_list(app=self.app, customer_id=pk)
+        return Response(
+            list_body(
+                data=list(PaymentMethodOutputSerializer(cards, many=True).data), has_more=False
+            )
+        )
+
+    @extend_schema(
+        request=None,
+        parameters=[PAYMENT_METHOD_PATH],
+        responses=PaymentMethodOutputSerializer,
+        summary="Make a card the customer's default",
+        description="The card renewals and invoices charge, at the provider (the customer's "
+        "invoices and each live subscription) and here. Another customer's card answers 404.",
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"payment-methods/(?P<payment_method_id>[^/.]+)/default",
+    )
+    def payment_method_default(self, request: Request, pk: str, payment_method_id: str) -> Response:
+        customer_get(app=self.app, customer_id=pk)
+        card = payment_method_default_set(
+            app=self.app,
+            actor=self.actor,
+            customer_id=pk,
+            payment_method_id=payment_method_id,
+            request_key=self.request_key,
+        )
+        return Response(PaymentMethodOutputSerializer(card).data)
+
+    @extend_schema(
+        parameters=[PAYMENT_METHOD_PATH, PaymentMethodDetachInputSerializer],
+        responses=PaymentMethodDetachedOutputSerializer,
+        summary="Detach a card from the customer",
+        description="The last card of a customer with a live subscription (trialing, active, "
+        "past due) answers 409 `last_payment_method` unless `force=true`.",
+    )
+    @action(
+        detail=True, methods=["delete"], url_path=r"payment-methods/(?P<payment_method_id>[^/.]+)"
+    )
+    def payment_method_remove(self, request: Request, pk: str, payment_method_id: str) -> Response:
+        customer_get(app=self.app, customer_id=pk)
+        options = self.query_filters(PaymentMethodDetachInputSerializer)
+        card = payment_method_detach(
+            app=self.app,
+            actor=self.actor,
+            customer_id=pk,
+            payment_method_id=payment_method_id,
+            request_key=self.request_key,
+            **options,
+        )
+        return Response(PaymentMethodDetachedOutputSerializer(card).data)
+
+    @extend_schema(
+        request=PortalSessionCreateInputSerializer,
+        responses={201: PortalSessionOutputSerializer},
+        summary="Open the billing portal for the customer",
+        description="A link to the provider's portal where the customer updates their card, "
+        "cancels at the end of the period, switches between the app's plans (those without "
+        "metered components) and sees their invoices. What they do there reaches the "
+        "subscription and customer through the provider's webhooks, audited with actor "
+        "`stripe`. The portal is configured from the app's catalog on first use and again "
+        "when the catalog changed.",
+    )
+    @action(detail=True, methods=["post"], url_path="portal-sessions")
+    def portal_sessions(self, request: Request, pk: str) -> Response:
+        customer_get(app=self.app, customer_id=pk)
+        payload = PortalSessionCreateInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        portal_session = portal_session_create(
+            app=self.app,
+            actor=self.actor,
+            customer_id=pk,
+            request_key=self.request_key,
+            **payload.validated_data,
+        )
+        return Response(PortalSessionOutputSerializer(portal_session).data, status=201)
+
+    @extend_schema(
+        responses=UpcomingInvoiceOutputSerializer,
+        summary="Preview the customer's next invoice",
+        description="The provider's preview of the next invoice of the customer's current "
+        "subscription, with this period's usage so far; an empty preview (`subscription` "
+        "null) when none will be invoiced again.",
+    )
+    @action(detail=True, methods=["get"], url_path="upcoming-invoice")
+    def upcoming_invoice(self, request: Request, pk: str) -> Response:
+        preview = invoice_upcoming(app=self.app, customer_id=pk)
+        return Response(UpcomingInvoiceOutputSerializer(preview).data)
+
+
+class InvoiceViewSet(TenantViewSet):
+    """The provider's invoices of the app's customers (renewals, plan changes), mirrored from
+    its webhooks, with every payment attempt and its decline code."""
+
+    model = Invoice
+
+    @extend_schema(
+        parameters=[InvoiceListInputSerializer], responses=InvoiceOutputSerializer(many=True)
+    )
+    def list(self, request: Request) -> Response:
+        filters = self.query_filters(InvoiceListInputSerializer)
+        return self.list_response(
+            queryset=invoice_list(
+                app=self.app,
+                customer=filters.get("customer"),
+                subscription=filters.get("subscription"),
+                status=filters.get("status"),
+            ),
+            output=InvoiceOutputSerializer,
+            filters=filters,
+        )
+
+    @extend_schema(responses=InvoiceOutputSerializer)
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(InvoiceOutputSerializer(invoice_get(app=self.app, invoice_id=pk)).data)
+
+    @extend_schema(
+        request=InvoicePayInputSerializer,
+        responses=InvoiceOutputSerializer,
+        summary="Pay an invoice now",
+        description="Charges the open invoice now with `payment_method` or its default card. "
+        "A decline answers 402 with the `decline_code`, the failed attempt recorded on the "
+        "invoice; a paid invoice answers 409 `invoice_already_paid`.",
+    )
+    @action(detail=True, methods=["post"])
+    def pay(self, request: Request, pk: str) -> Response:
+        invoice_get(app=self.app, invoice_id=pk)
+        payload = InvoicePayInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        invoice = invoice_pay(
+            app=self.app,
+            actor=self.actor,
+            invoice_id=pk,
+            request_key=self.request_key,
+            **payload.validated_data,
+        )
+        return Response(InvoiceOutputSerializer(invoice).data)
 
 
 class PaymentViewSet(TenantViewSet):

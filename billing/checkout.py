@@ -33,6 +33,7 @@ from billing.models import (
 )
 from billing.payments import _payment_apply, payment_snapshot
 from billing.providers.base import (
+    Capability,
     CheckoutLineItem,
     CheckoutSessionRequest,
     CheckoutSessionResult,
@@ -40,6 +41,7 @@ from billing.providers.base import (
     ProviderError,
     SubscriptionResult,
 )
+from billing.providers.capabilities import capability_supported_check
 from billing.providers.currencies import currency_supported_check
 from billing.providers.errors import api_error_from_provider
 from billing.providers.keys import provider_idempotency_key
@@ -207,6 +209,7 @@ def checkout_session_create(
     `external_id` (with `email`) names the app's user, created here if new. Subscription mode
     takes a plan (its trial, or `trial_period_days`: 0 for none); payment mode an amount and
     currency (and a description the page shows); setup mode only saves a card."""
+    capability_supported_check(app=app, capability=Capability.CHECKOUT, param=None)
     _checkout_check_mode_fields(
         mode=mode,
         plan=plan,

@@ -17,7 +17,8 @@ from billing import signals
 from billing.audit_actions import BillingAuditAction
 from billing.errors import BillingErrorCode
 from billing.models import Customer, TestClock, TestClockStatus
-from billing.providers.base import ProviderError, TestClockRequest, TestClockResult
+from billing.providers.base import Capability, ProviderError, TestClockRequest, TestClockResult
+from billing.providers.capabilities import capability_supported_check
 from billing.providers.errors import api_error_from_provider
 from billing.providers.keys import provider_idempotency_key
 from billing.providers.registry import provider_for
@@ -26,6 +27,7 @@ from tenants.models import App, AppMode
 
 
 def test_clocks_require_test_mode(*, app: App, param: str | None = None) -> None:
+    capability_supported_check(app=app, capability=Capability.TEST_CLOCKS, param=param)
     if app.mode != AppMode.TEST:
         raise InvalidRequestError(
             "Test clocks exist only for test-mode apps.",

@@ -20,4 +20,7 @@ class BillingErrorCode(StrEnum):
     AMOUNT_TOO_LARGE = "amount_too_large"
     TEST_MODE_ONLY = "test_mode_only"
     TEST_CLOCK_ADVANCING = "test_clock_advancing"
+    LAST_PAYMENT_METHOD = "last_payment_method"
     CHECKOUT_SESSION_NOT_OPEN = "checkout_session_not_open"
+    INVOICE_ALREADY_PAID = "invoice_already_paid"
+    INVOICE_NOT_PAYABLE = "invoice_not_payable"

@@ -45,6 +45,9 @@ class Customer(TenantScopedModel):
     metadata = models.JSONField(default=dict, blank=True)
     provider_customer_id = models.CharField(max_length=255, blank=True, default="")
     default_payment_method = models.CharField(max_length=255, blank=True, default="")
+    # When the default payment method was last chosen (by the app, at the customer's time, or
+    # at the provider's, as its webhook says): an older setup's webhook never takes it back.
+    default_payment_method_set_at = models.DateTimeField(null=True, blank=True)
     # A test-mode customer may live on a test clock, whose frozen time is its "now".
     test_clock = models.ForeignKey(
         TestClock, null=True, blank=True, on_delete=models.PROTECT, related_name="customers"
@@ -305,3 +308,118 @@ class CheckoutSession(TenantScopedModel):
 
     def __str__(self) -> str:
         return self.pk
+
+
+class InvoiceStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    OPEN = "open", "Open"
+    PAID = "paid", "Paid"
+    VOID = "void", "Void"
+    UNCOLLECTIBLE = "uncollectible", "Uncollectible"
+
+
+class Invoice(TenantScopedModel):
+    """The provider's invoice of one of our customers, mirrored from its webhooks (each one
+    re-reads the invoice at the provider, so the row holds the provider's current state)."""
+
+    id = PrefixedIdField(prefix="inv")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="invoices")
+    subscription = models.ForeignKey(
+        Subscription, null=True, blank=True, on_delete=models.PROTECT, related_name="invoices"
+    )
+    provider_invoice_id = models.CharField(max_length=255, unique=True)
+    number = models.CharField(max_length=100, blank=True, default="")
+    status = models.CharField(
+        max_length=16, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT
+    )
+    billing_reason = models.CharField(max_length=40, blank=True, default="")
+    currency = models.CharField(max_length=3)
+    subtotal = models.BigIntegerField(default=0)
+    total = models.BigIntegerField(default=0)
+    amount_due = models.BigIntegerField(default=0)
+    amount_paid = models.BigIntegerField(default=0)
+    amount_remaining = models.BigIntegerField(default=0)
+    period_start = models.DateTimeField(null=True, blank=True)
+    period_end = models.DateTimeField(null=True, blank=True)
+    # One entry per line: kind (base, metered, proration), description, amount, quantity,
+    # included_quantity (metered), period_start, period_end, provider_price_id.
+    lines = models.JSONField(default=list, blank=True)
+    hosted_invoice_url = models.URLField(max_length=2048, blank=True, default="")
+    invoice_pdf = models.URLField(max_length=2048, blank=True, default="")
+    attempt_count = models.PositiveIntegerField(default=0)
+    next_payment_attempt = models.DateTimeField(null=True, blank=True)
+    finalized_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    marked_uncollectible_at = models.DateTimeField(null=True, blank=True)
+    # When the provider created it (a test clock's time for a customer on one).
+    provider_created_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["app", "-created_at"], name="invoice_app_created_idx"),
+            models.Index(fields=["app", "customer", "status"], name="invoice_customer_idx"),
+            models.Index(fields=["app", "subscription", "status"], name="invoice_subscription_idx"),
+            models.Index(fields=["app", "status"], name="invoice_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or self.pk
+
+
+class InvoicePaymentAttemptStatus(models.TextChoices):
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+    PENDING = "pending", "Pending"
+
+
+class InvoicePaymentAttempt(TenantScopedModel):
+    """One charge the provider attempted for an invoice (a renewal, its retries, a pay now)."""
+
+    id = PrefixedIdField(prefix="inpa")
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="attempts")
+    provider_charge_id = models.CharField(max_length=255, unique=True)
+    provider_payment_id = models.CharField(max_length=255, blank=True, default="")
+    amount = models.BigIntegerField(default=0)
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=10, choices=InvoicePaymentAttemptStatus.choices)
+    failure_code = models.CharField(max_length=100, blank=True, default="")
+    failure_message = models.CharField(max_length=500, blank=True, default="")
+    decline_code = models.CharField(max_length=100, blank=True, default="")
+    payment_method = models.CharField(max_length=255, blank=True, default="")
+    attempted_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["invoice", "attempted_at"], name="invoice_attempt_idx"),
+            models.Index(
+                fields=["app", "status", "attempted_at"], name="invoice_attempt_status_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.pk
+
+
+class PortalConfiguration(TenantScopedModel):
+    """The app's billing portal configuration at the provider: what its customers may do there
+    (update their card, cancel at period end, switch between the app's plans, see invoices),
+    made from the app's catalog and made again when the catalog it was made from changed."""
+
+    id = PrefixedIdField(prefix="bpc")
+    provider_configuration_id = models.CharField(max_length=255, blank=True, default="")
+    # A digest of the catalog (plans and their provider prices) the configuration offers.
+    catalog_fingerprint = models.CharField(max_length=64, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["app"], name="portal_configuration_one_per_app")
+        ]
+
+    def __str__(self) -> str:
+        return self.provider_configuration_id or self.pk

@@ -19,16 +19,19 @@ from billing.audit_actions import BillingAuditAction
 from billing.errors import BillingErrorCode
 from billing.models import Customer, Payment, PaymentStatus, Refund, RefundStatus
 from billing.providers.base import (
+    Capability,
     ChargeRequest,
     ChargeResult,
     ChargeStatus,
     ProviderDeclinedError,
     ProviderError,
     ProviderRequestError,
+    ProviderWebhookChange,
     RefundRequest,
     RefundResult,
 )
 from billing.providers.base import RefundStatus as ProviderRefundStatus
+from billing.providers.capabilities import capability_supported_check, provider_has_capability
 from billing.providers.currencies import currency_supported_check
 from billing.providers.errors import ProviderErrorCode, api_error_from_provider
 from billing.providers.keys import provider_idempotency_key
@@ -250,8 +253,21 @@ def payment_create(
             code=ErrorCode.PARAMETERS_EXCLUSIVE,
             param="off_session",
         )
+    if payment_method:
+        capability_supported_check(
+            app=app, capability=Capability.SAVED_PAYMENT_METHODS, param="payment_method"
+        )
+    if off_session:
+        capability_supported_check(
+            app=app, capability=Capability.OFF_SESSION_PAYMENTS, param="off_session"
+        )
+    if not return_url:
+        capability_supported_check(
+            app=app, capability=Capability.PAYMENTS_WITHOUT_REDIRECT, param="return_url"
+        )
     payer: Customer = customer_get(app=app, customer_id=customer)
-    if not (payment_method or payer.default_payment_method):
+    saved_methods = provider_has_capability(app=app, capability=Capability.SAVED_PAYMENT_METHODS)
+    if saved_methods and not (payment_method or payer.default_payment_method):
         raise InvalidRequestError(
             "The customer has no default payment method; pass payment_method.",
             code=BillingErrorCode.PAYMENT_METHOD_REQUIRED,
@@ -550,7 +566,9 @@ def _payment_for_provider(*, charge_reference: str, payment_reference: str) -> P
     )
 
 
-def _refund_record_external(*, payment: Payment, result: RefundResult) -> Refund:
+def _refund_record_external(
+    *, payment: Payment, result: RefundResult, actor: Actor = STRIPE
+) -> Refund:
     """A refund made outside our API (the provider's dashboard), recorded so totals agree."""
     app = payment.app
     with transaction.atomic():
@@ -564,7 +582,7 @@ def _refund_record_external(*, payment: Payment, result: RefundResult) -> Refund
         )
         audit_event_record(
             app=app,
-            actor=STRIPE,
+            actor=actor,
             action_type=BillingAuditAction.CREATE_REFUND,
             target_type="refund",
             target_id=refund.pk,
@@ -585,15 +603,19 @@ def refund_sync_from_provider(*, refund: Mapping[str, Any]) -> Refund | None:
     )
     if payment is None:
         return None
+    result = provider_for(app=payment.app).refund_from_object(refund)
+    return _refund_sync(payment=payment, result=result, actor=STRIPE)
+
+
+def _refund_sync(*, payment: Payment, result: RefundResult, actor: Actor) -> Refund:
     app = payment.app
-    result = provider_for(app=app).refund_from_object(refund)
     refunds = Refund.objects.for_app(app).filter(payment=payment)
     row = refunds.filter(provider_refund_id=result.provider_reference).first()
     if row is None and result.refund_id:
         row = refunds.filter(pk=result.refund_id).first()
     if row is None:
-        row = _refund_record_external(payment=payment, result=result)
-    return _refund_apply(refund_id=row.pk, app=app, result=result, actor=STRIPE)
+        row = _refund_record_external(payment=payment, result=result, actor=actor)
+    return _refund_apply(refund_id=row.pk, app=app, result=result, actor=actor)
 
 
 def payment_sync_from_charge(*, charge: Mapping[str, Any]) -> Payment | None:
@@ -622,3 +644,31 @@ def payment_sync_from_charge(*, charge: Mapping[str, Any]) -> Payment | None:
                 payload_snapshot={"from": previous, "to": payment.amount_refunded},
             )
     return payment
+
+
+def payment_sync_from_webhook_change(*, change: ProviderWebhookChange, actor: Actor) -> None:
+    """What a provider's event (from the generic webhook endpoint) changed, applied to ours: the
+    payment is read again from the provider (which may complete it there, e.g. capture an
+    approved order), so duplicated and reordered events end in the same state; a refund is
+    applied as the event reports it. Objects that are not ours are ignored."""
+    if change.payment_reference:
+        payment = _payment_for_provider(
+            charge_reference="", payment_reference=change.payment_reference
+        )
+        if payment is not None:
+            try:
+                result = provider_for(app=payment.app).charge_retrieve(
+                    provider_reference=payment.provider_payment_id
+                )
+            except ProviderDeclinedError as error:
+                if error.charge is None:
+                    raise
+                result = error.charge
+            _payment_apply(payment_id=payment.pk, app=payment.app, result=result, actor=actor)
+    if change.refund is not None:
+        payment = _payment_for_provider(
+            charge_reference=change.refund.charge_reference,
+            payment_reference=change.refund.payment_reference,
+        )
+        if payment is not None:
+            _refund_sync(payment=payment, result=change.refund, actor=actor)

@@ -1,5 +1,5 @@
 from api.errors import NotFoundError
-from billing.models import CheckoutSession, Customer, Subscription, SubscriptionStatus
+from billing.models import CheckoutSession, Customer, Invoice, Subscription, SubscriptionStatus
 from catalog.selectors import PLAN_JOIN
 from tenants.models import App
 from tenants.scoping import TenantScopedQuerySet
@@ -163,3 +163,34 @@ def checkout_session_list(
     if status:
         sessions = sessions.filter(status=status)
     return sessions
+
+
+# Invoices
+
+
+def invoices_for_app(app: App) -> TenantScopedQuerySet[Invoice]:
+    return Invoice.objects.for_app(app).prefetch_related("attempts")
+
+
+def invoice_get(*, app: App, invoice_id: str) -> Invoice:
+    invoice = invoices_for_app(app).filter(pk=invoice_id).first()
+    if invoice is None:
+        raise NotFoundError("invoice")
+    return invoice
+
+
+def invoice_list(
+    *,
+    app: App,
+    customer: str | None = None,
+    subscription: str | None = None,
+    status: str | None = None,
+) -> TenantScopedQuerySet[Invoice]:
+    invoices = invoices_for_app(app)
+    if customer:
+        invoices = invoices.filter(customer_id=customer)
+    if subscription:
+        invoices = invoices.filter(subscription_id=subscription)
+    if status:
+        invoices = invoices.filter(status=status)
+    return invoices

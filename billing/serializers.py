@@ -2,6 +2,7 @@ import builtins
 from typing import Any
 
 from django.core.validators import URLValidator
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.fields import (
@@ -17,6 +18,8 @@ from billing.models import (
     CheckoutMode,
     CheckoutPaymentStatus,
     CheckoutStatus,
+    InvoicePaymentAttemptStatus,
+    InvoiceStatus,
     SubscriptionStatus,
 )
 from billing.providers.base import Proration
@@ -252,6 +255,106 @@ class SubscriptionOutputSerializer(serializers.Serializer[Any]):
         return subscription.client_secret or None
 
 
+class SetupIntentCreateInputSerializer(InputSerializer):
+    usage = serializers.ChoiceField(
+        choices=["off_session", "on_session"],
+        default="off_session",
+        help_text="`off_session` (the default): the card is charged later without the customer "
+        "(renewals); `on_session`: only while the customer is present.",
+    )
+
+
+class SetupIntentOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField(help_text="The provider's setup intent (`seti_…`).")
+    object = serializers.SerializerMethodField()
+    customer = serializers.CharField(source="customer_id")
+    client_secret = serializers.CharField(
+        help_text="What the app's card form confirms with the provider's publishable key "
+        "(`client.publishable_key` of `GET /v1/app`), e.g. Stripe.js `confirmCardSetup`."
+    )
+    status = serializers.ChoiceField(
+        choices=[
+            "requires_payment_method",
+            "requires_confirmation",
+            "requires_action",
+            "processing",
+            "succeeded",
+            "canceled",
+        ]
+    )
+    usage = serializers.ChoiceField(choices=["off_session", "on_session"])
+
+    def get_object(self, setup_intent: builtins.object) -> str:
+        return "setup_intent"
+
+
+class PaymentMethodListInputSerializer(InputSerializer):
+    pass
+
+
+class PaymentMethodDetachInputSerializer(InputSerializer):
+    force = serializers.BooleanField(
+        default=False,
+        help_text="Detach the customer's last card even though a live subscription renews on it.",
+    )
+
+
+class PaymentMethodOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField(source="card.provider_reference")
+    object = serializers.SerializerMethodField()
+    customer = serializers.CharField(source="customer_id")
+    type = serializers.SerializerMethodField()
+    brand = serializers.CharField(source="card.brand")
+    last4 = serializers.CharField(source="card.last4")
+    exp_month = serializers.IntegerField(source="card.exp_month")
+    exp_year = serializers.IntegerField(source="card.exp_year")
+    default = serializers.BooleanField(
+        help_text="The customer's default card: the one renewals and invoices charge."
+    )
+
+    def get_object(self, payment_method: builtins.object) -> str:
+        return "payment_method"
+
+    def get_type(self, payment_method: builtins.object) -> str:
+        return "card"
+
+
+class PaymentMethodDetachedOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField(source="card.provider_reference")
+    object = serializers.SerializerMethodField()
+    customer = serializers.CharField(source="customer_id")
+    deleted = serializers.SerializerMethodField()
+
+    def get_object(self, payment_method: builtins.object) -> str:
+        return "payment_method"
+
+    def get_deleted(self, payment_method: builtins.object) -> bool:
+        return True
+
+
+class PortalSessionCreateInputSerializer(InputSerializer):
+    return_url = serializers.URLField(
+        max_length=2048,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="Where the portal's link sends the customer back to (http or https).",
+    )
+
+
+class PortalSessionOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField(help_text="The provider's portal session (`bps_…`).")
+    object = serializers.SerializerMethodField()
+    customer = serializers.CharField(source="customer_id")
+    url = serializers.CharField(
+        help_text="The portal page to send the customer to; it signs them in, so hand it to "
+        "that customer only. Short-lived at the provider: create a session per visit."
+    )
+    return_url = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+    def get_object(self, portal_session: builtins.object) -> str:
+        return "portal_session"
+
+
 def _web_url(**options: Any) -> serializers.URLField:
     return serializers.URLField(
         max_length=2048, validators=[URLValidator(schemes=["http", "https"])], **options
@@ -342,3 +445,110 @@ class CheckoutSessionOutputSerializer(serializers.Serializer[Any]):
 
     def get_url(self, session: Any) -> str | None:
         return session.url or None
+
+
+class InvoiceListInputSerializer(ListQueryInputSerializer):
+    customer = serializers.CharField(max_length=40, required=False)
+    subscription = serializers.CharField(max_length=40, required=False)
+    status = serializers.ChoiceField(choices=InvoiceStatus.values, required=False)
+
+
+class InvoicePayInputSerializer(InputSerializer):
+    payment_method = StrictCharField(
+        max_length=255,
+        required=False,
+        help_text="A provider token (such as `pm_card_visa`) to pay with; it is attached to "
+        "the customer first. The invoice's default card when left out.",
+    )
+
+
+class InvoiceLineOutputSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(
+        choices=["base", "metered", "proration"],
+        help_text="`base`: the plan's price; `metered`: usage of a metric; `proration`: a "
+        "credit or charge for part of a period after a plan change.",
+    )
+    description = serializers.CharField()
+    amount = serializers.IntegerField()
+    currency = serializers.CharField()
+    quantity = serializers.IntegerField()
+    included_quantity = serializers.IntegerField(
+        allow_null=True, help_text="Metered lines: the units of each period the plan includes."
+    )
+    period_start = serializers.DateTimeField(allow_null=True)
+    period_end = serializers.DateTimeField(allow_null=True)
+    provider_price_id = serializers.CharField()
+
+
+class InvoicePaymentAttemptOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField()
+    status = serializers.ChoiceField(choices=InvoicePaymentAttemptStatus.values)
+    amount = serializers.IntegerField()
+    currency = serializers.CharField()
+    failure_code = serializers.CharField()
+    failure_message = serializers.CharField()
+    decline_code = serializers.CharField(help_text="The card issuer's reason for a decline.")
+    payment_method = serializers.CharField()
+    attempted_at = serializers.DateTimeField()
+    provider_charge_id = serializers.CharField()
+
+
+class InvoiceOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField()
+    object = serializers.SerializerMethodField()
+    customer = serializers.CharField(source="customer_id")
+    subscription = serializers.CharField(source="subscription_id", allow_null=True)
+    number = serializers.CharField()
+    status = serializers.ChoiceField(choices=InvoiceStatus.values)
+    billing_reason = serializers.CharField()
+    currency = serializers.CharField()
+    subtotal = serializers.IntegerField()
+    total = serializers.IntegerField()
+    amount_due = serializers.IntegerField()
+    amount_paid = serializers.IntegerField()
+    amount_remaining = serializers.IntegerField()
+    period_start = serializers.DateTimeField(allow_null=True)
+    period_end = serializers.DateTimeField(allow_null=True)
+    lines = InvoiceLineOutputSerializer(many=True)
+    hosted_invoice_url = serializers.CharField(
+        help_text="The provider's page where the customer pays the invoice."
+    )
+    invoice_pdf = serializers.CharField(help_text="The invoice as a PDF.")
+    attempt_count = serializers.IntegerField()
+    next_payment_attempt = serializers.DateTimeField(
+        allow_null=True, help_text="When the provider retries the payment next, if it will."
+    )
+    payment_attempts = serializers.SerializerMethodField()
+    finalized_at = serializers.DateTimeField(allow_null=True)
+    paid_at = serializers.DateTimeField(allow_null=True)
+    voided_at = serializers.DateTimeField(allow_null=True)
+    marked_uncollectible_at = serializers.DateTimeField(allow_null=True)
+    provider_invoice_id = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+    def get_object(self, invoice: builtins.object) -> str:
+        return "invoice"
+
+    @extend_schema_field(InvoicePaymentAttemptOutputSerializer(many=True))
+    def get_payment_attempts(self, invoice: Any) -> list[dict[str, Any]]:
+        attempts = sorted(invoice.attempts.all(), key=lambda attempt: attempt.attempted_at)
+        return list(InvoicePaymentAttemptOutputSerializer(attempts, many=True).data)
+
+
+class UpcomingInvoiceOutputSerializer(serializers.Serializer[Any]):
+    object = serializers.CharField()
+    customer = serializers.CharField()
+    subscription = serializers.CharField(
+        allow_null=True,
+        help_text="The subscription the preview bills; null (and no lines) when none will be "
+        "invoiced again.",
+    )
+    currency = serializers.CharField(allow_null=True)
+    subtotal = serializers.IntegerField()
+    total = serializers.IntegerField()
+    amount_due = serializers.IntegerField()
+    period_start = serializers.DateTimeField(allow_null=True)
+    period_end = serializers.DateTimeField(allow_null=True)
+    next_payment_attempt = serializers.DateTimeField(allow_null=True)
+    lines = InvoiceLineOutputSerializer(many=True)

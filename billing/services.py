@@ -8,7 +8,8 @@ from billing.audit_actions import BillingAuditAction
 from billing.clocks import test_clock_get_for_update, test_clocks_require_test_mode
 from billing.errors import BillingErrorCode
 from billing.models import Customer
-from billing.providers.base import CustomerRequest, ProviderError
+from billing.providers.base import Capability, CustomerRequest, ProviderError
+from billing.providers.capabilities import capability_supported_check
 from billing.providers.errors import api_error_from_provider
 from billing.providers.keys import provider_idempotency_key
 from billing.providers.registry import provider_for
@@ -74,6 +75,10 @@ def customer_create(
     needs the provider customer before it can use ours, so a failure answers 502 and leaves no
     row. The provider key derives from the app's Idempotency-Key when it sent one, so the app's
     retry of a call whose answer it lost makes no second provider customer."""
+    if payment_method:
+        capability_supported_check(
+            app=app, capability=Capability.SAVED_PAYMENT_METHODS, param="payment_method"
+        )
     try:
         with transaction.atomic():
             clock = None

@@ -19,10 +19,12 @@ from billing.audit_actions import BillingAuditAction
 from billing.errors import BillingErrorCode
 from billing.models import Customer, Subscription, SubscriptionStatus
 from billing.providers.base import (
+    Capability,
     Proration,
     ProviderError,
     SubscriptionChangeRequest,
 )
+from billing.providers.capabilities import capability_supported_check
 from billing.providers.errors import api_error_from_provider
 from billing.providers.keys import provider_idempotency_key
 from billing.providers.pending import (
@@ -121,6 +123,7 @@ def subscription_create(
     provider token such as `pm_card_visa`) becomes the customer's default, as on
     `POST /v1/customers`, and the subscription's. Without one, and without a trial, the
     provider decides (Stripe answers `incomplete`)."""
+    capability_supported_check(app=app, capability=Capability.SUBSCRIPTIONS, param=None)
     subscriber = customer_get(app=app, customer_id=customer)
     subscribed_plan = _plan_for_subscription(app=app, plan_id=plan)
     if request_key:

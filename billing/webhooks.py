@@ -20,10 +20,15 @@ from djstripe import models as djstripe_models
 from djstripe.signals import WEBHOOK_SIGNALS
 from djstripe.views import ProcessWebhookView
 
-from billing import checkout, clocks, payments
+from billing import checkout, clocks, invoices, payment_methods, payments
 from billing import subscription_webhook_sync as subscriptions
 from billing.providers.base import ProviderEvent
-from billing.providers.stripe import provider_event, subscription_result, test_clock_result
+from billing.providers.stripe import (
+    provider_event,
+    setup_intent_result,
+    subscription_result,
+    test_clock_result,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +63,8 @@ _MIRRORS: dict[str, Any] = {
     "payment_intent": djstripe_models.PaymentIntent,
     "charge": djstripe_models.Charge,
     "refund": djstripe_models.Refund,
+    "setup_intent": djstripe_models.SetupIntent,
+    "customer": djstripe_models.Customer,
 }
 
 
@@ -107,9 +114,19 @@ def on_subscription_event(sender: Any, event: djstripe_models.Event, **kwargs: A
     )
 
 
+def on_invoice_event(sender: Any, event: djstripe_models.Event, **kwargs: Any) -> None:
+    invoices.invoice_sync_from_provider(invoice_object=_provider_event(event).data_object)
+
+
+def on_invoice_upcoming(sender: Any, event: djstripe_models.Event, **kwargs: Any) -> None:
+    # A preview: it has no id, and nothing to re-read.
+    invoices.invoice_upcoming_announce(invoice_object=_provider_event(event).data_object)
+
+
 def on_invoice_paid(sender: Any, event: djstripe_models.Event, **kwargs: Any) -> None:
     received = _provider_event(event)
     invoice = _current(received.data_object)
+    invoices.invoice_sync_from_provider(invoice_object=invoice)
     reference, metadata = _invoice_subscription(invoice)
     if not reference:
         return
@@ -124,6 +141,7 @@ def on_invoice_paid(sender: Any, event: djstripe_models.Event, **kwargs: Any) ->
 def on_invoice_payment_failed(sender: Any, event: djstripe_models.Event, **kwargs: Any) -> None:
     received = _provider_event(event)
     invoice = _current(received.data_object)
+    invoices.invoice_sync_from_provider(invoice_object=invoice)
     reference, metadata = _invoice_subscription(invoice)
     if not reference:
         return
@@ -184,11 +202,39 @@ def on_test_clock_event(sender: Any, event: djstripe_models.Event, **kwargs: Any
     clocks.test_clock_sync_from_provider(result=test_clock_result(test_clock))
 
 
+def on_setup_intent_succeeded(sender: Any, event: djstripe_models.Event, **kwargs: Any) -> None:
+    received = _provider_event(event)
+    setup_intent = _current(received.data_object)
+    payment_methods.customer_default_from_setup_intent(
+        setup_intent=setup_intent_result(setup_intent), provider_time=received.created
+    )
+
+
+def on_customer_updated(sender: Any, event: djstripe_models.Event, **kwargs: Any) -> None:
+    received = _provider_event(event)
+    customer = _current(received.data_object)
+    if customer.get("object") != "customer" or not customer.get("id"):
+        return
+    default = (customer.get("invoice_settings") or {}).get("default_payment_method")
+    if isinstance(default, Mapping):
+        default = default.get("id")
+    payment_methods.customer_default_sync_from_provider(
+        customer_reference=str(customer["id"]),
+        default_payment_method=str(default or ""),
+        provider_time=received.created,
+    )
+
+
 HANDLERS: dict[str, Callable[..., None]] = {
     "customer.subscription.created": on_subscription_event,
     "customer.subscription.updated": on_subscription_event,
     "customer.subscription.deleted": on_subscription_event,
     "customer.subscription.trial_will_end": on_subscription_event,
+    "invoice.created": on_invoice_event,
+    "invoice.finalized": on_invoice_event,
+    "invoice.voided": on_invoice_event,
+    "invoice.marked_uncollectible": on_invoice_event,
+    "invoice.upcoming": on_invoice_upcoming,
     "invoice.paid": on_invoice_paid,
     "invoice.payment_failed": on_invoice_payment_failed,
     "payment_intent.succeeded": on_payment_intent_event,
@@ -197,6 +243,8 @@ HANDLERS: dict[str, Callable[..., None]] = {
     "refund.created": on_refund_event,
     "refund.updated": on_refund_event,
     "refund.failed": on_refund_event,
+    "setup_intent.succeeded": on_setup_intent_succeeded,
+    "customer.updated": on_customer_updated,
     "test_helpers.test_clock.ready": on_test_clock_event,
     "test_helpers.test_clock.internal_failure": on_test_clock_event,
     "checkout.session.completed": on_checkout_session_event,

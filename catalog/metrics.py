@@ -12,7 +12,13 @@ from django.utils import timezone
 from api.errors import ConflictError
 from api.errors import ProviderUnavailableError as ApiProviderUnavailableError
 from audit.services import audit_event_record
-from billing.providers.base import MeterRequest, ProviderRequestError, ProviderUnavailableError
+from billing.providers.base import (
+    Capability,
+    MeterRequest,
+    ProviderRequestError,
+    ProviderUnavailableError,
+)
+from billing.providers.capabilities import capability_supported_check
 from billing.providers.keys import provider_idempotency_key
 from billing.providers.pending import (
     RETRY_BATCH_SIZE,
@@ -65,6 +71,7 @@ def metric_create(
     """Writes the metric (pending), then creates its provider meter. If the provider cannot be
     reached the metric stays pending and `metrics_sync_pending` completes it later; usage can be
     ingested meanwhile and is reported once the meter exists."""
+    capability_supported_check(app=app, capability=Capability.METERED_USAGE, param=None)
     try:
         with transaction.atomic():
             metric = Metric.objects.create(

@@ -24,6 +24,7 @@ from billing.providers.base import (
     ProductRequest,
     ProviderError,
 )
+from billing.providers.capabilities import plan_capabilities_check
 from billing.providers.currencies import currency_supported_check
 from billing.providers.errors import api_error_from_provider
 from billing.providers.keys import provider_idempotency_key
@@ -418,6 +419,7 @@ def plan_create(
     the provider has its prices, so an outage answers 502 and the app's retry (its
     Idempotency-Key derives the provider keys) makes each provider object once."""
     currency_supported_check(app=app, currency=currency)
+    plan_capabilities_check(app=app, base=bool(base), metered=bool(metered))
     metered_inputs = [MeteredInput(**component) for component in metered or []]
     quotas = quotas or {}
     grants, metered_quotas = plan_features_split(app=app, features=features or {}, quotas=quotas)

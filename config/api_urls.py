@@ -7,6 +7,7 @@ from audit.apis import AuditEventViewSet
 from billing.apis import (
     CheckoutSessionViewSet,
     CustomerViewSet,
+    InvoiceViewSet,
     PaymentViewSet,
     RefundViewSet,
     SubscriptionViewSet,
@@ -27,6 +28,7 @@ router.register("customers", CustomerViewSet, basename="customer")
 router.register("plans", PlanViewSet, basename="plan")
 router.register("payments", PaymentViewSet, basename="payment")
 router.register("refunds", RefundViewSet, basename="refund")
+router.register("invoices", InvoiceViewSet, basename="invoice")
 router.register("subscriptions", SubscriptionViewSet, basename="subscription")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("grace-periods", GracePeriodViewSet, basename="grace-period")

@@ -5,6 +5,7 @@ service needs, then run it (or its tests).
 - REDIS_URL unset: no broker; background jobs run in-process.
 - STRIPE_SECRET_KEY unset (serve only): the project's Stripe emulator, and the service pointed
   at it.
+- PAYPAL_CLIENT_ID unset (serve only): the project's PayPal emulator, likewise.
 """
 
 import os
@@ -19,6 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / ".data"
 EMULATOR_SECRET_KEY = "sk_test_" + "emulator" * 4
+# The emulator pairs each secret key with the publishable key of the same account.
+EMULATOR_PUBLISHABLE_KEY = "pk_test_" + EMULATOR_SECRET_KEY.removeprefix("sk_test_")
 EMULATOR_STATE = DATA / "stripe-emulator.json"
 
 
@@ -88,6 +91,7 @@ def ensure_stripe(
     children.append(subprocess.Popen(command, cwd=ROOT))
     wait_for_port(port)
     os.environ["STRIPE_SECRET_KEY"] = EMULATOR_SECRET_KEY
+    os.environ["STRIPE_PUBLISHABLE_KEY"] = EMULATOR_PUBLISHABLE_KEY
     os.environ["STRIPE_API_HOST"] = f"http://127.0.0.1:{port}"
     say(
         "STRIPE_SECRET_KEY is not set: started the project's Stripe EMULATOR at "
@@ -100,8 +104,40 @@ def ensure_stripe(
     return True
 
 
+def ensure_paypal(children: list[subprocess.Popen[bytes]], *, service_port: int) -> None:
+    """Starts the PayPal emulator when there is no real PayPal app (PAYPAL_CLIENT_ID unset),
+    with our /webhooks/paypal/ registered as its listener; says so plainly."""
+    if os.environ.get("PAYPAL_CLIENT_ID"):
+        return
+    port = int(os.environ.get("PAYPAL_EMULATOR_PORT") or free_port())
+    credentials = {
+        "PAYPAL_CLIENT_ID": "emulator-client-id",
+        "PAYPAL_CLIENT_SECRET": "emulator-client-secret",
+        "PAYPAL_WEBHOOK_ID": "WH-EMULATOR-LISTENER",
+    }
+    command = [sys.executable, "-m", "paypal_emulator", "--port", str(port)]
+    command += ["--client-id", credentials["PAYPAL_CLIENT_ID"]]
+    command += ["--client-secret", credentials["PAYPAL_CLIENT_SECRET"]]
+    command += ["--webhook-url", f"http://127.0.0.1:{service_port}/webhooks/paypal/"]
+    command += ["--webhook-id", credentials["PAYPAL_WEBHOOK_ID"]]
+    children.append(subprocess.Popen(command, cwd=ROOT))
+    wait_for_port(port)
+    os.environ.update(credentials, PAYPAL_API_BASE=f"http://127.0.0.1:{port}")
+    say(
+        "PAYPAL_CLIENT_ID is not set: started the project's PayPal EMULATOR at "
+        f"http://127.0.0.1:{port} (approval pages at /checkoutnow; its state is not kept across "
+        "restarts) and pointed the service at it. No real money moves."
+    )
+
+
 SERVE_ENVIRONMENT = DATA / "serve.env"
-SHARED_VARIABLES = ("DATABASE_URL", "STRIPE_SECRET_KEY", "STRIPE_API_HOST", "REDIS_URL")
+SHARED_VARIABLES = (
+    "DATABASE_URL",
+    "STRIPE_SECRET_KEY",
+    "STRIPE_PUBLISHABLE_KEY",
+    "STRIPE_API_HOST",
+    "REDIS_URL",
+)
 
 
 def database_prepare(url: str) -> None:
@@ -149,6 +185,7 @@ def serve() -> None:
     ensure_database()
     port = int(os.environ.get("PORT", "8000"))
     using_emulator = ensure_stripe(children)
+    ensure_paypal(children, service_port=port)
     database_prepare(os.environ["DATABASE_URL"])
     say("Applying migrations (any newer than config/schema.sql)...")
     manage("migrate", "--noinput")
@@ -334,6 +371,175 @@ def fuzz(arguments: list[str]) -> int:
             child.wait(timeout=30)
 
 
+CLIENT = ROOT / "clients" / "python"
+CLIENT_SCHEMA = CLIENT / "openapi.json"
+CLIENT_GENERATED = CLIENT / "payment_service_client" / "generated"
+
+
+def client_schema_text() -> str:
+    """The OpenAPI schema as the service serves it (drf-spectacular, the base settings), with
+    sorted keys so the same code always gives the same bytes."""
+    import json
+    import tempfile
+
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.base"}
+    with tempfile.TemporaryDirectory() as scratch:
+        target = Path(scratch) / "schema.json"
+        subprocess.run(
+            [
+                sys.executable,
+                "manage.py",
+                "spectacular",
+                "--format",
+                "openapi-json",
+                "--validate",
+                "--fail-on-warn",
+                "--file",
+                str(target),
+            ],
+            cwd=ROOT,
+            env=environment,
+            check=True,
+        )
+        schema = json.loads(target.read_text())
+    return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def client_generate(*, schema: Path, output: Path) -> None:
+    """openapi-python-client (pinned in requirements.lock) turns `schema` into the package
+    `output`, formatted by our pinned ruff with settings of its own, wherever `output` is."""
+    generator = shutil.which("openapi-python-client", path=str(Path(sys.executable).parent))
+    subprocess.run(
+        [
+            generator or "openapi-python-client",
+            "generate",
+            "--path",
+            str(schema),
+            "--config",
+            str(CLIENT / "generator.yaml"),
+            "--meta",
+            "none",
+            "--output-path",
+            str(output),
+            "--overwrite",
+        ],
+        cwd=output.parent,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    operations_index_write(output)
+    ruff = [sys.executable, "-m", "ruff"]
+    style = ["--isolated", "--line-length", "100", "--target-version", "py311"]
+    subprocess.run(
+        [*ruff, "check", *style, "--fix-only", "--select", "I,F401", "--quiet", str(output)],
+        check=True,
+    )
+    subprocess.run([*ruff, "format", *style, "--quiet", str(output)], check=True)
+
+
+def operations_index_write(output: Path) -> None:
+    """`generated/operations.py`: every operation module under one name, so that
+    `payment_service_client.api.v1_customers_create` works (and type-checks) without an import
+    per operation; openapi-python-client's own `api/<tag>/__init__.py` imports none."""
+    modules = sorted(
+        (path.parent.name, path.stem)
+        for path in (output / "api").glob("*/*.py")
+        if path.stem != "__init__"
+    )
+    lines = [
+        '"""Every operation of the API, by its operationId (written by ./run client)."""',
+        "",
+        *(f"from .api.{tag} import {name}" for tag, name in modules),
+        "",
+        "__all__ = [",
+        *(f'    "{name}",' for _, name in modules),
+        "]",
+        "",
+    ]
+    (output / "operations.py").write_text("\n".join(lines))
+
+
+def _tree_files(root: Path) -> dict[str, str]:
+    return {
+        path.relative_to(root).as_posix(): path.read_text()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+
+
+GENERATED_PREFIX = "payment_service_client/generated/"
+
+
+def client_expected_files() -> dict[str, str]:
+    """What the schema generates, by path under clients/python: the schema itself and the
+    generated package."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        schema = Path(scratch) / "openapi.json"
+        schema.write_text(client_schema_text())
+        generated = Path(scratch) / "generated"
+        client_generate(schema=schema, output=generated)
+        return {"openapi.json": schema.read_text()} | {
+            GENERATED_PREFIX + name: text for name, text in _tree_files(generated).items()
+        }
+
+
+def client_committed_files(client_dir: Path = CLIENT) -> dict[str, str]:
+    """The same files as they are in `client_dir` (the generated folder's every file)."""
+    schema = client_dir / "openapi.json"
+    committed = {"openapi.json": schema.read_text()} if schema.exists() else {}
+    generated = client_dir / GENERATED_PREFIX
+    if generated.exists():
+        committed |= {
+            GENERATED_PREFIX + name: text for name, text in _tree_files(generated).items()
+        }
+    return committed
+
+
+def client_differences(*, expected: dict[str, str], committed: dict[str, str]) -> list[str]:
+    """A unified diff (committed → expected) of every file that differs, is missing or is extra."""
+    import difflib
+
+    differences: list[str] = []
+    for name in sorted(expected.keys() | committed.keys()):
+        old, new = committed.get(name), expected.get(name)
+        if old != new:
+            differences.extend(
+                difflib.unified_diff(
+                    (old or "").splitlines(keepends=True),
+                    (new or "").splitlines(keepends=True),
+                    f"a/clients/python/{name}" if old is not None else "/dev/null",
+                    f"b/clients/python/{name}" if new is not None else "/dev/null",
+                )
+            )
+    return differences
+
+
+def client(arguments: list[str]) -> int:
+    """`./run client` regenerates clients/python from the schema; `--check` regenerates into a
+    scratch folder and fails, showing the difference, when the committed files differ."""
+    check = arguments == ["--check"]
+    if arguments and not check:
+        sys.stderr.write("usage: ./run client [--check]\n")
+        return 2
+    expected = client_expected_files()
+    if not check:
+        shutil.rmtree(CLIENT_GENERATED, ignore_errors=True)
+        for name, text in expected.items():
+            (CLIENT / name).parent.mkdir(parents=True, exist_ok=True)
+            (CLIENT / name).write_text(text)
+        say(f"Regenerated {CLIENT_GENERATED.relative_to(ROOT)} from {CLIENT_SCHEMA.name}.")
+        return 0
+    differences = client_differences(expected=expected, committed=client_committed_files())
+    if differences:
+        sys.stdout.writelines(differences)
+        say("clients/python differs from what the schema generates: run ./run client and commit.")
+        return 1
+    say("clients/python matches the schema.")
+    return 0
+
+
 def schema(arguments: list[str]) -> int:
     """`./run schema` writes config/schema.sql; `./run schema --check` checks it (CI)."""
     from config import schema_template
@@ -373,10 +579,12 @@ def main() -> None:
         sys.exit(fuzz(sys.argv[2:]))
     elif command == "schema":
         sys.exit(schema(sys.argv[2:]))
+    elif command == "client":
+        sys.exit(client(sys.argv[2:]))
     else:
         sys.exit(
             "usage: ./run serve | ./run test [pytest arguments] | ./run manage COMMAND | ./run lint"
-            " | ./run typecheck | ./run fuzz | ./run schema [--check]"
+            " | ./run typecheck | ./run fuzz | ./run schema [--check] | ./run client [--check]"
             f"  (got {command!r})"
         )
 

@@ -3,6 +3,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from api import views as api_views
+from billing.provider_webhooks import provider_webhook_receive
 from billing.webhooks import StripeWebhookView
 
 urlpatterns = [
@@ -17,6 +18,8 @@ urlpatterns = [
     # dj-stripe's own address for our endpoint, answered by our subclass of its view first.
     path("stripe/webhook/<uuid:uuid>/", StripeWebhookView.as_view()),
     path("stripe/", include("djstripe.urls", namespace="djstripe")),
+    # Every other provider's events (PayPal's at /webhooks/paypal/), by provider name.
+    path("webhooks/<slug:provider_name>/", provider_webhook_receive, name="provider-webhook"),
     # Anything else under /v1/ answers in the API's error shape, never Django's HTML page.
     re_path(r"^v1/.*$", api_views.UnknownRouteView.as_view()),
 ]

@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl
 
 from stripe_emulator import (
     billing,
+    billing_portal,
     catalog,
     checkout,
     customers,
@@ -42,6 +43,7 @@ from stripe_emulator.state import API_VERSION, EmulatorState, random_token
 
 API_KEY_PATTERN = re.compile(r"^(sk_test_|sk_live_|rk_test_|rk_live_)[A-Za-z0-9]{24,}$")
 PUBLISHABLE_KEY_PREFIXES = ("pk_test_", "pk_live_")
+PUBLISHABLE_KEY_PATTERN = re.compile(r"^(pk_test_|pk_live_)[A-Za-z0-9]{24,}$")
 MAXIMUM_IDEMPOTENCY_KEY_LENGTH = 255
 
 
@@ -82,6 +84,13 @@ class IdempotencyRecord:
     request_id: str
 
 
+def publishable_key_for(secret_key: str) -> str:
+    """The publishable key of the account a secret key belongs to (the emulator pairs them by
+    their random part, as one Stripe account's keys are paired)."""
+    mode, _, token = secret_key.partition("_")[2].partition("_")
+    return f"pk_{mode}_{token}"
+
+
 def build_router() -> Router:
     router = Router()
     for module in (
@@ -92,8 +101,9 @@ def build_router() -> Router:
         billing,
         events,
         test_clocks,
-        checkout,
         setup_intents,
+        billing_portal,
+        checkout,
     ):
         module.register_routes(router)
     return router
@@ -230,6 +240,11 @@ class StripeApi:
         api_key = self._authenticate(headers, route.authentication)
         require_known_version(headers.get("stripe-version"))
         params = self._decode_params(method, path, query, headers, body)
+        client_secret = None
+        if api_key.startswith(PUBLISHABLE_KEY_PREFIXES):
+            # Stripe.js names the object it acts on by its client secret, a parameter of the
+            # browser's calls only (stripe-python's definitions do not have it).
+            client_secret = params.pop("client_secret", None)
         validate_parameters(params, _parameter_definition(route.method, route.template))
 
         if idempotency_key is not None and len(idempotency_key) > MAXIMUM_IDEMPOTENCY_KEY_LENGTH:
@@ -255,6 +270,7 @@ class StripeApi:
                 request_id=request_id,
                 idempotency_key=idempotency_key,
                 headers=headers,
+                client_secret=client_secret if isinstance(client_secret, str) else None,
             )
             self.state.current_request_id = request_id
             self.state.current_idempotency_key = idempotency_key
@@ -359,6 +375,16 @@ class StripeApi:
         credential = credential.strip()
         if authentication == "meter_event_session":
             meters.require_meter_event_session(self.state, credential)
+            return credential
+        if credential.startswith(PUBLISHABLE_KEY_PREFIXES) and authentication == "client_secret":
+            known_publishable = (
+                credential in {publishable_key_for(key) for key in self.api_keys}
+                if self.api_keys is not None
+                else True
+            )
+            if not PUBLISHABLE_KEY_PATTERN.match(credential) or not known_publishable:
+                masked = credential[:8] + "*" * max(0, len(credential) - 12) + credential[-4:]
+                raise authentication_error(f"Invalid API Key provided: {masked}")
             return credential
         if credential.startswith(PUBLISHABLE_KEY_PREFIXES):
             raise authentication_error(

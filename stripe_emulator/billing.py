@@ -9,8 +9,8 @@ subscription ``past_due`` and is retried on a schedule as the clock moves.
 
 from __future__ import annotations
 
-from stripe_emulator.invoice_previews import invoice_create_preview
 from stripe_emulator.invoices import (
+    invoice_create_preview,
     invoice_finalize_route,
     invoice_line_list,
     invoice_list,

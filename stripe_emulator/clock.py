@@ -14,6 +14,8 @@ from stripe_emulator.errors import (
 from stripe_emulator.invoices import (
     cycle_invoice_issue,
     invoice_attempt_payment,
+    invoice_upcoming_due_at,
+    invoice_upcoming_notify,
     subscription_cancel_now,
 )
 from stripe_emulator.payments import refund_fail
@@ -56,6 +58,11 @@ def _due_work(
             else:
                 candidates.append(
                     (subscription["_period_end"], subscription["_sequence"], "renew", subscription)
+                )
+            upcoming_at = invoice_upcoming_due_at(subscription)
+            if upcoming_at is not None:
+                candidates.append(
+                    (upcoming_at, subscription["_sequence"], "upcoming", subscription)
                 )
         elif status == "incomplete":
             candidates.append(
@@ -161,6 +168,8 @@ def _run_due_work(state: EmulatorState, kind: str, target: dict[str, Any]) -> No
         end_trial(state, target, target["trial_end"])
     elif kind == "renew":
         _renew(state, target)
+    elif kind == "upcoming":
+        invoice_upcoming_notify(state, target)
     elif kind == "cancel":
         subscription_cancel_now(state, target, reason="cancellation_requested")
     elif kind == "expire":

@@ -11,6 +11,7 @@ from stripe_emulator.errors import (
     StripeApiError,
     invalid_request_error,
 )
+from stripe_emulator.hosted_invoice_pages import invoice_page_links, invoice_pages_remember
 from stripe_emulator.parameters import (
     merged_metadata,
     optional_boolean,
@@ -20,10 +21,12 @@ from stripe_emulator.parameters import (
 from stripe_emulator.payments import payment_intent_confirm, payment_intent_create
 from stripe_emulator.proration import cycle_lines, item_change_proration_lines
 from stripe_emulator.routing import RequestContext
-from stripe_emulator.state import EmulatorState, previous_attributes, random_token, render_hook
+from stripe_emulator.state import EmulatorState, previous_attributes, render_hook
 from stripe_emulator.subscription_items import (
     RETRY_DELAYS_SECONDS,
+    add_interval,
     is_metered,
+    subscription_interval,
     subscription_items,
     subscription_set_status,
 )
@@ -37,22 +40,19 @@ def invoice_create(
     line_specs: list[dict[str, Any]],
     period_start: int,
     period_end: int,
-    preview: bool = False,
 ) -> dict[str, Any]:
     """An invoice from line specs, drafted with the customer's balance applied. Long because it
-    spells out the invoice object field by field, as the pinned API version declares it. A
-    `preview` (create_preview) is only built: not stored, announced or applied to the balance."""
+    spells out the invoice object field by field, as the pinned API version declares it."""
     customer = state.objects[subscription["customer"]]
     now = state.now()
-    invoice_id = f"upcoming_in_{random_token(24)}" if preview else state.new_id("in")
+    invoice_id = state.new_id("in")
     subtotal = sum(spec["amount"] for spec in line_specs)
     starting_balance = customer["balance"]
     # A negative customer balance is credit: it pays part of the invoice first.
     applied_total = subtotal + starting_balance
     amount_due = max(0, applied_total)
     ending_balance = min(0, applied_total)
-    if not preview:
-        customer["balance"] = ending_balance
+    customer["balance"] = ending_balance
     invoice = {
         "id": invoice_id,
         "object": "invoice",
@@ -154,11 +154,6 @@ def invoice_create(
         "webhooks_delivered_at": now,
         "_payment_intent": None,
     }
-    if preview:
-        invoice["_preview_lines"] = [
-            invoice_line_build(state, invoice, subscription, spec) for spec in line_specs
-        ]
-        return invoice
     state.insert(invoice)
     for spec in line_specs:
         invoice_line_create(state, invoice, subscription, spec)
@@ -243,9 +238,11 @@ def invoice_lines(state: EmulatorState, invoice_id: str) -> list[dict[str, Any]]
 def _render_invoice(
     state: EmulatorState, rendered: dict[str, Any], stored: dict[str, Any], expand: set[str]
 ) -> dict[str, Any]:
-    lines = stored.get("_preview_lines")
+    if stored.get("_preview"):
+        return rendered  # its lines are its own, rendered when it was computed
+    _invoice_page_links(state, rendered)
     rendered["lines"] = state.embedded_list(
-        invoice_lines(state, stored["id"]) if lines is None else lines,
+        invoice_lines(state, stored["id"]),
         f"/v1/invoices/{stored['id']}/lines",
     )
     if "payments" in expand:
@@ -312,7 +309,8 @@ def _invoice_mark_paid(state: EmulatorState, invoice: dict[str, Any], amount_pai
 def invoice_payment_settled(state: EmulatorState, invoice_id: str, intent: dict[str, Any]) -> None:
     """Called when an invoice's payment intent succeeds or fails, however it was confirmed."""
     invoice = state.find(invoice_id, "invoice")
-    if invoice is None or invoice["status"] != "open":
+    # An uncollectible invoice can still be paid, as at Stripe.
+    if invoice is None or invoice["status"] not in ("open", "uncollectible"):
         return
     invoice["attempt_count"] += 1
     invoice["attempted"] = True
@@ -334,7 +332,14 @@ def _invoice_payment_failed(state: EmulatorState, invoice: dict[str, Any]) -> No
     subscription = _invoice_subscription(state, invoice)
     retries_left = invoice["attempt_count"] <= len(RETRY_DELAYS_SECONDS)
     automatic = invoice["auto_advance"] and subscription is not None
-    if retries_left and automatic and invoice["billing_reason"] != "subscription_create":
+    # Stripe retries open invoices only: an uncollectible one is paid when asked, never retried.
+    open_invoice = invoice["status"] == "open"
+    if (
+        retries_left
+        and automatic
+        and open_invoice
+        and invoice["billing_reason"] != "subscription_create"
+    ):
         delay = RETRY_DELAYS_SECONDS[invoice["attempt_count"] - 1]
         invoice["next_payment_attempt"] = state.now() + delay
     else:
@@ -478,10 +483,12 @@ def subscription_cancel_now(
 
 
 def invoice_retrieve(context: RequestContext, invoice_id: str) -> dict[str, Any]:
+    invoice_pages_remember(context)
     return context.respond(context.state.require(invoice_id, "invoice"))
 
 
 def invoice_list(context: RequestContext) -> dict[str, Any]:
+    invoice_pages_remember(context)
     state, params = context.state, context.params
     customer_id = optional_string(params, "customer")
     subscription_id = optional_string(params, "subscription")
@@ -542,6 +549,7 @@ def invoice_finalize_route(context: RequestContext, invoice_id: str) -> dict[str
 
 
 def invoice_pay(context: RequestContext, invoice_id: str) -> dict[str, Any]:
+    invoice_pages_remember(context)
     state, params = context.state, context.params
     invoice = state.require(invoice_id, "invoice")
     if invoice["status"] == "paid":
@@ -649,3 +657,154 @@ def cycle_invoice_issue(
     )
     invoice_finalize(state, invoice)
     invoice_attempt_payment(state, invoice, off_session=True)
+
+
+# Hosted pages, previews and the upcoming-invoice notice ---------------------------------------
+
+# Stripe's Billing setting "Send upcoming renewal events", days before a renewal: the emulator
+# uses Stripe's default, 7 days.
+UPCOMING_NOTICE_SECONDS = 7 * 86_400
+
+
+def _invoice_page_links(state: EmulatorState, rendered: dict[str, Any]) -> None:
+    """A finalized invoice links to the emulator's own hosted page and PDF; a draft to none,
+    as at Stripe."""
+    if rendered["status"] == "draft":
+        rendered["hosted_invoice_url"] = None
+        rendered["invoice_pdf"] = None
+        return
+    rendered["hosted_invoice_url"], rendered["invoice_pdf"] = invoice_page_links(
+        state, rendered["id"]
+    )
+
+
+def _next_invoice_lines(
+    state: EmulatorState, subscription: dict[str, Any]
+) -> tuple[list[dict[str, Any]], int, int]:
+    """The line specs of the subscription's next invoice as its renewal would bill them: this
+    period's metered usage so far, the licensed items for the next period, pending prorations."""
+    period_start, period_end = subscription["_period_start"], subscription["_period_end"]
+    interval, interval_count = subscription_interval(state, subscription)
+    next_end = add_interval(
+        subscription["billing_cycle_anchor"],
+        interval,
+        interval_count * (subscription["_period_index"] + 2),
+    )
+    lines = cycle_lines(
+        state,
+        subscription,
+        usage_start=period_start,
+        usage_end=period_end,
+        next_start=period_end,
+        next_end=next_end,
+    )
+    return lines + list(subscription["_pending_lines"]), period_start, period_end
+
+
+def invoice_preview_compute(state: EmulatorState, subscription: dict[str, Any]) -> dict[str, Any]:
+    """The subscription's next invoice, rendered as Stripe previews it (`upcoming_in_…`, a
+    draft billed at the period's end), with nothing stored and no event sent: it is built by
+    the same code as a real invoice, and everything that built it is then taken back."""
+    lines, period_start, period_end = _next_invoice_lines(state, subscription)
+    customer = state.objects[subscription["customer"]]
+    balance, sequence, objects = customer["balance"], state.sequence, dict(state.objects)
+    setattr(state, "emit_event", lambda *arguments, **keywords: {})  # noqa: B010 - a preview sends nothing
+    try:
+        invoice = invoice_create(
+            state,
+            subscription,
+            billing_reason="upcoming",
+            line_specs=lines,
+            period_start=period_start,
+            period_end=period_end,
+        )
+        rendered = state.render(invoice)
+    finally:
+        delattr(state, "emit_event")  # the class's own again
+        customer["balance"], state.sequence, state.objects = balance, sequence, objects
+    preview_id = f"upcoming_{rendered['id']}"
+    rendered.update(
+        {
+            "id": preview_id,
+            "created": period_end,
+            "next_payment_attempt": period_end + 3600,
+            "automatically_finalizes_at": period_end + 3600,
+            "hosted_invoice_url": None,
+            "invoice_pdf": None,
+            "webhooks_delivered_at": None,
+        }
+    )
+    for line in rendered["lines"]["data"]:
+        line["invoice"] = preview_id
+    rendered["lines"]["url"] = f"/v1/invoices/{preview_id}/lines"
+    return rendered
+
+
+def invoice_create_preview(context: RequestContext) -> dict[str, Any]:
+    state, params = context.state, context.params
+    customer_id = optional_string(params, "customer")
+    subscription_id = optional_string(params, "subscription")
+    if subscription_id is None:
+        if customer_id is None:
+            raise invalid_request_error(
+                "Missing required param: customer, subscription, or schedule.",
+                code="parameter_missing",
+                param="customer",
+            )
+        state.require(customer_id, "customer", param="customer")
+        # Without a subscription Stripe previews the customer's (the emulator keeps no pending
+        # invoice items outside subscriptions, so a customer without one has nothing upcoming).
+        live = state.list_objects(
+            "subscription",
+            lambda candidate: (
+                candidate["customer"] == customer_id
+                and candidate["status"] not in ("canceled", "incomplete_expired")
+            ),
+        )
+        if not live:
+            raise _no_upcoming_invoice(customer_id)
+        subscription = live[0]
+    else:
+        subscription = state.require(subscription_id, "subscription", param="subscription")
+    if customer_id is not None and customer_id != subscription["customer"]:
+        raise invalid_request_error(
+            f"The subscription {subscription_id} does not belong to customer {customer_id}.",
+            param="customer",
+        )
+    if (
+        subscription["status"] in ("canceled", "incomplete_expired")
+        or (subscription["cancel_at_period_end"])
+    ):
+        raise _no_upcoming_invoice(subscription["customer"])
+    return invoice_preview_compute(state, subscription)
+
+
+def _no_upcoming_invoice(customer_id: str) -> StripeApiError:
+    return invalid_request_error(
+        f"No upcoming invoices for customer: {customer_id}",
+        code="invoice_upcoming_none",
+        http_status=404,
+    )
+
+
+def invoice_upcoming_due_at(subscription: dict[str, Any]) -> int | None:
+    """When `invoice.upcoming` is due for the subscription's renewal, or None (sent already, a
+    period shorter than the notice, or no renewal coming)."""
+    if subscription["status"] not in ("active", "past_due"):
+        return None
+    if subscription["cancel_at_period_end"] or subscription["cancel_at"] is not None:
+        return None
+    notice_at: int = subscription["_period_end"] - UPCOMING_NOTICE_SECONDS
+    if notice_at <= subscription["_period_start"]:
+        return None
+    if subscription.get("_upcoming_sent_for") == subscription["_period_end"]:
+        return None
+    return notice_at
+
+
+def invoice_upcoming_notify(state: EmulatorState, subscription: dict[str, Any]) -> None:
+    """Stripe's `invoice.upcoming`: the preview of the renewal, which has no id yet."""
+    subscription["_upcoming_sent_for"] = subscription["_period_end"]
+    preview = invoice_preview_compute(state, subscription)
+    preview.pop("id")
+    state.emit_event("invoice.upcoming", {**preview, "_preview": True})

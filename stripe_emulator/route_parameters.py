@@ -66,6 +66,10 @@ from stripe.params import (
     RefundListParams,
     RefundRetrieveParams,
     RefundUpdateParams,
+    SetupIntentCancelParams,
+    SetupIntentConfirmParams,
+    SetupIntentCreateParams,
+    SetupIntentListParams,
     SetupIntentRetrieveParams,
     SubscriptionCancelParams,
     SubscriptionCreateParams,
@@ -92,6 +96,15 @@ from stripe.params.billing import (
     MeterReactivateParams,
     MeterRetrieveParams,
     MeterUpdateParams,
+)
+from stripe.params.billing_portal import (
+    ConfigurationCreateParams,
+    ConfigurationListParams,
+    ConfigurationRetrieveParams,
+    ConfigurationUpdateParams,
+)
+from stripe.params.billing_portal import (
+    SessionCreateParams as PortalSessionCreateParams,
 )
 from stripe.params.checkout import (
     SessionCreateParams,
@@ -207,10 +220,19 @@ ROUTE_PARAMETERS: dict[tuple[str, str], Any] = {
     ("GET", "/v1/test_helpers/test_clocks/{test_clock_id}"): TestClockRetrieveParams,
     ("DELETE", "/v1/test_helpers/test_clocks/{test_clock_id}"): TestClockDeleteParams,
     ("POST", "/v1/test_helpers/test_clocks/{test_clock_id}/advance"): TestClockAdvanceParams,
+    ("POST", "/v1/setup_intents"): SetupIntentCreateParams,
+    ("GET", "/v1/setup_intents"): SetupIntentListParams,
+    ("GET", "/v1/setup_intents/{setup_intent_id}"): SetupIntentRetrieveParams,
+    ("POST", "/v1/setup_intents/{setup_intent_id}/confirm"): SetupIntentConfirmParams,
+    ("POST", "/v1/setup_intents/{setup_intent_id}/cancel"): SetupIntentCancelParams,
+    ("POST", "/v1/billing_portal/configurations"): ConfigurationCreateParams,
+    ("GET", "/v1/billing_portal/configurations"): ConfigurationListParams,
+    ("GET", "/v1/billing_portal/configurations/{configuration_id}"): ConfigurationRetrieveParams,
+    ("POST", "/v1/billing_portal/configurations/{configuration_id}"): ConfigurationUpdateParams,
+    ("POST", "/v1/billing_portal/sessions"): PortalSessionCreateParams,
     ("POST", "/v1/checkout/sessions"): SessionCreateParams,
     ("GET", "/v1/checkout/sessions"): SessionListParams,
     ("GET", "/v1/checkout/sessions/{session_id}"): SessionRetrieveParams,
     ("GET", "/v1/checkout/sessions/{session_id}/line_items"): SessionListLineItemsParams,
     ("POST", "/v1/checkout/sessions/{session_id}/expire"): SessionExpireParams,
-    ("GET", "/v1/setup_intents/{setup_intent_id}"): SetupIntentRetrieveParams,
 }

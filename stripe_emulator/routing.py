@@ -22,6 +22,12 @@ class RequestContext:
     request_id: str
     idempotency_key: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    # With a publishable key (Stripe.js): the client secret of the object the browser acts on.
+    client_secret: str | None = None
+
+    @property
+    def publishable(self) -> bool:
+        return self.api_key.startswith(("pk_test_", "pk_live_"))
 
     @property
     def expand(self) -> list[str]:
@@ -46,7 +52,9 @@ class Route:
     handler: Handler
     # The path as registered ("/v1/customers/{customer_id}"): the key of its parameter definitions.
     template: str
-    # Meter event streams authenticate with a session token instead of a secret key.
+    # Meter event streams authenticate with a session token instead of a secret key;
+    # "client_secret" routes also take the publishable key with the object's client secret, as
+    # Stripe.js calls them from the customer's browser.
     authentication: str = "secret_key"
 
 

@@ -18,6 +18,7 @@ from stripe_emulator.events import webhook_endpoint_create
 from stripe_emulator.hosted_pages import PAGES_PREFIX, page_handle
 from stripe_emulator.payments import payment_intent_complete_authentication
 from stripe_emulator.persistence import StateFile
+from stripe_emulator.setup_intents import setup_intent_complete_authentication
 from stripe_emulator.state import DEFAULT_METER_SUMMARY_LAG_SECONDS, EmulatorState
 from stripe_emulator.webhooks import WebhookDispatcher
 
@@ -266,6 +267,18 @@ class EmulatorServer:
                     self.state, intent, succeed=bool(payload.get("succeed", True))
                 )
                 return ApiResponse(200, self.state.render(intent))
+        if (
+            method == "POST"
+            and route.startswith("/setup_intents/")
+            and route.endswith("/authenticate")
+        ):
+            setup_intent_id = route.split("/")[2]
+            with self.state.lock:
+                setup_intent = self.state.require(setup_intent_id, "setup_intent")
+                setup_intent_complete_authentication(
+                    self.state, setup_intent, succeed=bool(payload.get("succeed", True))
+                )
+                return ApiResponse(200, self.state.render(setup_intent))
         return ApiResponse(404, {"error": {"message": f"Unknown control route {method} {route}"}})
 
 

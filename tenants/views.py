@@ -1,5 +1,6 @@
 from typing import Any, cast
 
+from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
@@ -113,6 +114,18 @@ class TenantAPIView(IdempotentViewMixin, APIView):
         return self.request.auth
 
 
+class AppClientOutputSerializer(serializers.Serializer[Any]):
+    """What the app's own front end needs to talk to the provider from the customer's browser."""
+
+    publishable_key = serializers.SerializerMethodField(
+        help_text="The provider's publishable key, for Stripe.js / Elements: the app's card form "
+        "confirms a setup intent's `client_secret` with it. Null when none is configured."
+    )
+
+    def get_publishable_key(self, app: Any) -> str | None:
+        return settings.STRIPE_PUBLISHABLE_KEY or None
+
+
 class AppOutputSerializer(serializers.Serializer[Any]):
     id = serializers.CharField()
     object = serializers.SerializerMethodField()
@@ -120,6 +133,7 @@ class AppOutputSerializer(serializers.Serializer[Any]):
     provider = serializers.CharField()
     mode = serializers.CharField()
     livemode = serializers.SerializerMethodField()
+    client = AppClientOutputSerializer(source="*")
     allow_multiple_subscriptions = serializers.BooleanField(
         help_text="Whether a customer may hold more than one live subscription; when false "
         "(the default), `POST /v1/subscriptions` for a customer who has one answers 409 "

@@ -8,7 +8,7 @@ from billing.stripe_account import stripe_account_setup
 from stripe_emulator.server import EmulatorServer
 from tests.factories import Tenant, tenant_make
 
-pytest_plugins = ["stripe_emulator.pytest_plugin"]
+pytest_plugins = ["stripe_emulator.pytest_plugin", "paypal_emulator.pytest_plugin"]
 
 
 @pytest.fixture

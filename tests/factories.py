@@ -34,10 +34,12 @@ from audit.services import audit_event_record
 from backoffice.services import app_create
 from billing import clocks
 from billing.checkout import checkout_session_create
+from billing.invoices import invoice_sync_from_provider
 from billing.models import Customer, Subscription
 from billing.payments import payment_create, refund_create
 from billing.providers.base import SubscriptionResult
 from billing.providers.base import SubscriptionStatus as ProviderSubscriptionStatus
+from billing.providers.stripe import stripe_client
 from billing.services import customer_create
 from billing.stripe_account import stripe_webhook_path
 from billing.subscription_webhook_sync import subscription_sync_from_provider
@@ -570,6 +572,7 @@ def routes_with_ids() -> list[tuple[str, Any]]:
 def route_fill(route: str, object_id: str) -> str:
     path = route.replace("(?P<pk>[^/.]+)", object_id).replace("<pk>", object_id)
     path = path.replace("(?P<metric>[^/.]+)", "api_calls").replace("<metric>", "api_calls")
+    path = path.replace("(?P<payment_method_id>[^/.]+)", "pm_card_visa")
     # /customers/{id}/entitlement-overrides/{override}: the customer is another app's, so no
     # override of it is reachable whatever the id (tests/usage/test_entitlements_features*.py
     # also walks another app's override under one's own customer).
@@ -704,6 +707,19 @@ def checkout_session_factory(app: App) -> Any:
     )
 
 
+def invoice_factory(app: App) -> Any:
+    """The first invoice of a subscription, mirrored as its webhook would mirror it."""
+    subscription = subscription_factory(app)
+    [invoice] = (
+        stripe_client()
+        .v1.invoices.list({"subscription": subscription.provider_subscription_id})
+        .data
+    )
+    return invoice_sync_from_provider(
+        invoice_object={"id": invoice.id, "customer": invoice.customer}
+    )
+
+
 OBJECT_FACTORIES: dict[str, Callable[[App], Any]] = {
     "catalog.Metric": metric_factory,
     "billing.Customer": customer_factory,
@@ -717,6 +733,7 @@ OBJECT_FACTORIES: dict[str, Callable[[App], Any]] = {
     "billing.TestClock": test_clock_factory,
     "usage.UsageAlert": usage_alert_factory,
     "billing.CheckoutSession": checkout_session_factory,
+    "billing.Invoice": invoice_factory,
     "catalog.Feature": feature_factory,
     "usage.EntitlementOverride": entitlement_override_factory,
 }

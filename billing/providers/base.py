@@ -1,5 +1,5 @@
 """The payment provider interface. Billing code speaks only these types; each provider module
-(`stripe.py`, later `paypal.py`) is the one place that knows its SDK, maps the provider's
+(`stripe.py`, `paypal.py`) is the one place that knows its SDK, maps the provider's
 statuses to our enums, and raises only the errors below."""
 
 import enum
@@ -46,6 +46,30 @@ class ProviderDeclinedError(ProviderError):
         super().__init__(message, code=code, param=param)
         self.decline_code = decline_code
         self.charge = charge
+
+
+class Capability(enum.StrEnum):
+    """What a provider can do beyond one-time payments and refunds, declared by each provider
+    class (`capabilities`); a request that needs one its app's provider lacks answers 400
+    `provider_capability_unsupported` before anything is written
+    (billing/providers/capabilities.py)."""
+
+    # Payment methods saved at the provider (`payment_method` on customers and payments).
+    SAVED_PAYMENT_METHODS = "saved_payment_methods"
+    # Charging a customer who is not present (`off_session`).
+    OFF_SESSION_PAYMENTS = "off_session_payments"
+    # A payment without `return_url`: nothing has to send the customer anywhere.
+    PAYMENTS_WITHOUT_REDIRECT = "payments_without_redirect"
+    SUBSCRIPTIONS = "subscriptions"
+    METERED_USAGE = "metered_usage"
+    # Plans with a base price and metered prices together.
+    HYBRID_PLANS = "hybrid_plans"
+    TEST_CLOCKS = "test_clocks"
+    # The provider's hosted payment page (`/v1/checkout-sessions`).
+    CHECKOUT = "checkout"
+    # Its events arrive at our generic `POST /webhooks/<provider>/` (Stripe's go through
+    # dj-stripe's endpoint instead).
+    WEBHOOK_ENDPOINT = "webhook_endpoint"
 
 
 class ChargeStatus(enum.StrEnum):
@@ -308,6 +332,41 @@ class TestClockResult:
     target_frozen_time: datetime | None = None
 
 
+class SetupIntentStatus(enum.StrEnum):
+    REQUIRES_PAYMENT_METHOD = "requires_payment_method"
+    REQUIRES_CONFIRMATION = "requires_confirmation"
+    REQUIRES_ACTION = "requires_action"
+    PROCESSING = "processing"
+    SUCCEEDED = "succeeded"
+    CANCELED = "canceled"
+
+
+class SetupIntentUsage(enum.StrEnum):
+    ON_SESSION = "on_session"
+    OFF_SESSION = "off_session"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetupIntentRequest:
+    """Saving a card for later payments, confirmed by the customer in the app's own form."""
+
+    idempotency_key: str
+    app_id: str
+    customer_id: str
+    customer_reference: str
+    usage: SetupIntentUsage = SetupIntentUsage.OFF_SESSION
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetupIntentResult:
+    provider_reference: str
+    status: SetupIntentStatus
+    client_secret: str = ""
+    customer_reference: str = ""
+    payment_method_reference: str = ""
+    metadata: Mapping[str, str] = field(default_factory=dict)
+
+
 class CheckoutSessionStatus(enum.StrEnum):
     OPEN = "open"
     COMPLETE = "complete"
@@ -347,6 +406,51 @@ class CheckoutSessionRequest:
 
 
 @dataclass(frozen=True, kw_only=True)
+class PaymentMethodResult:
+    """A customer's saved card, as the provider holds it."""
+
+    provider_reference: str
+    customer_reference: str
+    brand: str
+    last4: str
+    exp_month: int
+    exp_year: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class PortalPrice:
+    """A price the billing portal lets a customer switch to, with its product."""
+
+    product_reference: str
+    price_reference: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class PortalConfigurationRequest:
+    idempotency_key: str
+    app_id: str
+    headline: str
+    # Switching plans is offered when there are at least two prices to switch between.
+    prices: Sequence[PortalPrice] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class PortalSessionRequest:
+    idempotency_key: str
+    customer_reference: str
+    configuration_reference: str
+    return_url: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class PortalSessionResult:
+    provider_reference: str
+    url: str
+    return_url: str
+    created: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
 class CheckoutSessionResult:
     provider_reference: str
     status: CheckoutSessionStatus
@@ -362,6 +466,85 @@ class CheckoutSessionResult:
     raw_response: Mapping[str, Any] = field(default_factory=dict)
 
 
+class InvoiceStatus(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    PAID = "paid"
+    VOID = "void"
+    UNCOLLECTIBLE = "uncollectible"
+
+
+@dataclass(frozen=True, kw_only=True)
+class InvoiceLineResult:
+    description: str
+    amount_minor: int
+    quantity: int
+    price_reference: str = ""
+    # A credit or charge for part of a period, after a plan change.
+    proration: bool = False
+    period_start: datetime | None = None
+    period_end: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class InvoicePaymentAttemptResult:
+    """One charge of an invoice: a renewal, one of its retries, a payment asked for now."""
+
+    charge_reference: str
+    payment_reference: str
+    amount_minor: int
+    currency: str
+    succeeded: bool
+    attempted_at: datetime
+    failure_code: str = ""
+    failure_message: str = ""
+    decline_code: str = ""
+    payment_method: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class InvoiceResult:
+    """An invoice as the provider holds it now (or, for a preview, as it would be)."""
+
+    provider_reference: str
+    customer_reference: str
+    status: InvoiceStatus
+    currency: str
+    subscription_reference: str = ""
+    # The subscription's metadata as the invoice carries it (our app_id, subscription_id).
+    subscription_metadata: Mapping[str, Any] = field(default_factory=dict)
+    number: str = ""
+    billing_reason: str = ""
+    subtotal: int = 0
+    total: int = 0
+    amount_due: int = 0
+    amount_paid: int = 0
+    amount_remaining: int = 0
+    period_start: datetime | None = None
+    period_end: datetime | None = None
+    lines: Sequence[InvoiceLineResult] = ()
+    hosted_invoice_url: str = ""
+    invoice_pdf: str = ""
+    attempt_count: int = 0
+    next_payment_attempt: datetime | None = None
+    created: datetime | None = None
+    finalized_at: datetime | None = None
+    paid_at: datetime | None = None
+    voided_at: datetime | None = None
+    marked_uncollectible_at: datetime | None = None
+    attempts: Sequence[InvoicePaymentAttemptResult] = ()
+    raw_response: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class InvoicePayRequest:
+    idempotency_key: str
+    provider_reference: str
+    customer_reference: str
+    # A card to pay with instead of the invoice's default; attached to the customer first.
+    payment_method: str = ""
+
+
 @dataclass(frozen=True, kw_only=True)
 class ProviderEvent:
     """A verified webhook event, in the provider's own vocabulary."""
@@ -375,8 +558,19 @@ class ProviderEvent:
     raw: Mapping[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, kw_only=True)
+class ProviderWebhookChange:
+    """What a verified event of the generic webhook endpoint changed, in our vocabulary: the
+    payment to read again from the provider (its current state, so events in any order end in
+    the same place), and a refund as the event reports it."""
+
+    payment_reference: str = ""
+    refund: RefundResult | None = None
+
+
 class PaymentProvider(Protocol):
     name: ClassVar[str]
+    capabilities: ClassVar[frozenset[Capability]]
     # Lower-case ISO 4217 codes the provider charges and prices in; billing/providers/currencies.py
     # refuses any other before a request is sent.
     supported_currencies: ClassVar[frozenset[str]]
@@ -431,6 +625,31 @@ class PaymentProvider(Protocol):
     ) -> TestClockResult: ...
     def test_clock_delete(self, *, provider_reference: str) -> None: ...
 
+    # Cards the customer saves for later payments (the app's own form), and the billing portal
+    def setup_intent_create(self, request: SetupIntentRequest) -> SetupIntentResult: ...
+    def setup_intent_from_object(self, setup_intent: Mapping[str, Any]) -> SetupIntentResult: ...
+    def payment_method_list(self, *, customer_reference: str) -> list[PaymentMethodResult]: ...
+    # The customer's card, or ProviderRequestError (code resource_missing) if it is not theirs.
+    def payment_method_retrieve(
+        self, *, customer_reference: str, payment_method_reference: str
+    ) -> PaymentMethodResult: ...
+    # The card as the default of the customer's invoices and of each live subscription.
+    def payment_method_make_default(
+        self,
+        *,
+        customer_reference: str,
+        payment_method_reference: str,
+        subscription_references: Sequence[str],
+        idempotency_key: str,
+    ) -> None: ...
+    def payment_method_detach(
+        self, *, payment_method_reference: str, idempotency_key: str
+    ) -> None: ...
+    # Answers the configuration's reference (a new one, or `provider_reference` updated).
+    def portal_configuration_upsert(
+        self, request: PortalConfigurationRequest, *, provider_reference: str = ""
+    ) -> str: ...
+    def portal_session_create(self, request: PortalSessionRequest) -> PortalSessionResult: ...
     # Hosted checkout: the provider's page where a customer pays, subscribes or saves a card.
     def checkout_session_create(self, request: CheckoutSessionRequest) -> CheckoutSessionResult: ...
     def checkout_session_retrieve(self, *, provider_reference: str) -> CheckoutSessionResult: ...
@@ -441,8 +660,17 @@ class PaymentProvider(Protocol):
     def customer_default_payment_method_set(
         self, *, provider_reference: str, payment_method: str, idempotency_key: str
     ) -> CustomerResult: ...
+    # Invoices
+    def invoice_retrieve(self, *, provider_reference: str) -> InvoiceResult: ...
+    def invoice_pay(self, request: InvoicePayRequest) -> InvoiceResult: ...
+    def invoice_preview(
+        self, *, customer_reference: str, subscription_reference: str
+    ) -> InvoiceResult: ...
+    def invoice_from_object(self, invoice: Mapping[str, Any]) -> InvoiceResult: ...
 
     # Webhooks
     def parse_webhook(
         self, *, headers: Mapping[str, str], body: bytes, secret: str
     ) -> ProviderEvent: ...
+    # Providers with Capability.WEBHOOK_ENDPOINT: what a verified event changed.
+    def webhook_change(self, event: ProviderEvent) -> ProviderWebhookChange: ...

@@ -19,6 +19,7 @@ class ProviderErrorCode(StrEnum):
     IDEMPOTENCY_ERROR = "idempotency_error"
     INVALID_SIGNATURE = "invalid_signature"
     CURRENCY_UNSUPPORTED = "currency_unsupported"
+    PROVIDER_CAPABILITY_UNSUPPORTED = "provider_capability_unsupported"
 
 
 def api_error_from_provider(error: ProviderError, *, param: str | None = None) -> ServiceError:

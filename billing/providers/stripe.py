@@ -15,6 +15,7 @@ from django.conf import settings
 from api.errors import ErrorCode
 from api.money import ISO_4217_MONEY_CURRENCIES
 from billing.providers.base import (
+    Capability,
     CatalogObject,
     ChargeRefundState,
     ChargeRequest,
@@ -26,7 +27,16 @@ from billing.providers.base import (
     CheckoutSessionStatus,
     CustomerRequest,
     CustomerResult,
+    InvoiceLineResult,
+    InvoicePaymentAttemptResult,
+    InvoicePayRequest,
+    InvoiceResult,
+    InvoiceStatus,
     MeterRequest,
+    PaymentMethodResult,
+    PortalConfigurationRequest,
+    PortalSessionRequest,
+    PortalSessionResult,
     PriceRequest,
     ProductRequest,
     ProviderDeclinedError,
@@ -36,6 +46,9 @@ from billing.providers.base import (
     RefundRequest,
     RefundResult,
     RefundStatus,
+    SetupIntentRequest,
+    SetupIntentResult,
+    SetupIntentStatus,
     SubscriptionChangeRequest,
     SubscriptionRequest,
     SubscriptionResult,
@@ -297,6 +310,70 @@ def subscription_result(subscription: Mapping[str, Any]) -> SubscriptionResult:
     )
 
 
+def _setup_intent_status(status: str) -> SetupIntentStatus:
+    match status:
+        case "requires_payment_method":
+            return SetupIntentStatus.REQUIRES_PAYMENT_METHOD
+        case "requires_confirmation":
+            return SetupIntentStatus.REQUIRES_CONFIRMATION
+        case "requires_action":
+            return SetupIntentStatus.REQUIRES_ACTION
+        case "processing":
+            return SetupIntentStatus.PROCESSING
+        case "succeeded":
+            return SetupIntentStatus.SUCCEEDED
+        case "canceled":
+            return SetupIntentStatus.CANCELED
+        case _:
+            raise ProviderUnavailableError(f"Unexpected setup intent status {status!r}.")
+
+
+def setup_intent_result(setup_intent: Mapping[str, Any]) -> SetupIntentResult:
+    return SetupIntentResult(
+        provider_reference=setup_intent["id"],
+        status=_setup_intent_status(setup_intent["status"]),
+        client_secret=setup_intent.get("client_secret") or "",
+        customer_reference=_reference(setup_intent.get("customer")),
+        payment_method_reference=_reference(setup_intent.get("payment_method")),
+        metadata=dict(setup_intent.get("metadata") or {}),
+    )
+
+
+def _payment_method_result(payment_method: Mapping[str, Any]) -> PaymentMethodResult:
+    card = payment_method.get("card") or {}
+    return PaymentMethodResult(
+        provider_reference=payment_method["id"],
+        customer_reference=_reference(payment_method.get("customer")),
+        brand=str(card.get("brand") or ""),
+        last4=str(card.get("last4") or ""),
+        exp_month=int(card.get("exp_month") or 0),
+        exp_year=int(card.get("exp_year") or 0),
+    )
+
+
+def _portal_features(request: PortalConfigurationRequest) -> dict[str, Any]:
+    products: dict[str, list[str]] = {}
+    for price in request.prices:
+        products.setdefault(price.product_reference, []).append(price.price_reference)
+    subscription_update: dict[str, Any] = {"enabled": len(request.prices) >= 2}
+    if subscription_update["enabled"]:
+        subscription_update.update(
+            {
+                "default_allowed_updates": ["price"],
+                "products": [
+                    {"product": product, "prices": prices} for product, prices in products.items()
+                ],
+                "proration_behavior": "create_prorations",
+            }
+        )
+    return {
+        "payment_method_update": {"enabled": True},
+        "invoice_history": {"enabled": True},
+        "subscription_cancel": {"enabled": True, "mode": "at_period_end"},
+        "subscription_update": subscription_update,
+    }
+
+
 def _checkout_session_status(status: str | None) -> CheckoutSessionStatus:
     match status:
         case "open":
@@ -354,6 +431,112 @@ def checkout_session_result(session: Mapping[str, Any]) -> CheckoutSessionResult
     )
 
 
+def invoice_status(status: str | None) -> InvoiceStatus:
+    match status:
+        case "draft":
+            return InvoiceStatus.DRAFT
+        case "open":
+            return InvoiceStatus.OPEN
+        case "paid":
+            return InvoiceStatus.PAID
+        case "void":
+            return InvoiceStatus.VOID
+        case "uncollectible":
+            return InvoiceStatus.UNCOLLECTIBLE
+        case _:
+            raise ProviderUnavailableError(f"Unexpected invoice status {status!r}.")
+
+
+def _invoice_line(line: Mapping[str, Any]) -> InvoiceLineResult:
+    parent = line.get("parent") or {}
+    details = parent.get("subscription_item_details") or parent.get("invoice_item_details") or {}
+    price_details = (line.get("pricing") or {}).get("price_details") or {}
+    period = line.get("period") or {}
+    return InvoiceLineResult(
+        description=str(line.get("description") or ""),
+        amount_minor=int(line.get("amount") or 0),
+        quantity=int(line.get("quantity") or 0),
+        price_reference=_reference(price_details.get("price")),
+        proration=bool(details.get("proration")),
+        period_start=_timestamp(period.get("start")),
+        period_end=_timestamp(period.get("end")),
+    )
+
+
+def _charge_attempt(
+    charge: Mapping[str, Any], last_error: Mapping[str, Any]
+) -> InvoicePaymentAttemptResult:
+    failed = charge.get("status") == "failed"
+    decline_code = ""
+    if failed:
+        outcome = charge.get("outcome") or {}
+        # The payment's last error names the decline of its latest charge; the charge's own
+        # outcome that of an earlier one.
+        if last_error.get("charge") == charge.get("id"):
+            decline_code = str(last_error.get("decline_code") or "")
+        decline_code = decline_code or str(outcome.get("reason") or "")
+    return InvoicePaymentAttemptResult(
+        charge_reference=str(charge["id"]),
+        payment_reference=_reference(charge.get("payment_intent")),
+        amount_minor=int(charge.get("amount") or 0),
+        currency=str(charge.get("currency") or ""),
+        succeeded=charge.get("status") == "succeeded",
+        attempted_at=_timestamp(charge.get("created")) or datetime.now(tz=UTC),
+        failure_code=str(charge.get("failure_code") or "") if failed else "",
+        failure_message=str(charge.get("failure_message") or "") if failed else "",
+        decline_code=decline_code,
+        payment_method=_reference(charge.get("payment_method")),
+    )
+
+
+def invoice_result(
+    invoice: Mapping[str, Any],
+    *,
+    lines: Sequence[Mapping[str, Any]] | None = None,
+    attempts: Sequence[InvoicePaymentAttemptResult] = (),
+) -> InvoiceResult:
+    """An invoice of API 2025-03-31 and later: its subscription under `parent`, its payments
+    under `payments` (InvoicePayment), no `payment_intent` of its own."""
+    details = (invoice.get("parent") or {}).get("subscription_details") or {}
+    transitions = invoice.get("status_transitions") or {}
+    if lines is None:
+        lines = list((invoice.get("lines") or {}).get("data") or [])
+    return InvoiceResult(
+        provider_reference=str(invoice.get("id") or ""),
+        customer_reference=_reference(invoice.get("customer")),
+        status=invoice_status(invoice.get("status")),
+        currency=str(invoice.get("currency") or ""),
+        subscription_reference=_reference(details.get("subscription")),
+        subscription_metadata=dict(details.get("metadata") or {}),
+        number=str(invoice.get("number") or ""),
+        billing_reason=str(invoice.get("billing_reason") or ""),
+        subtotal=int(invoice.get("subtotal") or 0),
+        total=int(invoice.get("total") or 0),
+        amount_due=int(invoice.get("amount_due") or 0),
+        amount_paid=int(invoice.get("amount_paid") or 0),
+        amount_remaining=int(invoice.get("amount_remaining") or 0),
+        period_start=_timestamp(invoice.get("period_start")),
+        period_end=_timestamp(invoice.get("period_end")),
+        lines=[_invoice_line(line) for line in lines],
+        hosted_invoice_url=str(invoice.get("hosted_invoice_url") or ""),
+        invoice_pdf=str(invoice.get("invoice_pdf") or ""),
+        attempt_count=int(invoice.get("attempt_count") or 0),
+        next_payment_attempt=_timestamp(invoice.get("next_payment_attempt")),
+        created=_timestamp(invoice.get("created")),
+        finalized_at=_timestamp(transitions.get("finalized_at")),
+        paid_at=_timestamp(transitions.get("paid_at")),
+        voided_at=_timestamp(transitions.get("voided_at")),
+        marked_uncollectible_at=_timestamp(transitions.get("marked_uncollectible_at")),
+        attempts=attempts,
+        raw_response=invoice,
+    )
+
+
+# An invoice's payments (InvoicePayment) with each one's PaymentIntent: four levels, Stripe's
+# limit for an expansion.
+_EXPAND_INVOICE_PAYMENTS = "payments.data.payment.payment_intent"
+
+
 def _catalog_object(kind: str, stripe_object: Mapping[str, Any]) -> CatalogObject:
     active = stripe_object.get("active")
     if kind == "meter":
@@ -382,6 +565,10 @@ def _options(idempotency_key: str | None) -> stripe.RequestOptions:
 class StripeProvider:
     name: ClassVar[str] = "stripe"
     supported_currencies: ClassVar[frozenset[str]] = STRIPE_CURRENCIES
+    # Everything but the generic webhook endpoint: Stripe's events go through dj-stripe's.
+    capabilities: ClassVar[frozenset[Capability]] = frozenset(Capability) - {
+        Capability.WEBHOOK_ENDPOINT
+    }
 
     def __init__(self, *, app: Any = None) -> None:
         self.app = app
@@ -822,6 +1009,121 @@ class StripeProvider:
     def test_clock_delete(self, *, provider_reference: str) -> None:
         _call(lambda: self.client.v1.test_helpers.test_clocks.delete(provider_reference))
 
+    # Cards saved by the customer, and the billing portal
+
+    def setup_intent_create(self, request: SetupIntentRequest) -> SetupIntentResult:
+        params: dict[str, Any] = {
+            "customer": request.customer_reference,
+            "usage": str(request.usage),
+            # Cards only, collected by the app's own form: nothing that redirects the customer.
+            "payment_method_types": ["card"],
+            "metadata": {"app_id": request.app_id, "customer_id": request.customer_id},
+        }
+        setup_intent = _call(
+            lambda: self.client.v1.setup_intents.create(params, _options(request.idempotency_key))  # type: ignore[arg-type]  # params built as a dict; Stripe checks them
+        )
+        return setup_intent_result(_as_dict(setup_intent))
+
+    def setup_intent_from_object(self, setup_intent: Mapping[str, Any]) -> SetupIntentResult:
+        return setup_intent_result(setup_intent)
+
+    def payment_method_list(self, *, customer_reference: str) -> list[PaymentMethodResult]:
+        def listing() -> list[PaymentMethodResult]:
+            methods = self.client.v1.customers.payment_methods.list(
+                customer_reference, {"type": "card", "limit": 100}
+            )
+            return [
+                _payment_method_result(_as_dict(method)) for method in methods.auto_paging_iter()
+            ]
+
+        return _call(listing)
+
+    def payment_method_retrieve(
+        self, *, customer_reference: str, payment_method_reference: str
+    ) -> PaymentMethodResult:
+        method = _call(
+            lambda: self.client.v1.customers.payment_methods.retrieve(
+                customer_reference, payment_method_reference
+            )
+        )
+        return _payment_method_result(_as_dict(method))
+
+    def payment_method_make_default(
+        self,
+        *,
+        customer_reference: str,
+        payment_method_reference: str,
+        subscription_references: Sequence[str],
+        idempotency_key: str,
+    ) -> None:
+        _call(
+            lambda: self.client.v1.customers.update(
+                customer_reference,
+                {"invoice_settings": {"default_payment_method": payment_method_reference}},
+                _options(f"{idempotency_key}:customer"),
+            )
+        )
+        # A subscription's own default payment method comes before the customer's.
+        for reference in subscription_references:
+            _call(
+                lambda reference=reference: self.client.v1.subscriptions.update(  # type: ignore[misc]  # binds this subscription
+                    reference,
+                    {"default_payment_method": payment_method_reference},
+                    _options(f"{idempotency_key}:{reference}"),
+                )
+            )
+
+    def payment_method_detach(self, *, payment_method_reference: str, idempotency_key: str) -> None:
+        _call(
+            lambda: self.client.v1.payment_methods.detach(
+                payment_method_reference, {}, _options(idempotency_key)
+            )
+        )
+
+    def portal_configuration_upsert(
+        self, request: PortalConfigurationRequest, *, provider_reference: str = ""
+    ) -> str:
+        params: dict[str, Any] = {
+            "business_profile": {"headline": request.headline},
+            "features": _portal_features(request),
+            "metadata": {"app_id": request.app_id},
+        }
+        if provider_reference:
+            configuration = _call(
+                lambda: self.client.v1.billing_portal.configurations.update(
+                    provider_reference,
+                    params,  # type: ignore[arg-type]  # params built as a dict; Stripe checks them
+                    _options(request.idempotency_key),
+                )
+            )
+        else:
+            configuration = _call(
+                lambda: self.client.v1.billing_portal.configurations.create(
+                    params,  # type: ignore[arg-type]  # params built as a dict; Stripe checks them
+                    _options(request.idempotency_key),
+                )
+            )
+        reference: str = configuration.id
+        return reference
+
+    def portal_session_create(self, request: PortalSessionRequest) -> PortalSessionResult:
+        session = _call(
+            lambda: self.client.v1.billing_portal.sessions.create(
+                {
+                    "customer": request.customer_reference,
+                    "configuration": request.configuration_reference,
+                    "return_url": request.return_url,
+                },
+                _options(request.idempotency_key),
+            )
+        )
+        return PortalSessionResult(
+            provider_reference=session.id,
+            url=session.url,
+            return_url=session.return_url or request.return_url,
+            created=datetime.fromtimestamp(session.created, tz=UTC),
+        )
+
     # Hosted checkout
 
     def checkout_session_create(self, request: CheckoutSessionRequest) -> CheckoutSessionResult:
@@ -905,6 +1207,81 @@ class StripeProvider:
         return CustomerResult(
             provider_reference=customer.id, default_payment_method=_reference(default)
         )
+
+    # Invoices
+
+    def _invoice_read(self, invoice: Mapping[str, Any]) -> InvoiceResult:
+        """The invoice with all its lines and every charge of each of its payments."""
+        lines_page = invoice.get("lines") or {}
+        lines: list[Mapping[str, Any]] = list(lines_page.get("data") or [])
+        if lines_page.get("has_more"):
+            lines = [
+                _as_dict(line)
+                for line in self.client.v1.invoices.line_items.list(
+                    invoice["id"], {"limit": 100}
+                ).auto_paging_iter()
+            ]
+        attempts: list[InvoicePaymentAttemptResult] = []
+        for invoice_payment in (invoice.get("payments") or {}).get("data") or []:
+            intent = (invoice_payment.get("payment") or {}).get("payment_intent")
+            if not intent:
+                continue
+            if isinstance(intent, str):
+                intent = _as_dict(self.client.v1.payment_intents.retrieve(intent))
+            last_error = intent.get("last_payment_error") or {}
+            charges = self.client.v1.charges.list({"payment_intent": intent["id"], "limit": 100})
+            attempts.extend(
+                _charge_attempt(_as_dict(charge), last_error)
+                for charge in charges.auto_paging_iter()
+            )
+        attempts.sort(key=lambda attempt: attempt.attempted_at)
+        return invoice_result(invoice, lines=lines, attempts=attempts)
+
+    def invoice_retrieve(self, *, provider_reference: str) -> InvoiceResult:
+        def read() -> InvoiceResult:
+            invoice = self.client.v1.invoices.retrieve(
+                provider_reference, {"expand": [_EXPAND_INVOICE_PAYMENTS]}
+            )
+            return self._invoice_read(_as_dict(invoice))
+
+        return _call(read)
+
+    def invoice_pay(self, request: InvoicePayRequest) -> InvoiceResult:
+        params: dict[str, Any] = {"off_session": True}
+        if request.payment_method:
+            # Stripe pays only with a payment method of the invoice's customer.
+            method = _call(
+                lambda: self.client.v1.payment_methods.attach(
+                    request.payment_method,
+                    {"customer": request.customer_reference},
+                    _options(f"{request.idempotency_key}:attach"),
+                )
+            )
+            params["payment_method"] = method.id
+        _call(
+            lambda: self.client.v1.invoices.pay(
+                request.provider_reference,
+                params,  # type: ignore[arg-type]  # params built as a dict; Stripe checks them
+                _options(request.idempotency_key),
+            )
+        )
+        return self.invoice_retrieve(provider_reference=request.provider_reference)
+
+    def invoice_preview(
+        self, *, customer_reference: str, subscription_reference: str
+    ) -> InvoiceResult:
+        def preview() -> InvoiceResult:
+            invoice = _as_dict(
+                self.client.v1.invoices.create_preview(
+                    {"customer": customer_reference, "subscription": subscription_reference}
+                )
+            )
+            return invoice_result(invoice)
+
+        return _call(preview)
+
+    def invoice_from_object(self, invoice: Mapping[str, Any]) -> InvoiceResult:
+        return invoice_result(invoice)
 
     # Webhooks
 

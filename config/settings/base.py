@@ -20,6 +20,7 @@ env = environ.Env(
     STRIPE_SECRET_KEY=(str, ""),
     STRIPE_WEBHOOK_SECRET=(str, ""),
     STRIPE_API_HOST=(str, ""),
+    STRIPE_PUBLISHABLE_KEY=(str, ""),
     API_RATE_LIMIT_PER_SECOND=(int, 1000),
     LOG_LEVEL=(str, "INFO"),
 )
@@ -226,12 +227,29 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Payment providers by name (billing/providers/); each app records which one it uses.
-PAYMENT_PROVIDERS = {"stripe": "billing.providers.stripe.StripeProvider"}
+PAYMENT_PROVIDERS = {
+    "stripe": "billing.providers.stripe.StripeProvider",
+    "paypal": "billing.providers.paypal.PayPalProvider",
+}
+
+# PayPal (billing/providers/paypal.py): the REST app's client credentials, the id of our
+# webhook listener (its events are verified against it) and the API base (sandbox, live
+# https://api-m.paypal.com, or the emulator `./run serve` starts when PAYPAL_CLIENT_ID is unset).
+PAYPAL_CLIENT_ID = env.str("PAYPAL_CLIENT_ID", default="")
+PAYPAL_CLIENT_SECRET = env.str("PAYPAL_CLIENT_SECRET", default="")
+PAYPAL_WEBHOOK_ID = env.str("PAYPAL_WEBHOOK_ID", default="")
+PAYPAL_API_BASE = env.str("PAYPAL_API_BASE", default="https://api-m.sandbox.paypal.com")
+PAYPAL_MAX_NETWORK_RETRIES = env.int("PAYPAL_MAX_NETWORK_RETRIES", default=2)
+PAYPAL_CONNECT_TIMEOUT_SECONDS = env.float("PAYPAL_CONNECT_TIMEOUT_SECONDS", default=5.0)
+PAYPAL_READ_TIMEOUT_SECONDS = env.float("PAYPAL_READ_TIMEOUT_SECONDS", default=30.0)
 
 # Stripe and dj-stripe. The API version is pinned so our shapes never drift under us.
 STRIPE_API_VERSION = "2026-08-26.dahlia"
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET")
+# The key the apps' front ends give Stripe.js (Elements) to collect cards with; GET /v1/app
+# shows it. `./run serve` sets the emulator's when it starts the emulator.
+STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY")
 SILENCED_SYSTEM_CHECKS: list[str] = []
 if env("STRIPE_API_HOST"):
     STRIPE_API_HOST = env("STRIPE_API_HOST")

@@ -4,6 +4,7 @@ provider plugs in through settings alone. It implements only what these tests ca
 from typing import Any, ClassVar
 
 from billing.providers.base import (
+    Capability,
     ChargeRequest,
     ChargeResult,
     ChargeStatus,
@@ -18,6 +19,9 @@ class LedgerProvider:
     name: ClassVar[str] = "ledger"
     # A ledger in two currencies, so a valid ISO code it lacks (jpy) shows the provider's own limit.
     supported_currencies: ClassVar[frozenset[str]] = frozenset({"usd", "eur"})
+    capabilities: ClassVar[frozenset[Capability]] = frozenset(
+        {Capability.SAVED_PAYMENT_METHODS, Capability.PAYMENTS_WITHOUT_REDIRECT}
+    )
 
     def __init__(self, *, app: Any = None) -> None:
         self.app = app

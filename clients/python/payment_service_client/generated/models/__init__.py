@@ -1,0 +1,303 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .aggregation_enum import AggregationEnum
+from .app_client_output import AppClientOutput
+from .app_output import AppOutput
+from .audit_event_output import AuditEventOutput
+from .checkout_session_create_input_request import CheckoutSessionCreateInputRequest
+from .checkout_session_create_input_request_metadata import (
+    CheckoutSessionCreateInputRequestMetadata,
+)
+from .checkout_session_output import CheckoutSessionOutput
+from .checkout_session_output_metadata import CheckoutSessionOutputMetadata
+from .checkout_session_output_status_enum import CheckoutSessionOutputStatusEnum
+from .customer_create_input_request import CustomerCreateInputRequest
+from .customer_create_input_request_metadata import CustomerCreateInputRequestMetadata
+from .customer_output import CustomerOutput
+from .customer_output_metadata import CustomerOutputMetadata
+from .customer_usage_output import CustomerUsageOutput
+from .deleted_object import DeletedObject
+from .entitlement_grace_period_output import EntitlementGracePeriodOutput
+from .entitlement_output import EntitlementOutput
+from .error import Error
+from .error_error import ErrorError
+from .error_error_type import ErrorErrorType
+from .error_output import ErrorOutput
+from .grace_period_output import GracePeriodOutput
+from .grace_period_output_reason_enum import GracePeriodOutputReasonEnum
+from .grace_period_output_status_enum import GracePeriodOutputStatusEnum
+from .grace_period_resolve_input_request import GracePeriodResolveInputRequest
+from .interval_enum import IntervalEnum
+from .invoice_line_output import InvoiceLineOutput
+from .invoice_output import InvoiceOutput
+from .invoice_output_status_enum import InvoiceOutputStatusEnum
+from .invoice_pay_input_request import InvoicePayInputRequest
+from .invoice_payment_attempt_output import InvoicePaymentAttemptOutput
+from .invoice_payment_attempt_output_status_enum import InvoicePaymentAttemptOutputStatusEnum
+from .kind_enum import KindEnum
+from .metric_create_input_request import MetricCreateInputRequest
+from .metric_output import MetricOutput
+from .metric_usage_output import MetricUsageOutput
+from .mode_enum import ModeEnum
+from .patched_customer_update_input_request import PatchedCustomerUpdateInputRequest
+from .patched_customer_update_input_request_metadata import (
+    PatchedCustomerUpdateInputRequestMetadata,
+)
+from .patched_plan_update_input_request import PatchedPlanUpdateInputRequest
+from .patched_plan_update_input_request_metadata import PatchedPlanUpdateInputRequestMetadata
+from .patched_plan_update_input_request_quotas import PatchedPlanUpdateInputRequestQuotas
+from .payment_create_input_request import PaymentCreateInputRequest
+from .payment_create_input_request_metadata import PaymentCreateInputRequestMetadata
+from .payment_method_output import PaymentMethodOutput
+from .payment_output import PaymentOutput
+from .payment_output_metadata import PaymentOutputMetadata
+from .payment_status_enum import PaymentStatusEnum
+from .plan_base_input_request import PlanBaseInputRequest
+from .plan_create_input_request import PlanCreateInputRequest
+from .plan_create_input_request_metadata import PlanCreateInputRequestMetadata
+from .plan_create_input_request_quotas import PlanCreateInputRequestQuotas
+from .plan_metered_input_request import PlanMeteredInputRequest
+from .plan_metered_output import PlanMeteredOutput
+from .plan_output import PlanOutput
+from .plan_output_base_type_0 import PlanOutputBaseType0
+from .plan_output_metadata import PlanOutputMetadata
+from .plan_output_quotas import PlanOutputQuotas
+from .plan_tier_input_request import PlanTierInputRequest
+from .plan_tier_output import PlanTierOutput
+from .portal_session_create_input_request import PortalSessionCreateInputRequest
+from .portal_session_output import PortalSessionOutput
+from .proration_enum import ProrationEnum
+from .refund_create_input_reason_enum import RefundCreateInputReasonEnum
+from .refund_create_input_request import RefundCreateInputRequest
+from .refund_create_input_request_metadata import RefundCreateInputRequestMetadata
+from .refund_output import RefundOutput
+from .refund_output_metadata import RefundOutputMetadata
+from .setup_intent_create_input_request import SetupIntentCreateInputRequest
+from .setup_intent_output import SetupIntentOutput
+from .setup_intent_output_status_enum import SetupIntentOutputStatusEnum
+from .subscription_cancel_input_request import SubscriptionCancelInputRequest
+from .subscription_change_plan_input_request import SubscriptionChangePlanInputRequest
+from .subscription_create_input_request import SubscriptionCreateInputRequest
+from .subscription_create_input_request_metadata import SubscriptionCreateInputRequestMetadata
+from .subscription_output import SubscriptionOutput
+from .subscription_output_metadata import SubscriptionOutputMetadata
+from .subscription_output_status_enum import SubscriptionOutputStatusEnum
+from .test_clock_advance_input_request import TestClockAdvanceInputRequest
+from .test_clock_create_input_request import TestClockCreateInputRequest
+from .test_clock_output import TestClockOutput
+from .test_clock_output_status_enum import TestClockOutputStatusEnum
+from .upcoming_invoice_output import UpcomingInvoiceOutput
+from .usage_alert_create_input_request import UsageAlertCreateInputRequest
+from .usage_alert_output import UsageAlertOutput
+from .usage_alert_threshold_input_request import UsageAlertThresholdInputRequest
+from .usage_alert_threshold_output import UsageAlertThresholdOutput
+from .usage_batch_input_request import UsageBatchInputRequest
+from .usage_batch_output import UsageBatchOutput
+from .usage_enum import UsageEnum
+from .usage_event_create_input_request import UsageEventCreateInputRequest
+from .usage_event_output import UsageEventOutput
+from .usage_event_output_status_enum import UsageEventOutputStatusEnum
+from .usage_event_result_output import UsageEventResultOutput
+from .usage_event_result_output_status_enum import UsageEventResultOutputStatusEnum
+from .usage_period_output import UsagePeriodOutput
+from .v1_audit_events_list_response_200 import V1AuditEventsListResponse200
+from .v1_audit_events_list_response_200_object import V1AuditEventsListResponse200Object
+from .v1_checkout_sessions_list_response_200 import V1CheckoutSessionsListResponse200
+from .v1_checkout_sessions_list_response_200_object import V1CheckoutSessionsListResponse200Object
+from .v1_checkout_sessions_list_status import V1CheckoutSessionsListStatus
+from .v1_customers_entitlements_list_response_200 import V1CustomersEntitlementsListResponse200
+from .v1_customers_entitlements_list_response_200_object import (
+    V1CustomersEntitlementsListResponse200Object,
+)
+from .v1_customers_list_response_200 import V1CustomersListResponse200
+from .v1_customers_list_response_200_object import V1CustomersListResponse200Object
+from .v1_customers_payment_methods_list_response_200 import V1CustomersPaymentMethodsListResponse200
+from .v1_customers_payment_methods_list_response_200_object import (
+    V1CustomersPaymentMethodsListResponse200Object,
+)
+from .v1_grace_periods_list_reason import V1GracePeriodsListReason
+from .v1_grace_periods_list_response_200 import V1GracePeriodsListResponse200
+from .v1_grace_periods_list_response_200_object import V1GracePeriodsListResponse200Object
+from .v1_grace_periods_list_status import V1GracePeriodsListStatus
+from .v1_invoices_list_response_200 import V1InvoicesListResponse200
+from .v1_invoices_list_response_200_object import V1InvoicesListResponse200Object
+from .v1_invoices_list_status import V1InvoicesListStatus
+from .v1_metrics_list_response_200 import V1MetricsListResponse200
+from .v1_metrics_list_response_200_object import V1MetricsListResponse200Object
+from .v1_payments_list_response_200 import V1PaymentsListResponse200
+from .v1_payments_list_response_200_object import V1PaymentsListResponse200Object
+from .v1_payments_list_status import V1PaymentsListStatus
+from .v1_plans_list_response_200 import V1PlansListResponse200
+from .v1_plans_list_response_200_object import V1PlansListResponse200Object
+from .v1_refunds_list_response_200 import V1RefundsListResponse200
+from .v1_refunds_list_response_200_object import V1RefundsListResponse200Object
+from .v1_subscriptions_list_response_200 import V1SubscriptionsListResponse200
+from .v1_subscriptions_list_response_200_object import V1SubscriptionsListResponse200Object
+from .v1_subscriptions_list_status import V1SubscriptionsListStatus
+from .v1_test_clocks_list_response_200 import V1TestClocksListResponse200
+from .v1_test_clocks_list_response_200_object import V1TestClocksListResponse200Object
+from .v1_usage_alerts_list_response_200 import V1UsageAlertsListResponse200
+from .v1_usage_alerts_list_response_200_object import V1UsageAlertsListResponse200Object
+from .v1_webhook_endpoints_deliveries_list_response_200 import (
+    V1WebhookEndpointsDeliveriesListResponse200,
+)
+from .v1_webhook_endpoints_deliveries_list_response_200_object import (
+    V1WebhookEndpointsDeliveriesListResponse200Object,
+)
+from .v1_webhook_endpoints_deliveries_list_status import V1WebhookEndpointsDeliveriesListStatus
+from .v1_webhook_endpoints_list_response_200 import V1WebhookEndpointsListResponse200
+from .v1_webhook_endpoints_list_response_200_object import V1WebhookEndpointsListResponse200Object
+from .webhook_delivery_output import WebhookDeliveryOutput
+from .webhook_endpoint_create_input_request import WebhookEndpointCreateInputRequest
+from .webhook_endpoint_create_input_request_metadata import (
+    WebhookEndpointCreateInputRequestMetadata,
+)
+from .webhook_endpoint_create_output import WebhookEndpointCreateOutput
+from .webhook_endpoint_create_output_metadata import WebhookEndpointCreateOutputMetadata
+from .webhook_endpoint_output import WebhookEndpointOutput
+from .webhook_endpoint_output_metadata import WebhookEndpointOutputMetadata
+
+__all__ = (
+    "AggregationEnum",
+    "AppClientOutput",
+    "AppOutput",
+    "AuditEventOutput",
+    "CheckoutSessionCreateInputRequest",
+    "CheckoutSessionCreateInputRequestMetadata",
+    "CheckoutSessionOutput",
+    "CheckoutSessionOutputMetadata",
+    "CheckoutSessionOutputStatusEnum",
+    "CustomerCreateInputRequest",
+    "CustomerCreateInputRequestMetadata",
+    "CustomerOutput",
+    "CustomerOutputMetadata",
+    "CustomerUsageOutput",
+    "DeletedObject",
+    "EntitlementGracePeriodOutput",
+    "EntitlementOutput",
+    "Error",
+    "ErrorError",
+    "ErrorErrorType",
+    "ErrorOutput",
+    "GracePeriodOutput",
+    "GracePeriodOutputReasonEnum",
+    "GracePeriodOutputStatusEnum",
+    "GracePeriodResolveInputRequest",
+    "IntervalEnum",
+    "InvoiceLineOutput",
+    "InvoiceOutput",
+    "InvoiceOutputStatusEnum",
+    "InvoicePayInputRequest",
+    "InvoicePaymentAttemptOutput",
+    "InvoicePaymentAttemptOutputStatusEnum",
+    "KindEnum",
+    "MetricCreateInputRequest",
+    "MetricOutput",
+    "MetricUsageOutput",
+    "ModeEnum",
+    "PatchedCustomerUpdateInputRequest",
+    "PatchedCustomerUpdateInputRequestMetadata",
+    "PatchedPlanUpdateInputRequest",
+    "PatchedPlanUpdateInputRequestMetadata",
+    "PatchedPlanUpdateInputRequestQuotas",
+    "PaymentCreateInputRequest",
+    "PaymentCreateInputRequestMetadata",
+    "PaymentMethodOutput",
+    "PaymentOutput",
+    "PaymentOutputMetadata",
+    "PaymentStatusEnum",
+    "PlanBaseInputRequest",
+    "PlanCreateInputRequest",
+    "PlanCreateInputRequestMetadata",
+    "PlanCreateInputRequestQuotas",
+    "PlanMeteredInputRequest",
+    "PlanMeteredOutput",
+    "PlanOutput",
+    "PlanOutputBaseType0",
+    "PlanOutputMetadata",
+    "PlanOutputQuotas",
+    "PlanTierInputRequest",
+    "PlanTierOutput",
+    "PortalSessionCreateInputRequest",
+    "PortalSessionOutput",
+    "ProrationEnum",
+    "RefundCreateInputReasonEnum",
+    "RefundCreateInputRequest",
+    "RefundCreateInputRequestMetadata",
+    "RefundOutput",
+    "RefundOutputMetadata",
+    "SetupIntentCreateInputRequest",
+    "SetupIntentOutput",
+    "SetupIntentOutputStatusEnum",
+    "SubscriptionCancelInputRequest",
+    "SubscriptionChangePlanInputRequest",
+    "SubscriptionCreateInputRequest",
+    "SubscriptionCreateInputRequestMetadata",
+    "SubscriptionOutput",
+    "SubscriptionOutputMetadata",
+    "SubscriptionOutputStatusEnum",
+    "TestClockAdvanceInputRequest",
+    "TestClockCreateInputRequest",
+    "TestClockOutput",
+    "TestClockOutputStatusEnum",
+    "UpcomingInvoiceOutput",
+    "UsageAlertCreateInputRequest",
+    "UsageAlertOutput",
+    "UsageAlertThresholdInputRequest",
+    "UsageAlertThresholdOutput",
+    "UsageBatchInputRequest",
+    "UsageBatchOutput",
+    "UsageEnum",
+    "UsageEventCreateInputRequest",
+    "UsageEventOutput",
+    "UsageEventOutputStatusEnum",
+    "UsageEventResultOutput",
+    "UsageEventResultOutputStatusEnum",
+    "UsagePeriodOutput",
+    "V1AuditEventsListResponse200",
+    "V1AuditEventsListResponse200Object",
+    "V1CheckoutSessionsListResponse200",
+    "V1CheckoutSessionsListResponse200Object",
+    "V1CheckoutSessionsListStatus",
+    "V1CustomersEntitlementsListResponse200",
+    "V1CustomersEntitlementsListResponse200Object",
+    "V1CustomersListResponse200",
+    "V1CustomersListResponse200Object",
+    "V1CustomersPaymentMethodsListResponse200",
+    "V1CustomersPaymentMethodsListResponse200Object",
+    "V1GracePeriodsListReason",
+    "V1GracePeriodsListResponse200",
+    "V1GracePeriodsListResponse200Object",
+    "V1GracePeriodsListStatus",
+    "V1InvoicesListResponse200",
+    "V1InvoicesListResponse200Object",
+    "V1InvoicesListStatus",
+    "V1MetricsListResponse200",
+    "V1MetricsListResponse200Object",
+    "V1PaymentsListResponse200",
+    "V1PaymentsListResponse200Object",
+    "V1PaymentsListStatus",
+    "V1PlansListResponse200",
+    "V1PlansListResponse200Object",
+    "V1RefundsListResponse200",
+    "V1RefundsListResponse200Object",
+    "V1SubscriptionsListResponse200",
+    "V1SubscriptionsListResponse200Object",
+    "V1SubscriptionsListStatus",
+    "V1TestClocksListResponse200",
+    "V1TestClocksListResponse200Object",
+    "V1UsageAlertsListResponse200",
+    "V1UsageAlertsListResponse200Object",
+    "V1WebhookEndpointsDeliveriesListResponse200",
+    "V1WebhookEndpointsDeliveriesListResponse200Object",
+    "V1WebhookEndpointsDeliveriesListStatus",
+    "V1WebhookEndpointsListResponse200",
+    "V1WebhookEndpointsListResponse200Object",
+    "WebhookDeliveryOutput",
+    "WebhookEndpointCreateInputRequest",
+    "WebhookEndpointCreateInputRequestMetadata",
+    "WebhookEndpointCreateOutput",
+    "WebhookEndpointCreateOutputMetadata",
+    "WebhookEndpointOutput",
+    "WebhookEndpointOutputMetadata",
+)

@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class CheckoutSessionOutputStatusEnum(StrEnum):
+    COMPLETE = "complete"
+    EXPIRED = "expired"
+    OPEN = "open"
+
+    def __str__(self) -> str:
+        return str(self.value)

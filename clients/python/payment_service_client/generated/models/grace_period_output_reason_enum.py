@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class GracePeriodOutputReasonEnum(StrEnum):
+    OVER_QUOTA = "over_quota"
+    PAYMENT_FAILED = "payment_failed"
+
+    def __str__(self) -> str:
+        return str(self.value)

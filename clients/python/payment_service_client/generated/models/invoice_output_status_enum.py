@@ -1,0 +1,12 @@
+from enum import StrEnum
+
+
+class InvoiceOutputStatusEnum(StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    PAID = "paid"
+    UNCOLLECTIBLE = "uncollectible"
+    VOID = "void"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,415 @@
+"""The HTTP server: PayPal's REST routes, the payer's approval page (``/checkoutnow``), the
+emulator's control routes (``/_emulator/...``) and webhook delivery on a background thread."""
+
+from __future__ import annotations
+
+import html
+import json
+import queue
+import threading
+import time
+import urllib.error
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from paypal_emulator.api import (
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    TEST_PAYERS,
+    PayPalApi,
+    Request,
+)
+from paypal_emulator.errors import PayPalApiError
+
+CONTROL_PREFIX = "/_emulator"
+USER_AGENT = "PayPal/AUHD-214.0-58705284"
+
+
+class WebhookDispatcher:
+    """Delivers each event in order on one thread, retrying a failed delivery a few times
+    (PayPal retries for three days; here the delay is a setting so tests stay fast)."""
+
+    def __init__(
+        self, *, retry_base_seconds: float, max_attempts: int, timeout_seconds: float
+    ) -> None:
+        self.retry_base_seconds = retry_base_seconds
+        self.max_attempts = max_attempts
+        self.timeout_seconds = timeout_seconds
+        self.deliveries: list[dict[str, Any]] = []
+        self._queue: queue.Queue[tuple[str, bytes, dict[str, str]] | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self.paused = False
+
+    def enqueue(self, url: str, body: bytes, headers: dict[str, str]) -> None:
+        self._queue.put((url, body, headers))
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="paypal-webhooks", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._queue.put(None)
+
+    def clear(self) -> None:
+        while not self._queue.empty():
+            try:
+                self._queue.get_nowait()
+                self._queue.task_done()
+            except queue.Empty:
+                break
+        self.deliveries = []
+
+    def wait_until_idle(self, timeout_seconds: float = 10.0) -> bool:
+        deadline = time.monotonic() + timeout_seconds
+        while time.monotonic() < deadline:
+            if self._queue.unfinished_tasks == 0:
+                return True
+            time.sleep(0.02)
+        return False
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                self._queue.task_done()
+                return
+            try:
+                self._deliver(*item)
+            finally:
+                self._queue.task_done()
+
+    def _deliver(self, url: str, body: bytes, headers: dict[str, str]) -> None:
+        event = json.loads(body)
+        for attempt in range(1, self.max_attempts + 1):
+            status: int | None = None
+            try:
+                request = urllib.request.Request(  # noqa: S310 - a registered http(s) URL
+                    url,
+                    data=body,
+                    method="POST",
+                    headers={
+                        "Content-Type": "application/json",
+                        "User-Agent": USER_AGENT,
+                        **headers,
+                    },
+                )
+                with urllib.request.urlopen(request, timeout=self.timeout_seconds) as response:  # noqa: S310
+                    status = response.status
+            except urllib.error.HTTPError as error:
+                status = error.code
+            except (urllib.error.URLError, OSError):
+                status = None
+            self.deliveries.append(
+                {
+                    "url": url,
+                    "event_id": event["id"],
+                    "event_type": event["event_type"],
+                    "attempt": attempt,
+                    "status": status,
+                }
+            )
+            if status is not None and 200 <= status < 300:
+                return
+            time.sleep(self.retry_base_seconds * 2 ** (attempt - 1))
+
+
+class PayPalEmulatorServer:
+    """A PayPal emulator on a background thread.
+
+    >>> with PayPalEmulatorServer(port=0) as server:
+    ...     server.url  # the API base, e.g. for PAYPAL_API_BASE
+    """
+
+    def __init__(
+        self,
+        port: int = 0,
+        host: str = "127.0.0.1",
+        *,
+        client_id: str = DEFAULT_CLIENT_ID,
+        client_secret: str = DEFAULT_CLIENT_SECRET,
+        webhook_retry_base_seconds: float = 1.0,
+        webhook_max_attempts: int = 5,
+        webhook_timeout_seconds: float = 10.0,
+    ) -> None:
+        self.host = host
+        self.requested_port = port
+        self.api = PayPalApi(client_id=client_id, client_secret=client_secret)
+        self.webhooks = WebhookDispatcher(
+            retry_base_seconds=webhook_retry_base_seconds,
+            max_attempts=webhook_max_attempts,
+            timeout_seconds=webhook_timeout_seconds,
+        )
+        self.api.deliver = self.webhooks.enqueue
+        self._http_server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> PayPalEmulatorServer:
+        self._http_server = ThreadingHTTPServer(
+            (self.host, self.requested_port), _handler_class(self)
+        )
+        self._http_server.daemon_threads = True
+        self.webhooks.start()
+        self._thread = threading.Thread(
+            target=self._http_server.serve_forever, name="paypal-emulator", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._http_server is not None:
+            self._http_server.shutdown()
+            self._http_server.server_close()
+            self._http_server = None
+        self.webhooks.stop()
+
+    def __enter__(self) -> PayPalEmulatorServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exception_type: type[BaseException] | None,
+        exception: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._http_server is None:
+            raise RuntimeError("The emulator is not running.")
+        return self._http_server.server_address[1]
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    # Python API of the controls ------------------------------------------------------------
+
+    def reset(self) -> None:
+        self.webhooks.clear()
+        self.api.reset()
+
+    def set_faults(
+        self,
+        *,
+        status: int | None = None,
+        count: int = 1,
+        delay_ms: int = 0,
+        path_prefix: str = "/v",
+    ) -> None:
+        """The next ``count`` API calls under ``path_prefix`` answer ``status`` and/or stall."""
+        if status is None and not delay_ms:
+            raise ValueError("A fault needs a status or a delay.")
+        self.api.add_fault(status=status, count=count, delay_ms=delay_ms, path_prefix=path_prefix)
+
+    def clear_faults(self) -> None:
+        with self.api.lock:
+            self.api.faults = []
+
+    def requests(self) -> list[dict[str, Any]]:
+        with self.api.lock:
+            return list(self.api.request_log)
+
+    def add_webhook(
+        self, url: str, event_types: list[str] | None = None, *, webhook_id: str | None = None
+    ) -> str:
+        """Registers a webhook listener as ``POST /v1/notifications/webhooks`` does (with the
+        given id, for a fixed PAYPAL_WEBHOOK_ID); answers its id."""
+        with self.api.lock:
+            request = Request("POST", "", {}, b"", self.url)
+            request.json = {
+                "url": url,
+                "event_types": [{"name": name} for name in event_types or ["*"]],
+            }
+            _, body = self.api.webhook_create(request)
+            if not webhook_id:
+                return str(body["id"])
+            webhook = self.api.webhooks.pop(body["id"])
+            self.api.webhooks[webhook_id] = {**webhook, "id": webhook_id}
+            return webhook_id
+
+    def events(self, event_type: str | None = None) -> list[dict[str, Any]]:
+        with self.api.lock:
+            return [
+                event
+                for event in self.api.events
+                if event_type is None or event["event_type"] == event_type
+            ]
+
+    def wait_for_webhooks(self, timeout_seconds: float = 10.0) -> bool:
+        return self.webhooks.wait_until_idle(timeout_seconds)
+
+    def webhook_deliveries(self) -> list[dict[str, Any]]:
+        return list(self.webhooks.deliveries)
+
+    # Control routes ------------------------------------------------------------------------
+
+    def control(
+        self, method: str, route: str, payload: dict[str, Any]
+    ) -> tuple[int, dict[str, Any]]:
+        if (method, route) == ("POST", "/reset"):
+            self.reset()
+            return 200, {"reset": True}
+        if route == "/faults":
+            if method == "POST":
+                self.set_faults(
+                    status=payload.get("status"),
+                    count=int(payload.get("count", 1)),
+                    delay_ms=int(payload.get("delay_ms", 0)),
+                    path_prefix=str(payload.get("path_prefix", "/v")),
+                )
+            elif method == "DELETE":
+                self.clear_faults()
+            with self.api.lock:
+                faults = [vars(fault) for fault in self.api.faults]
+            return 200, {"faults": faults}
+        if (method, route) == ("POST", "/tokens/expire"):
+            return 200, {"expired": self.api.expire_tokens()}
+        if (method, route) == ("GET", "/requests"):
+            return 200, {"requests": self.requests()}
+        if (method, route) == ("GET", "/events"):
+            return 200, {"events": self.events()}
+        if (method, route) == ("GET", "/webhook_deliveries"):
+            return 200, {"deliveries": self.webhook_deliveries()}
+        if (method, route) == ("POST", "/webhooks/flush"):
+            return 200, {"idle": self.wait_for_webhooks(float(payload.get("timeout_seconds", 10)))}
+        return 404, {"error": f"Unknown control route {method} {route}"}
+
+    # The payer's approval page ---------------------------------------------------------------
+
+    def approval_page(self, order_id: str) -> tuple[int, str]:
+        with self.api.lock:
+            order = self.api.orders.get(order_id)
+        if order is None:
+            return 404, "<!doctype html><title>PayPal</title><p>This order does not exist.</p>"
+        amount = order["purchase_units"][0]["amount"]
+        if order["status"] not in ("CREATED", "PAYER_ACTION_REQUIRED"):
+            return 200, (
+                "<!doctype html><title>PayPal</title>"
+                f"<p>This order is {html.escape(order['status'])}.</p>"
+            )
+        choices = "".join(
+            f'<button type="submit" name="payer" value="{key}">Pay as {html.escape(payer["email_address"])}'
+            f"{' (declines at capture)' if payer['capture'] != 'COMPLETED' else ''}</button>"
+            for key, payer in TEST_PAYERS.items()
+        )
+        token = html.escape(order_id)
+        return 200, (
+            "<!doctype html><html><head><meta charset='utf-8'><title>Pay with PayPal</title></head>"
+            "<body><h1>PayPal (emulator)</h1>"
+            f"<p>Pay <strong>{html.escape(amount['value'])} {html.escape(amount['currency_code'])}</strong>"
+            f" to the merchant.</p>"
+            f'<form method="post" action="/checkoutnow/approve"><input type="hidden" name="token" value="{token}">'
+            f"{choices}</form>"
+            f'<form method="post" action="/checkoutnow/cancel"><input type="hidden" name="token" value="{token}">'
+            '<button type="submit">Cancel and return to the merchant</button></form>'
+            "</body></html>"
+        )
+
+
+def _handler_class(emulator: PayPalEmulatorServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "paypal-emulator/1.0"
+
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            self._dispatch("GET")
+
+        def do_POST(self) -> None:  # noqa: N802
+            self._dispatch("POST")
+
+        def do_DELETE(self) -> None:  # noqa: N802
+            self._dispatch("DELETE")
+
+        def do_PATCH(self) -> None:  # noqa: N802
+            self._dispatch("PATCH")
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            return
+
+        def _dispatch(self, method: str) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            parts = urlsplit(self.path)
+            base_url = f"http://{self.headers.get('Host') or f'127.0.0.1:{emulator.port}'}"
+            if parts.path.startswith("/checkoutnow"):
+                self._page(method, parts.path, parts.query, body)
+                return
+            if parts.path.startswith(CONTROL_PREFIX + "/"):
+                try:
+                    payload = json.loads(body) if body else {}
+                    status, answer = emulator.control(
+                        method, parts.path[len(CONTROL_PREFIX) :], payload
+                    )
+                except (ValueError, TypeError, KeyError) as error:
+                    status, answer = 400, {"error": f"Bad control request: {error}"}
+                self._json(status, answer)
+                return
+            headers = {name.lower(): value for name, value in self.headers.items()}
+            try:
+                status, answer = emulator.api.handle(
+                    Request(method, parts.path, headers, body, base_url)
+                )
+            except Exception as error:  # noqa: BLE001 - a bug must still answer like PayPal
+                failure = PayPalApiError(
+                    500, issue="INTERNAL_SERVER_ERROR", description=repr(error)
+                )
+                status, answer = failure.status, failure.to_body()
+            extra = {}
+            if "debug_id" in answer:
+                extra["Paypal-Debug-Id"] = answer["debug_id"]
+            self._json(status, answer, extra)
+
+        def _json(
+            self, status: int, answer: dict[str, Any], headers: dict[str, str] | None = None
+        ) -> None:
+            encoded = json.dumps(answer).encode() if status != 204 else b""
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(encoded)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(encoded)
+
+        def _page(self, method: str, path: str, query: str, body: bytes) -> None:
+            base_url = f"http://{self.headers.get('Host') or f'127.0.0.1:{emulator.port}'}"
+            location = ""
+            if method == "GET" and path == "/checkoutnow":
+                token = (parse_qs(query).get("token") or [""])[0]
+                status, page = emulator.approval_page(token)
+            elif method == "POST" and path in ("/checkoutnow/approve", "/checkoutnow/cancel"):
+                form = {key: values[0] for key, values in parse_qs(body.decode()).items()}
+                token, payer = form.get("token", ""), form.get("payer", "buyer")
+                try:
+                    if path.endswith("/approve"):
+                        if payer not in TEST_PAYERS:
+                            raise PayPalApiError(400)
+                        location = emulator.api.order_approve(token, payer, base_url)
+                    else:
+                        location = emulator.api.order_cancel_url(token)
+                    status, page = (
+                        (303, "")
+                        if location
+                        else (200, "<!doctype html><p>Done; you may close this page.</p>")
+                    )
+                except PayPalApiError as error:
+                    status, page = (
+                        error.status,
+                        f"<!doctype html><p>{html.escape(error.message)}</p>",
+                    )
+            else:
+                status, page = 404, "<!doctype html><p>Not found.</p>"
+            encoded = page.encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(encoded)))
+            if location:
+                self.send_header("Location", location)
+            self.end_headers()
+            self.wfile.write(encoded)
+
+    return Handler
