@@ -176,6 +176,7 @@ class CustomerUsageViewSet(TenantViewSet):
         return Response(CustomerUsageOutputSerializer(usage).data)
 
     @extend_schema(
+        operation_id="v1_customers_entitlements_list",
         responses=EntitlementListOutputSerializer,
         summary="A customer's entitlements: one per metric of its current plan, and one per "
         "feature of the app",
