@@ -1,6 +1,9 @@
 """The entitlement check: GET /v1/customers/{id}/entitlements/{metric} at a fixed 500 requests
 per second (open loop), against the service under gunicorn, for customers on a plan with a
-quota and usage this period. Not part of the test suite.
+quota and usage this period; then the whole answer with features,
+GET /v1/customers/{id}/entitlements (a boolean, a static and a metered feature granted by the
+plan plus FEATURES more booleans, every customer with an override of `seats`) and one feature's
+check (GET /v1/customers/{id}/entitlements/sso), at the same rate. Not part of the test suite.
 
     python bench/entitlements.py [--rate 500] [--seconds 20] [--customers 500] [--fresh]
 """
@@ -35,7 +38,8 @@ from catalog.models import Plan, PlanVersion
 from tenants.models import App
 app = App.objects.get(pk=sys.argv[-1])
 plan = Plan.objects.create(app=app, code="bench-pro", name="Pro", currency="usd",
-                           quotas={"api_calls": 1000000})
+                           quotas={"api_calls": 1000000},
+                           features={"sso": True, "seats": 10})
 version = PlanVersion.objects.create(app=app, plan=plan, version=1, base_amount=2000)
 start = timezone.now() - timedelta(days=1)
 Subscription.objects.bulk_create(
@@ -45,6 +49,26 @@ Subscription.objects.bulk_create(
 )
 """
 
+# Features and overrides through the services the API calls.
+FEATURES = """
+import sys
+from billing.models import Customer
+from catalog.features import feature_create
+from tenants.actors import SYSTEM
+from tenants.models import App
+from usage.overrides import entitlement_override_create
+app = App.objects.get(pk=sys.argv[-1])
+feature_create(app=app, actor=SYSTEM, code="sso", name="SSO", type="boolean")
+feature_create(app=app, actor=SYSTEM, code="seats", name="Seats", type="static")
+feature_create(app=app, actor=SYSTEM, code="calls", name="Calls", type="metered",
+               metric="api_calls")
+for index in range(COUNT):
+    feature_create(app=app, actor=SYSTEM, code=f"flag_{index}", name="Flag", type="boolean")
+for customer in Customer.objects.for_app(app):
+    entitlement_override_create(app=app, actor=SYSTEM, customer_reference=customer.pk,
+                                feature="seats", value=25)
+"""
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -52,6 +76,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--customers", type=int, default=500)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--features", type=int, default=20, help="boolean features beyond three")
     parser.add_argument("--fresh", action="store_true", help="recreate the scratch database")
     options = parser.parse_args()
     with service(workers=options.workers, fresh=options.fresh) as svc:
@@ -59,6 +84,14 @@ def main() -> None:
             svc, customers=options.customers, metrics={"api_calls": "sum"}
         )
         manage(svc.env, "shell", "-c", SUBSCRIBE.replace("sys.argv[-1]", repr(svc.app_id)))
+        manage(
+            svc.env,
+            "shell",
+            "-c",
+            FEATURES.replace("sys.argv[-1]", repr(svc.app_id)).replace(
+                "COUNT", str(options.features)
+            ),
+        )
         client = Client(svc.port, svc.api_key)
         generator = random.Random(3)
         for start in range(0, len(customers), 100):
@@ -91,19 +124,63 @@ def main() -> None:
             connections=16,
             seconds=10,
         )
+        status, whole = client.json("GET", f"/v1/customers/{customers[0]}/entitlements")
+        seats = {item["feature"]: item for item in whole["features"]}["seats"]
+        assert status == 200 and seats["value"] == 25, whole
+        assert len(whole["features"]) == options.features + 3, whole
+        feature_paths = [
+            f"/v1/customers/{generator.choice(customers)}/entitlements"
+            for _ in range(int(options.rate * options.seconds))
+        ]
+        open_loop(svc, feature_paths[:1000], rate=options.rate)
+        say(f"{len(feature_paths)} feature answers at {options.rate:.0f}/s (open loop)")
+        features_result, features_cpu = open_loop(svc, feature_paths, rate=options.rate)
+        one_feature_paths = [
+            f"/v1/customers/{generator.choice(customers)}/entitlements/sso"
+            for _ in range(int(options.rate * options.seconds))
+        ]
+        say(f"{len(one_feature_paths)} one-feature checks at {options.rate:.0f}/s (open loop)")
+        one_feature_result, one_feature_cpu = open_loop(svc, one_feature_paths, rate=options.rate)
+        features_closed = wrk(
+            svc,
+            f"/v1/customers/{customers[0]}/entitlements",
+            label="entitlements with features, as fast as they answer (closed loop, 16 "
+            "connections)",
+            connections=16,
+            seconds=10,
+        )
         baseline = wrk_baseline(svc, connections=16)
     p99 = result.percentile(0.99)
+    features_p99 = features_result.percentile(0.99)
     print()
     print(
         result.line(f"entitlement check at {options.rate:.0f}/s offered (open loop)")
         + f"; the generator used {generator_cpu:.0%} of a core"
     )
+    print(
+        features_result.line(
+            f"entitlements with {options.features + 3} features at {options.rate:.0f}/s "
+            "offered (open loop)"
+        )
+        + f"; the generator used {features_cpu:.0%} of a core"
+    )
+    print(
+        one_feature_result.line(
+            f"one boolean feature's check at {options.rate:.0f}/s offered (open loop)"
+        )
+        + f"; the generator used {one_feature_cpu:.0%} of a core"
+    )
     print(closed.line())
+    print(features_closed.line())
     for line in baseline:
         print(line.line())
     print(
         f"target: p99 < {TARGET_P99_SECONDS * 1000:.0f} ms at 500 req/s "
         f"{'MET' if p99 < TARGET_P99_SECONDS else 'MISSED'}"
+    )
+    print(
+        f"features answer: p99 < {TARGET_P99_SECONDS * 1000:.0f} ms at 500 req/s "
+        f"{'MET' if features_p99 < TARGET_P99_SECONDS else 'MISSED'}"
     )
 
 

@@ -8,3 +8,4 @@ class CatalogErrorCode(StrEnum):
     PLAN_ARCHIVED = "plan_archived"
     METRIC_CODE_TAKEN = "metric_code_taken"
     METRIC_NOT_SYNCED = "metric_not_synced"
+    FEATURE_CODE_TAKEN = "feature_code_taken"

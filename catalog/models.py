@@ -76,6 +76,8 @@ class Plan(TenantScopedModel):
     grace_period_days = models.PositiveIntegerField(default=7)
     # {metric code: hard limit per billing period}
     quotas = models.JSONField(default=dict, blank=True)
+    # {feature code: value} for boolean and static features; metered features are the quotas.
+    features = models.JSONField(default=dict, blank=True)
     metadata = models.JSONField(default=dict, blank=True)
     is_active = models.BooleanField(default=True)
     current_version = models.ForeignKey(
@@ -145,3 +147,36 @@ class PlanMeteredComponent(TenantScopedModel):
 
     def __str__(self) -> str:
         return f"{self.plan_version} {self.metric_id}"
+
+
+class FeatureType(models.TextChoices):
+    BOOLEAN = "boolean", "Boolean"
+    STATIC = "static", "Static value"
+    METERED = "metered", "Metered (a metric's quota)"
+
+
+class Feature(TenantScopedModel):
+    """Something an app's plans grant: on or off (`boolean`), a number or text per plan
+    (`static`, e.g. seats = 10), or a metric's quota per period (`metered`)."""
+
+    id = PrefixedIdField(prefix="feat")
+    code = models.SlugField(max_length=100)
+    name = models.CharField(max_length=200)
+    type = models.CharField(max_length=8, choices=FeatureType.choices)
+    # A metered feature's metric: its limit is the plan's quota for that metric.
+    metric = models.ForeignKey(
+        Metric, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "catalog_feature"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["app", "code"], name="feature_code_unique_per_app")
+        ]
+
+    def __str__(self) -> str:
+        return self.code

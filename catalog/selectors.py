@@ -57,3 +57,16 @@ PLAN_JOIN = "LEFT JOIN billing_plan {alias} ON {alias}.id = {plan_id}"
 # Joins `component`, the plan version's metered component of a metric (its included_quantity).
 PLAN_METERED_COMPONENT_JOIN = """LEFT JOIN billing_planmeteredcomponent component
          ON component.plan_version_id = {plan_version_id} AND component.metric_id = {metric_id}"""
+
+# Joins `feature`, each live (unarchived) feature of %(app)s meeting {feature_condition} (TRUE,
+# or e.g. `feature.code = %(feature)s`), and `feature_metric`, a metered one's metric;
+# FEATURE_COLUMNS are its id, code, name, type and metric code.
+FEATURES_JOIN = """LEFT JOIN catalog_feature feature
+         ON feature.app_id = %(app)s AND feature.archived_at IS NULL AND {feature_condition}
+  LEFT JOIN usage_metric feature_metric ON feature_metric.id = feature.metric_id"""
+FEATURE_COLUMNS = "feature.id, feature.code, feature.name, feature.type, feature_metric.code"
+
+# After FEATURES_JOIN: joins the plan of {plan_id}; PLAN_FEATURE_GRANT is its grant of `feature`
+# (a JSON value, NULL when the plan does not grant it).
+PLAN_FEATURE_GRANT_JOIN = "LEFT JOIN billing_plan granting_plan ON granting_plan.id = {plan_id}"
+PLAN_FEATURE_GRANT = "granting_plan.features -> feature.code"

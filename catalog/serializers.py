@@ -18,6 +18,7 @@ from catalog.models import (
     UNIT_AMOUNT_DECIMAL_MAX_DIGITS,
     UNIT_AMOUNT_DECIMAL_PLACES,
     Aggregation,
+    FeatureType,
     PlanMeteredComponent,
     decimal_text,
 )
@@ -145,6 +146,13 @@ class PlanCreateInputSerializer(InputSerializer):
     base = PlanBaseInputSerializer(required=False, allow_null=True)
     metered = PlanMeteredInputSerializer(many=True, required=False)
     quotas = serializers.DictField(child=StrictIntegerField(min_value=0), required=False)
+    features = serializers.DictField(
+        child=serializers.JSONField(),
+        required=False,
+        help_text="{feature code: value}: true/false for a boolean feature, a number or a "
+        "string (at most 200 characters) for a static one, the limit per period for a metered "
+        "one (written to `quotas` under its metric's code).",
+    )
     trial_period_days = StrictIntegerField(min_value=0, max_value=730, default=0)
     grace_period_days = StrictIntegerField(min_value=0, max_value=365, default=7)
     metadata = MetadataField()
@@ -156,6 +164,13 @@ class PlanUpdateInputSerializer(InputSerializer):
     base = PlanBaseInputSerializer(required=False, allow_null=True)
     metered = PlanMeteredInputSerializer(many=True, required=False)
     quotas = serializers.DictField(child=StrictIntegerField(min_value=0), required=False)
+    features = serializers.DictField(
+        child=serializers.JSONField(),
+        required=False,
+        help_text="{feature code: value}: true/false for a boolean feature, a number or a "
+        "string (at most 200 characters) for a static one, the limit per period for a metered "
+        "one (written to `quotas` under its metric's code).",
+    )
     trial_period_days = StrictIntegerField(min_value=0, max_value=730, required=False)
     grace_period_days = StrictIntegerField(min_value=0, max_value=365, required=False)
     metadata = MetadataField()
@@ -204,6 +219,10 @@ class PlanOutputSerializer(serializers.Serializer[Any]):
     base = serializers.SerializerMethodField()
     metered = serializers.SerializerMethodField()
     quotas = serializers.DictField()
+    features = serializers.DictField(
+        child=serializers.JSONField(),
+        help_text="The plan's boolean and static feature grants; metered ones are its quotas.",
+    )
     trial_period_days = serializers.IntegerField()
     grace_period_days = serializers.IntegerField()
     metadata = serializers.DictField()
@@ -267,3 +286,57 @@ def _tier_output(tier: dict[str, Any]) -> dict[str, Any]:
         ),
         "flat_amount": tier.get("flat_amount", 0),
     }
+
+
+# Features.
+
+FEATURE_CODE_MAX_LENGTH = 100
+
+
+class FeatureCreateInputSerializer(InputSerializer):
+    code = StrictCharField(max_length=FEATURE_CODE_MAX_LENGTH)
+    name = StrictCharField(max_length=200)
+    type = serializers.ChoiceField(choices=FeatureType.values)
+    metric = StrictCharField(
+        max_length=100,
+        required=False,
+        help_text="A metered feature's metric code: its limit is the plan's quota for it.",
+    )
+
+    def validate_code(self, value: str) -> str:
+        if not value or not all(
+            char.isascii() and (char.isalnum() or char in "_-") for char in value
+        ):
+            raise serializers.ValidationError(
+                "Use letters, digits, underscores and hyphens only, e.g. sso."
+            )
+        return value
+
+
+class FeatureUpdateInputSerializer(InputSerializer):
+    name = StrictCharField(max_length=200)
+
+
+class FeatureListInputSerializer(ListQueryInputSerializer):
+    code = serializers.CharField(max_length=FEATURE_CODE_MAX_LENGTH, required=False)
+    archived = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class FeatureOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField()
+    object = serializers.SerializerMethodField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    type = serializers.ChoiceField(choices=FeatureType.values)
+    metric = serializers.CharField(
+        source="metric.code", allow_null=True, help_text="A metered feature's metric code."
+    )
+    archived = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+    def get_object(self, feature: builtins.object) -> str:
+        return "feature"
+
+    def get_archived(self, feature: Any) -> bool:
+        return feature.archived_at is not None

@@ -34,6 +34,7 @@ from billing.providers.pending import (
 from billing.providers.registry import provider_for
 from catalog.audit_actions import CatalogAuditAction
 from catalog.errors import CatalogErrorCode
+from catalog.features import plan_features_split
 from catalog.models import Metric, Plan, PlanMeteredComponent, PlanVersion, decimal_text
 from catalog.selectors import plan_get
 from tenants.actors import Actor
@@ -86,6 +87,7 @@ def plan_snapshot(plan: Plan) -> dict[str, Any]:
             for component in (version.metered.all() if version else [])
         ],
         "quotas": plan.quotas,
+        "features": plan.features,
         "trial_period_days": plan.trial_period_days,
         "grace_period_days": plan.grace_period_days,
         "is_active": plan.is_active,
@@ -404,6 +406,7 @@ def plan_create(
     base: dict[str, Any] | None = None,
     metered: list[dict[str, Any]] | None = None,
     quotas: dict[str, int] | None = None,
+    features: dict[str, Any] | None = None,
     trial_period_days: int = 0,
     grace_period_days: int = 7,
     description: str = "",
@@ -419,6 +422,8 @@ def plan_create(
     plan_capabilities_check(app=app, base=bool(base), metered=bool(metered))
     metered_inputs = [MeteredInput(**component) for component in metered or []]
     quotas = quotas or {}
+    grants, metered_quotas = plan_features_split(app=app, features=features or {}, quotas=quotas)
+    quotas = {**quotas, **metered_quotas}
     _validate_prices(base=base, metered=metered_inputs, quotas=quotas)
     metrics = _metrics_by_code(
         app=app, codes=[component.metric for component in metered_inputs], param="metered"
@@ -435,6 +440,7 @@ def plan_create(
                 trial_period_days=trial_period_days,
                 grace_period_days=grace_period_days,
                 quotas=quotas,
+                features=grants,
                 metadata=metadata or {},
             )
             plan.current_version = _version_create(
@@ -464,12 +470,23 @@ def plan_create(
 def plan_update(
     *, app: App, actor: Actor, plan_id: str, request_key: str | None = None, **changes: Any
 ) -> Plan:
-    """Name, description, trial, grace, quotas and metadata change in place; a change of `base`
+    """Name, description, trial, grace, quotas, features and metadata change in place (for
+    every subscription on the plan, as quotas do); a change of `base`
     or `metered` makes a new version (with new provider prices) that new subscriptions get."""
     plan = plan_get(app=app, plan_id=plan_id)
     if not plan.is_active:
         raise ConflictError("An archived plan cannot change.", code=CatalogErrorCode.PLAN_ARCHIVED)
     quotas = changes.get("quotas")
+    if "features" in changes:
+        grants, metered_quotas = plan_features_split(
+            app=app, features=changes["features"] or {}, quotas=quotas
+        )
+        changes["features"] = grants
+        if metered_quotas:
+            quotas = changes["quotas"] = {
+                **(plan.quotas if quotas is None else quotas),
+                **metered_quotas,
+            }
     if quotas is not None:
         _metrics_by_code(app=app, codes=list(quotas), param="quotas")
     price_change = any(key in changes for key in PRICE_FIELDS)

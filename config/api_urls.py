@@ -13,7 +13,7 @@ from billing.apis import (
     SubscriptionViewSet,
     TestClockViewSet,
 )
-from catalog.apis import MetricViewSet, PlanViewSet
+from catalog.apis import FeatureViewSet, MetricViewSet, PlanViewSet
 from grace.apis import GracePeriodViewSet
 from notifications.apis import WebhookEndpointViewSet
 from tenants.views import AppView
@@ -37,6 +37,7 @@ router.register("metrics", MetricViewSet, basename="metric")
 router.register("test-clocks", TestClockViewSet, basename="test-clock")
 router.register("usage-alerts", UsageAlertViewSet, basename="usage-alert")
 router.register("checkout-sessions", CheckoutSessionViewSet, basename="checkout-session")
+router.register("features", FeatureViewSet, basename="feature")
 
 urlpatterns = [
     path("app", AppView.as_view(), name="app"),

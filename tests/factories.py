@@ -44,6 +44,7 @@ from billing.services import customer_create
 from billing.stripe_account import stripe_webhook_path
 from billing.subscription_webhook_sync import subscription_sync_from_provider
 from billing.subscriptions import subscription_create
+from catalog.features import feature_create
 from catalog.metrics import metric_create
 from catalog.models import Metric, Plan
 from catalog.services import plan_create
@@ -55,6 +56,7 @@ from stripe_emulator.server import EmulatorServer
 from tenants.actors import STRIPE, SYSTEM, Actor
 from tenants.models import ApiKey, App
 from usage.alerts import usage_alert_create
+from usage.overrides import entitlement_override_create
 
 FACTORY_ACTOR = Actor.staff("factory")
 TEST_OPERATOR = Actor.staff("pytest")
@@ -571,6 +573,10 @@ def route_fill(route: str, object_id: str) -> str:
     path = route.replace("(?P<pk>[^/.]+)", object_id).replace("<pk>", object_id)
     path = path.replace("(?P<metric>[^/.]+)", "api_calls").replace("<metric>", "api_calls")
     path = path.replace("(?P<payment_method_id>[^/.]+)", "pm_card_visa")
+    # /customers/{id}/entitlement-overrides/{override}: the customer is another app's, so no
+    # override of it is reachable whatever the id (tests/usage/test_entitlements_features*.py
+    # also walks another app's override under one's own customer).
+    path = path.replace("(?P<override>[^/.]+)", "eo_missing")
     return "/" + path.replace("^", "").replace("$", "")
 
 
@@ -675,6 +681,22 @@ def usage_alert_factory(app: App) -> Any:
     )
 
 
+def feature_factory(app: App) -> Any:
+    return feature_create(
+        app=app, actor=FACTORY_ACTOR, code="factory_feature", name="Factory", type="boolean"
+    )
+
+
+def entitlement_override_factory(app: App) -> Any:
+    customer = customer_create(app=app, actor=FACTORY_ACTOR, external_id="factory-overridden")
+    feature = feature_create(
+        app=app, actor=FACTORY_ACTOR, code="factory_overridden", name="Factory", type="static"
+    )
+    return entitlement_override_create(
+        app=app, actor=FACTORY_ACTOR, customer_reference=customer.pk, feature=feature.code, value=5
+    )
+
+
 def checkout_session_factory(app: App) -> Any:
     return checkout_session_create(
         app=app,
@@ -712,4 +734,6 @@ OBJECT_FACTORIES: dict[str, Callable[[App], Any]] = {
     "usage.UsageAlert": usage_alert_factory,
     "billing.CheckoutSession": checkout_session_factory,
     "billing.Invoice": invoice_factory,
+    "catalog.Feature": feature_factory,
+    "usage.EntitlementOverride": entitlement_override_factory,
 }

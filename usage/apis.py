@@ -1,13 +1,15 @@
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.errors import ErrorCode, InvalidRequestError, ServiceError
-from api.pagination import list_body
+from api.errors import ErrorCode, InvalidRequestError, NotFoundError, ServiceError
+from api.pagination import ListQueryInputSerializer, list_body, list_page
+from billing.clocks import customer_time
 from billing.models import Customer
+from billing.selectors import customer_get_by_reference
 from tenants.views import TenantViewSet
 from usage.alerts import (
     usage_alert_create,
@@ -15,7 +17,13 @@ from usage.alerts import (
     usage_alert_get,
     usage_alert_list,
 )
-from usage.entitlements import entitlement_data, entitlement_get, entitlement_list
+from usage.entitlements import (
+    entitlement_data,
+    entitlement_get,
+    entitlements_with_features,
+    feature_entitlement_data,
+    feature_entitlement_get,
+)
 from usage.ingestion import (
     MAX_BATCH_EVENTS,
     EventResult,
@@ -24,11 +32,21 @@ from usage.ingestion import (
     usage_events_record,
 )
 from usage.models import UsageAlert, UsageEvent
+from usage.overrides import (
+    entitlement_override_create,
+    entitlement_override_delete,
+    entitlement_override_list,
+)
 from usage.selectors import customer_usage
 from usage.serializers import (
     CustomerUsageInputSerializer,
     CustomerUsageOutputSerializer,
+    EntitlementListOutputSerializer,
     EntitlementOutputSerializer,
+    EntitlementOverrideCreateInputSerializer,
+    EntitlementOverrideDeletedOutputSerializer,
+    EntitlementOverrideOutputSerializer,
+    FeatureEntitlementOutputSerializer,
     UsageAlertCreateInputSerializer,
     UsageAlertDeletedOutputSerializer,
     UsageAlertListInputSerializer,
@@ -158,24 +176,114 @@ class CustomerUsageViewSet(TenantViewSet):
         return Response(CustomerUsageOutputSerializer(usage).data)
 
     @extend_schema(
-        responses=EntitlementOutputSerializer(many=True),
-        summary="A customer's entitlements: one per metric of its current plan",
+        operation_id="v1_customers_entitlements_list",
+        responses=EntitlementListOutputSerializer,
+        summary="A customer's entitlements: one per metric of its current plan, and one per "
+        "feature of the app",
+        description="`data`: one per metric of the current plan; `features`: one per live "
+        "feature, with its plan grant or the override in force at the customer's time. Two "
+        "statements, however many features, overrides and metrics.",
     )
     @action(detail=True, methods=["get"])
     def entitlements(self, request: Request, pk: str) -> Response:
-        entitlements = entitlement_list(app=self.app, customer_reference=pk)
+        entitlements = entitlements_with_features(app=self.app, customer_reference=pk)
+        body = list_body(
+            data=[entitlement_data(item) for item in entitlements.metrics], has_more=False
+        )
+        body["features"] = [feature_entitlement_data(item) for item in entitlements.features]
+        return Response(body)
+
+    @extend_schema(
+        methods=["GET"],
+        parameters=[ListQueryInputSerializer],
+        responses=EntitlementOverrideOutputSerializer(many=True),
+        summary="List a customer's entitlement overrides (expired ones too, with in_force)",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=EntitlementOverrideCreateInputSerializer,
+        responses={201: EntitlementOverrideOutputSerializer},
+        summary="Override a customer's value of a boolean or static feature",
+        description="Applies over the plan's grant until `expires_at` (at the customer's "
+        "time) or until deleted; the newest in force wins.",
+    )
+    @action(detail=True, methods=["get", "post"], url_path="entitlement-overrides")
+    def entitlement_overrides(self, request: Request, pk: str) -> Response:
+        customer = customer_get_by_reference(app=self.app, reference=pk)
+        context = {"now": customer_time(customer=customer)}
+        if request.method == "POST":
+            payload = EntitlementOverrideCreateInputSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            override = entitlement_override_create(
+                app=self.app,
+                actor=self.actor,
+                customer_reference=customer.pk,
+                **payload.validated_data,
+            )
+            return Response(
+                EntitlementOverrideOutputSerializer(override, context=context).data, status=201
+            )
+        filters = self.query_filters(ListQueryInputSerializer)
+        rows, has_more = list_page(
+            queryset=entitlement_override_list(app=self.app, customer=customer),
+            limit=filters["limit"],
+            starting_after=filters.get("starting_after"),
+        )
         return Response(
-            list_body(data=[entitlement_data(item) for item in entitlements], has_more=False)
+            list_body(
+                data=list(
+                    EntitlementOverrideOutputSerializer(rows, many=True, context=context).data
+                ),
+                has_more=has_more,
+            )
         )
 
     @extend_schema(
-        parameters=[OpenApiParameter("metric", str, OpenApiParameter.PATH)],
-        responses=EntitlementOutputSerializer,
-        summary="A customer's entitlement to one metric (the hot-path check)",
+        parameters=[OpenApiParameter("override", str, OpenApiParameter.PATH)],
+        responses=EntitlementOverrideDeletedOutputSerializer,
+        summary="Delete a customer's entitlement override",
+        description="It no longer applies, at once; it answers 404 after.",
+    )
+    @action(
+        detail=True,
+        methods=["delete"],
+        url_path=r"entitlement-overrides/(?P<override>[^/.]+)",
+    )
+    def entitlement_override(self, request: Request, pk: str, override: str) -> Response:
+        deleted = entitlement_override_delete(
+            app=self.app, actor=self.actor, customer_reference=pk, override_id=override
+        )
+        return Response({"id": deleted.pk, "object": "entitlement_override", "deleted": True})
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "metric",
+                str,
+                OpenApiParameter.PATH,
+                description="A metric's code, or else a feature's code.",
+            )
+        ],
+        responses=PolymorphicProxySerializer(
+            component_name="EntitlementOrFeatureEntitlement",
+            serializers=[EntitlementOutputSerializer, FeatureEntitlementOutputSerializer],
+            resource_type_field_name=None,
+        ),
+        summary="A customer's entitlement to one metric or feature (the hot-path check)",
+        description="A metric's `entitlement` when a metric has this code, else the feature's "
+        "`feature_entitlement` (as in the list's `features`).",
     )
     @action(detail=True, methods=["get"], url_path=r"entitlements/(?P<metric>[^/.]+)")
     def entitlement(self, request: Request, pk: str, metric: str) -> Response:
-        entitlement = entitlement_get(app=self.app, customer_reference=pk, metric_code=metric)
+        try:
+            entitlement = entitlement_get(app=self.app, customer_reference=pk, metric_code=metric)
+        except NotFoundError as error:
+            if error.param != "metric":
+                raise
+            feature = feature_entitlement_get(
+                app=self.app, customer_reference=pk, feature_code=metric
+            )
+            return Response(feature_entitlement_data(feature))
         return Response(entitlement_data(entitlement))
 
 

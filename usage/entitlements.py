@@ -10,6 +10,7 @@ subscription and plan; then the plan's metrics with this period's rollups, grace
 included quantities), no raw events, no writes.
 """
 
+import json
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,8 +23,14 @@ from api.errors import NotFoundError
 from billing.clocks import customer_time
 from billing.models import Customer, Subscription
 from billing.selectors import CUSTOMER_PLAN_CTES
-from catalog.models import Metric
-from catalog.selectors import PLAN_METERED_COMPONENT_JOIN
+from catalog.models import FeatureType, Metric
+from catalog.selectors import (
+    FEATURE_COLUMNS,
+    FEATURES_JOIN,
+    PLAN_FEATURE_GRANT,
+    PLAN_FEATURE_GRANT_JOIN,
+    PLAN_METERED_COMPONENT_JOIN,
+)
 from grace.models import GracePeriod, GraceReason, GraceStatus
 from grace.selectors import GRACE_PERIOD_COLUMNS, GRACE_PERIOD_JOIN
 from grace.services import grace_period_open, grace_periods_resolve_for_customer_metric
@@ -297,6 +304,236 @@ def entitlement_data(entitlement: Entitlement) -> dict[str, Any]:
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+# --- features ---------------------------------------------------------------------------------
+
+
+class FeatureReason:
+    """Why a feature entitlement's `allowed` is what it is (a metered one takes its metric's
+    EntitlementReason)."""
+
+    GRANTED = "granted"
+    NOT_GRANTED = "not_granted"
+    OVERRIDDEN = "overridden"
+    NO_ACTIVE_SUBSCRIPTION = EntitlementReason.NO_ACTIVE_SUBSCRIPTION
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureEntitlement:
+    feature_code: str
+    feature_name: str
+    type: str
+    value: Any
+    allowed: bool
+    reason: str
+    source: str | None  # "plan", "override" or None (nothing grants it)
+    override_id: str | None
+    override_expires_at: datetime | None
+    metric_code: str | None
+    limit: int | None
+    used: int | None
+    remaining: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Entitlements:
+    metrics: list[Entitlement]
+    features: list[FeatureEntitlement]
+
+
+# Every live feature of the app with the customer's current plan's grant of it and its
+# override in force at the customer's time (the newest, if several): one statement.
+_FEATURES_SQL_TEMPLATE = """
+WITH {customer_plan},
+context AS (
+    SELECT customer_plan.*,
+           COALESCE(
+             (SELECT tc.frozen_time
+                FROM billing_customer c
+                JOIN billing_testclock tc ON tc.id = c.test_clock_id AND tc.deleted_at IS NULL
+               WHERE c.id = customer_plan.customer_id AND c.app_id = %(app)s),
+             %(now)s::timestamptz) AS customer_now
+      FROM customer_plan
+)
+SELECT context.subscription_id, {feature_columns}, {plan_feature_grant},
+       override.id, override.value, override.expires_at
+  FROM context
+  {features_join}
+  {plan_feature_grant_join}
+  LEFT JOIN LATERAL (
+        SELECT o.id, o.value, o.expires_at
+          FROM usage_entitlement_overrides o
+         WHERE o.app_id = %(app)s AND o.customer_id = context.customer_id
+           AND o.feature_id = feature.id AND o.deleted_at IS NULL
+           AND (o.expires_at IS NULL OR o.expires_at > context.customer_now)
+         ORDER BY o.created_at DESC, o.id DESC
+         LIMIT 1) override ON TRUE
+ ORDER BY feature.code
+"""
+
+
+def _features_sql(feature_condition: str) -> str:
+    return compact(
+        _FEATURES_SQL_TEMPLATE.format(
+            customer_plan=CUSTOMER_PLAN_CTES,
+            feature_columns=FEATURE_COLUMNS,
+            plan_feature_grant=PLAN_FEATURE_GRANT,
+            features_join=FEATURES_JOIN.format(feature_condition=feature_condition),
+            plan_feature_grant_join=PLAN_FEATURE_GRANT_JOIN.format(plan_id="context.plan_id"),
+        )
+    )
+
+
+# (%(feature)s is unused in the first but kept, so both statements take the same parameters.)
+_FEATURES_SQL = _features_sql("%(feature)s = %(feature)s")
+_ONE_FEATURE_SQL = _features_sql("feature.code = %(feature)s")
+
+
+def _feature_entitlements(
+    *,
+    app: App,
+    customer_reference: str,
+    metrics: list[Entitlement] | None,
+    now: datetime,
+    feature_code: str | None = None,
+) -> list[FeatureEntitlement]:
+    """Every live feature's entitlement, or only `feature_code`'s. `metrics`: the plan's metric
+    entitlements; None to read a metered feature's own (the one-feature check)."""
+    rows = fetch_all(
+        _ONE_FEATURE_SQL if feature_code else _FEATURES_SQL,
+        {"app": app.pk, "reference": customer_reference, "now": now, "feature": feature_code or ""},
+    )
+    if not rows:
+        raise NotFoundError("customer", param="customer")
+    by_metric = {entitlement.metric_code: entitlement for entitlement in metrics or []}
+    answer = []
+    for (
+        subscription_id,
+        feature_id,
+        code,
+        name,
+        feature_type,
+        metric_code,
+        grant,
+        override_id,
+        override_value,
+        override_expires_at,
+    ) in rows:
+        if feature_id is None:
+            continue
+        # Django's connection reads json as text (its JSONField decodes it).
+        grant = None if grant is None else json.loads(grant)
+        override_value = None if override_value is None else json.loads(override_value)
+        limit = used = remaining = None
+        source: str | None = None
+        if subscription_id is None:
+            value: Any = None
+            allowed, reason = False, FeatureReason.NO_ACTIVE_SUBSCRIPTION
+            override_id = override_expires_at = None
+        elif feature_type == FeatureType.METERED:
+            if metrics is None:  # as the list answers it: from the plan's metrics
+                by_metric = {
+                    entitlement.metric_code: entitlement
+                    for entitlement in _entitlements(
+                        app=app, customer_reference=customer_reference, metric_code=None, now=now
+                    )
+                }
+            metric = by_metric.get(metric_code)
+            if metric is None:
+                value, allowed, reason = None, False, FeatureReason.NOT_GRANTED
+            else:
+                value, limit, used, remaining = (
+                    metric.limit,
+                    metric.limit,
+                    metric.used,
+                    metric.remaining,
+                )
+                allowed, reason, source = metric.allowed, metric.reason, "plan"
+            override_id = override_expires_at = None  # metered limits are the plan's quotas
+        elif override_id is not None:
+            value, source, reason = override_value, "override", FeatureReason.OVERRIDDEN
+            allowed = value is not False and value is not None
+        else:
+            value = grant
+            source = None if grant is None else "plan"
+            allowed = grant is not False and grant is not None
+            reason = FeatureReason.GRANTED if allowed else FeatureReason.NOT_GRANTED
+        answer.append(
+            FeatureEntitlement(
+                feature_code=code,
+                feature_name=name,
+                type=feature_type,
+                value=False if feature_type == FeatureType.BOOLEAN and value is None else value,
+                allowed=allowed,
+                reason=reason,
+                source=source,
+                override_id=override_id,
+                override_expires_at=override_expires_at,
+                metric_code=metric_code,
+                limit=limit,
+                used=used,
+                remaining=remaining,
+            )
+        )
+    return answer
+
+
+def entitlements_with_features(
+    *, app: App, customer_reference: str, now: datetime | None = None
+) -> Entitlements:
+    """The customer's entitlements per metric of its plan and per live feature of the app: two
+    statements whatever the number of features, overrides and metrics."""
+    now = now or timezone.now()
+    metrics = _entitlements(
+        app=app, customer_reference=customer_reference, metric_code=None, now=now
+    )
+    features = _feature_entitlements(
+        app=app, customer_reference=customer_reference, metrics=metrics, now=now
+    )
+    return Entitlements(metrics=metrics, features=features)
+
+
+def feature_entitlement_get(
+    *, app: App, customer_reference: str, feature_code: str, now: datetime | None = None
+) -> FeatureEntitlement:
+    """One live feature's entitlement; raises NotFoundError (as for an unknown metric) when the
+    app has no such feature."""
+    features = _feature_entitlements(
+        app=app,
+        customer_reference=customer_reference,
+        metrics=None,
+        now=now or timezone.now(),
+        feature_code=feature_code,
+    )
+    if not features:
+        raise NotFoundError("metric or feature", param="metric")
+    return features[0]
+
+
+def feature_entitlement_data(entitlement: FeatureEntitlement) -> dict[str, Any]:
+    return {
+        "object": "feature_entitlement",
+        "feature": entitlement.feature_code,
+        "name": entitlement.feature_name,
+        "type": entitlement.type,
+        "value": entitlement.value,
+        "allowed": entitlement.allowed,
+        "reason": entitlement.reason,
+        "source": entitlement.source,
+        "override": None
+        if entitlement.override_id is None
+        else {
+            "id": entitlement.override_id,
+            "expires_at": None
+            if entitlement.override_expires_at is None
+            else _iso(entitlement.override_expires_at),
+        },
+        "metric": entitlement.metric_code,
+        "limit": entitlement.limit,
+        "used": entitlement.used,
+        "remaining": entitlement.remaining,
+    }
 
 
 # --- enforcement ------------------------------------------------------------------------------

@@ -225,3 +225,32 @@ class UsageAlertTrigger(TenantScopedModel):
 
     def __str__(self) -> str:
         return f"{self.alert_id} {self.customer_id} {self.period_start:%Y-%m-%d}"
+
+
+class EntitlementOverride(TenantScopedModel):
+    """A customer's own value of a feature, over its plan's grant (a deal, a support gesture),
+    until `expires_at` at the customer's time (a test clock's, for a customer on one), or until
+    deleted. Expiry is evaluated when entitlements are read, so no job is needed. Deleted ones
+    stay for the record, invisible to the API."""
+
+    id = PrefixedIdField(prefix="eo")
+    customer = models.ForeignKey("billing.Customer", on_delete=models.PROTECT, related_name="+")
+    feature = models.ForeignKey("catalog.Feature", on_delete=models.PROTECT, related_name="+")
+    value = models.JSONField()
+    expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "usage_entitlement_overrides"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["customer", "feature", "-created_at"],
+                name="override_customer_feature_idx",
+                condition=models.Q(deleted_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.feature_id} {self.value!r}"

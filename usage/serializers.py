@@ -207,3 +207,90 @@ class UsageAlertDeletedOutputSerializer(serializers.Serializer[Any]):
     id = serializers.CharField()
     object = serializers.CharField()
     deleted = serializers.BooleanField()
+
+
+# Features in entitlements, and entitlement overrides.
+
+
+class FeatureEntitlementOverrideOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField()
+    expires_at = serializers.DateTimeField(allow_null=True)
+
+
+class FeatureEntitlementOutputSerializer(serializers.Serializer[Any]):
+    object = serializers.ChoiceField(choices=["feature_entitlement"])
+    feature = serializers.CharField(help_text="The feature's code.")
+    name = serializers.CharField()
+    type = serializers.ChoiceField(choices=["boolean", "static", "metered"])
+    value = serializers.JSONField(
+        allow_null=True,
+        help_text="true/false for a boolean feature; the number or text for a static one "
+        "(null when not granted); the limit per period for a metered one (null: unlimited or "
+        "not granted).",
+    )
+    allowed = serializers.BooleanField(
+        help_text="Granted (a boolean one: true); a metered one: as its metric's entitlement."
+    )
+    reason = serializers.CharField(
+        help_text="granted, not_granted, overridden, no_active_subscription, or a metered "
+        "one's metric entitlement reason."
+    )
+    source = serializers.ChoiceField(  # type: ignore[assignment]
+        choices=["plan", "override"], allow_null=True, help_text="What grants the value."
+    )
+    override = FeatureEntitlementOverrideOutputSerializer(
+        allow_null=True, help_text="The override in force, if any."
+    )
+    metric = serializers.CharField(allow_null=True, help_text="A metered feature's metric.")
+    limit = serializers.IntegerField(allow_null=True, help_text="Metered features only.")
+    used = serializers.IntegerField(allow_null=True, help_text="Metered features only.")
+    remaining = serializers.IntegerField(allow_null=True, help_text="Metered features only.")
+
+
+class EntitlementListOutputSerializer(serializers.Serializer[Any]):
+    object = serializers.ChoiceField(choices=["list"])
+    data = EntitlementOutputSerializer(many=True, help_text="One per metric of the plan.")  # type: ignore[assignment]
+    has_more = serializers.BooleanField()
+    features = FeatureEntitlementOutputSerializer(
+        many=True, help_text="One per live feature of the app."
+    )
+
+
+class EntitlementOverrideCreateInputSerializer(InputSerializer):
+    feature = StrictCharField(max_length=100, help_text="A boolean or static feature's code.")
+    value = serializers.JSONField(
+        help_text="true/false for a boolean feature, a number or a string (at most 200 "
+        "characters) for a static one."
+    )
+    expires_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="From then on (at the customer's time) it no longer applies.",
+    )
+
+
+class EntitlementOverrideOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField()
+    object = serializers.SerializerMethodField()
+    customer = serializers.CharField(source="customer_id")
+    feature = serializers.CharField(source="feature.code")
+    value = serializers.JSONField()
+    expires_at = serializers.DateTimeField(allow_null=True)
+    in_force = serializers.SerializerMethodField(
+        help_text="Not expired at the customer's time (a test clock's, for one on a clock)."
+    )
+    created_at = serializers.DateTimeField()
+
+    def get_object(self, override: builtins.object) -> str:
+        return "entitlement_override"
+
+    def get_in_force(self, override: Any) -> bool:
+        now = self.context["now"]
+        return override.expires_at is None or override.expires_at > now
+
+
+class EntitlementOverrideDeletedOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField()
+    object = serializers.ChoiceField(choices=["entitlement_override"])
+    deleted = serializers.BooleanField()

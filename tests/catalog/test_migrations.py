@@ -36,6 +36,8 @@ TABLES = [
     "usage_meter_reports",
 ]
 PERIOD_START = datetime(2026, 11, 1, tzinfo=UTC)
+# The models the move took out of billing and usage (the catalog's later ones were born there).
+MOVED_MODELS = ["metric", "plan", "planmeteredcomponent", "planversion"]
 
 
 def _migrate(targets: list[tuple[str, str | None]]) -> Any:
@@ -137,7 +139,9 @@ def _catalog_before_the_move(models: Any, app: App) -> None:
 def test_the_catalog_moves_out_and_back_without_losing_a_row(transactional_db):
     app = App.objects.create(name="Acme CRM")
     content_type_ids = list(
-        ContentType.objects.filter(app_label="catalog").order_by("pk").values_list("pk", flat=True)
+        ContentType.objects.filter(app_label="catalog", model__in=MOVED_MODELS)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
     assert _content_type_labels(content_type_ids) == [
         "catalog.metric",
@@ -176,7 +180,7 @@ def test_the_catalog_moves_out_and_back_without_losing_a_row(transactional_db):
         assert _rows() == before
         subscription = models.get_model("billing", "Subscription")._default_manager.get()
         assert subscription.plan._meta.label == "billing.Plan"
-        assert not ContentType.objects.filter(app_label="catalog").exists()
+        assert not ContentType.objects.filter(app_label="catalog", model__in=MOVED_MODELS).exists()
         assert subscription.plan_version.metered.get().metric._meta.label == "usage.Metric"
     finally:
         executor = MigrationExecutor(connection)

@@ -19,11 +19,20 @@ from .customer_output_metadata import CustomerOutputMetadata
 from .customer_usage_output import CustomerUsageOutput
 from .deleted_object import DeletedObject
 from .entitlement_grace_period_output import EntitlementGracePeriodOutput
+from .entitlement_list_output import EntitlementListOutput
+from .entitlement_list_output_object_enum import EntitlementListOutputObjectEnum
 from .entitlement_output import EntitlementOutput
+from .entitlement_override_create_input_request import EntitlementOverrideCreateInputRequest
+from .entitlement_override_output import EntitlementOverrideOutput
 from .error import Error
 from .error_error import ErrorError
 from .error_error_type import ErrorErrorType
 from .error_output import ErrorOutput
+from .feature_create_input_request import FeatureCreateInputRequest
+from .feature_entitlement_output import FeatureEntitlementOutput
+from .feature_entitlement_output_object_enum import FeatureEntitlementOutputObjectEnum
+from .feature_entitlement_override_output import FeatureEntitlementOverrideOutput
+from .feature_output import FeatureOutput
 from .grace_period_output import GracePeriodOutput
 from .grace_period_output_reason_enum import GracePeriodOutputReasonEnum
 from .grace_period_output_status_enum import GracePeriodOutputStatusEnum
@@ -44,7 +53,9 @@ from .patched_customer_update_input_request import PatchedCustomerUpdateInputReq
 from .patched_customer_update_input_request_metadata import (
     PatchedCustomerUpdateInputRequestMetadata,
 )
+from .patched_feature_update_input_request import PatchedFeatureUpdateInputRequest
 from .patched_plan_update_input_request import PatchedPlanUpdateInputRequest
+from .patched_plan_update_input_request_features import PatchedPlanUpdateInputRequestFeatures
 from .patched_plan_update_input_request_metadata import PatchedPlanUpdateInputRequestMetadata
 from .patched_plan_update_input_request_quotas import PatchedPlanUpdateInputRequestQuotas
 from .payment_create_input_request import PaymentCreateInputRequest
@@ -55,12 +66,14 @@ from .payment_output_metadata import PaymentOutputMetadata
 from .payment_status_enum import PaymentStatusEnum
 from .plan_base_input_request import PlanBaseInputRequest
 from .plan_create_input_request import PlanCreateInputRequest
+from .plan_create_input_request_features import PlanCreateInputRequestFeatures
 from .plan_create_input_request_metadata import PlanCreateInputRequestMetadata
 from .plan_create_input_request_quotas import PlanCreateInputRequestQuotas
 from .plan_metered_input_request import PlanMeteredInputRequest
 from .plan_metered_output import PlanMeteredOutput
 from .plan_output import PlanOutput
 from .plan_output_base_type_0 import PlanOutputBaseType0
+from .plan_output_features import PlanOutputFeatures
 from .plan_output_metadata import PlanOutputMetadata
 from .plan_output_quotas import PlanOutputQuotas
 from .plan_tier_input_request import PlanTierInputRequest
@@ -76,6 +89,7 @@ from .refund_output_metadata import RefundOutputMetadata
 from .setup_intent_create_input_request import SetupIntentCreateInputRequest
 from .setup_intent_output import SetupIntentOutput
 from .setup_intent_output_status_enum import SetupIntentOutputStatusEnum
+from .source_enum import SourceEnum
 from .subscription_cancel_input_request import SubscriptionCancelInputRequest
 from .subscription_change_plan_input_request import SubscriptionChangePlanInputRequest
 from .subscription_create_input_request import SubscriptionCreateInputRequest
@@ -88,6 +102,7 @@ from .test_clock_advance_input_request import TestClockAdvanceInputRequest
 from .test_clock_create_input_request import TestClockCreateInputRequest
 from .test_clock_output import TestClockOutput
 from .test_clock_output_status_enum import TestClockOutputStatusEnum
+from .type_enum import TypeEnum
 from .upcoming_invoice_output import UpcomingInvoiceOutput
 from .usage_alert_create_input_request import UsageAlertCreateInputRequest
 from .usage_alert_output import UsageAlertOutput
@@ -107,9 +122,11 @@ from .v1_audit_events_list_response_200_object import V1AuditEventsListResponse2
 from .v1_checkout_sessions_list_response_200 import V1CheckoutSessionsListResponse200
 from .v1_checkout_sessions_list_response_200_object import V1CheckoutSessionsListResponse200Object
 from .v1_checkout_sessions_list_status import V1CheckoutSessionsListStatus
-from .v1_customers_entitlements_list_response_200 import V1CustomersEntitlementsListResponse200
-from .v1_customers_entitlements_list_response_200_object import (
-    V1CustomersEntitlementsListResponse200Object,
+from .v1_customers_entitlement_overrides_list_response_200 import (
+    V1CustomersEntitlementOverridesListResponse200,
+)
+from .v1_customers_entitlement_overrides_list_response_200_object import (
+    V1CustomersEntitlementOverridesListResponse200Object,
 )
 from .v1_customers_list_response_200 import V1CustomersListResponse200
 from .v1_customers_list_response_200_object import V1CustomersListResponse200Object
@@ -117,6 +134,8 @@ from .v1_customers_payment_methods_list_response_200 import V1CustomersPaymentMe
 from .v1_customers_payment_methods_list_response_200_object import (
     V1CustomersPaymentMethodsListResponse200Object,
 )
+from .v1_features_list_response_200 import V1FeaturesListResponse200
+from .v1_features_list_response_200_object import V1FeaturesListResponse200Object
 from .v1_grace_periods_list_reason import V1GracePeriodsListReason
 from .v1_grace_periods_list_response_200 import V1GracePeriodsListResponse200
 from .v1_grace_periods_list_response_200_object import V1GracePeriodsListResponse200Object
@@ -177,11 +196,20 @@ __all__ = (
     "CustomerUsageOutput",
     "DeletedObject",
     "EntitlementGracePeriodOutput",
+    "EntitlementListOutput",
+    "EntitlementListOutputObjectEnum",
     "EntitlementOutput",
+    "EntitlementOverrideCreateInputRequest",
+    "EntitlementOverrideOutput",
     "Error",
     "ErrorError",
     "ErrorErrorType",
     "ErrorOutput",
+    "FeatureCreateInputRequest",
+    "FeatureEntitlementOutput",
+    "FeatureEntitlementOutputObjectEnum",
+    "FeatureEntitlementOverrideOutput",
+    "FeatureOutput",
     "GracePeriodOutput",
     "GracePeriodOutputReasonEnum",
     "GracePeriodOutputStatusEnum",
@@ -200,7 +228,9 @@ __all__ = (
     "ModeEnum",
     "PatchedCustomerUpdateInputRequest",
     "PatchedCustomerUpdateInputRequestMetadata",
+    "PatchedFeatureUpdateInputRequest",
     "PatchedPlanUpdateInputRequest",
+    "PatchedPlanUpdateInputRequestFeatures",
     "PatchedPlanUpdateInputRequestMetadata",
     "PatchedPlanUpdateInputRequestQuotas",
     "PaymentCreateInputRequest",
@@ -211,12 +241,14 @@ __all__ = (
     "PaymentStatusEnum",
     "PlanBaseInputRequest",
     "PlanCreateInputRequest",
+    "PlanCreateInputRequestFeatures",
     "PlanCreateInputRequestMetadata",
     "PlanCreateInputRequestQuotas",
     "PlanMeteredInputRequest",
     "PlanMeteredOutput",
     "PlanOutput",
     "PlanOutputBaseType0",
+    "PlanOutputFeatures",
     "PlanOutputMetadata",
     "PlanOutputQuotas",
     "PlanTierInputRequest",
@@ -232,6 +264,7 @@ __all__ = (
     "SetupIntentCreateInputRequest",
     "SetupIntentOutput",
     "SetupIntentOutputStatusEnum",
+    "SourceEnum",
     "SubscriptionCancelInputRequest",
     "SubscriptionChangePlanInputRequest",
     "SubscriptionCreateInputRequest",
@@ -244,6 +277,7 @@ __all__ = (
     "TestClockCreateInputRequest",
     "TestClockOutput",
     "TestClockOutputStatusEnum",
+    "TypeEnum",
     "UpcomingInvoiceOutput",
     "UsageAlertCreateInputRequest",
     "UsageAlertOutput",
@@ -263,12 +297,14 @@ __all__ = (
     "V1CheckoutSessionsListResponse200",
     "V1CheckoutSessionsListResponse200Object",
     "V1CheckoutSessionsListStatus",
-    "V1CustomersEntitlementsListResponse200",
-    "V1CustomersEntitlementsListResponse200Object",
+    "V1CustomersEntitlementOverridesListResponse200",
+    "V1CustomersEntitlementOverridesListResponse200Object",
     "V1CustomersListResponse200",
     "V1CustomersListResponse200Object",
     "V1CustomersPaymentMethodsListResponse200",
     "V1CustomersPaymentMethodsListResponse200Object",
+    "V1FeaturesListResponse200",
+    "V1FeaturesListResponse200Object",
     "V1GracePeriodsListReason",
     "V1GracePeriodsListResponse200",
     "V1GracePeriodsListResponse200Object",

@@ -9,6 +9,9 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.patched_plan_update_input_request_features import (
+        PatchedPlanUpdateInputRequestFeatures,
+    )
     from ..models.patched_plan_update_input_request_metadata import (
         PatchedPlanUpdateInputRequestMetadata,
     )
@@ -29,6 +32,9 @@ class PatchedPlanUpdateInputRequest:
     Attributes:
         base (None | PlanBaseInputRequest | Unset):
         description (str | Unset):
+        features (PatchedPlanUpdateInputRequestFeatures | Unset): {feature code: value}: true/false for a boolean
+            feature, a number or a string (at most 200 characters) for a static one, the limit per period for a metered one
+            (written to `quotas` under its metric's code).
         grace_period_days (int | Unset):
         metadata (PatchedPlanUpdateInputRequestMetadata | Unset):
         metered (list[PlanMeteredInputRequest] | Unset):
@@ -39,6 +45,7 @@ class PatchedPlanUpdateInputRequest:
 
     base: None | PlanBaseInputRequest | Unset = UNSET
     description: str | Unset = UNSET
+    features: PatchedPlanUpdateInputRequestFeatures | Unset = UNSET
     grace_period_days: int | Unset = UNSET
     metadata: PatchedPlanUpdateInputRequestMetadata | Unset = UNSET
     metered: list[PlanMeteredInputRequest] | Unset = UNSET
@@ -59,6 +66,10 @@ class PatchedPlanUpdateInputRequest:
             base = self.base
 
         description = self.description
+
+        features: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.features, Unset):
+            features = self.features.to_dict()
 
         grace_period_days = self.grace_period_days
 
@@ -88,6 +99,8 @@ class PatchedPlanUpdateInputRequest:
             field_dict["base"] = base
         if description is not UNSET:
             field_dict["description"] = description
+        if features is not UNSET:
+            field_dict["features"] = features
         if grace_period_days is not UNSET:
             field_dict["grace_period_days"] = grace_period_days
         if metadata is not UNSET:
@@ -105,6 +118,9 @@ class PatchedPlanUpdateInputRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.patched_plan_update_input_request_features import (
+            PatchedPlanUpdateInputRequestFeatures,  # noqa: PLC0415
+        )
         from ..models.patched_plan_update_input_request_metadata import (
             PatchedPlanUpdateInputRequestMetadata,  # noqa: PLC0415
         )
@@ -134,6 +150,13 @@ class PatchedPlanUpdateInputRequest:
         base = _parse_base(d.pop("base", UNSET))
 
         description = d.pop("description", UNSET)
+
+        _features = d.pop("features", UNSET)
+        features: PatchedPlanUpdateInputRequestFeatures | Unset
+        if isinstance(_features, Unset):
+            features = UNSET
+        else:
+            features = PatchedPlanUpdateInputRequestFeatures.from_dict(_features)
 
         grace_period_days = d.pop("grace_period_days", UNSET)
 
@@ -167,6 +190,7 @@ class PatchedPlanUpdateInputRequest:
         patched_plan_update_input_request = cls(
             base=base,
             description=description,
+            features=features,
             grace_period_days=grace_period_days,
             metadata=metadata,
             metered=metered,

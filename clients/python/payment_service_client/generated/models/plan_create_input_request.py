@@ -10,6 +10,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.plan_base_input_request import PlanBaseInputRequest
+    from ..models.plan_create_input_request_features import PlanCreateInputRequestFeatures
     from ..models.plan_create_input_request_metadata import PlanCreateInputRequestMetadata
     from ..models.plan_create_input_request_quotas import PlanCreateInputRequestQuotas
     from ..models.plan_metered_input_request import PlanMeteredInputRequest
@@ -28,6 +29,9 @@ class PlanCreateInputRequest:
         name (str):
         base (None | PlanBaseInputRequest | Unset):
         description (str | Unset):
+        features (PlanCreateInputRequestFeatures | Unset): {feature code: value}: true/false for a boolean feature, a
+            number or a string (at most 200 characters) for a static one, the limit per period for a metered one (written to
+            `quotas` under its metric's code).
         grace_period_days (int | Unset):  Default: 7.
         metadata (PlanCreateInputRequestMetadata | Unset):
         metered (list[PlanMeteredInputRequest] | Unset):
@@ -40,6 +44,7 @@ class PlanCreateInputRequest:
     name: str
     base: None | PlanBaseInputRequest | Unset = UNSET
     description: str | Unset = UNSET
+    features: PlanCreateInputRequestFeatures | Unset = UNSET
     grace_period_days: int | Unset = 7
     metadata: PlanCreateInputRequestMetadata | Unset = UNSET
     metered: list[PlanMeteredInputRequest] | Unset = UNSET
@@ -65,6 +70,10 @@ class PlanCreateInputRequest:
             base = self.base
 
         description = self.description
+
+        features: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.features, Unset):
+            features = self.features.to_dict()
 
         grace_period_days = self.grace_period_days
 
@@ -98,6 +107,8 @@ class PlanCreateInputRequest:
             field_dict["base"] = base
         if description is not UNSET:
             field_dict["description"] = description
+        if features is not UNSET:
+            field_dict["features"] = features
         if grace_period_days is not UNSET:
             field_dict["grace_period_days"] = grace_period_days
         if metadata is not UNSET:
@@ -114,6 +125,7 @@ class PlanCreateInputRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.plan_base_input_request import PlanBaseInputRequest  # noqa: PLC0415
+        from ..models.plan_create_input_request_features import PlanCreateInputRequestFeatures  # noqa: PLC0415
         from ..models.plan_create_input_request_metadata import PlanCreateInputRequestMetadata  # noqa: PLC0415
         from ..models.plan_create_input_request_quotas import PlanCreateInputRequestQuotas  # noqa: PLC0415
         from ..models.plan_metered_input_request import PlanMeteredInputRequest  # noqa: PLC0415
@@ -143,6 +155,13 @@ class PlanCreateInputRequest:
         base = _parse_base(d.pop("base", UNSET))
 
         description = d.pop("description", UNSET)
+
+        _features = d.pop("features", UNSET)
+        features: PlanCreateInputRequestFeatures | Unset
+        if isinstance(_features, Unset):
+            features = UNSET
+        else:
+            features = PlanCreateInputRequestFeatures.from_dict(_features)
 
         grace_period_days = d.pop("grace_period_days", UNSET)
 
@@ -177,6 +196,7 @@ class PlanCreateInputRequest:
             name=name,
             base=base,
             description=description,
+            features=features,
             grace_period_days=grace_period_days,
             metadata=metadata,
             metered=metered,

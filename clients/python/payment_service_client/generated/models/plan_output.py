@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 if TYPE_CHECKING:
     from ..models.plan_metered_output import PlanMeteredOutput
     from ..models.plan_output_base_type_0 import PlanOutputBaseType0
+    from ..models.plan_output_features import PlanOutputFeatures
     from ..models.plan_output_metadata import PlanOutputMetadata
     from ..models.plan_output_quotas import PlanOutputQuotas
 
@@ -27,6 +28,7 @@ class PlanOutput:
         created_at (datetime.datetime):
         currency (str):
         description (str):
+        features (PlanOutputFeatures): The plan's boolean and static feature grants; metered ones are its quotas.
         grace_period_days (int):
         id (str):
         metadata (PlanOutputMetadata):
@@ -47,6 +49,7 @@ class PlanOutput:
     created_at: datetime.datetime
     currency: str
     description: str
+    features: PlanOutputFeatures
     grace_period_days: int
     id: str
     metadata: PlanOutputMetadata
@@ -79,6 +82,8 @@ class PlanOutput:
         currency = self.currency
 
         description = self.description
+
+        features = self.features.to_dict()
 
         grace_period_days = self.grace_period_days
 
@@ -117,6 +122,7 @@ class PlanOutput:
                 "created_at": created_at,
                 "currency": currency,
                 "description": description,
+                "features": features,
                 "grace_period_days": grace_period_days,
                 "id": id,
                 "metadata": metadata,
@@ -138,6 +144,7 @@ class PlanOutput:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.plan_metered_output import PlanMeteredOutput  # noqa: PLC0415
         from ..models.plan_output_base_type_0 import PlanOutputBaseType0  # noqa: PLC0415
+        from ..models.plan_output_features import PlanOutputFeatures  # noqa: PLC0415
         from ..models.plan_output_metadata import PlanOutputMetadata  # noqa: PLC0415
         from ..models.plan_output_quotas import PlanOutputQuotas  # noqa: PLC0415
 
@@ -166,6 +173,8 @@ class PlanOutput:
         currency = d.pop("currency")
 
         description = d.pop("description")
+
+        features = PlanOutputFeatures.from_dict(d.pop("features"))
 
         grace_period_days = d.pop("grace_period_days")
 
@@ -203,6 +212,7 @@ class PlanOutput:
             created_at=created_at,
             currency=currency,
             description=description,
+            features=features,
             grace_period_days=grace_period_days,
             id=id,
             metadata=metadata,

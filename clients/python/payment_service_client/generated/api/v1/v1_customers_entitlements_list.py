@@ -6,10 +6,8 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.entitlement_list_output import EntitlementListOutput
 from ...models.error import Error
-from ...models.v1_customers_entitlements_list_response_200 import (
-    V1CustomersEntitlementsListResponse200,
-)
 from ...types import Response
 
 
@@ -29,9 +27,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error | V1CustomersEntitlementsListResponse200 | None:
+) -> EntitlementListOutput | Error | None:
     if response.status_code == 200:
-        response_200 = V1CustomersEntitlementsListResponse200.from_dict(response.json())
+        response_200 = EntitlementListOutput.from_dict(response.json())
 
         return response_200
 
@@ -103,7 +101,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error | V1CustomersEntitlementsListResponse200]:
+) -> Response[EntitlementListOutput | Error]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -116,8 +114,12 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[Error | V1CustomersEntitlementsListResponse200]:
-    """A customer's entitlements: one per metric of its current plan
+) -> Response[EntitlementListOutput | Error]:
+    """A customer's entitlements: one per metric of its current plan, and one per feature of the app
+
+     `data`: one per metric of the current plan; `features`: one per live feature, with its plan grant or
+    the override in force at the customer's time. Two statements, however many features, overrides and
+    metrics.
 
     Args:
         id (str):
@@ -127,7 +129,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | V1CustomersEntitlementsListResponse200]
+        Response[EntitlementListOutput | Error]
     """
 
     kwargs = _get_kwargs(
@@ -145,8 +147,12 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient,
-) -> Error | V1CustomersEntitlementsListResponse200 | None:
-    """A customer's entitlements: one per metric of its current plan
+) -> EntitlementListOutput | Error | None:
+    """A customer's entitlements: one per metric of its current plan, and one per feature of the app
+
+     `data`: one per metric of the current plan; `features`: one per live feature, with its plan grant or
+    the override in force at the customer's time. Two statements, however many features, overrides and
+    metrics.
 
     Args:
         id (str):
@@ -156,7 +162,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | V1CustomersEntitlementsListResponse200
+        EntitlementListOutput | Error
     """
 
     return sync_detailed(
@@ -169,8 +175,12 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[Error | V1CustomersEntitlementsListResponse200]:
-    """A customer's entitlements: one per metric of its current plan
+) -> Response[EntitlementListOutput | Error]:
+    """A customer's entitlements: one per metric of its current plan, and one per feature of the app
+
+     `data`: one per metric of the current plan; `features`: one per live feature, with its plan grant or
+    the override in force at the customer's time. Two statements, however many features, overrides and
+    metrics.
 
     Args:
         id (str):
@@ -180,7 +190,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | V1CustomersEntitlementsListResponse200]
+        Response[EntitlementListOutput | Error]
     """
 
     kwargs = _get_kwargs(
@@ -196,8 +206,12 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient,
-) -> Error | V1CustomersEntitlementsListResponse200 | None:
-    """A customer's entitlements: one per metric of its current plan
+) -> EntitlementListOutput | Error | None:
+    """A customer's entitlements: one per metric of its current plan, and one per feature of the app
+
+     `data`: one per metric of the current plan; `features`: one per live feature, with its plan grant or
+    the override in force at the customer's time. Two statements, however many features, overrides and
+    metrics.
 
     Args:
         id (str):
@@ -207,7 +221,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | V1CustomersEntitlementsListResponse200
+        EntitlementListOutput | Error
     """
 
     return (

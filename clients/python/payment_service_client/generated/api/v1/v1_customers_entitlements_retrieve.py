@@ -8,6 +8,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.entitlement_output import EntitlementOutput
 from ...models.error import Error
+from ...models.feature_entitlement_output import FeatureEntitlementOutput
 from ...types import Response
 
 
@@ -29,9 +30,29 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> EntitlementOutput | Error | None:
+) -> EntitlementOutput | FeatureEntitlementOutput | Error | None:
     if response.status_code == 200:
-        response_200 = EntitlementOutput.from_dict(response.json())
+
+        def _parse_response_200(data: object) -> EntitlementOutput | FeatureEntitlementOutput:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_entitlement_or_feature_entitlement_type_0 = (
+                    EntitlementOutput.from_dict(data)
+                )
+
+                return componentsschemas_entitlement_or_feature_entitlement_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            componentsschemas_entitlement_or_feature_entitlement_type_1 = (
+                FeatureEntitlementOutput.from_dict(data)
+            )
+
+            return componentsschemas_entitlement_or_feature_entitlement_type_1
+
+        response_200 = _parse_response_200(response.json())
 
         return response_200
 
@@ -103,7 +124,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[EntitlementOutput | Error]:
+) -> Response[EntitlementOutput | FeatureEntitlementOutput | Error]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -117,8 +138,11 @@ def sync_detailed(
     metric: str,
     *,
     client: AuthenticatedClient,
-) -> Response[EntitlementOutput | Error]:
-    """A customer's entitlement to one metric (the hot-path check)
+) -> Response[EntitlementOutput | FeatureEntitlementOutput | Error]:
+    """A customer's entitlement to one metric or feature (the hot-path check)
+
+     A metric's `entitlement` when a metric has this code, else the feature's `feature_entitlement` (as
+    in the list's `features`).
 
     Args:
         id (str):
@@ -129,7 +153,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[EntitlementOutput | Error]
+        Response[EntitlementOutput | FeatureEntitlementOutput | Error]
     """
 
     kwargs = _get_kwargs(
@@ -149,8 +173,11 @@ def sync(
     metric: str,
     *,
     client: AuthenticatedClient,
-) -> EntitlementOutput | Error | None:
-    """A customer's entitlement to one metric (the hot-path check)
+) -> EntitlementOutput | FeatureEntitlementOutput | Error | None:
+    """A customer's entitlement to one metric or feature (the hot-path check)
+
+     A metric's `entitlement` when a metric has this code, else the feature's `feature_entitlement` (as
+    in the list's `features`).
 
     Args:
         id (str):
@@ -161,7 +188,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        EntitlementOutput | Error
+        EntitlementOutput | FeatureEntitlementOutput | Error
     """
 
     return sync_detailed(
@@ -176,8 +203,11 @@ async def asyncio_detailed(
     metric: str,
     *,
     client: AuthenticatedClient,
-) -> Response[EntitlementOutput | Error]:
-    """A customer's entitlement to one metric (the hot-path check)
+) -> Response[EntitlementOutput | FeatureEntitlementOutput | Error]:
+    """A customer's entitlement to one metric or feature (the hot-path check)
+
+     A metric's `entitlement` when a metric has this code, else the feature's `feature_entitlement` (as
+    in the list's `features`).
 
     Args:
         id (str):
@@ -188,7 +218,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[EntitlementOutput | Error]
+        Response[EntitlementOutput | FeatureEntitlementOutput | Error]
     """
 
     kwargs = _get_kwargs(
@@ -206,8 +236,11 @@ async def asyncio(
     metric: str,
     *,
     client: AuthenticatedClient,
-) -> EntitlementOutput | Error | None:
-    """A customer's entitlement to one metric (the hot-path check)
+) -> EntitlementOutput | FeatureEntitlementOutput | Error | None:
+    """A customer's entitlement to one metric or feature (the hot-path check)
+
+     A metric's `entitlement` when a metric has this code, else the feature's `feature_entitlement` (as
+    in the list's `features`).
 
     Args:
         id (str):
@@ -218,7 +251,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        EntitlementOutput | Error
+        EntitlementOutput | FeatureEntitlementOutput | Error
     """
 
     return (

@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class V1CustomersEntitlementsListResponse200Object(StrEnum):
+class EntitlementListOutputObjectEnum(StrEnum):
     LIST = "list"
 
     def __str__(self) -> str:

@@ -6,29 +6,27 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.v1_customers_entitlements_list_response_200_object import (
-    V1CustomersEntitlementsListResponse200Object,
-)
+from ..models.v1_features_list_response_200_object import V1FeaturesListResponse200Object
 
 if TYPE_CHECKING:
-    from ..models.entitlement_output import EntitlementOutput
+    from ..models.feature_output import FeatureOutput
 
 
-T = TypeVar("T", bound="V1CustomersEntitlementsListResponse200")
+T = TypeVar("T", bound="V1FeaturesListResponse200")
 
 
 @_attrs_define
-class V1CustomersEntitlementsListResponse200:
+class V1FeaturesListResponse200:
     """
     Attributes:
-        data (list[EntitlementOutput]):
+        data (list[FeatureOutput]):
         has_more (bool):
-        object_ (V1CustomersEntitlementsListResponse200Object):
+        object_ (V1FeaturesListResponse200Object):
     """
 
-    data: list[EntitlementOutput]
+    data: list[FeatureOutput]
     has_more: bool
-    object_: V1CustomersEntitlementsListResponse200Object
+    object_: V1FeaturesListResponse200Object
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,28 +53,28 @@ class V1CustomersEntitlementsListResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.entitlement_output import EntitlementOutput  # noqa: PLC0415
+        from ..models.feature_output import FeatureOutput  # noqa: PLC0415
 
         d = dict(src_dict)
         data = []
         _data = d.pop("data")
         for data_item_data in _data:
-            data_item = EntitlementOutput.from_dict(data_item_data)
+            data_item = FeatureOutput.from_dict(data_item_data)
 
             data.append(data_item)
 
         has_more = d.pop("has_more")
 
-        object_ = V1CustomersEntitlementsListResponse200Object(d.pop("object"))
+        object_ = V1FeaturesListResponse200Object(d.pop("object"))
 
-        v1_customers_entitlements_list_response_200 = cls(
+        v1_features_list_response_200 = cls(
             data=data,
             has_more=has_more,
             object_=object_,
         )
 
-        v1_customers_entitlements_list_response_200.additional_properties = d
-        return v1_customers_entitlements_list_response_200
+        v1_features_list_response_200.additional_properties = d
+        return v1_features_list_response_200
 
     @property
     def additional_keys(self) -> list[str]:
