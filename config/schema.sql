@@ -392,6 +392,7 @@ CREATE TABLE public.billing_plan (
     updated_at timestamp with time zone NOT NULL,
     app_id character varying(40) NOT NULL,
     current_version_id bigint,
+    features jsonb NOT NULL,
     CONSTRAINT billing_plan_grace_period_days_check CHECK ((grace_period_days >= 0)),
     CONSTRAINT billing_plan_trial_period_days_check CHECK ((trial_period_days >= 0))
 );
@@ -500,6 +501,17 @@ CREATE TABLE public.billing_testclock (
     created_at timestamp with time zone NOT NULL,
     updated_at timestamp with time zone NOT NULL,
     app_id character varying(40) NOT NULL
+);
+CREATE TABLE public.catalog_feature (
+    id character varying(40) NOT NULL,
+    code character varying(100) NOT NULL,
+    name character varying(200) NOT NULL,
+    type character varying(8) NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    archived_at timestamp with time zone,
+    app_id character varying(40) NOT NULL,
+    metric_id character varying(40)
 );
 CREATE TABLE public.django_admin_log (
     id integer NOT NULL,
@@ -1920,6 +1932,16 @@ CREATE TABLE public.usage_alerts (
     app_id character varying(40) NOT NULL,
     metric_id character varying(40) NOT NULL
 );
+CREATE TABLE public.usage_entitlement_overrides (
+    id character varying(40) NOT NULL,
+    value jsonb NOT NULL,
+    expires_at timestamp with time zone,
+    created_at timestamp with time zone NOT NULL,
+    deleted_at timestamp with time zone,
+    app_id character varying(40) NOT NULL,
+    customer_id character varying(40) NOT NULL,
+    feature_id character varying(40) NOT NULL
+);
 CREATE TABLE public.usage_events (
     id bigint NOT NULL,
     event_id character varying(255) NOT NULL COLLATE pg_catalog."C",
@@ -2083,6 +2105,8 @@ ALTER TABLE ONLY public.billing_subscription
     ADD CONSTRAINT billing_subscription_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.billing_testclock
     ADD CONSTRAINT billing_testclock_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY public.catalog_feature
+    ADD CONSTRAINT catalog_feature_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.django_admin_log
     ADD CONSTRAINT django_admin_log_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.django_content_type
@@ -2347,6 +2371,8 @@ ALTER TABLE ONLY public.djstripe_webhookendpoint
     ADD CONSTRAINT djstripe_webhookendpoint_pkey PRIMARY KEY (djstripe_id);
 ALTER TABLE ONLY public.djstripe_webhookeventtrigger
     ADD CONSTRAINT djstripe_webhookeventtrigger_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY public.catalog_feature
+    ADD CONSTRAINT feature_code_unique_per_app UNIQUE (app_id, code);
 ALTER TABLE ONLY public.grace_periods
     ADD CONSTRAINT grace_periods_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.api_idempotencykey
@@ -2375,6 +2401,8 @@ ALTER TABLE ONLY public.usage_alert_triggers
     ADD CONSTRAINT usage_alert_triggers_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.usage_alerts
     ADD CONSTRAINT usage_alerts_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY public.usage_entitlement_overrides
+    ADD CONSTRAINT usage_entitlement_overrides_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.usage_events
     ADD CONSTRAINT usage_event_id_unique_per_app UNIQUE (app_id, event_id);
 ALTER TABLE ONLY public.usage_events
@@ -2505,6 +2533,13 @@ CREATE INDEX billing_subscription_plan_version_id_cfe8993e ON public.billing_sub
 CREATE INDEX billing_testclock_app_id_5c85b477 ON public.billing_testclock USING btree (app_id);
 CREATE INDEX billing_testclock_app_id_5c85b477_like ON public.billing_testclock USING btree (app_id varchar_pattern_ops);
 CREATE INDEX billing_testclock_id_0be1827a_like ON public.billing_testclock USING btree (id varchar_pattern_ops);
+CREATE INDEX catalog_feature_app_id_09ea33c7 ON public.catalog_feature USING btree (app_id);
+CREATE INDEX catalog_feature_app_id_09ea33c7_like ON public.catalog_feature USING btree (app_id varchar_pattern_ops);
+CREATE INDEX catalog_feature_code_fc080814 ON public.catalog_feature USING btree (code);
+CREATE INDEX catalog_feature_code_fc080814_like ON public.catalog_feature USING btree (code varchar_pattern_ops);
+CREATE INDEX catalog_feature_id_c9282e1a_like ON public.catalog_feature USING btree (id varchar_pattern_ops);
+CREATE INDEX catalog_feature_metric_id_0eb25b2a ON public.catalog_feature USING btree (metric_id);
+CREATE INDEX catalog_feature_metric_id_0eb25b2a_like ON public.catalog_feature USING btree (metric_id varchar_pattern_ops);
 CREATE INDEX checkout_session_created_idx ON public.billing_checkoutsession USING btree (app_id, created_at DESC);
 CREATE UNIQUE INDEX checkout_session_provider_id_unique ON public.billing_checkoutsession USING btree (provider_session_id) WHERE (NOT ((provider_session_id)::text = ''::text));
 CREATE UNIQUE INDEX checkout_session_request_key_unique_per_app ON public.billing_checkoutsession USING btree (app_id, request_key) WHERE (request_key IS NOT NULL);
@@ -2867,6 +2902,7 @@ CREATE INDEX notifications_webhookdelivery_id_5c46e43c_like ON public.notificati
 CREATE INDEX notifications_webhookendpoint_app_id_8aa30acc ON public.notifications_webhookendpoint USING btree (app_id);
 CREATE INDEX notifications_webhookendpoint_app_id_8aa30acc_like ON public.notifications_webhookendpoint USING btree (app_id varchar_pattern_ops);
 CREATE INDEX notifications_webhookendpoint_id_8c9a882a_like ON public.notifications_webhookendpoint USING btree (id varchar_pattern_ops);
+CREATE INDEX override_customer_feature_idx ON public.usage_entitlement_overrides USING btree (customer_id, feature_id, created_at DESC) WHERE (deleted_at IS NULL);
 CREATE INDEX payment_provider_charge_idx ON public.billing_payment USING btree (provider_charge_id);
 CREATE INDEX payment_provider_idx ON public.billing_payment USING btree (provider_payment_id);
 CREATE UNIQUE INDEX payment_request_key_unique_per_app ON public.billing_payment USING btree (app_id, request_key) WHERE (request_key IS NOT NULL);
@@ -2889,6 +2925,13 @@ CREATE INDEX usage_alerts_app_id_02f14735_like ON public.usage_alerts USING btre
 CREATE INDEX usage_alerts_id_99ef1811_like ON public.usage_alerts USING btree (id varchar_pattern_ops);
 CREATE INDEX usage_alerts_metric_id_9fec7dcb ON public.usage_alerts USING btree (metric_id);
 CREATE INDEX usage_alerts_metric_id_9fec7dcb_like ON public.usage_alerts USING btree (metric_id varchar_pattern_ops);
+CREATE INDEX usage_entitlement_overrides_app_id_645d8f24 ON public.usage_entitlement_overrides USING btree (app_id);
+CREATE INDEX usage_entitlement_overrides_app_id_645d8f24_like ON public.usage_entitlement_overrides USING btree (app_id varchar_pattern_ops);
+CREATE INDEX usage_entitlement_overrides_customer_id_43567f34 ON public.usage_entitlement_overrides USING btree (customer_id);
+CREATE INDEX usage_entitlement_overrides_customer_id_43567f34_like ON public.usage_entitlement_overrides USING btree (customer_id varchar_pattern_ops);
+CREATE INDEX usage_entitlement_overrides_feature_id_aa711524 ON public.usage_entitlement_overrides USING btree (feature_id);
+CREATE INDEX usage_entitlement_overrides_feature_id_aa711524_like ON public.usage_entitlement_overrides USING btree (feature_id varchar_pattern_ops);
+CREATE INDEX usage_entitlement_overrides_id_889ef095_like ON public.usage_entitlement_overrides USING btree (id varchar_pattern_ops);
 CREATE INDEX usage_meter_reports_app_id_68f832a2 ON public.usage_meter_reports USING btree (app_id);
 CREATE INDEX usage_meter_reports_app_id_68f832a2_like ON public.usage_meter_reports USING btree (app_id varchar_pattern_ops);
 CREATE INDEX usage_meter_reports_identifier_35c5a4a2_like ON public.usage_meter_reports USING btree (identifier varchar_pattern_ops);
@@ -2997,6 +3040,10 @@ ALTER TABLE ONLY public.billing_subscription
     ADD CONSTRAINT billing_subscription_plan_version_id_cfe8993e_fk_billing_p FOREIGN KEY (plan_version_id) REFERENCES public.billing_planversion(id) DEFERRABLE INITIALLY DEFERRED;
 ALTER TABLE ONLY public.billing_testclock
     ADD CONSTRAINT billing_testclock_app_id_5c85b477_fk_tenants_app_id FOREIGN KEY (app_id) REFERENCES public.tenants_app(id) DEFERRABLE INITIALLY DEFERRED;
+ALTER TABLE ONLY public.catalog_feature
+    ADD CONSTRAINT catalog_feature_app_id_09ea33c7_fk_tenants_app_id FOREIGN KEY (app_id) REFERENCES public.tenants_app(id) DEFERRABLE INITIALLY DEFERRED;
+ALTER TABLE ONLY public.catalog_feature
+    ADD CONSTRAINT catalog_feature_metric_id_0eb25b2a_fk_usage_metric_id FOREIGN KEY (metric_id) REFERENCES public.usage_metric(id) DEFERRABLE INITIALLY DEFERRED;
 ALTER TABLE ONLY public.django_admin_log
     ADD CONSTRAINT django_admin_log_content_type_id_c4bce8eb_fk_django_co FOREIGN KEY (content_type_id) REFERENCES public.django_content_type(id) DEFERRABLE INITIALLY DEFERRED;
 ALTER TABLE ONLY public.django_admin_log
@@ -3313,6 +3360,12 @@ ALTER TABLE ONLY public.usage_alerts
     ADD CONSTRAINT usage_alerts_app_id_02f14735_fk_tenants_app_id FOREIGN KEY (app_id) REFERENCES public.tenants_app(id) DEFERRABLE INITIALLY DEFERRED;
 ALTER TABLE ONLY public.usage_alerts
     ADD CONSTRAINT usage_alerts_metric_id_9fec7dcb_fk_usage_metric_id FOREIGN KEY (metric_id) REFERENCES public.usage_metric(id) DEFERRABLE INITIALLY DEFERRED;
+ALTER TABLE ONLY public.usage_entitlement_overrides
+    ADD CONSTRAINT usage_entitlement_ov_customer_id_43567f34_fk_billing_c FOREIGN KEY (customer_id) REFERENCES public.billing_customer(id) DEFERRABLE INITIALLY DEFERRED;
+ALTER TABLE ONLY public.usage_entitlement_overrides
+    ADD CONSTRAINT usage_entitlement_ov_feature_id_aa711524_fk_catalog_f FOREIGN KEY (feature_id) REFERENCES public.catalog_feature(id) DEFERRABLE INITIALLY DEFERRED;
+ALTER TABLE ONLY public.usage_entitlement_overrides
+    ADD CONSTRAINT usage_entitlement_overrides_app_id_645d8f24_fk_tenants_app_id FOREIGN KEY (app_id) REFERENCES public.tenants_app(id) DEFERRABLE INITIALLY DEFERRED;
 ALTER TABLE ONLY public.usage_meter_reports
     ADD CONSTRAINT usage_meter_reports_app_id_68f832a2_fk_tenants_app_id FOREIGN KEY (app_id) REFERENCES public.tenants_app(id) DEFERRABLE INITIALLY DEFERRED;
 ALTER TABLE ONLY public.usage_meter_reports
@@ -3415,30 +3468,32 @@ INSERT INTO public.django_content_type (id, app_label, model) VALUES (71, 'catal
 INSERT INTO public.django_content_type (id, app_label, model) VALUES (72, 'catalog', 'plan');
 INSERT INTO public.django_content_type (id, app_label, model) VALUES (73, 'catalog', 'planversion');
 INSERT INTO public.django_content_type (id, app_label, model) VALUES (74, 'catalog', 'planmeteredcomponent');
-INSERT INTO public.django_content_type (id, app_label, model) VALUES (75, 'billing', 'customer');
-INSERT INTO public.django_content_type (id, app_label, model) VALUES (76, 'billing', 'refund');
-INSERT INTO public.django_content_type (id, app_label, model) VALUES (77, 'billing', 'subscription');
-INSERT INTO public.django_content_type (id, app_label, model) VALUES (78, 'billing', 'payment');
-INSERT INTO public.django_content_type (id, app_label, model) VALUES (79, 'billing', 'testclock');
-INSERT INTO public.django_content_type (id, app_label, model) VALUES (80, 'billing', 'checkoutsession');
-INSERT INTO public.django_content_type (id, app_label, model) VALUES (81, 'billing', 'invoice');
-INSERT INTO public.django_content_type (id, app_label, model) VALUES (82, 'billing', 'invoicepaymentattempt');
-INSERT INTO public.django_content_type (id, app_label, model) VALUES (83, 'billing', 'portalconfiguration');
-INSERT INTO public.django_content_type (id, app_label, model) VALUES (84, 'usage', 'usageevent');
-INSERT INTO public.django_content_type (id, app_label, model) VALUES (85, 'usage', 'usagerollup');
-INSERT INTO public.django_content_type (id, app_label, model) VALUES (86, 'usage', 'meterreport');
-INSERT INTO public.django_content_type (id, app_label, model) VALUES (87, 'usage', 'usagealert');
-INSERT INTO public.django_content_type (id, app_label, model) VALUES (88, 'usage', 'usagealerttrigger');
-INSERT INTO public.django_content_type (id, app_label, model) VALUES (89, 'grace', 'graceperiod');
-INSERT INTO public.django_content_type (id, app_label, model) VALUES (90, 'notifications', 'appevent');
-INSERT INTO public.django_content_type (id, app_label, model) VALUES (91, 'notifications', 'webhookendpoint');
-INSERT INTO public.django_content_type (id, app_label, model) VALUES (92, 'notifications', 'webhookdelivery');
-INSERT INTO public.django_content_type (id, app_label, model) VALUES (93, 'axes', 'accessattempt');
-INSERT INTO public.django_content_type (id, app_label, model) VALUES (94, 'axes', 'accesslog');
-INSERT INTO public.django_content_type (id, app_label, model) VALUES (95, 'axes', 'accessfailurelog');
-INSERT INTO public.django_content_type (id, app_label, model) VALUES (96, 'axes', 'accessattemptexpiration');
-INSERT INTO public.django_content_type (id, app_label, model) VALUES (97, 'backoffice', 'subscriptionmrr');
-INSERT INTO public.django_content_type (id, app_label, model) VALUES (98, 'backoffice', 'mrrmovement');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (75, 'catalog', 'feature');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (76, 'billing', 'customer');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (77, 'billing', 'refund');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (78, 'billing', 'subscription');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (79, 'billing', 'payment');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (80, 'billing', 'testclock');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (81, 'billing', 'checkoutsession');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (82, 'billing', 'invoice');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (83, 'billing', 'invoicepaymentattempt');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (84, 'billing', 'portalconfiguration');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (85, 'usage', 'usageevent');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (86, 'usage', 'usagerollup');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (87, 'usage', 'meterreport');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (88, 'usage', 'usagealert');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (89, 'usage', 'usagealerttrigger');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (90, 'usage', 'entitlementoverride');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (91, 'grace', 'graceperiod');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (92, 'notifications', 'appevent');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (93, 'notifications', 'webhookendpoint');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (94, 'notifications', 'webhookdelivery');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (95, 'axes', 'accessattempt');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (96, 'axes', 'accesslog');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (97, 'axes', 'accessfailurelog');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (98, 'axes', 'accessattemptexpiration');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (99, 'backoffice', 'subscriptionmrr');
+INSERT INTO public.django_content_type (id, app_label, model) VALUES (100, 'backoffice', 'mrrmovement');
 INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (1, 'Can add log entry', 1, 'add_logentry');
 INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (2, 'Can change log entry', 1, 'change_logentry');
 INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (3, 'Can delete log entry', 1, 'delete_logentry');
@@ -3735,102 +3790,110 @@ INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES 
 INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (294, 'Can change plan metered component', 74, 'change_planmeteredcomponent');
 INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (295, 'Can delete plan metered component', 74, 'delete_planmeteredcomponent');
 INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (296, 'Can view plan metered component', 74, 'view_planmeteredcomponent');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (297, 'Can add customer', 75, 'add_customer');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (298, 'Can change customer', 75, 'change_customer');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (299, 'Can delete customer', 75, 'delete_customer');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (300, 'Can view customer', 75, 'view_customer');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (301, 'Can add refund', 76, 'add_refund');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (302, 'Can change refund', 76, 'change_refund');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (303, 'Can delete refund', 76, 'delete_refund');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (304, 'Can view refund', 76, 'view_refund');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (305, 'Can add subscription', 77, 'add_subscription');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (306, 'Can change subscription', 77, 'change_subscription');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (307, 'Can delete subscription', 77, 'delete_subscription');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (308, 'Can view subscription', 77, 'view_subscription');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (309, 'Can add payment', 78, 'add_payment');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (310, 'Can change payment', 78, 'change_payment');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (311, 'Can delete payment', 78, 'delete_payment');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (312, 'Can view payment', 78, 'view_payment');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (313, 'Can add test clock', 79, 'add_testclock');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (314, 'Can change test clock', 79, 'change_testclock');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (315, 'Can delete test clock', 79, 'delete_testclock');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (316, 'Can view test clock', 79, 'view_testclock');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (317, 'Can add checkout session', 80, 'add_checkoutsession');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (318, 'Can change checkout session', 80, 'change_checkoutsession');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (319, 'Can delete checkout session', 80, 'delete_checkoutsession');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (320, 'Can view checkout session', 80, 'view_checkoutsession');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (321, 'Can add invoice', 81, 'add_invoice');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (322, 'Can change invoice', 81, 'change_invoice');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (323, 'Can delete invoice', 81, 'delete_invoice');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (324, 'Can view invoice', 81, 'view_invoice');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (325, 'Can add invoice payment attempt', 82, 'add_invoicepaymentattempt');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (326, 'Can change invoice payment attempt', 82, 'change_invoicepaymentattempt');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (327, 'Can delete invoice payment attempt', 82, 'delete_invoicepaymentattempt');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (328, 'Can view invoice payment attempt', 82, 'view_invoicepaymentattempt');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (329, 'Can add portal configuration', 83, 'add_portalconfiguration');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (330, 'Can change portal configuration', 83, 'change_portalconfiguration');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (331, 'Can delete portal configuration', 83, 'delete_portalconfiguration');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (332, 'Can view portal configuration', 83, 'view_portalconfiguration');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (333, 'Can add usage event', 84, 'add_usageevent');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (334, 'Can change usage event', 84, 'change_usageevent');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (335, 'Can delete usage event', 84, 'delete_usageevent');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (336, 'Can view usage event', 84, 'view_usageevent');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (337, 'Can add usage rollup', 85, 'add_usagerollup');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (338, 'Can change usage rollup', 85, 'change_usagerollup');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (339, 'Can delete usage rollup', 85, 'delete_usagerollup');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (340, 'Can view usage rollup', 85, 'view_usagerollup');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (341, 'Can add meter report', 86, 'add_meterreport');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (342, 'Can change meter report', 86, 'change_meterreport');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (343, 'Can delete meter report', 86, 'delete_meterreport');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (344, 'Can view meter report', 86, 'view_meterreport');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (345, 'Can add usage alert', 87, 'add_usagealert');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (346, 'Can change usage alert', 87, 'change_usagealert');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (347, 'Can delete usage alert', 87, 'delete_usagealert');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (348, 'Can view usage alert', 87, 'view_usagealert');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (349, 'Can add usage alert trigger', 88, 'add_usagealerttrigger');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (350, 'Can change usage alert trigger', 88, 'change_usagealerttrigger');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (351, 'Can delete usage alert trigger', 88, 'delete_usagealerttrigger');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (352, 'Can view usage alert trigger', 88, 'view_usagealerttrigger');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (353, 'Can add grace period', 89, 'add_graceperiod');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (354, 'Can change grace period', 89, 'change_graceperiod');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (355, 'Can delete grace period', 89, 'delete_graceperiod');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (356, 'Can view grace period', 89, 'view_graceperiod');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (357, 'Can add app event', 90, 'add_appevent');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (358, 'Can change app event', 90, 'change_appevent');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (359, 'Can delete app event', 90, 'delete_appevent');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (360, 'Can view app event', 90, 'view_appevent');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (361, 'Can add webhook endpoint', 91, 'add_webhookendpoint');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (362, 'Can change webhook endpoint', 91, 'change_webhookendpoint');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (363, 'Can delete webhook endpoint', 91, 'delete_webhookendpoint');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (364, 'Can view webhook endpoint', 91, 'view_webhookendpoint');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (365, 'Can add webhook delivery', 92, 'add_webhookdelivery');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (366, 'Can change webhook delivery', 92, 'change_webhookdelivery');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (367, 'Can delete webhook delivery', 92, 'delete_webhookdelivery');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (368, 'Can view webhook delivery', 92, 'view_webhookdelivery');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (369, 'Can add access attempt', 93, 'add_accessattempt');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (370, 'Can change access attempt', 93, 'change_accessattempt');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (371, 'Can delete access attempt', 93, 'delete_accessattempt');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (372, 'Can view access attempt', 93, 'view_accessattempt');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (373, 'Can add access log', 94, 'add_accesslog');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (374, 'Can change access log', 94, 'change_accesslog');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (375, 'Can delete access log', 94, 'delete_accesslog');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (376, 'Can view access log', 94, 'view_accesslog');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (377, 'Can add access failure', 95, 'add_accessfailurelog');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (378, 'Can change access failure', 95, 'change_accessfailurelog');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (379, 'Can delete access failure', 95, 'delete_accessfailurelog');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (380, 'Can view access failure', 95, 'view_accessfailurelog');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (381, 'Can add access attempt expiration', 96, 'add_accessattemptexpiration');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (382, 'Can change access attempt expiration', 96, 'change_accessattemptexpiration');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (383, 'Can delete access attempt expiration', 96, 'delete_accessattemptexpiration');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (384, 'Can view access attempt expiration', 96, 'view_accessattemptexpiration');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (385, 'Can add subscription mrr', 97, 'add_subscriptionmrr');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (386, 'Can change subscription mrr', 97, 'change_subscriptionmrr');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (387, 'Can delete subscription mrr', 97, 'delete_subscriptionmrr');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (388, 'Can view subscription mrr', 97, 'view_subscriptionmrr');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (389, 'Can add mrr movement', 98, 'add_mrrmovement');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (390, 'Can change mrr movement', 98, 'change_mrrmovement');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (391, 'Can delete mrr movement', 98, 'delete_mrrmovement');
-INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (392, 'Can view mrr movement', 98, 'view_mrrmovement');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (297, 'Can add feature', 75, 'add_feature');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (298, 'Can change feature', 75, 'change_feature');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (299, 'Can delete feature', 75, 'delete_feature');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (300, 'Can view feature', 75, 'view_feature');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (301, 'Can add customer', 76, 'add_customer');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (302, 'Can change customer', 76, 'change_customer');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (303, 'Can delete customer', 76, 'delete_customer');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (304, 'Can view customer', 76, 'view_customer');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (305, 'Can add refund', 77, 'add_refund');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (306, 'Can change refund', 77, 'change_refund');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (307, 'Can delete refund', 77, 'delete_refund');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (308, 'Can view refund', 77, 'view_refund');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (309, 'Can add subscription', 78, 'add_subscription');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (310, 'Can change subscription', 78, 'change_subscription');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (311, 'Can delete subscription', 78, 'delete_subscription');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (312, 'Can view subscription', 78, 'view_subscription');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (313, 'Can add payment', 79, 'add_payment');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (314, 'Can change payment', 79, 'change_payment');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (315, 'Can delete payment', 79, 'delete_payment');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (316, 'Can view payment', 79, 'view_payment');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (317, 'Can add test clock', 80, 'add_testclock');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (318, 'Can change test clock', 80, 'change_testclock');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (319, 'Can delete test clock', 80, 'delete_testclock');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (320, 'Can view test clock', 80, 'view_testclock');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (321, 'Can add checkout session', 81, 'add_checkoutsession');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (322, 'Can change checkout session', 81, 'change_checkoutsession');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (323, 'Can delete checkout session', 81, 'delete_checkoutsession');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (324, 'Can view checkout session', 81, 'view_checkoutsession');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (325, 'Can add invoice', 82, 'add_invoice');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (326, 'Can change invoice', 82, 'change_invoice');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (327, 'Can delete invoice', 82, 'delete_invoice');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (328, 'Can view invoice', 82, 'view_invoice');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (329, 'Can add invoice payment attempt', 83, 'add_invoicepaymentattempt');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (330, 'Can change invoice payment attempt', 83, 'change_invoicepaymentattempt');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (331, 'Can delete invoice payment attempt', 83, 'delete_invoicepaymentattempt');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (332, 'Can view invoice payment attempt', 83, 'view_invoicepaymentattempt');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (333, 'Can add portal configuration', 84, 'add_portalconfiguration');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (334, 'Can change portal configuration', 84, 'change_portalconfiguration');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (335, 'Can delete portal configuration', 84, 'delete_portalconfiguration');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (336, 'Can view portal configuration', 84, 'view_portalconfiguration');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (337, 'Can add usage event', 85, 'add_usageevent');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (338, 'Can change usage event', 85, 'change_usageevent');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (339, 'Can delete usage event', 85, 'delete_usageevent');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (340, 'Can view usage event', 85, 'view_usageevent');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (341, 'Can add usage rollup', 86, 'add_usagerollup');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (342, 'Can change usage rollup', 86, 'change_usagerollup');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (343, 'Can delete usage rollup', 86, 'delete_usagerollup');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (344, 'Can view usage rollup', 86, 'view_usagerollup');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (345, 'Can add meter report', 87, 'add_meterreport');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (346, 'Can change meter report', 87, 'change_meterreport');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (347, 'Can delete meter report', 87, 'delete_meterreport');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (348, 'Can view meter report', 87, 'view_meterreport');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (349, 'Can add usage alert', 88, 'add_usagealert');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (350, 'Can change usage alert', 88, 'change_usagealert');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (351, 'Can delete usage alert', 88, 'delete_usagealert');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (352, 'Can view usage alert', 88, 'view_usagealert');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (353, 'Can add usage alert trigger', 89, 'add_usagealerttrigger');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (354, 'Can change usage alert trigger', 89, 'change_usagealerttrigger');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (355, 'Can delete usage alert trigger', 89, 'delete_usagealerttrigger');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (356, 'Can view usage alert trigger', 89, 'view_usagealerttrigger');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (357, 'Can add entitlement override', 90, 'add_entitlementoverride');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (358, 'Can change entitlement override', 90, 'change_entitlementoverride');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (359, 'Can delete entitlement override', 90, 'delete_entitlementoverride');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (360, 'Can view entitlement override', 90, 'view_entitlementoverride');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (361, 'Can add grace period', 91, 'add_graceperiod');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (362, 'Can change grace period', 91, 'change_graceperiod');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (363, 'Can delete grace period', 91, 'delete_graceperiod');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (364, 'Can view grace period', 91, 'view_graceperiod');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (365, 'Can add app event', 92, 'add_appevent');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (366, 'Can change app event', 92, 'change_appevent');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (367, 'Can delete app event', 92, 'delete_appevent');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (368, 'Can view app event', 92, 'view_appevent');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (369, 'Can add webhook endpoint', 93, 'add_webhookendpoint');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (370, 'Can change webhook endpoint', 93, 'change_webhookendpoint');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (371, 'Can delete webhook endpoint', 93, 'delete_webhookendpoint');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (372, 'Can view webhook endpoint', 93, 'view_webhookendpoint');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (373, 'Can add webhook delivery', 94, 'add_webhookdelivery');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (374, 'Can change webhook delivery', 94, 'change_webhookdelivery');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (375, 'Can delete webhook delivery', 94, 'delete_webhookdelivery');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (376, 'Can view webhook delivery', 94, 'view_webhookdelivery');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (377, 'Can add access attempt', 95, 'add_accessattempt');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (378, 'Can change access attempt', 95, 'change_accessattempt');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (379, 'Can delete access attempt', 95, 'delete_accessattempt');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (380, 'Can view access attempt', 95, 'view_accessattempt');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (381, 'Can add access log', 96, 'add_accesslog');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (382, 'Can change access log', 96, 'change_accesslog');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (383, 'Can delete access log', 96, 'delete_accesslog');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (384, 'Can view access log', 96, 'view_accesslog');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (385, 'Can add access failure', 97, 'add_accessfailurelog');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (386, 'Can change access failure', 97, 'change_accessfailurelog');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (387, 'Can delete access failure', 97, 'delete_accessfailurelog');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (388, 'Can view access failure', 97, 'view_accessfailurelog');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (389, 'Can add access attempt expiration', 98, 'add_accessattemptexpiration');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (390, 'Can change access attempt expiration', 98, 'change_accessattemptexpiration');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (391, 'Can delete access attempt expiration', 98, 'delete_accessattemptexpiration');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (392, 'Can view access attempt expiration', 98, 'view_accessattemptexpiration');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (393, 'Can add subscription mrr', 99, 'add_subscriptionmrr');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (394, 'Can change subscription mrr', 99, 'change_subscriptionmrr');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (395, 'Can delete subscription mrr', 99, 'delete_subscriptionmrr');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (396, 'Can view subscription mrr', 99, 'view_subscriptionmrr');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (397, 'Can add mrr movement', 100, 'add_mrrmovement');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (398, 'Can change mrr movement', 100, 'change_mrrmovement');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (399, 'Can delete mrr movement', 100, 'delete_mrrmovement');
+INSERT INTO public.auth_permission (id, name, content_type_id, codename) VALUES (400, 'Can view mrr movement', 100, 'view_mrrmovement');
 INSERT INTO public.django_migrations (id, app, name, applied) VALUES (1, 'contenttypes', '0001_initial', '2000-01-01 00:00:00+00');
 INSERT INTO public.django_migrations (id, app, name, applied) VALUES (2, 'auth', '0001_initial', '2000-01-01 00:00:00+00');
 INSERT INTO public.django_migrations (id, app, name, applied) VALUES (3, 'admin', '0001_initial', '2000-01-01 00:00:00+00');
@@ -3899,28 +3962,30 @@ INSERT INTO public.django_migrations (id, app, name, applied) VALUES (65, 'billi
 INSERT INTO public.django_migrations (id, app, name, applied) VALUES (66, 'billing', '0012_invoices', '2000-01-01 00:00:00+00');
 INSERT INTO public.django_migrations (id, app, name, applied) VALUES (67, 'billing', '0013_payment_methods_portal', '2000-01-01 00:00:00+00');
 INSERT INTO public.django_migrations (id, app, name, applied) VALUES (68, 'billing', '0014_pending_plan_changes', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (69, 'djstripe', '0001_initial', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (70, 'djstripe', '0002_2_10', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (71, 'djstripe', '0003_2_11', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (72, 'grace', '0001_initial', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (73, 'grace', '0002_initial', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (74, 'grace', '0003_active_period_constraints', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (75, 'grace', '0004_metric_moved_to_catalog', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (76, 'notifications', '0001_initial', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (77, 'notifications', '0002_encrypt_webhook_secrets', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (78, 'sessions', '0001_initial', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (79, 'tenants', '0003_app_allow_multiple_subscriptions', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (80, 'usage', '0002_events_rollups_buckets', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (81, 'usage', '0003_meter_reports', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (82, 'usage', '0004_report_per_period_rollup', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (83, 'usage', '0005_event_id_byte_collation', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (84, 'usage', '0006_metric_moved_to_catalog', '2000-01-01 00:00:00+00');
-INSERT INTO public.django_migrations (id, app, name, applied) VALUES (85, 'usage', '0007_usage_alerts', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (69, 'tenants', '0003_app_allow_multiple_subscriptions', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (70, 'catalog', '0003_features', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (71, 'djstripe', '0001_initial', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (72, 'djstripe', '0002_2_10', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (73, 'djstripe', '0003_2_11', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (74, 'grace', '0001_initial', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (75, 'grace', '0002_initial', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (76, 'grace', '0003_active_period_constraints', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (77, 'grace', '0004_metric_moved_to_catalog', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (78, 'notifications', '0001_initial', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (79, 'notifications', '0002_encrypt_webhook_secrets', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (80, 'sessions', '0001_initial', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (81, 'usage', '0002_events_rollups_buckets', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (82, 'usage', '0003_meter_reports', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (83, 'usage', '0004_report_per_period_rollup', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (84, 'usage', '0005_event_id_byte_collation', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (85, 'usage', '0006_metric_moved_to_catalog', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (86, 'usage', '0007_usage_alerts', '2000-01-01 00:00:00+00');
+INSERT INTO public.django_migrations (id, app, name, applied) VALUES (87, 'usage', '0008_entitlement_overrides', '2000-01-01 00:00:00+00');
 SELECT pg_catalog.setval('public.api_idempotencykey_id_seq', 1, false);
 SELECT pg_catalog.setval('public.auditlog_logentry_id_seq', 1, false);
 SELECT pg_catalog.setval('public.auth_group_id_seq', 1, false);
 SELECT pg_catalog.setval('public.auth_group_permissions_id_seq', 1, false);
-SELECT pg_catalog.setval('public.auth_permission_id_seq', 392, true);
+SELECT pg_catalog.setval('public.auth_permission_id_seq', 400, true);
 SELECT pg_catalog.setval('public.auth_user_groups_id_seq', 1, false);
 SELECT pg_catalog.setval('public.auth_user_id_seq', 1, false);
 SELECT pg_catalog.setval('public.auth_user_user_permissions_id_seq', 1, false);
@@ -3931,8 +3996,8 @@ SELECT pg_catalog.setval('public.backoffice_mrr_movements_id_seq', 1, false);
 SELECT pg_catalog.setval('public.billing_planmeteredcomponent_id_seq', 1, false);
 SELECT pg_catalog.setval('public.billing_planversion_id_seq', 1, false);
 SELECT pg_catalog.setval('public.django_admin_log_id_seq', 1, false);
-SELECT pg_catalog.setval('public.django_content_type_id_seq', 98, true);
-SELECT pg_catalog.setval('public.django_migrations_id_seq', 85, true);
+SELECT pg_catalog.setval('public.django_content_type_id_seq', 100, true);
+SELECT pg_catalog.setval('public.django_migrations_id_seq', 87, true);
 SELECT pg_catalog.setval('public.djstripe_account_djstripe_id_seq', 1, false);
 SELECT pg_catalog.setval('public.djstripe_accountv2_djstripe_id_seq', 1, false);
 SELECT pg_catalog.setval('public.djstripe_activeentitlement_djstripe_id_seq', 1, false);
