@@ -31,6 +31,27 @@ def _money(amount_minor: int, currency: str) -> str:
     return Money(currency=currency, amount_minor=amount_minor).display
 
 
+def _figure(*, title: str, parts: list[SafeString], names: list[str]) -> SafeString:
+    """The chart's SVG from its parts (each built with format_html), with a legend naming each
+    series in its colour."""
+    legend = format_html_join(
+        " ",
+        '<span style="color: {}">&#9632; {}</span>',
+        ((COLOURS[number % len(COLOURS)], name) for number, name in enumerate(names)),
+    )
+    return format_html(
+        '<figure class="chart"><svg role="img" aria-label="{}" viewBox="0 0 {} {}" '
+        'width="100%" style="max-width: {}px">{}</svg><figcaption>{} — {}</figcaption></figure>',
+        title,
+        WIDTH,
+        HEIGHT,
+        WIDTH,
+        mark_safe("".join(parts)),  # noqa: S308 - every part was built with format_html
+        title,
+        legend,
+    )
+
+
 def line_chart(*, title: str, lines: list[Line]) -> SafeString:
     """One polyline per line (e.g. MRR per currency) over the same labels; values in minor
     units, shown as money."""
@@ -111,22 +132,7 @@ def line_chart(*, title: str, lines: list[Line]) -> SafeString:
                 ),
             )
         )
-    legend = format_html_join(
-        " ",
-        '<span style="color: {}">&#9632; {}</span>',
-        ((COLOURS[number % len(COLOURS)], line.name) for number, line in enumerate(lines)),
-    )
-    return format_html(
-        '<figure class="chart"><svg role="img" aria-label="{}" viewBox="0 0 {} {}" '
-        'width="100%" style="max-width: {}px">{}</svg><figcaption>{} — {}</figcaption></figure>',
-        title,
-        WIDTH,
-        HEIGHT,
-        WIDTH,
-        mark_safe("".join(parts)),  # noqa: S308 - every part was built with format_html
-        title,
-        legend,
-    )
+    return _figure(title=title, parts=parts, names=[line.name for line in lines])
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -195,19 +201,4 @@ def bar_chart(*, title: str, labels: list[str], bars: list[Bars]) -> SafeString:
                 ),
             )
         )
-    legend = format_html_join(
-        " ",
-        '<span style="color: {}">&#9632; {}</span>',
-        ((COLOURS[number % len(COLOURS)], bar.name) for number, bar in enumerate(bars)),
-    )
-    return format_html(
-        '<figure class="chart"><svg role="img" aria-label="{}" viewBox="0 0 {} {}" '
-        'width="100%" style="max-width: {}px">{}</svg><figcaption>{} — {}</figcaption></figure>',
-        title,
-        WIDTH,
-        HEIGHT,
-        WIDTH,
-        mark_safe("".join(parts)),  # noqa: S308 - every part was built with format_html
-        title,
-        legend,
-    )
+    return _figure(title=title, parts=parts, names=[bar.name for bar in bars])

@@ -53,10 +53,8 @@ from billing.subscription_provider_sync import subscription_items
 from billing.subscription_records import TARGET_TYPE as SUBSCRIPTION_TARGET
 from billing.subscription_records import subscription_snapshot
 from billing.subscription_webhook_sync import subscription_sync_from_provider
-from billing.subscriptions import subscription_second_live_refuse
-from catalog.errors import CatalogErrorCode
+from billing.subscriptions import plan_for_subscription, subscription_second_live_refuse
 from catalog.models import Plan, PlanVersion
-from catalog.selectors import plan_get
 from tenants.actors import STRIPE, Actor
 from tenants.models import App
 
@@ -111,18 +109,10 @@ def _checkout_customer(
 
 
 def _checkout_plan(*, app: App, plan_id: str) -> tuple[Plan, PlanVersion]:
-    plan = plan_get(app=app, plan_id=plan_id)
-    if not plan.is_active:
-        raise InvalidRequestError(
-            "The plan is archived and takes no new subscriptions.",
-            code=CatalogErrorCode.PLAN_ARCHIVED,
-            param="plan",
-        )
-    if plan.current_version is None:
-        raise ConflictError(
-            "The plan has no prices.", code=BillingErrorCode.PLAN_NOT_SYNCED, param="plan"
-        )
-    return plan, plan.current_version
+    """The plan a subscription session sells, refused as POST /v1/subscriptions refuses it."""
+    plan = plan_for_subscription(app=app, plan_id=plan_id)
+    # Never None: plan_for_subscription refuses a plan without a version.
+    return plan, cast(PlanVersion, plan.current_version)
 
 
 def _line_items(

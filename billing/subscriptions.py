@@ -64,7 +64,7 @@ from tenants.actors import Actor
 from tenants.models import App
 
 
-def _plan_for_subscription(*, app: App, plan_id: str) -> Plan:
+def plan_for_subscription(*, app: App, plan_id: str) -> Plan:
     plan = plan_get(app=app, plan_id=plan_id)
     if not plan.is_active:
         raise InvalidRequestError(
@@ -133,7 +133,7 @@ def subscription_create(
     provider decides (Stripe answers `incomplete`)."""
     capability_supported_check(app=app, capability=Capability.SUBSCRIPTIONS, param=None)
     subscriber = customer_get(app=app, customer_id=customer)
-    subscribed_plan = _plan_for_subscription(app=app, plan_id=plan)
+    subscribed_plan = plan_for_subscription(app=app, plan_id=plan)
     if request_key:
         existing = subscriptions_for_app(app).filter(request_key=request_key).first()
         if existing is not None:
@@ -141,7 +141,7 @@ def subscription_create(
             if existing.sync_state == SyncState.SYNCED:
                 return existing
             return subscription_provider_create_or_schedule(subscription=existing)
-    # Never None: _plan_for_subscription refuses a plan without a version.
+    # Never None: plan_for_subscription refuses a plan without a version.
     version = cast(PlanVersion, subscribed_plan.current_version)
     subscription_items(
         version
@@ -276,9 +276,9 @@ def subscription_change_plan(
     the period's end the change is scheduled at the provider and shown as `pending_change`
     until the renewal applies it; a change now drops a scheduled one."""
     subscription = subscription_get(app=app, subscription_id=subscription_id)
-    new_plan = _plan_for_subscription(app=app, plan_id=plan)
+    new_plan = plan_for_subscription(app=app, plan_id=plan)
     subscription_require_synced(subscription)
-    # Never None: _plan_for_subscription refuses a plan without a version.
+    # Never None: plan_for_subscription refuses a plan without a version.
     new_version = cast(PlanVersion, new_plan.current_version)
     if new_version.pk == subscription.plan_version_id:
         raise InvalidRequestError(
