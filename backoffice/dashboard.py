@@ -368,6 +368,19 @@ _SYNCED_MODELS: tuple[tuple[str, type[Plan] | type[Metric] | type[Subscription]]
 )
 
 
+def _sync_retry_action(instance: models.Model) -> dict[str, str]:
+    """A subscription still pending at the provider can be asked for again now (a failed one
+    was refused: asking again with the same key gets the same answer)."""
+    if isinstance(instance, Subscription) and instance.sync_state == SyncState.PENDING:
+        return {
+            "action_url": admin_changelist_url(Subscription),
+            "action": "retry_sync_selected",
+            "action_label": "Retry now",
+            "action_object_id": instance.pk,
+        }
+    return {}
+
+
 def _failed_syncs(app: App, *, now: datetime) -> list[Failure]:
     failures = []
     for kind, model in _SYNCED_MODELS:
@@ -388,6 +401,7 @@ def _failed_syncs(app: App, *, now: datetime) -> list[Failure]:
                     detail=str(instance),
                     at=instance.updated_at,
                     admin_url=admin_change_url(instance),
+                    **_sync_retry_action(instance),
                 )
             )
     failures.sort(key=lambda failure: failure.at or now, reverse=True)

@@ -12,6 +12,7 @@ from django.urls import URLPattern
 from api.errors import ServiceError
 from api.read_only_admin import ReadOnlyAdminMixin, ReadOnlyModelAdmin, money_display
 from billing.invoices import invoice_pay
+from billing.subscription_provider_sync import subscription_provider_retry
 from billing.models import (
     Customer,
     Invoice,
@@ -56,6 +57,27 @@ class CustomerAdmin(ReadOnlyModelAdmin):
 
 @admin.register(Subscription)
 class SubscriptionAdmin(ReadOnlyModelAdmin):
+    actions = ["retry_sync_selected"]
+
+    def has_retry_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("billing.change_subscription")
+
+    @admin.action(
+        description="Retry the provider sync now (subscriptions still pending)",
+        permissions=["retry"],
+    )
+    def retry_sync_selected(self, request: HttpRequest, queryset: QuerySet[Subscription]) -> None:
+        actor = Actor.staff(request.user.get_username())
+        for subscription in queryset.select_related("app", "customer", "plan", "plan_version"):
+            try:
+                synced = subscription_provider_retry(subscription=subscription, actor=actor)
+            except ServiceError as error:
+                messages.error(request, f"{subscription.pk}: {error.message}")
+                continue
+            messages.success(
+                request, f"{subscription.pk} is {synced.status} ({synced.sync_state})."
+            )
+
     list_display = (
         "id",
         "app",

@@ -12,6 +12,7 @@ class BillingErrorCode(StrEnum):
     CURRENCY_MISMATCH = "currency_mismatch"
     SUBSCRIPTION_CANCELED = "subscription_canceled"
     SUBSCRIPTION_PENDING = "subscription_pending"
+    SUBSCRIPTION_NOT_PENDING = "subscription_not_pending"
     SUBSCRIPTION_NOT_RESUMABLE = "subscription_not_resumable"
     CUSTOMER_HAS_SUBSCRIPTION = "customer_has_subscription"
     PROVIDER_BUSY = "provider_busy"

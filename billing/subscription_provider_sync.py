@@ -196,6 +196,17 @@ def _provider_create_for_retry(subscription: Subscription) -> None:
     _provider_create(subscription=subscription, actor=SYSTEM)
 
 
+def subscription_provider_retry(*, subscription: Subscription, actor: Actor) -> Subscription:
+    """An operator's "retry now" for a subscription still pending at the provider: the same
+    request with the same key as the retry job's, recorded under the operator."""
+    if subscription.sync_state != SyncState.PENDING:
+        raise ConflictError(
+            f"The subscription is {subscription.sync_state} at the provider, not pending.",
+            code=BillingErrorCode.SUBSCRIPTION_NOT_PENDING,
+        )
+    return _provider_create(subscription=subscription, actor=actor)
+
+
 @shared_task(name="billing.tasks.subscription_complete_pending")  # type: ignore[untyped-decorator]  # Celery is untyped
 def subscription_complete_pending_task(*, subscription_id: str) -> None:
     """The request's own retry after an outage (billing.tasks names it)."""
