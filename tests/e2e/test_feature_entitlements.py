@@ -98,7 +98,10 @@ def test_a_plan_change_and_a_cancellation_change_the_answer_at_once(
     settle(stripe)
 
     changed = tenant.client.post(
-        f"/v1/subscriptions/{subscription['id']}/change-plan", {"plan": basic["id"]}, format="json"
+        f"/v1/subscriptions/{subscription['id']}/change-plan",
+        # A downgrade waits for the period's end unless asked for now.
+        {"plan": basic["id"], "at": "now"},
+        format="json",
     )
     on_basic = _features(tenant, customer)
     tenant.client.post(f"/v1/subscriptions/{subscription['id']}/cancel", {}, format="json")
