@@ -12,7 +12,6 @@ from django.urls import URLPattern
 from api.errors import ServiceError
 from api.read_only_admin import ReadOnlyAdminMixin, ReadOnlyModelAdmin, money_display
 from billing.invoices import invoice_pay
-from billing.subscription_provider_sync import subscription_provider_retry
 from billing.models import (
     Customer,
     Invoice,
@@ -22,6 +21,7 @@ from billing.models import (
     Refund,
     Subscription,
 )
+from billing.subscription_provider_sync import subscription_provider_retry
 from tenants.actors import Actor
 
 
