@@ -24,6 +24,7 @@ from stripe_emulator.hosted_pages import (
     redirect_response,
 )
 from stripe_emulator.money import format_amount
+from stripe_emulator.payments import payment_intent_complete_authentication
 from stripe_emulator.subscription_items import format_date
 
 if TYPE_CHECKING:
@@ -115,8 +116,30 @@ def _pay_with_card(state: EmulatorState, invoice: dict[str, Any], card_number: s
         error = raised
     if error is not None:
         return error.message
-    if invoice["status"] != "paid":
-        return "This card needs authentication, which this page cannot do; use another card."
+    return ""
+
+
+def _authentication_page(invoice: dict[str, Any]) -> PageResponse:
+    """The 3-D Secure challenge of the invoice's payment, answered as the customer would."""
+    action = f"{PAGES_PREFIX}/invoice/{escape(invoice['id'])}/authenticate"
+    return html_response(
+        200,
+        "Authenticate your payment",
+        "<p>Your bank asks you to confirm this payment (3-D Secure test).</p>"
+        f"<form method=post action='{action}'>"
+        "<button type=submit name=decision value=complete>Complete authentication</button> "
+        "<button type=submit name=decision value=fail>Fail authentication</button></form>",
+    )
+
+
+def _authenticate(state: EmulatorState, invoice: dict[str, Any], decision: str) -> str:
+    """Completes (or fails) the challenge; answers the error to show, or ''."""
+    intent = state.find(invoice.get("_payment_intent"), "payment_intent")
+    if intent is None or intent["status"] != "requires_action":
+        return "There is no payment waiting for authentication."
+    payment_intent_complete_authentication(state, intent, succeed=decision == "complete")
+    if intent["status"] != "succeeded":
+        return "The payment was not authenticated."
     return ""
 
 
@@ -127,7 +150,8 @@ def invoice_page(request: PageRequest) -> PageResponse:
         invoice = state.find(request.segments[0] if request.segments else None, "invoice")
         if invoice is None or invoice["status"] == "draft" or len(request.segments) > 2:
             return html_response(404, "Not found", "<p>This invoice does not exist.</p>")
-        if len(request.segments) == 2:
+        authenticating = request.segments[1:] == ["authenticate"] and request.method == "POST"
+        if len(request.segments) == 2 and not authenticating:
             if request.segments[1] != "pdf" or request.method != "GET":
                 return html_response(404, "Not found", "<p>This page does not exist.</p>")
             return PageResponse(
@@ -148,11 +172,17 @@ def invoice_page(request: PageRequest) -> PageResponse:
         previous_frozen_time = state.frozen_time
         state.frozen_time = request_frozen_time(state, {}, [invoice["id"]])
         try:
-            error = _pay_with_card(state, invoice, request.form.get("card_number", ""))
+            if authenticating:
+                error = _authenticate(state, invoice, request.form.get("decision", ""))
+            else:
+                error = _pay_with_card(state, invoice, request.form.get("card_number", ""))
         finally:
             state.frozen_time = previous_frozen_time
         if error:
             return html_response(402, _title(invoice), _page_body(state, invoice, error))
+        if invoice["status"] != "paid":
+            # The card asks for the customer's authentication first (4000 0025 0000 3155).
+            return _authentication_page(invoice)
         return redirect_response(f"{PAGES_PREFIX}/invoice/{invoice['id']}")
 
 

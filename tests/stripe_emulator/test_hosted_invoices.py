@@ -261,3 +261,37 @@ def test_an_uncollectible_invoice_can_still_be_paid_and_is_not_retried(
     assert failed_again.next_payment_attempt is None
     assert paid.status == "paid"
     assert paid.amount_paid == 2000
+
+
+def test_the_authentication_card_pays_on_the_hosted_page_after_the_challenge(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    invoice = _open_invoice(stripe_client)
+    card = {"card_number": "4000 0025 0000 3155", "card_expiry": "12/34", "card_cvc": "123"}
+
+    asked_status, _, challenge = _open(invoice.hosted_invoice_url, card)
+    still_open = stripe_client.v1.invoices.retrieve(invoice.id).status
+    done_status, headers, _ = _open(
+        invoice.hosted_invoice_url + "/authenticate", {"decision": "complete"}
+    )
+
+    assert asked_status == 200
+    assert b"Complete authentication" in challenge
+    assert still_open == "open"
+    assert done_status == 303
+    assert headers["Location"] == f"/pages/invoice/{invoice.id}"
+    assert stripe_client.v1.invoices.retrieve(invoice.id).status == "paid"
+
+
+def test_a_failed_challenge_leaves_the_invoice_open(stripe_client: stripe.StripeClient) -> None:
+    invoice = _open_invoice(stripe_client)
+    card = {"card_number": "4000 0025 0000 3155", "card_expiry": "12/34", "card_cvc": "123"}
+
+    _open(invoice.hosted_invoice_url, card)
+    failed_status, _, page = _open(
+        invoice.hosted_invoice_url + "/authenticate", {"decision": "fail"}
+    )
+
+    assert failed_status == 402
+    assert b"not authenticated" in page
+    assert stripe_client.v1.invoices.retrieve(invoice.id).status == "open"
