@@ -23,6 +23,7 @@ from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from api.errors import ServiceError
 from api.money import Money
 from backoffice.mrr import MRR_STATUSES, monthly_amount
 from backoffice.reports import activity_context, failed_payments_csv, mrr_context, mrr_csv
@@ -37,8 +38,10 @@ from billing.models import (
     Subscription,
     SubscriptionStatus,
 )
+from billing.providers.base import ProviderError
 from billing.providers.pending import SyncState
 from catalog.models import Metric, Plan
+from catalog.services import catalog_sync_run
 from grace.models import GracePeriod, GraceStatus
 from notifications.models import WebhookDelivery, WebhookDeliveryStatus
 from tenants.actors import Actor
@@ -370,13 +373,22 @@ _SYNCED_MODELS: tuple[tuple[str, type[Plan] | type[Metric] | type[Subscription]]
 
 def _sync_retry_action(instance: models.Model) -> dict[str, str]:
     """A subscription still pending at the provider can be asked for again now (a failed one
-    was refused: asking again with the same key gets the same answer)."""
+    was refused: asking again with the same key gets the same answer); a plan or meter is made
+    again by the app's catalog sync."""
     if isinstance(instance, Subscription) and instance.sync_state == SyncState.PENDING:
         return {
             "action_url": admin_changelist_url(Subscription),
             "action": "retry_sync_selected",
             "action_label": "Retry now",
             "action_object_id": instance.pk,
+        }
+    if isinstance(instance, Plan | Metric):
+        # The app's catalog sync makes whatever the provider lacks (plans, prices, meters).
+        return {
+            "action_url": reverse("admin:tenants_app_catalog_sync", args=[instance.app_id]),
+            "action": "catalog_sync",
+            "action_label": "Sync the catalog",
+            "action_object_id": instance.app_id,
         }
     return {}
 
@@ -544,6 +556,11 @@ class AppOverviewAdminMixin:
                 name=f"{prefix}_failed_payments_csv",
             ),
             path(
+                "<path:object_id>/overview/catalog-sync/",
+                self.admin_site.admin_view(self.catalog_sync_view),
+                name=f"{prefix}_catalog_sync",
+            ),
+            path(
                 "<path:object_id>/overview/usage-sync/",
                 self.admin_site.admin_view(self.usage_sync_view),
                 name=f"{prefix}_usage_sync",
@@ -597,14 +614,34 @@ class AppOverviewAdminMixin:
             ),
         )
 
-    def usage_sync_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        """POST: runs the app's usage sync now (audited under the operator), then back to the
-        overview with what it did."""
+    def catalog_sync_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """POST: pushes the app's catalog to its provider now (audited under the operator),
+        then back to the overview with what it made."""
+        app = self._app_for_action(request, object_id)
+        try:
+            report = catalog_sync_run(app=app, actor=Actor.staff(request.user.get_username()))
+        except (ProviderError, ServiceError) as error:
+            messages.error(request, f"The catalog sync failed: {error}")
+        else:
+            messages.success(
+                request,
+                f"Catalog sync: {len(report.created)} made at the provider, "
+                f"{len(report.drift)} drift reported.",
+            )
+        return HttpResponseRedirect(reverse("admin:tenants_app_overview", args=[app.pk]))
+
+    def _app_for_action(self, request: HttpRequest, object_id: str) -> App:
         app = App.objects.filter(pk=object_id).first()
         if app is None:
             raise Http404("No such app.")
         if request.method != "POST" or not request.user.has_perm("tenants.change_app"):
             raise PermissionDenied
+        return app
+
+    def usage_sync_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """POST: runs the app's usage sync now (audited under the operator), then back to the
+        overview with what it did."""
+        app = self._app_for_action(request, object_id)
         summary = usage_sync_run(app=app, actor=Actor.staff(request.user.get_username()))
         if summary.skipped:
             messages.warning(request, "Another usage sync is running; try again in a minute.")

@@ -13,3 +13,5 @@ class CatalogAuditAction(StrEnum):
     CREATE_FEATURE = "CREATE_FEATURE"
     UPDATE_FEATURE = "UPDATE_FEATURE"
     ARCHIVE_FEATURE = "ARCHIVE_FEATURE"
+    # An operator ran the app's catalog sync (plans, prices and meters) now, from the admin.
+    RUN_CATALOG_SYNC = "RUN_CATALOG_SYNC"

@@ -35,6 +35,7 @@ from billing.providers.registry import provider_for
 from catalog.audit_actions import CatalogAuditAction
 from catalog.errors import CatalogErrorCode
 from catalog.features import plan_features_split
+from catalog.metrics import metric_provider_sync
 from catalog.models import Metric, Plan, PlanMeteredComponent, PlanVersion, decimal_text
 from catalog.selectors import plan_get
 from tenants.actors import Actor
@@ -678,6 +679,29 @@ def catalog_sync(
                     "imported": report.imported,
                 },
             )
+    return report
+
+
+def catalog_sync_run(*, app: App, actor: Actor) -> SyncReport:
+    """An operator's "sync now" for an app whose plans or meters are stuck at the provider:
+    the meters still pending are asked for again, then the catalog is pushed as `sync_plans`
+    does; the run is audited whatever it found."""
+    metrics = Metric.objects.for_app(app).filter(sync_state=SyncState.PENDING).select_related("app")
+    meters = [metric_provider_sync(metric=metric) for metric in metrics]
+    report = catalog_sync(app=app, actor=actor)
+    with transaction.atomic():
+        audit_event_record(
+            app=app,
+            actor=actor,
+            action_type=CatalogAuditAction.RUN_CATALOG_SYNC,
+            target_type="app",
+            target_id=app.pk,
+            payload_snapshot={
+                "created": report.created,
+                "drift": report.drift,
+                "meters_synced": [m.pk for m in meters if m.sync_state == SyncState.SYNCED],
+            },
+        )
     return report
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from billing.models import Subscription
 from billing.providers.pending import SyncState
+from catalog.models import Metric
 from stripe_emulator.server import EmulatorServer
 from tests.factories import Tenant, customer_make, plan_make, subscribe
 
@@ -70,3 +71,32 @@ def test_a_synced_subscription_is_not_retried(
     )
 
     assert "not pending" in response.content.decode()
+
+
+def test_a_meter_stuck_pending_is_made_by_the_catalog_sync_from_the_overview(
+    tenant: Tenant, stripe: EmulatorServer, admin_client: Client
+) -> None:
+    stripe.set_faults(status=503, count=50, path_prefix="/v1/billing/meters")
+    created = tenant.client.post(
+        "/v1/metrics",
+        {"code": "api_calls", "name": "API calls", "aggregation": "sum"},
+        format="json",
+    )
+    stripe.clear_faults()
+    metric = Metric.objects.for_app(tenant.app).get()
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=20), tick=False):
+        overview = admin_client.get(f"/admin/tenants/app/{tenant.app.pk}/overview/")
+        [stuck] = [f for f in overview.context["overview"].failed_syncs if f.object_id == metric.pk]
+        synced = admin_client.post(stuck.action_url, {"action": stuck.action})
+    metric.refresh_from_db()
+
+    assert created.status_code == 201, created.content
+    assert stuck.kind == "metric sync"
+    assert stuck.action_label == "Sync the catalog"
+    assert synced.status_code == 302
+    assert metric.sync_state == SyncState.SYNCED
+    assert metric.provider_meter_id
+    [audit] = AuditEvent.objects.for_app(tenant.app).filter(action_type="RUN_CATALOG_SYNC")
+    assert audit.actor_id == "staff:admin"
+    assert audit.payload_snapshot["meters_synced"] == [metric.pk]
