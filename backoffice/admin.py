@@ -11,7 +11,7 @@ from audit.models import AuditEvent
 from backoffice.customer_story import CustomerStoryAdmin
 from backoffice.dashboard import AppOverviewAdminMixin, admin_changelist_url
 from backoffice.services import api_key_create, api_key_revoke
-from billing.models import Customer, Payment, Subscription
+from billing.models import Customer, Invoice, Payment, Subscription
 from catalog.models import Plan
 from grace.models import GracePeriod
 from notifications.models import WebhookDelivery
@@ -51,6 +51,7 @@ class AppAdmin(AppOverviewAdminMixin, admin.ModelAdmin[App]):
         lists = [
             ("Customers", Customer),
             ("Subscriptions", Subscription),
+            ("Invoices", Invoice),
             ("Payments", Payment),
             ("Plans", Plan),
             ("Grace periods", GracePeriod),

@@ -28,6 +28,9 @@ class Line:
 
 
 def _money(amount_minor: int, currency: str) -> str:
+    """A value as money in `currency`, or a plain count when there is none."""
+    if not currency:
+        return f"{amount_minor:,}"
     return Money(currency=currency, amount_minor=amount_minor).display
 
 

@@ -1,4 +1,4 @@
-"""A customer's whole story on its admin page: subscriptions, payments and refunds, this
+"""A customer's whole story on its admin page: subscriptions, invoices, payments and refunds, this
 period's usage, grace periods and the audit trail of all of them. Here, at the top of the
 layers, because the story reads every app's tables; billing's own customer admin knows only
 billing."""
@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from billing.admin import CustomerAdmin
-from billing.models import Customer, Payment, Refund, Subscription
+from billing.models import Customer, Invoice, Payment, Refund, Subscription
 from grace.models import GracePeriod
 from usage.models import UsageRollup
 
@@ -24,6 +24,7 @@ STORY_ROWS = 50
 @dataclass(frozen=True)
 class CustomerStory:
     subscriptions: list[Subscription]
+    invoices: list[Invoice]
     payments: list[Payment]
     refunds: list[Refund]
     usage: list[UsageRollup]
@@ -38,6 +39,12 @@ def customer_story(customer: Customer, *, now: datetime | None = None) -> Custom
         Subscription.objects.for_app(app)
         .filter(customer=customer)
         .select_related("plan")
+        .order_by("-created_at")[:STORY_ROWS]
+    )
+    invoices = list(
+        Invoice.objects.for_app(app)
+        .filter(customer=customer)
+        .prefetch_related("attempts")
         .order_by("-created_at")[:STORY_ROWS]
     )
     payments = list(
@@ -61,7 +68,7 @@ def customer_story(customer: Customer, *, now: datetime | None = None) -> Custom
         .order_by("-starts_at")[:STORY_ROWS]
     )
     targets = {customer.pk}
-    for rows in (subscriptions, payments, refunds, grace_periods):
+    for rows in (subscriptions, invoices, payments, refunds, grace_periods):
         targets.update(row.pk for row in rows)
     audit_events = list(
         AuditEvent.objects.for_app(app)
@@ -70,6 +77,7 @@ def customer_story(customer: Customer, *, now: datetime | None = None) -> Custom
     )
     return CustomerStory(
         subscriptions=subscriptions,
+        invoices=invoices,
         payments=payments,
         refunds=refunds,
         usage=usage,

@@ -14,6 +14,7 @@ from backoffice.activity import (
     grace_period_activity,
     payment_recovery,
     subscription_activity,
+    usage_activity,
     webhook_failure_activity,
 )
 from backoffice.charts import Bars, Line, Point, bar_chart, line_chart
@@ -87,11 +88,49 @@ def _activity_chart(
     }
 
 
+def _usage_charts(*, app: App, period: str) -> list[dict[str, Any]]:
+    charts = []
+    for metric in usage_activity(app=app, period=period):
+        activity = metric.activity
+        labels = [bucket.label for bucket in activity.buckets]
+        title = f"Usage of {metric.code}"
+        names = {"usage": "Usage", "quota": "Quota line"}
+        charts.append(
+            {
+                "key": f"usage-{metric.code}",
+                "title": title,
+                "chart": line_chart(
+                    title=title,
+                    lines=[
+                        Line(
+                            name=names[name],
+                            currency="",
+                            points=[
+                                Point(label=label, value=value)
+                                for label, value in zip(labels, activity.counts[name], strict=True)
+                            ],
+                        )
+                        for name in ("usage", "quota")
+                    ],
+                ),
+                "columns": [names[name] for name in activity.counts],
+                "rows": [
+                    [row["label"], *(row[name] for name in activity.counts)]
+                    for row in activity.rows()
+                ],
+            }
+        )
+    return charts
+
+
 def activity_context(*, app: App | None, period: str) -> dict[str, Any]:
-    """The other charts of the overview pages, each with its table, over the same period."""
+    """The other charts of the overview pages, each with its table, over the same period (an
+    app's page adds its usage per metric with the quota line)."""
     period = period if period in PERIODS else "12m"
+    usage_charts = _usage_charts(app=app, period=period) if app is not None else []
     return {
-        "activity_charts": [
+        "activity_charts": usage_charts
+        + [
             _activity_chart(
                 key="subscriptions",
                 title="Subscriptions and trials running",

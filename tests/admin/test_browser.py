@@ -155,6 +155,7 @@ LIST_PAGES = (
     "/admin/billing/subscription/",
     "/admin/billing/payment/",
     "/admin/billing/refund/",
+    "/admin/billing/invoice/",
     "/admin/catalog/plan/",
     "/admin/grace/graceperiod/",
     "/admin/audit/auditevent/",

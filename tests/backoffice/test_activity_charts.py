@@ -2,6 +2,7 @@
 chart's points equal to its table."""
 
 import re
+from datetime import timedelta
 from typing import Any
 
 from django.test import Client
@@ -11,6 +12,7 @@ from backoffice.activity import (
     grace_period_activity,
     payment_recovery,
     subscription_activity,
+    usage_activity,
     webhook_failure_activity,
 )
 from stripe_emulator.server import EmulatorServer
@@ -18,13 +20,16 @@ from tests.factories import (
     Tenant,
     customer_make,
     customer_record,
+    event,
     failed_delivery_record,
+    metric_make,
     past_due_subscription_record,
     payment_failed_open,
     plan_make,
     subscribe,
     trial_subscription_make,
 )
+from usage.sync import usage_sync
 
 
 def _today_index(activity: Any) -> int:
@@ -102,3 +107,37 @@ def test_the_overview_draws_each_chart_with_the_points_of_its_table(
     assert re.search(rf'data-series="Failed deliveries" data-label="{today}" data-value="1"', page)
     webhooks_table = page.split('id="chart-webhooks"')[1].split("</table>")[0]
     assert f"<tr><td>{today}</td><td>1</td></tr>" in webhooks_table
+
+
+def test_usage_per_metric_per_day_is_charted_against_the_subscribers_quota_line(
+    tenant: Tenant, stripe: EmulatorServer, admin_client: Client
+) -> None:
+    metric_make(tenant.client, "api_calls")
+    plan = plan_make(tenant.client, "metered", quotas={"api_calls": 3000})
+    for name in ("a", "b"):
+        subscribe(tenant.client, customer_make(tenant.client, external_id=name), plan)
+    accepted = tenant.client.post(
+        "/v1/usage/batch",
+        {
+            "events": [
+                event("e1", customer="a", quantity=40),
+                event("e2", customer="b", quantity=2),
+            ]
+        },
+        format="json",
+    )
+    # Meter events are stamped in the period's whole minutes: sync once the first has passed.
+    usage_sync(now=timezone.now() + timedelta(minutes=2))
+
+    [api_calls] = usage_activity(app=tenant.app, period="30d")
+    page = admin_client.get(
+        f"/admin/tenants/app/{tenant.app.pk}/overview/?period=30d"
+    ).content.decode()
+
+    assert accepted.status_code == 200, accepted.content
+    assert api_calls.code == "api_calls"
+    assert sum(api_calls.activity.counts["usage"]) == max(api_calls.activity.counts["usage"]) == 42
+    assert set(api_calls.activity.counts["quota"]) == {200}  # 2 x 3,000 a month, per day
+    assert 'id="chart-usage-api_calls"' in page
+    assert re.search(r'data-series="Usage" data-label="[0-9-]+" data-value="42"', page)
+    assert re.search(r'data-series="Quota line" data-label="[0-9-]+" data-value="200"', page)

@@ -7,7 +7,9 @@ import re
 from django.contrib.admin.utils import quote
 from django.test import Client
 
+from billing.invoices import invoice_sync_from_provider
 from billing.models import Customer
+from billing.providers.stripe import stripe_client
 from tests.factories import (
     Tenant,
     customer_make,
@@ -63,6 +65,7 @@ def test_an_app_page_links_to_each_of_its_records_filtered_to_it(
     assert set(links) == {
         "Customers",
         "Subscriptions",
+        "Invoices",
         "Payments",
         "Plans",
         "Grace periods",
@@ -94,6 +97,15 @@ def test_a_customer_page_tells_the_customer_s_whole_story(
         == 201
     )
     model = Customer.objects.for_app(tenant.app).get(pk=customer["id"])
+    [stripe_invoice] = (
+        stripe_client()
+        .v1.invoices.list({"subscription": subscription.provider_subscription_id})
+        .data
+    )
+    # Mirrored as its invoice.* webhook would mirror it.
+    invoice = invoice_sync_from_provider(
+        invoice_object={"id": stripe_invoice.id, "customer": stripe_invoice.customer}
+    )
     payment_grace, _ = payment_failed_open(tenant.app, subscription)
     other_customer = customer_make(other_tenant.client, external_id="ada")
     other_payment = other_tenant.client.post(
@@ -110,6 +122,7 @@ def test_a_customer_page_tells_the_customer_s_whole_story(
         return page.split(f'id="story-{name}"')[1].split('<div class="module"')[0]
 
     assert subscription.pk in section("subscriptions")
+    assert invoice is not None and (invoice.number or invoice.pk) in section("invoices")
     assert payment["id"] in section("payments")
     assert "1500 USD" in section("payments")
     assert other_payment["id"] not in page
