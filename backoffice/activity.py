@@ -203,13 +203,16 @@ def usage_activity(*, app: App, period: str) -> list[MetricActivity]:
     for row in reports:
         usage[row["metric_id"]][row["bucket"]] = row["added"] or row["highest"] or 0
     quotas: dict[str, int] = defaultdict(int)
-    for plan_quotas in (
+    # One row per plan, however many subscribers it has.
+    for plan_quotas, subscribers in (
         Subscription.objects.for_app(app)
         .filter(status__in=QUOTA_STATUSES)
-        .values_list("plan__quotas", flat=True)
+        .values_list("plan__quotas")
+        .annotate(subscribers=Count("pk"))
+        .order_by()
     ):
         for code, limit in (plan_quotas or {}).items():
-            quotas[code] += int(limit)
+            quotas[code] += int(limit) * subscribers
     share = 7 / 30 if unit == "week" else 1 / 30
     charts = []
     for metric in Metric.objects.for_app(app).order_by("code"):

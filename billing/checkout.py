@@ -31,7 +31,7 @@ from billing.models import (
     Subscription,
     SubscriptionStatus,
 )
-from billing.payments import _payment_apply, payment_snapshot
+from billing.payments import payment_result_apply, payment_snapshot
 from billing.providers.base import (
     Capability,
     CheckoutLineItem,
@@ -392,7 +392,9 @@ def _payment_link(session: CheckoutSession, result: CheckoutSessionResult) -> No
         target_id=payment.pk,
         payload_snapshot={**payment_snapshot(payment), "checkout_session": session.pk},
     )
-    session.payment = _payment_apply(payment_id=payment.pk, app=app, result=charge, actor=STRIPE)
+    session.payment = payment_result_apply(
+        payment_id=payment.pk, app=app, result=charge, actor=STRIPE
+    )
 
 
 def _subscription_link(

@@ -133,7 +133,9 @@ def _status_from_charge(status: ChargeStatus) -> PaymentStatus:
             return PaymentStatus.CANCELED
 
 
-def _payment_apply(*, payment_id: str, app: App, result: ChargeResult, actor: Actor) -> Payment:
+def payment_result_apply(
+    *, payment_id: str, app: App, result: ChargeResult, actor: Actor
+) -> Payment:
     """Applies what the provider says of a payment; a final state never moves back."""
     with transaction.atomic():
         payment = Payment.objects.for_app(app).select_for_update().get(pk=payment_id)
@@ -206,10 +208,10 @@ def _payment_charge(*, payment: Payment, actor: Actor) -> Payment:
             failure_message=error.message,
             decline_code=error.decline_code,
         )
-        _payment_apply(payment_id=payment.pk, app=app, result=failed, actor=actor)
+        payment_result_apply(payment_id=payment.pk, app=app, result=failed, actor=actor)
         raise api_error_from_provider(error) from None
     except ProviderRequestError as error:
-        _payment_apply(
+        payment_result_apply(
             payment_id=payment.pk,
             app=app,
             result=ChargeResult(
@@ -223,7 +225,7 @@ def _payment_charge(*, payment: Payment, actor: Actor) -> Payment:
         raise api_error_from_provider(error, param="payment_method") from None
     except ProviderError as error:
         raise api_error_from_provider(error) from None
-    return _payment_apply(payment_id=payment.pk, app=app, result=result, actor=actor)
+    return payment_result_apply(payment_id=payment.pk, app=app, result=result, actor=actor)
 
 
 def payment_create(
@@ -344,7 +346,7 @@ def payment_sync_from_intent(*, intent: Mapping[str, Any]) -> Payment | None:
     if payment is None or (metadata.get("app_id") and metadata["app_id"] != payment.app_id):
         return None
     result = provider_for(app=payment.app).charge_from_object(intent)
-    return _payment_apply(payment_id=payment.pk, app=payment.app, result=result, actor=STRIPE)
+    return payment_result_apply(payment_id=payment.pk, app=payment.app, result=result, actor=STRIPE)
 
 
 # Refunds
@@ -664,7 +666,7 @@ def payment_sync_from_webhook_change(*, change: ProviderWebhookChange, actor: Ac
                 if error.charge is None:
                     raise
                 result = error.charge
-            _payment_apply(payment_id=payment.pk, app=payment.app, result=result, actor=actor)
+            payment_result_apply(payment_id=payment.pk, app=payment.app, result=result, actor=actor)
     if change.refund is not None:
         payment = _payment_for_provider(
             charge_reference=change.refund.charge_reference,

@@ -35,6 +35,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Count, Min
 from django.utils import timezone
 
 from audit.services import audit_event_record
@@ -360,9 +361,12 @@ def usage_sync(
 
 def usage_backlog(*, app: App) -> tuple[int, datetime | None]:
     """How many of the app's meter reports wait to be sent to the provider, and since when."""
-    pending = MeterReport.objects.for_app(app).filter(status=MeterReportStatus.PENDING)
-    oldest = pending.order_by("created_at").values_list("created_at", flat=True).first()
-    return pending.count(), oldest
+    backlog = (
+        MeterReport.objects.for_app(app)
+        .filter(status=MeterReportStatus.PENDING)
+        .aggregate(count=Count("pk"), oldest=Min("created_at"))
+    )
+    return backlog["count"], backlog["oldest"]
 
 
 def usage_sync_run(*, app: App, actor: Actor) -> SyncSummary:
