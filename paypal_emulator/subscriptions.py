@@ -293,7 +293,7 @@ def product_create(api: PayPalApi, request: Request) -> Answer:
     if "home_url" in body:
         api._url(body["home_url"], "/home_url")
     created = _iso(clock_now(api))
-    product = {
+    product: dict[str, Any] = {
         "id": product_id,
         "name": name,
         "type": body["type"],
@@ -565,7 +565,16 @@ def plan_list(api: PayPalApi, request: Request) -> Answer:
         "plans": [
             {
                 key: plan[key]
-                for key in ("id", "product_id", "name", "status", "usage_type", "create_time")
+                for key in (
+                    "id",
+                    "product_id",
+                    "name",
+                    "status",
+                    "description",
+                    "usage_type",
+                    "create_time",
+                )
+                if key in plan
             }
             | {"links": _links(request.base_url, f"/v1/billing/plans/{plan['id']}")}
             for plan in chosen
