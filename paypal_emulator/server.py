@@ -362,10 +362,10 @@ def subscription_approval_page(emulator: PayPalEmulatorServer, token: str) -> tu
         every = f"{frequency['interval_count']} {frequency['interval_unit'].lower()}(s)"
         price = cycle.get("pricing_scheme", {}).get("fixed_price")
         cost = f"{price['value']} {price['currency_code']}" if price else "free"
-        times = cycle["total_cycles"] or "until cancelled"
+        times = f"{cycle['total_cycles']} time(s)" if cycle["total_cycles"] else "until cancelled"
         terms.append(
             f"<li>{html.escape(cycle['tenure_type'].lower())}: {html.escape(cost)} every "
-            f"{html.escape(every)}, {html.escape(str(times))} time(s)</li>"
+            f"{html.escape(every)}, {html.escape(times)}</li>"
         )
     choices = "".join(
         f'<button type="submit" name="payer" value="{key}">Agree as {html.escape(payer["email_address"])}'
