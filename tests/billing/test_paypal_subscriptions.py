@@ -318,3 +318,55 @@ def test_change_plan_revises_and_moves_once_the_payer_approves(
         paypal.api.subscriptions[pending["provider_subscription_id"]]["plan_id"]
         == team["base"]["provider_price_id"]
     )
+
+
+def test_an_outage_leaves_the_subscription_pending_and_its_retry_makes_one_at_paypal(
+    shop: Tenant, paypal: PayPalEmulatorServer
+):
+    plan = _plan(shop)
+    customer = shop.client.post("/v1/customers", {"external_id": "o"}, format="json").json()
+    body = {"customer": customer["id"], "plan": plan["id"], "return_url": RETURN_URL}
+    paypal.set_faults(status=503, count=3, path_prefix="/v1/billing/subscriptions")
+
+    failed = shop.client.post(
+        "/v1/subscriptions", body, format="json", HTTP_IDEMPOTENCY_KEY="sub-once"
+    )
+    pending = Subscription.objects.for_app(shop.app).get()
+    paypal.set_faults(status=500, count=1, path_prefix="/v1/billing/subscriptions")
+    retried = shop.client.post(
+        "/v1/subscriptions", body, format="json", HTTP_IDEMPOTENCY_KEY="sub-once"
+    )
+
+    creates = [
+        r
+        for r in paypal.requests()
+        if (r["method"], r["path"]) == ("POST", "/v1/billing/subscriptions")
+    ]
+    assert failed.status_code == 502, failed.content
+    assert pending.sync_state == "pending"
+    assert retried.status_code == 201, retried.content
+    assert retried.json()["id"] == pending.pk
+    assert retried.json()["approval_url"]
+    assert len(paypal.api.subscriptions) == 1
+    assert len(creates) == 5
+    assert len({r["paypal_request_id"] for r in creates}) == 1
+    assert (
+        next(iter(paypal.api.subscriptions.values()))["custom_id"] == f"{shop.app.pk}:{pending.pk}"
+    )
+
+
+def test_three_failed_cycles_in_a_row_suspend_it_as_unpaid_with_one_grace_period(
+    shop: Tenant, paypal: PayPalEmulatorServer, paypal_webhooks: str
+):
+    pending = _subscribe(shop, _plan(shop)).json()
+    _approve(pending["approval_url"], payer="declined")
+    for days in (14, 31, 31):
+        paypal.advance_clock(days=days)
+    _settle(paypal)
+
+    subscription = shop.client.get(f"/v1/subscriptions/{pending['id']}").json()
+    grace = _grace_periods(shop, pending["id"])
+    assert len(paypal.events("BILLING.SUBSCRIPTION.PAYMENT.FAILED")) == 3
+    assert paypal.api.subscriptions[pending["provider_subscription_id"]]["status"] == "SUSPENDED"
+    assert subscription["status"] == "unpaid"
+    assert [g.status for g in grace] == [GraceStatus.ACTIVE]
