@@ -527,7 +527,6 @@ def plan_create(api: PayPalApi, request: Request) -> Answer:
         "name": name,
         "status": status,
         **({"description": body["description"]} if "description" in body else {}),
-        "usage_type": "LICENSED",
         "billing_cycles": cycles,
         "payment_preferences": _preferences(api, body.get("payment_preferences"), currency),
         "quantity_supported": False,
@@ -571,7 +570,6 @@ def plan_list(api: PayPalApi, request: Request) -> Answer:
                     "name",
                     "status",
                     "description",
-                    "usage_type",
                     "create_time",
                 )
                 if key in plan

@@ -533,7 +533,9 @@ class PayPalProvider:
     def subscription_cancel(
         self, *, provider_reference: str, at_period_end: bool, idempotency_key: str
     ) -> SubscriptionResult:
-        """PayPal cancels at once; asking again for a cancelled subscription answers it."""
+        """PayPal cancels at once; asking again for a cancelled subscription answers it. One
+        the payer never approved cannot be cancelled at PayPal (nothing bills until they do):
+        it ends here, and should they approve it after all, its webhooks bring it back."""
         if at_period_end:
             raise ProviderRequestError(
                 "PayPal cancels a subscription at once, not at the period's end.",
@@ -550,6 +552,13 @@ class PayPalProvider:
             if error.code != "subscription_status_invalid":
                 raise
             current = _subscription_get(provider_reference)
+            if current.get("status") in ("APPROVAL_PENDING", "APPROVED"):
+                return dataclasses.replace(
+                    _subscription_result(current),
+                    status=SubscriptionStatus.CANCELED,
+                    canceled_at=datetime.now(tz=UTC),
+                    approval_url="",
+                )
             if current.get("status") not in ("CANCELLED", "EXPIRED"):
                 raise
             return _subscription_result(current)

@@ -370,3 +370,23 @@ def test_three_failed_cycles_in_a_row_suspend_it_as_unpaid_with_one_grace_period
     assert paypal.api.subscriptions[pending["provider_subscription_id"]]["status"] == "SUSPENDED"
     assert subscription["status"] == "unpaid"
     assert [g.status for g in grace] == [GraceStatus.ACTIVE]
+
+
+def test_a_subscription_never_approved_can_be_canceled_so_the_customer_can_subscribe_again(
+    shop: Tenant, paypal: PayPalEmulatorServer
+):
+    plan = _plan(shop)
+    pending = _subscribe(shop, plan).json()
+
+    canceled = shop.client.post(f"/v1/subscriptions/{pending['id']}/cancel", {}, format="json")
+    again = shop.client.post(
+        "/v1/subscriptions",
+        {"customer": pending["customer"], "plan": plan["id"], "return_url": RETURN_URL},
+        format="json",
+    )
+
+    assert canceled.status_code == 200, canceled.content
+    assert canceled.json()["status"] == "canceled"
+    assert canceled.json()["approval_url"] is None
+    assert again.status_code == 201, again.content
+    assert again.json()["status"] == "incomplete"
