@@ -395,7 +395,9 @@ class SubscriptionViewSet(TenantViewSet):
         "Unless the app allows several (`allow_multiple_subscriptions` on `GET /v1/app`), a "
         "customer who already has a live subscription (any status but `canceled` and "
         "`incomplete_expired`) answers 409 `customer_has_subscription`, with that "
-        "subscription's id in the error's `subscription`.",
+        "subscription's id in the error's `subscription`. Where the customer approves each "
+        "subscription on the provider's page (PayPal), `return_url` is required and the "
+        "subscription answers `incomplete` with `approval_url` until they have.",
     )
     def create(self, request: Request) -> Response:
         payload = SubscriptionCreateInputSerializer(data=request.data)

@@ -103,6 +103,11 @@ class Subscription(TenantScopedModel):
     # While incomplete because the first payment needs the customer (3-D Secure): what the
     # app's front end confirms that payment with. Cleared once the subscription moves on.
     client_secret = models.CharField(max_length=255, blank=True, default="")
+    # Where the provider sends the customer back after approving at its page (PayPal), kept
+    # so the retry job and plan changes ask with the same; and that page while the
+    # subscription, or a plan change, awaits their approval.
+    return_url = models.URLField(max_length=2048, blank=True, default="")
+    approval_url = models.URLField(max_length=2048, blank=True, default="")
     # The provider's timestamp of the newest state we applied: older events never win.
     provider_state_at = models.DateTimeField(null=True, blank=True)
     sync_state = models.CharField(

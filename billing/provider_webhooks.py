@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from billing.payments import payment_sync_from_webhook_change
 from billing.providers.base import Capability, ProviderRequestError, ProviderUnavailableError
 from billing.providers.registry import provider_class, provider_names
+from billing.subscription_webhook_sync import subscription_sync_from_webhook_change
 from tenants.actors import Actor, ActorType
 
 logger = logging.getLogger(__name__)
@@ -50,7 +51,9 @@ def provider_webhook_receive(request: HttpRequest, provider_name: str) -> HttpRe
         return HttpResponse("Already processed.", status=200)
     actor = Actor(type=ActorType.SYSTEM, id=f"webhook:{provider_name}")
     try:
-        payment_sync_from_webhook_change(change=provider.webhook_change(event), actor=actor)
+        change = provider.webhook_change(event)
+        payment_sync_from_webhook_change(change=change, actor=actor)
+        subscription_sync_from_webhook_change(change=change, actor=actor)
     except ProviderUnavailableError:
         return HttpResponse("The provider is unavailable; retry.", status=503)
     except ProviderRequestError as error:

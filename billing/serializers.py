@@ -200,6 +200,15 @@ class SubscriptionCreateInputSerializer(InputSerializer):
     )
     payment_method = StrictCharField(max_length=255, required=False)
     metadata = MetadataField()
+    return_url = serializers.URLField(
+        max_length=2048,
+        required=False,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="Where the provider sends the customer back after approving the "
+        "subscription on its page. Required on a PayPal app (else 400 "
+        "`provider_capability_unsupported` naming `payments_without_redirect`): the "
+        "subscription answers `incomplete` with `approval_url`, PayPal's approval page.",
+    )
 
 
 class SubscriptionListInputSerializer(ListQueryInputSerializer):
@@ -265,6 +274,12 @@ class SubscriptionOutputSerializer(serializers.Serializer[Any]):
         "customer's authentication (3-D Secure): the secret the app's front end confirms that "
         "payment with (Stripe.js confirmPayment). Null otherwise."
     )
+    return_url = serializers.SerializerMethodField()
+    approval_url = serializers.SerializerMethodField(
+        help_text="While the subscription awaits the customer's approval at the provider's "
+        "page (PayPal: a new subscription, `incomplete`, or a plan change, which applies once "
+        "approved): the page to send them to. Null otherwise."
+    )
     # pending until the provider has it (a 502 leaves it pending for the retry job), synced
     # after, failed if the provider refused it.
     sync_state = serializers.CharField()
@@ -276,6 +291,12 @@ class SubscriptionOutputSerializer(serializers.Serializer[Any]):
 
     def get_client_secret(self, subscription: Any) -> str | None:
         return subscription.client_secret or None
+
+    def get_return_url(self, subscription: Any) -> str | None:
+        return subscription.return_url or None
+
+    def get_approval_url(self, subscription: Any) -> str | None:
+        return subscription.approval_url or None
 
     @extend_schema_field(SubscriptionPendingChangeOutputSerializer(allow_null=True))
     def get_pending_change(self, subscription: Any) -> dict[str, Any] | None:

@@ -93,6 +93,7 @@ def _provider_create(*, subscription: Subscription, actor: Actor | None) -> Subs
         trial_period_days=subscription.trial_period_days,
         payment_method=subscription.payment_method,
         metadata=subscription.metadata,
+        return_url=subscription.return_url,
     )
     try:
         result = provider_for(app=app).subscription_create(request)

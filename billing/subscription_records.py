@@ -70,6 +70,7 @@ def subscription_snapshot(subscription: Subscription) -> dict[str, Any]:
         "provider_subscription_id": subscription.provider_subscription_id,
         "sync_state": subscription.sync_state,
         "pending_change": pending_change_snapshot(subscription),
+        **({"approval_url": subscription.approval_url} if subscription.approval_url else {}),
     }
 
 
@@ -101,6 +102,7 @@ def subscription_result_apply(subscription: Subscription, result: SubscriptionRe
     subscription.cancel_at_period_end = result.cancel_at_period_end
     subscription.canceled_at = result.canceled_at
     subscription.sync_state = SyncState.SYNCED
+    subscription.approval_url = result.approval_url
     # Only answers that expand the first invoice carry the secret; the webhooks' objects do not.
     if subscription.status != SubscriptionStatus.INCOMPLETE:
         subscription.client_secret = ""

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import models, transaction
+from django.utils import timezone
 
 from audit.services import audit_event_record
 from billing import signals
@@ -17,11 +18,13 @@ from billing.audit_actions import BillingAuditAction
 from billing.clocks import customer_time
 from billing.models import Subscription, SubscriptionStatus
 from billing.providers.base import (
+    ProviderWebhookChange,
     SubscriptionResult,
 )
 from billing.providers.pending import (
     SyncState,
 )
+from billing.providers.registry import provider_for
 from billing.subscription_records import (
     FINISHED_STATUSES,
     TARGET_TYPE,
@@ -198,6 +201,7 @@ def subscription_invoice_paid(
     metadata: Mapping[str, Any],
     invoice_reference: str,
     provider_time: datetime | None = None,
+    actor: Actor = STRIPE,
 ) -> Subscription | None:
     """The subscription's invoice was paid: `subscription_invoice_paid` is sent inside one
     transaction, so grace resolves the payment_failed grace period that invoice opened, with
@@ -212,7 +216,7 @@ def subscription_invoice_paid(
             sender=Subscription,
             subscription=subscription,
             invoice_reference=invoice_reference,
-            actor=STRIPE,
+            actor=actor,
             now=customer_time(customer=subscription.customer, provider_time=provider_time),
         )
     return subscription
@@ -227,6 +231,7 @@ def subscription_invoice_payment_failed(
     opened_the_subscription: bool = False,
     provider_time: datetime | None = None,
     paid_at: datetime | None = None,
+    actor: Actor = STRIPE,
 ) -> Subscription | None:
     """The subscription's invoice failed: `subscription_invoice_payment_failed` is sent inside
     one transaction, so grace opens a payment_failed grace period (named after the invoice;
@@ -253,7 +258,7 @@ def subscription_invoice_payment_failed(
             sender=Subscription,
             subscription=subscription,
             invoice_reference=invoice_reference,
-            actor=STRIPE,
+            actor=actor,
             now=customer_time(customer=subscription.customer, provider_time=provider_time),
             paid_at=(
                 customer_time(
@@ -264,3 +269,48 @@ def subscription_invoice_payment_failed(
             ),
         )
     return subscription
+
+
+def subscription_sync_from_webhook_change(*, change: ProviderWebhookChange, actor: Actor) -> None:
+    """What a provider's event (from the generic webhook endpoint) changed in a subscription:
+    its state is read again from the provider and applied (so duplicated and reordered events
+    end in the same place), then a cycle payment's failure or success is told to the apps
+    above as an invoice's is, under the name the provider gave what was owed. Not ours →
+    nothing written."""
+    if not change.subscription_reference:
+        return
+    found = _subscription_for_provider(
+        provider_reference=change.subscription_reference, metadata=change.subscription_metadata
+    )
+    if found is None:
+        return
+    result = provider_for(app=found.app).subscription_retrieve(
+        provider_reference=change.subscription_reference
+    )
+    subscription_sync_from_provider(
+        result=result,
+        provider_state_at=change.provider_time or timezone.now(),
+        metadata=change.subscription_metadata,
+        actor=actor,
+    )
+    payment = change.subscription_payment
+    if payment is None:
+        return
+    if payment.succeeded:
+        subscription_invoice_paid(
+            provider_subscription_reference=payment.subscription_reference,
+            metadata=payment.metadata,
+            invoice_reference=payment.invoice_reference,
+            provider_time=payment.attempted_at,
+            actor=actor,
+        )
+        return
+    subscription_invoice_payment_failed(
+        provider_subscription_reference=payment.subscription_reference,
+        metadata=payment.metadata,
+        invoice_reference=payment.invoice_reference,
+        invoice_status="paid" if payment.paid_at else "open",
+        provider_time=payment.attempted_at,
+        paid_at=payment.paid_at,
+        actor=actor,
+    )

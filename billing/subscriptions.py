@@ -124,14 +124,21 @@ def subscription_create(
     trial_period_days: int | None = None,
     payment_method: str = "",
     metadata: dict[str, str] | None = None,
+    return_url: str = "",
     request_key: str | None = None,
 ) -> Subscription:
     """Subscribes the customer to the plan's current version: its base price, one item per
     metered component, or both. `trial_period_days` overrides the plan's; `payment_method` (a
     provider token such as `pm_card_visa`) becomes the customer's default, as on
     `POST /v1/customers`, and the subscription's. Without one, and without a trial, the
-    provider decides (Stripe answers `incomplete`)."""
+    provider decides (Stripe answers `incomplete`). `return_url`: where a provider whose
+    customers approve each subscription on its page (PayPal) sends them back; the
+    subscription is `incomplete` with its `approval_url` until they have."""
     capability_supported_check(app=app, capability=Capability.SUBSCRIPTIONS, param=None)
+    if not return_url:
+        capability_supported_check(
+            app=app, capability=Capability.PAYMENTS_WITHOUT_REDIRECT, param="return_url"
+        )
     subscriber = customer_get(app=app, customer_id=customer)
     subscribed_plan = plan_for_subscription(app=app, plan_id=plan)
     if request_key:
@@ -181,6 +188,7 @@ def subscription_create(
                 trial_period_days=trial_days,
                 payment_method=subscriber.default_payment_method if payment_method else "",
                 metadata=metadata or {},
+                return_url=return_url,
                 request_key=request_key,
             )
             audit_event_record(
@@ -327,6 +335,7 @@ def subscription_change_plan(
                 provider_reference=subscription.provider_subscription_id,
                 items=subscription_items(new_version),
                 proration=Proration(proration),
+                return_url=subscription.return_url,
             )
         )
     except ProviderError as error:
@@ -336,8 +345,11 @@ def subscription_change_plan(
         previous = {"plan": subscription.plan_id, "plan_version": subscription.plan_version.version}
         replaced = pending_change_snapshot(subscription)
         subscription_result_apply(subscription, result)
-        subscription.plan = new_plan
-        subscription.plan_version = new_version
+        if not result.approval_url:
+            subscription.plan = new_plan
+            subscription.plan_version = new_version
+        # else the change waits for the customer's approval at the provider (PayPal's revise):
+        # the provider's webhook moves the subscription to the plan once they have approved.
         pending_change_clear(subscription)
         subscription.save()
         audit_event_record(
@@ -351,6 +363,7 @@ def subscription_change_plan(
                 "to": {"plan": new_plan.pk, "plan_version": new_version.version},
                 "proration": str(proration),
                 "at": str(PlanChangeTiming.NOW),
+                **({"approval_url": result.approval_url} if result.approval_url else {}),
                 **({"replaced": replaced} if replaced else {}),
                 "subscription": subscription_snapshot(subscription),
             },

@@ -260,6 +260,7 @@ def _version_sync(
                 interval=version.interval,
                 interval_count=version.interval_count,
                 unit_amount=version.base_amount,
+                trial_period_days=plan.trial_period_days,
             )
         )
         version.provider_base_price_id = price.provider_reference

@@ -19,8 +19,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from paypal_emulator import subscriptions
 from paypal_emulator.errors import PayPalApiError, invalid, not_found, unprocessable
 from paypal_emulator.money import CURRENCIES, minor_value, value_minor
+from paypal_emulator.subscriptions import EVENT_TYPES as SUBSCRIPTION_EVENT_TYPES
 
 TOKEN_LIFETIME_SECONDS = 32400  # PayPal's sandbox hands out nine-hour tokens.
 DEFAULT_CLIENT_ID = "emulator-client-id"
@@ -52,6 +54,7 @@ EVENT_TYPES = frozenset(
         "PAYMENT.CAPTURE.DENIED",
         "PAYMENT.CAPTURE.REFUNDED",
     }
+    | SUBSCRIPTION_EVENT_TYPES
 )
 
 # What each request body may hold (paypal-server-sdk's models); anything else is refused.
@@ -150,6 +153,8 @@ class Request:
     base_url: str
     json: Any = None
     params: dict[str, str] = field(default_factory=dict)
+    # The query string's parameters (the first value of each).
+    query: dict[str, str] = field(default_factory=dict)
 
 
 class PayPalApi:
@@ -173,6 +178,13 @@ class PayPalApi:
             self.webhooks: dict[str, dict[str, Any]] = {}
             self.events: list[dict[str, Any]] = []
             self.replays: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
+            # Catalog products, billing plans, subscriptions and their sales
+            # (paypal_emulator/subscriptions.py), and how far its clock has been moved on.
+            self.products: dict[str, dict[str, Any]] = {}
+            self.plans: dict[str, dict[str, Any]] = {}
+            self.subscriptions: dict[str, dict[str, Any]] = {}
+            self.sales: dict[str, dict[str, Any]] = {}
+            self.clock_offset = 0.0
             self.faults = []
             self.request_log = []
 
@@ -279,6 +291,8 @@ class PayPalApi:
         if found and method == "DELETE":
             request.params["id"] = found.group(1)
             return self.webhook_delete, False
+        if path.startswith(("/v1/catalogs/", "/v1/billing/")):
+            return subscriptions.route(self, request)
         return None
 
     # OAuth2 -------------------------------------------------------------------------------
@@ -893,7 +907,13 @@ class PayPalApi:
         return base64.b64encode(digest).decode()
 
     def _event(
-        self, event_type: str, resource_type: str, resource: dict[str, Any], base_url: str
+        self,
+        event_type: str,
+        resource_type: str,
+        resource: dict[str, Any],
+        base_url: str,
+        *,
+        at: float | None = None,
     ) -> None:
         event_id = f"WH-{_id(17)}-{_id(17)}"
         summaries = {
@@ -905,7 +925,7 @@ class PayPalApi:
         event = {
             "id": event_id,
             "event_version": "1.0",
-            "create_time": now_iso(),
+            "create_time": now_iso(at),
             "resource_type": resource_type,
             "resource_version": "2.0",
             "event_type": event_type,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import json
 import queue
+import re
 import threading
 import time
 import urllib.error
@@ -15,6 +16,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from paypal_emulator import subscriptions
 from paypal_emulator.api import (
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
@@ -245,6 +247,20 @@ class PayPalEmulatorServer:
     def webhook_deliveries(self) -> list[dict[str, Any]]:
         return list(self.webhooks.deliveries)
 
+    def advance_clock(self, *, days: float = 0, seconds: float = 0) -> dict[str, Any]:
+        """Moves the emulator's clock on, running the billing cycles that fall due."""
+        return subscriptions.clock_advance(self.api, seconds + 86_400 * days)
+
+    def subscription_payer_set(self, subscription_id: str, payer: str) -> None:
+        """The subscription's payer now pays (or declines) as this test payer does."""
+        if payer not in TEST_PAYERS:
+            raise ValueError(f"Unknown test payer {payer!r}.")
+        subscriptions.subscription_payer_set(self.api, subscription_id, TEST_PAYERS[payer])
+
+    def subscription_approve(self, token: str, payer: str = "buyer") -> str:
+        """What the approval page's button does, for tests that need no browser."""
+        return subscriptions.subscription_approve(self.api, token, TEST_PAYERS[payer])
+
     # Control routes ------------------------------------------------------------------------
 
     def control(
@@ -274,6 +290,18 @@ class PayPalEmulatorServer:
             return 200, {"events": self.events()}
         if (method, route) == ("GET", "/webhook_deliveries"):
             return 200, {"deliveries": self.webhook_deliveries()}
+        if route == "/clock" and method in ("GET", "POST"):
+            if method == "POST":
+                seconds = float(payload.get("seconds", 0)) + 86_400 * float(payload.get("days", 0))
+                return 200, subscriptions.clock_advance(self.api, seconds)
+            return 200, subscriptions.clock_advance(self.api, 0)
+        found = re.match(r"^/billing/subscriptions/(I-[A-Z0-9]+)/payer$", route)
+        if found and method == "POST":
+            try:
+                self.subscription_payer_set(found.group(1), str(payload.get("payer", "")))
+            except PayPalApiError as error:
+                return error.status, error.to_body()
+            return 200, {"payer": payload.get("payer")}
         if (method, route) == ("POST", "/webhooks/flush"):
             return 200, {"idle": self.wait_for_webhooks(float(payload.get("timeout_seconds", 10)))}
         return 404, {"error": f"Unknown control route {method} {route}"}
@@ -310,6 +338,55 @@ class PayPalEmulatorServer:
         )
 
 
+def subscription_approval_page(emulator: PayPalEmulatorServer, token: str) -> tuple[int, str]:
+    """The payer's page for a subscription (or its revision): the plan's cycles, and one
+    button per test payer."""
+    with emulator.api.lock:
+        subscription = subscriptions.subscription_by_token(emulator.api, token)
+        if subscription is None:
+            return (
+                404,
+                "<!doctype html><title>PayPal</title><p>This subscription does not exist.</p>",
+            )
+        revising = subscription["_pending_plan_id"]
+        plan = emulator.api.plans[revising or subscription["plan_id"]]
+        status = subscription["status"]
+    if status != "APPROVAL_PENDING" and not revising:
+        return 200, (
+            "<!doctype html><title>PayPal</title>"
+            f"<p>This subscription is {html.escape(status)}.</p>"
+        )
+    terms = []
+    for cycle in plan["billing_cycles"]:
+        frequency = cycle["frequency"]
+        every = f"{frequency['interval_count']} {frequency['interval_unit'].lower()}(s)"
+        price = cycle.get("pricing_scheme", {}).get("fixed_price")
+        cost = f"{price['value']} {price['currency_code']}" if price else "free"
+        times = f"{cycle['total_cycles']} time(s)" if cycle["total_cycles"] else "until cancelled"
+        terms.append(
+            f"<li>{html.escape(cycle['tenure_type'].lower())}: {html.escape(cost)} every "
+            f"{html.escape(every)}, {html.escape(times)}</li>"
+        )
+    choices = "".join(
+        f'<button type="submit" name="payer" value="{key}">Agree as {html.escape(payer["email_address"])}'
+        f"{' (payments decline)' if payer['capture'] != 'COMPLETED' else ''}</button>"
+        for key, payer in TEST_PAYERS.items()
+    )
+    escaped = html.escape(token)
+    action = "Change your plan to" if revising else "Subscribe to"
+    return 200, (
+        "<!doctype html><html><head><meta charset='utf-8'><title>Subscribe with PayPal</title></head>"
+        "<body><h1>PayPal (emulator)</h1>"
+        f"<p>{action} <strong>{html.escape(plan['name'])}</strong>:</p><ul>{''.join(terms)}</ul>"
+        '<form method="post" action="/webapps/billing/subscriptions/approve">'
+        f'<input type="hidden" name="ba_token" value="{escaped}">{choices}</form>'
+        '<form method="post" action="/webapps/billing/subscriptions/cancel">'
+        f'<input type="hidden" name="ba_token" value="{escaped}">'
+        '<button type="submit">Cancel and return to the merchant</button></form>'
+        "</body></html>"
+    )
+
+
 def _handler_class(emulator: PayPalEmulatorServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -338,6 +415,9 @@ def _handler_class(emulator: PayPalEmulatorServer) -> type[BaseHTTPRequestHandle
             if parts.path.startswith("/checkoutnow"):
                 self._page(method, parts.path, parts.query, body)
                 return
+            if parts.path.startswith("/webapps/billing/subscriptions"):
+                self._subscription_page(method, parts.path, parts.query, body)
+                return
             if parts.path.startswith(CONTROL_PREFIX + "/"):
                 try:
                     payload = json.loads(body) if body else {}
@@ -349,9 +429,10 @@ def _handler_class(emulator: PayPalEmulatorServer) -> type[BaseHTTPRequestHandle
                 self._json(status, answer)
                 return
             headers = {name.lower(): value for name, value in self.headers.items()}
+            query = {key: values[0] for key, values in parse_qs(parts.query).items()}
             try:
                 status, answer = emulator.api.handle(
-                    Request(method, parts.path, headers, body, base_url)
+                    Request(method, parts.path, headers, body, base_url, query=query)
                 )
             except Exception as error:  # noqa: BLE001 - a bug must still answer like PayPal
                 failure = PayPalApiError(
@@ -372,6 +453,50 @@ def _handler_class(emulator: PayPalEmulatorServer) -> type[BaseHTTPRequestHandle
             self.send_header("Content-Length", str(len(encoded)))
             for name, value in (headers or {}).items():
                 self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(encoded)
+
+        def _subscription_page(self, method: str, path: str, query: str, body: bytes) -> None:
+            location = ""
+            if method == "GET" and path == "/webapps/billing/subscriptions":
+                token = (parse_qs(query).get("ba_token") or [""])[0]
+                status, page = subscription_approval_page(emulator, token)
+            elif method == "POST" and path in (
+                "/webapps/billing/subscriptions/approve",
+                "/webapps/billing/subscriptions/cancel",
+            ):
+                form = {key: values[0] for key, values in parse_qs(body.decode()).items()}
+                token, payer = form.get("ba_token", ""), form.get("payer", "buyer")
+                try:
+                    if path.endswith("/approve"):
+                        if payer not in TEST_PAYERS:
+                            raise PayPalApiError(400)
+                        location = subscriptions.subscription_approve(
+                            emulator.api, token, TEST_PAYERS[payer]
+                        )
+                    else:
+                        location = subscriptions.subscription_cancel_url(emulator.api, token)
+                    status, page = (
+                        (303, "")
+                        if location
+                        else (200, "<!doctype html><p>Done; you may close this page.</p>")
+                    )
+                except PayPalApiError as error:
+                    status, page = (
+                        error.status,
+                        f"<!doctype html><p>{html.escape(error.message)}</p>",
+                    )
+            else:
+                status, page = 404, "<!doctype html><p>Not found.</p>"
+            self._html(status, page, location)
+
+        def _html(self, status: int, page: str, location: str) -> None:
+            encoded = page.encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(encoded)))
+            if location:
+                self.send_header("Location", location)
             self.end_headers()
             self.wfile.write(encoded)
 

@@ -177,6 +177,9 @@ class PriceRequest:
     meter_reference: str | None = None
     metric_code: str | None = None
     tiers: Sequence[PriceTier] = ()
+    # The plan's trial, for providers whose trials are part of the price (PayPal's billing
+    # plans open with a TRIAL cycle); others take the trial with each subscription.
+    trial_period_days: int = 0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -274,6 +277,9 @@ class SubscriptionRequest:
     trial_period_days: int = 0
     payment_method: str = ""
     metadata: Mapping[str, str] = field(default_factory=dict)
+    # Where the provider sends the customer back after approving the subscription at the
+    # provider's page (PayPal); without it no such approval can be asked for.
+    return_url: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -289,6 +295,9 @@ class SubscriptionResult:
     item_references: Mapping[str, str] = field(default_factory=dict)
     client_secret: str = ""
     raw_response: Mapping[str, Any] = field(default_factory=dict)
+    # The provider's page where the customer approves the subscription (while incomplete) or
+    # a plan change (which waits for that approval); empty when nothing awaits them.
+    approval_url: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -297,6 +306,8 @@ class SubscriptionChangeRequest:
     provider_reference: str
     items: Sequence[SubscriptionItemRequest]
     proration: Proration = Proration.CREATE_PRORATIONS
+    # Where the provider sends the customer back if the change needs their approval.
+    return_url: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -577,13 +588,34 @@ class ProviderEvent:
 
 
 @dataclass(frozen=True, kw_only=True)
+class SubscriptionPaymentResult:
+    """A subscription's cycle payment, failed or made, as a provider's event reports it.
+    `invoice_reference` names what was owed (Stripe's invoice; PayPal's balance since the
+    last payment that went through), so a failure and the payment that later settles it name
+    the same thing; a failure already settled when it is read carries `paid_at`."""
+
+    subscription_reference: str
+    invoice_reference: str
+    succeeded: bool
+    attempted_at: datetime
+    paid_at: datetime | None = None
+    metadata: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
 class ProviderWebhookChange:
     """What a verified event of the generic webhook endpoint changed, in our vocabulary: the
     payment to read again from the provider (its current state, so events in any order end in
-    the same place), and a refund as the event reports it."""
+    the same place), and a refund as the event reports it; likewise the subscription to read
+    again (with the metadata that finds ours before its provider id is stored, and the
+    event's time), and a cycle payment that failed or went through."""
 
     payment_reference: str = ""
     refund: RefundResult | None = None
+    subscription_reference: str = ""
+    subscription_metadata: Mapping[str, str] = field(default_factory=dict)
+    subscription_payment: SubscriptionPaymentResult | None = None
+    provider_time: datetime | None = None
 
 
 class PaymentProvider(Protocol):

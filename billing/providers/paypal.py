@@ -8,12 +8,14 @@ APPROVED, or any later read of the payment) the order is captured, and the captu
 the payment's. Amounts are integer minor units on our side and decimal strings in major units
 on PayPal's. PayPal has no customer object: a customer's reference is local."""
 
+import calendar
+import dataclasses
 import json
 import logging
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar, TypeVar
 
@@ -22,6 +24,7 @@ from django.conf import settings
 from paypalserversdk.configuration import Environment
 from paypalserversdk.exceptions.api_exception import ApiException
 from paypalserversdk.exceptions.error_exception import ErrorException
+from paypalserversdk.exceptions.subscription_error_exception import SubscriptionErrorException
 from paypalserversdk.http.auth.o_auth_2 import ClientCredentialsAuthCredentials
 from paypalserversdk.models.o_auth_token import OAuthToken
 from paypalserversdk.paypal_serversdk_client import PaypalServersdkClient
@@ -51,8 +54,12 @@ from billing.providers.base import (
     RefundResult,
     RefundStatus,
     SubscriptionChangeRequest,
+    SubscriptionPaymentResult,
     SubscriptionRequest,
     SubscriptionResult,
+    SubscriptionScheduleRequest,
+    SubscriptionScheduleResult,
+    SubscriptionStatus,
     TestClockRequest,
     TestClockResult,
     UsageReport,
@@ -246,7 +253,7 @@ def _call(operation: Callable[[PaypalServersdkClient], Result]) -> Result:
     for attempt in (1, 2):
         try:
             return operation(_tokens.client())
-        except ErrorException as error:
+        except (ErrorException, SubscriptionErrorException) as error:
             if error.response_code == 401 and attempt == 1:
                 _tokens.invalidate()
                 continue
@@ -385,9 +392,12 @@ def _unsupported(capability: Capability) -> ProviderRequestError:
 class PayPalProvider:
     name: ClassVar[str] = "paypal"
     supported_currencies: ClassVar[frozenset[str]] = PAYPAL_CURRENCIES
-    # One-time payments (approved by the payer on PayPal's page) and refunds; subscriptions
-    # (PayPal's billing plans) are not built yet.
-    capabilities: ClassVar[frozenset[Capability]] = frozenset({Capability.WEBHOOK_ENDPOINT})
+    # One-time payments (approved by the payer on PayPal's page) and refunds, and
+    # subscriptions to fixed-price plans (catalog products and billing plans, a trial as the
+    # plan's TRIAL cycle, approved by the payer on PayPal's page).
+    capabilities: ClassVar[frozenset[Capability]] = frozenset(
+        {Capability.WEBHOOK_ENDPOINT, Capability.SUBSCRIPTIONS}
+    )
 
     def __init__(self, *, app: Any = None) -> None:
         self.app = app
@@ -402,44 +412,207 @@ class PayPalProvider:
     ) -> CustomerResult:
         return CustomerResult(provider_reference=provider_reference)
 
-    # Catalog, subscriptions, usage and test clocks: not PayPal's (yet); the capability
-    # check refuses them before they get here.
+    # Catalog: a plan is a catalog product; each price a billing plan of it (its trial the
+    # plan's TRIAL cycle). Usage and test clocks are not PayPal's: the capability check refuses
+    # them before they get here.
 
     def product_upsert(
         self, request: ProductRequest, *, provider_reference: str = ""
     ) -> CatalogObject:
-        raise _unsupported(Capability.SUBSCRIPTIONS)
+        """A new catalog product, or the one we hold as it is: PayPal lets a product's name
+        change no more than it archives it (its plans are deactivated instead)."""
+        if provider_reference:
+            return _product_object(_http_get(f"/v1/catalogs/products/{provider_reference}"))
+        product = _http_post(
+            "/v1/catalogs/products",
+            {
+                "name": request.name[:127],
+                "type": "SERVICE",
+                "description": _catalog_description(request.app_id, request.plan_id),
+            },
+            headers={
+                "PayPal-Request-Id": request.idempotency_key,
+                "Prefer": "return=representation",
+            },
+        )
+        return _product_object(product)
 
     def meter_create(self, request: MeterRequest) -> CatalogObject:
         raise _unsupported(Capability.METERED_USAGE)
 
     def price_create(self, request: PriceRequest) -> CatalogObject:
-        raise _unsupported(Capability.SUBSCRIPTIONS)
+        if request.meter_reference or request.unit_amount is None:
+            raise _unsupported(Capability.METERED_USAGE)
+        body = _plan_body(request)
+        plan = _body(
+            _call(
+                lambda client: client.subscriptions.create_billing_plan(
+                    {
+                        "body": body,
+                        "paypal_request_id": request.idempotency_key,
+                        "prefer": "return=representation",
+                    }
+                )
+            )
+        )
+        _plans.put(plan)
+        return _plan_object(plan)
 
     def price_deactivate(self, *, provider_reference: str) -> CatalogObject:
-        raise _unsupported(Capability.SUBSCRIPTIONS)
+        try:
+            _call(lambda client: client.subscriptions.deactivate_billing_plan(provider_reference))
+        except ProviderRequestError as error:
+            if error.code != "plan_status_invalid":  # inactive already
+                raise
+        plan = _body(
+            _call(lambda client: client.subscriptions.get_billing_plan(provider_reference))
+        )
+        _plans.put(plan)
+        return _plan_object(plan)
 
     def catalog_list(self, *, app_id: str) -> list[CatalogObject]:
-        return []
+        """The app's products and billing plans (each carries the app in its description)."""
+        ours = f"{app_id}:"
+        objects = [
+            _product_object(product)
+            for product in _listed("/v1/catalogs/products", "products")
+            if str(product.get("description", "")).startswith(ours)
+        ]
+        objects += [
+            _plan_object(plan)
+            for plan in _listed("/v1/billing/plans", "plans")
+            if str(plan.get("description", "")).startswith(ours)
+        ]
+        return objects
+
+    # Subscriptions: the payer approves each on PayPal's page (`approval_url`); PayPal bills
+    # the plan's cycles itself and reports them by webhook.
 
     def subscription_create(self, request: SubscriptionRequest) -> SubscriptionResult:
-        raise _unsupported(Capability.SUBSCRIPTIONS)
+        plan_id = _single_plan(request.items)
+        if not request.return_url:
+            raise ProviderRequestError(
+                "A PayPal subscription needs the payer's approval: pass return_url.",
+                code=ProviderErrorCode.PROVIDER_CAPABILITY_UNSUPPORTED,
+                param="return_url",
+            )
+        plan = _plans.get(plan_id)
+        if _trial_days(plan) != request.trial_period_days:
+            raise ProviderRequestError(
+                "A PayPal subscription's trial is its plan's "
+                f"({_trial_days(plan)} days); another trial_period_days is not supported.",
+                code=ProviderErrorCode.PROVIDER_CAPABILITY_UNSUPPORTED,
+                param="trial_period_days",
+            )
+        body = {
+            "plan_id": plan_id,
+            "custom_id": f"{request.app_id}:{request.subscription_id}"[:127],
+            "application_context": {
+                "return_url": request.return_url,
+                "cancel_url": request.return_url,
+                "user_action": "SUBSCRIBE_NOW",
+                "shipping_preference": "NO_SHIPPING",
+            },
+        }
+        subscription = _body(
+            _call(
+                lambda client: client.subscriptions.create_subscription(
+                    {
+                        "body": body,
+                        "paypal_request_id": request.idempotency_key,
+                        "prefer": "return=representation",
+                    }
+                )
+            )
+        )
+        return _subscription_result(subscription)
 
     def subscription_retrieve(self, *, provider_reference: str) -> SubscriptionResult:
-        raise _unsupported(Capability.SUBSCRIPTIONS)
+        return _subscription_result(_subscription_get(provider_reference))
 
     def subscription_cancel(
         self, *, provider_reference: str, at_period_end: bool, idempotency_key: str
     ) -> SubscriptionResult:
-        raise _unsupported(Capability.SUBSCRIPTIONS)
+        """PayPal cancels at once; asking again for a cancelled subscription answers it. One
+        the payer never approved cannot be cancelled at PayPal (nothing bills until they do):
+        it ends here, and should they approve it after all, its webhooks bring it back."""
+        if at_period_end:
+            raise ProviderRequestError(
+                "PayPal cancels a subscription at once, not at the period's end.",
+                code=ProviderErrorCode.PROVIDER_CAPABILITY_UNSUPPORTED,
+                param="at_period_end",
+            )
+        try:
+            _call(
+                lambda client: client.subscriptions.cancel_subscription(
+                    {"id": provider_reference, "body": {"reason": "Cancelled by the merchant."}}
+                )
+            )
+        except ProviderRequestError as error:
+            if error.code != "subscription_status_invalid":
+                raise
+            current = _subscription_get(provider_reference)
+            if current.get("status") in ("APPROVAL_PENDING", "APPROVED"):
+                return dataclasses.replace(
+                    _subscription_result(current),
+                    status=SubscriptionStatus.CANCELED,
+                    canceled_at=datetime.now(tz=UTC),
+                    approval_url="",
+                )
+            if current.get("status") not in ("CANCELLED", "EXPIRED"):
+                raise
+            return _subscription_result(current)
+        return self.subscription_retrieve(provider_reference=provider_reference)
 
     def subscription_change(self, request: SubscriptionChangeRequest) -> SubscriptionResult:
-        raise _unsupported(Capability.SUBSCRIPTIONS)
+        """A plan change is PayPal's `revise`: the payer approves it on PayPal's page (the
+        result's `approval_url`), and the subscription stays on its plan until then; PayPal
+        bills the new plan's price from the next cycle, so there is no proration."""
+        plan_id = _single_plan(request.items)
+        body: dict[str, Any] = {"plan_id": plan_id}
+        if request.return_url:
+            body["application_context"] = {
+                "return_url": request.return_url,
+                "cancel_url": request.return_url,
+                "user_action": "CONTINUE",
+                "shipping_preference": "NO_SHIPPING",
+            }
+        revision = _body(
+            _call(
+                lambda client: client.subscriptions.revise_subscription(
+                    {
+                        "id": request.provider_reference,
+                        "body": body,
+                        "paypal_request_id": request.idempotency_key,
+                    }
+                )
+            )
+        )
+        current = _subscription_result(_subscription_get(request.provider_reference))
+        approval_url = _link(revision, "approve")
+        return dataclasses.replace(current, approval_url=approval_url or current.approval_url)
+
+    def subscription_change_schedule(
+        self, request: SubscriptionScheduleRequest
+    ) -> SubscriptionScheduleResult:
+        raise ProviderRequestError(
+            "PayPal changes a subscription's plan through the payer's approval; pass at=now.",
+            code=ProviderErrorCode.PROVIDER_CAPABILITY_UNSUPPORTED,
+            param="at",
+        )
+
+    def subscription_schedule_release(
+        self, *, schedule_reference: str, idempotency_key: str
+    ) -> None:
+        return None
 
     def subscription_resume(
         self, *, provider_reference: str, idempotency_key: str
     ) -> SubscriptionResult:
-        raise _unsupported(Capability.SUBSCRIPTIONS)
+        raise ProviderRequestError(
+            "PayPal cancels at once; there is no pending cancellation to undo.",
+            code=ProviderErrorCode.PROVIDER_CAPABILITY_UNSUPPORTED,
+        )
 
     def checkout_session_create(self, request: CheckoutSessionRequest) -> CheckoutSessionResult:
         raise _unsupported(Capability.CHECKOUT)
@@ -681,20 +854,80 @@ class PayPalProvider:
                 return ProviderWebhookChange(payment_reference=str(order_id or ""))
             case "PAYMENT.CAPTURE.REFUNDED":
                 return ProviderWebhookChange(refund=_refund_result(resource))
+            case "BILLING.SUBSCRIPTION.PAYMENT.FAILED":
+                reference = str(resource.get("id", ""))
+                failed = (resource.get("billing_info") or {}).get("last_failed_payment") or {}
+                return ProviderWebhookChange(
+                    subscription_reference=reference,
+                    subscription_metadata=_custom_metadata(resource),
+                    subscription_payment=_cycle_payment(
+                        reference,
+                        at=_time(failed.get("time")) or event.created,
+                        succeeded=False,
+                        metadata=_custom_metadata(resource),
+                    ),
+                    provider_time=event.created,
+                )
+            case "PAYMENT.SALE.COMPLETED":
+                reference = str(resource.get("billing_agreement_id", ""))
+                if not reference:
+                    return ProviderWebhookChange()
+                metadata = _custom_metadata({"custom_id": resource.get("custom", "")})
+                return ProviderWebhookChange(
+                    subscription_reference=reference,
+                    subscription_metadata=metadata,
+                    subscription_payment=_cycle_payment(
+                        reference,
+                        at=_time(resource.get("create_time")) or event.created,
+                        succeeded=True,
+                        sale_id=str(resource.get("id", "")),
+                        metadata=metadata,
+                    ),
+                    provider_time=event.created,
+                )
+            case _ if event.type.startswith("BILLING.SUBSCRIPTION."):
+                return ProviderWebhookChange(
+                    subscription_reference=str(resource.get("id", "")),
+                    subscription_metadata=_custom_metadata(resource),
+                    provider_time=event.created,
+                )
             case _:
                 return ProviderWebhookChange()
 
 
-def _http_post(path: str, body: Mapping[str, Any]) -> dict[str, Any]:
+def _http_post(
+    path: str, body: Mapping[str, Any], *, headers: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """A PayPal call the SDK does not cover, with the same token, timeouts and retries."""
+    return _http("POST", path, body=body, headers=headers)
+
+
+def _http_get(path: str, params: Mapping[str, str] | None = None) -> dict[str, Any]:
+    return _http("GET", path, params=params)
+
+
+def _http(
+    method: str,
+    path: str,
+    *,
+    body: Mapping[str, Any] | None = None,
+    params: Mapping[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
     attempts = 1 + max(0, int(settings.PAYPAL_MAX_NETWORK_RETRIES))
     for attempt in range(1, attempts + 1):
         access_token = _tokens.token()[0]
         try:
-            response = requests.post(
+            response = requests.request(
+                method,
                 f"{api_base()}{path}",
                 json=body,
-                headers={"Authorization": f"Bearer {access_token}", "Accept": "application/json"},
+                params=params,
+                headers={
+                    "Authorization": f"Bearer {access_token}",
+                    "Accept": "application/json",
+                    **(headers or {}),
+                },
                 timeout=(
                     settings.PAYPAL_CONNECT_TIMEOUT_SECONDS,
                     settings.PAYPAL_READ_TIMEOUT_SECONDS,
@@ -724,6 +957,322 @@ def _http_post(path: str, body: Mapping[str, Any]) -> dict[str, Any]:
             )
         return answer
     raise _unavailable()
+
+
+# Catalog and subscriptions ---------------------------------------------------------------------
+
+_INTERVAL_UNITS = {"day": "DAY", "week": "WEEK", "month": "MONTH", "year": "YEAR"}
+# Consecutive failed cycle payments after which PayPal suspends the subscription.
+PAYMENT_FAILURE_THRESHOLD = 3
+
+
+def _catalog_description(app_id: str, plan_id: str, suffix: str = "") -> str:
+    """PayPal's products and plans have no metadata: the description carries ours."""
+    return f"{app_id}:{plan_id}{suffix}"[:127]
+
+
+def _catalog_metadata(resource: Mapping[str, Any]) -> dict[str, str]:
+    app_id, _, rest = str(resource.get("description", "")).partition(":")
+    plan_id = rest.split(":", 1)[0]
+    return {"app_id": app_id, "plan_id": plan_id} if app_id and plan_id else {}
+
+
+def _product_object(product: Mapping[str, Any]) -> CatalogObject:
+    return CatalogObject(
+        provider_reference=str(product.get("id", "")),
+        kind="product",
+        active=True,
+        metadata=_catalog_metadata(product),
+        raw=product,
+    )
+
+
+def _plan_object(plan: Mapping[str, Any]) -> CatalogObject:
+    return CatalogObject(
+        provider_reference=str(plan.get("id", "")),
+        kind="price",
+        active=plan.get("status") == "ACTIVE",
+        metadata=_catalog_metadata(plan),
+        raw=plan,
+    )
+
+
+def _plan_body(request: PriceRequest) -> dict[str, Any]:
+    """A billing plan for a fixed price: a TRIAL cycle of the plan's trial days (free, once),
+    then the REGULAR cycle at the price, until cancelled."""
+    unit = _INTERVAL_UNITS.get(request.interval)
+    if unit is None:
+        raise ProviderRequestError(
+            f"PayPal bills by day, week, month or year, not {request.interval!r}.",
+            code=ProviderErrorCode.PROVIDER_REJECTED,
+            param="interval",
+        )
+    cycles: list[dict[str, Any]] = []
+    if request.trial_period_days:
+        cycles.append(
+            {
+                "tenure_type": "TRIAL",
+                "sequence": 1,
+                "total_cycles": 1,
+                "frequency": {"interval_unit": "DAY", "interval_count": request.trial_period_days},
+            }
+        )
+    cycles.append(
+        {
+            "tenure_type": "REGULAR",
+            "sequence": len(cycles) + 1,
+            "total_cycles": 0,
+            "frequency": {"interval_unit": unit, "interval_count": request.interval_count},
+            "pricing_scheme": {
+                "fixed_price": {
+                    "currency_code": request.currency.upper(),
+                    "value": amount_to_paypal(int(request.unit_amount or 0), request.currency),
+                }
+            },
+        }
+    )
+    return {
+        "product_id": request.product_reference,
+        "name": f"{request.plan_code} v{request.plan_version}"[:127],
+        "description": _catalog_description(
+            request.app_id, request.plan_id, f":v{request.plan_version}"
+        ),
+        "status": "ACTIVE",
+        "billing_cycles": cycles,
+        "payment_preferences": {
+            "auto_bill_outstanding": True,
+            "payment_failure_threshold": PAYMENT_FAILURE_THRESHOLD,
+        },
+    }
+
+
+class _PlanCache:
+    """Billing plans by id: their cycles never change once made, and every subscription read
+    needs its plan's (the trial's length, the cycle's frequency)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._plans: dict[tuple[str, str], Mapping[str, Any]] = {}
+
+    def put(self, plan: Mapping[str, Any]) -> None:
+        with self._lock:
+            self._plans[(api_base(), str(plan.get("id", "")))] = plan
+
+    def get(self, plan_id: str) -> Mapping[str, Any]:
+        with self._lock:
+            cached = self._plans.get((api_base(), plan_id))
+        if cached is not None:
+            return cached
+        plan = _body(_call(lambda client: client.subscriptions.get_billing_plan(plan_id)))
+        self.put(plan)
+        return plan
+
+
+_plans = _PlanCache()
+
+
+def _listed(path: str, key: str) -> list[dict[str, Any]]:
+    """Every page of a PayPal list."""
+    entries: list[dict[str, Any]] = []
+    page = 1
+    while True:
+        answer = _http_get(path, {"page_size": "20", "page": str(page), "total_required": "true"})
+        entries.extend(answer.get(key) or [])
+        if page >= int(answer.get("total_pages") or 1) or not answer.get(key):
+            return entries
+        page += 1
+
+
+def _single_plan(items: Sequence[Any]) -> str:
+    if len(items) != 1 or items[0].quantity is None:
+        raise _unsupported(Capability.METERED_USAGE)
+    if items[0].quantity != 1:
+        raise ProviderRequestError(
+            "PayPal subscriptions here bill a quantity of one.",
+            code=ProviderErrorCode.PROVIDER_CAPABILITY_UNSUPPORTED,
+            param="quantity",
+        )
+    return str(items[0].price_reference)
+
+
+def _cycles_add(moment: datetime, cycle: Mapping[str, Any], times: int = 1) -> datetime:
+    """`moment` moved by `times` of the cycle's frequency (back when negative); a month from
+    the 31st ends on the month's last day, as PayPal bills."""
+    frequency = cycle.get("frequency") or {}
+    count = int(frequency.get("interval_count") or 1) * times
+    match frequency.get("interval_unit"):
+        case "DAY":
+            return moment + timedelta(days=count)
+        case "WEEK":
+            return moment + timedelta(weeks=count)
+        case "MONTH" | "YEAR" as unit:
+            months = count * (12 if unit == "YEAR" else 1)
+            year, month = divmod(moment.month - 1 + months, 12)
+            day = min(moment.day, calendar.monthrange(moment.year + year, month + 1)[1])
+            return moment.replace(year=moment.year + year, month=month + 1, day=day)
+        case unit:
+            raise ProviderUnavailableError(f"PayPal answered an unknown interval unit {unit!r}.")
+
+
+def _trial_cycles(plan: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    return [c for c in plan.get("billing_cycles") or [] if c.get("tenure_type") == "TRIAL"]
+
+
+def _trial_days(plan: Mapping[str, Any]) -> int:
+    """The plan's trial in days (a trial of weeks or months counts from an arbitrary day)."""
+    start = datetime(2001, 1, 1, tzinfo=UTC)
+    end = start
+    for cycle in _trial_cycles(plan):
+        end = _cycles_add(end, cycle, int(cycle.get("total_cycles") or 1))
+    return (end - start).days
+
+
+def _time(value: Any) -> datetime | None:
+    if not value:
+        return None
+    return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+
+
+def _custom_metadata(resource: Mapping[str, Any]) -> dict[str, str]:
+    """Our ids, from the custom_id a subscription carries (`<app id>:<subscription id>`)."""
+    app_id, _, subscription_id = str(resource.get("custom_id", "")).partition(":")
+    if not (app_id and subscription_id):
+        return {}
+    return {"app_id": app_id, "subscription_id": subscription_id}
+
+
+def _subscription_get(provider_reference: str) -> dict[str, Any]:
+    return _body(
+        _call(
+            lambda client: client.subscriptions.get_subscription(
+                {"id": provider_reference, "fields": "last_failed_payment"}
+            )
+        )
+    )
+
+
+def _subscription_status(subscription: Mapping[str, Any], *, in_trial: bool) -> SubscriptionStatus:
+    failed = int((subscription.get("billing_info") or {}).get("failed_payments_count") or 0)
+    match subscription.get("status"):
+        case "APPROVAL_PENDING" | "APPROVED":
+            return SubscriptionStatus.INCOMPLETE
+        case "ACTIVE":
+            if failed:
+                return SubscriptionStatus.PAST_DUE
+            return SubscriptionStatus.TRIALING if in_trial else SubscriptionStatus.ACTIVE
+        case "SUSPENDED":
+            # Suspended by PayPal after failed payments, or by the merchant.
+            return SubscriptionStatus.UNPAID if failed else SubscriptionStatus.PAUSED
+        case "CANCELLED" | "EXPIRED":
+            return SubscriptionStatus.CANCELED
+        case status:
+            raise ProviderUnavailableError(
+                f"PayPal answered an unknown subscription status {status!r}."
+            )
+
+
+def _subscription_result(subscription: Mapping[str, Any]) -> SubscriptionResult:
+    """A PayPal subscription in our vocabulary: trialing while its plan's TRIAL cycle runs
+    (no REGULAR cycle billed yet), past due while a cycle payment is outstanding; the current
+    period is the running cycle, ending at the next billing time."""
+    plan_id = str(subscription.get("plan_id", ""))
+    plan = _plans.get(plan_id)
+    info = subscription.get("billing_info") or {}
+    executions = info.get("cycle_executions") or []
+    regular_billed = any(
+        int(execution.get("cycles_completed") or 0) > 0
+        for execution in executions
+        if execution.get("tenure_type") == "REGULAR"
+    )
+    trials = _trial_cycles(plan)
+    started = _time(subscription.get("start_time"))
+    trial_end = None
+    if (
+        trials
+        and started is not None
+        and subscription.get("status")
+        not in (
+            "APPROVAL_PENDING",
+            "APPROVED",
+        )
+    ):
+        trial_end = started
+        for cycle in trials:
+            trial_end = _cycles_add(trial_end, cycle, int(cycle.get("total_cycles") or 1))
+    in_trial = bool(trials) and bool(executions) and not regular_billed
+    status = _subscription_status(subscription, in_trial=in_trial)
+    period_end = _time(info.get("next_billing_time"))
+    period_start = None
+    if period_end is not None:
+        running = trials[-1] if in_trial and trials else None
+        if running is None:
+            running = next(
+                (c for c in plan.get("billing_cycles") or [] if c.get("tenure_type") == "REGULAR"),
+                {},
+            )
+        period_start = _cycles_add(period_end, running, -1)
+    finished = subscription.get("status") in ("CANCELLED", "EXPIRED")
+    return SubscriptionResult(
+        status=status,
+        provider_reference=str(subscription.get("id", "")),
+        trial_end=trial_end,
+        current_period_start=period_start,
+        current_period_end=period_end,
+        cancel_at_period_end=False,
+        canceled_at=_time(subscription.get("status_update_time")) if finished else None,
+        item_references={plan_id: plan_id} if plan_id else {},
+        approval_url=_link(subscription, "approve")
+        if status == SubscriptionStatus.INCOMPLETE
+        else "",
+        raw_response=subscription,
+    )
+
+
+def _cycle_payment(
+    subscription_reference: str,
+    *,
+    at: datetime,
+    succeeded: bool,
+    metadata: Mapping[str, str],
+    sale_id: str = "",
+) -> SubscriptionPaymentResult:
+    """A cycle payment, named after what it was owed for: the balance since the last payment
+    that went through before it (or since the start), so consecutive failures and the payment
+    that settles them name one thing. Read from the subscription's transactions, so it is the
+    same whenever and in whatever order the events arrive; a failure already settled carries
+    when."""
+    listed = _body(
+        _call(
+            lambda client: client.subscriptions.list_subscription_transactions(
+                {
+                    "id": subscription_reference,
+                    "start_time": "2000-01-01T00:00:00Z",
+                    "end_time": (max(at, datetime.now(tz=UTC)) + timedelta(days=5 * 366)).strftime(
+                        "%Y-%m-%dT%H:%M:%SZ"
+                    ),
+                }
+            )
+        )
+    )
+    completed = sorted(
+        (
+            (_time(entry.get("time")) or at, str(entry.get("id", "")))
+            for entry in listed.get("transactions") or []
+            if entry.get("status") in ("COMPLETED", "PARTIALLY_REFUNDED", "REFUNDED")
+        ),
+        key=lambda pair: pair[0],
+    )
+    before = [tx for tx in completed if tx[0] < at and tx[1] != sale_id]
+    after = [tx for tx in completed if tx[0] > at]
+    anchor = before[-1][1] if before else "start"
+    return SubscriptionPaymentResult(
+        subscription_reference=subscription_reference,
+        invoice_reference=f"{subscription_reference}:since:{anchor}",
+        succeeded=succeeded,
+        attempted_at=at,
+        paid_at=after[0][0] if after and not succeeded else None,
+        metadata=metadata,
+    )
 
 
 __all__ = ["PayPalProvider", "ProviderError", "amount_from_paypal", "amount_to_paypal"]
