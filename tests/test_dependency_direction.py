@@ -142,7 +142,7 @@ def test_the_demo_apps_use_only_the_client() -> None:
         if imported.split(".")[0] in demos
     ]
 
-    assert demos >= {"demo_common", "coursehub"}
+    assert demos >= {"demo_common", "coursehub", "teamchat", "apiforge"}
     assert offending == []
 
 

@@ -64,6 +64,7 @@ def prepare() -> None:
     admin_ensure()
     hooks.call("catalog_ensure", service())
     webhook_endpoint_ensure()
+    hooks.call("start", service())
 
 
 def main() -> None:

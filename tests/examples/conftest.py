@@ -71,13 +71,13 @@ def demo(
     stripe_webhooks: WebhookEndpoint,
     settings: Any,
     tmp_path: Path,
-) -> Iterator[Callable[[str], str]]:
+) -> Iterator[Callable[..., str]]:
     """`demo("coursehub")` starts that demo app on a free port, as `./run demo` does, and
-    answers its address."""
+    answers its address; keyword arguments are more environment variables for it."""
     settings.WEBHOOK_ALLOW_PRIVATE_DESTINATIONS = True  # the demo listens on 127.0.0.1
     started: list[tuple[subprocess.Popen[bytes], Path]] = []
 
-    def start(name: str) -> str:
+    def start(name: str, **environment_extra: str) -> str:
         port = _free_port()
         log_path = tmp_path / f"{name}.log"
         log = log_path.open("wb")  # closed by the process's exit; shown when a test fails
@@ -88,6 +88,7 @@ def demo(
             "PAYMENT_SERVICE_API_KEY": tenant.raw_key,
             "DEMO_BASE_URL": f"http://127.0.0.1:{port}",
             "DEMO_DATA_DIR": str(tmp_path / name),
+            **environment_extra,
         }
         environment.pop("DJANGO_SETTINGS_MODULE", None)
         process = subprocess.Popen(  # noqa: S603 - our own module, our arguments

@@ -16,7 +16,7 @@ pytestmark = browser_required
 
 
 def test_a_course_is_bought_through_checkout_and_refunded_in_part_then_in_full(
-    demo: Callable[[str], str], browser: Any, service: PaymentService, stripe: EmulatorServer
+    demo: Callable[..., str], browser: Any, service: PaymentService, stripe: EmulatorServer
 ) -> None:
     coursehub = demo("coursehub")
     page = page_open(browser)

@@ -18,7 +18,7 @@ pytestmark = browser_required
 
 
 def test_a_trial_upgrade_renewal_scheduled_downgrade_and_failed_renewal_show_the_grace_banner(
-    demo: Callable[[str], str], browser: Any, service: PaymentService, stripe: EmulatorServer
+    demo: Callable[..., str], browser: Any, service: PaymentService, stripe: EmulatorServer
 ) -> None:
     teamchat = demo("teamchat")
     page = page_open(browser)
