@@ -3,6 +3,7 @@ from typing import Any
 from payment_service_client import PaymentService, api
 
 from demo_common.client import service
+from demo_common.events import event_object
 
 from .models import Purchase
 
@@ -30,7 +31,6 @@ def on_event(event: dict[str, Any]) -> None:
     if the buyer closed the tab before coming back from Checkout."""
     if event["type"] != "payment.succeeded":
         return
-    payment = (event.get("data") or {}).get("object") or event.get("data") or {}
-    customer = payment.get("customer")
+    customer = event_object(event).get("customer")
     for purchase in Purchase.objects.filter(payment_id="", user__account__customer_id=customer):
         purchase_complete(purchase)

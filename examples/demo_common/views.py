@@ -17,6 +17,7 @@ from payment_service_client import SignatureVerificationError, webhooks
 
 from . import hooks
 from .accounts import account_create, account_of, clock_advance
+from .events import event_object
 from .models import ReceivedEvent, Setting
 
 logger = logging.getLogger("demo")
@@ -55,9 +56,7 @@ def webhook(request: HttpRequest) -> HttpResponse:
     except SignatureVerificationError as error:
         logger.warning("refused a webhook delivery: %s", error)
         return HttpResponseBadRequest(str(error))
-    data = event.get("data") or {}
-    obj = data.get("object", data) if isinstance(data, dict) else {}
-    customer = obj.get("customer") if isinstance(obj, dict) else ""
+    customer = event_object(event).get("customer")
     try:
         with transaction.atomic():
             ReceivedEvent.objects.create(

@@ -162,3 +162,9 @@ def clock_advance(page: "Page", days: int) -> None:
     page.get_by_label("Advance by").select_option(str(days))
     page.locator("#advance-clock").click()
     page.wait_for_load_state()
+
+
+def events_received(page: "Page", base_url: str) -> list[str]:
+    """The event types the demo's webhook receiver verified and kept, newest first."""
+    page.goto(f"{base_url}/events/")
+    return page.locator(".event-type").all_inner_texts()

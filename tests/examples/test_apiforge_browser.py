@@ -16,7 +16,15 @@ from payment_service_client import PaymentService, api
 from stripe_emulator.server import EmulatorServer
 from tests.factories import settle
 
-from .conftest import browser_required, card_type, clock_advance, page_open, shot, sign_up
+from .conftest import (
+    browser_required,
+    card_type,
+    clock_advance,
+    events_received,
+    page_open,
+    shot,
+    sign_up,
+)
 
 pytestmark = browser_required
 
@@ -81,6 +89,8 @@ def test_metered_calls_are_checked_batched_refused_past_the_quota_and_billed_at_
     used_after_renewal = page.locator("#used").inner_text()
     shot(page, "apiforge", "4_renewed")
 
+    received = events_received(page, apiforge)
+
     [subscription] = list(service.iterate(api.v1_subscriptions_list.sync_detailed))
     paid = sorted(
         invoice.amount_paid
@@ -100,3 +110,4 @@ def test_metered_calls_are_checked_batched_refused_past_the_quota_and_billed_at_
     assert paid == [2900, 4900]
     assert any("paid" in row and "$49.00" in row for row in invoices)
     assert used_after_renewal == "0"
+    assert received.count("invoice.paid") == 2

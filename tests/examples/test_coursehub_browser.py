@@ -5,12 +5,22 @@ sees each state the service holds, and still after a month on their test clock."
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 from payment_service_client import PaymentService, api
 
 from stripe_emulator.server import EmulatorServer
 from tests.factories import settle
 
-from .conftest import browser_required, card_type, clock_advance, log_in, page_open, shot, sign_up
+from .conftest import (
+    browser_required,
+    card_type,
+    clock_advance,
+    events_received,
+    log_in,
+    page_open,
+    shot,
+    sign_up,
+)
 
 pytestmark = browser_required
 
@@ -54,6 +64,13 @@ def test_a_course_is_bought_through_checkout_and_refunded_in_part_then_in_full(
     closed = page.locator("#no-access").is_visible()
     shot(page, "coursehub", "5_refunded")
 
+    received = events_received(admin, coursehub)
+    forged = httpx.post(
+        f"{coursehub}/webhooks/payment-service/",
+        content=b'{"id": "aevt_forged", "type": "refund.created", "data": {}}',
+        headers={"Payment-Service-Signature": "t=1700000000,v1=" + "0" * 64},
+    )
+
     [payment] = list(service.iterate(api.v1_payments_list.sync_detailed))
     refunds = sorted(
         refund.amount
@@ -67,3 +84,6 @@ def test_a_course_is_bought_through_checkout_and_refunded_in_part_then_in_full(
     assert (refunded_cell, refund_rows) == ("$49.00", 2)
     assert full_state == "refunded"
     assert closed
+    assert received.count("refund.created") == 2
+    assert "payment.succeeded" in received
+    assert forged.status_code == 400

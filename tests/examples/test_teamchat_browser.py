@@ -12,7 +12,15 @@ from payment_service_client import PaymentService, api
 from stripe_emulator.server import EmulatorServer
 from tests.factories import settle
 
-from .conftest import browser_required, card_type, clock_advance, page_open, shot, sign_up
+from .conftest import (
+    browser_required,
+    card_type,
+    clock_advance,
+    events_received,
+    page_open,
+    shot,
+    sign_up,
+)
 
 pytestmark = browser_required
 
@@ -71,6 +79,8 @@ def test_a_trial_upgrade_renewal_scheduled_downgrade_and_failed_renewal_show_the
     page.locator("#banner").get_by_role("link", name="update your card").click()
     page.wait_for_url(f"{stripe.url}/**")
 
+    received = events_received(page, teamchat)
+
     [subscription] = list(service.iterate(api.v1_subscriptions_list.sync_detailed))
     plans = {plan.id: plan.code for plan in service.iterate(api.v1_plans_list.sync_detailed)}
     [grace] = service.call(api.v1_grace_periods_list.sync_detailed).data
@@ -94,3 +104,5 @@ def test_a_trial_upgrade_renewal_scheduled_downgrade_and_failed_renewal_show_the
     assert 2000 in paid
     assert (grace.subscription, str(grace.status)) == (subscription.id, "active")
     assert f"{grace.ends_at:%Y-%m-%d}" in banner
+    assert {"subscription.created", "invoice.paid", "invoice.payment_failed"} <= set(received)
+    assert "grace_period.opened" in received
