@@ -20,20 +20,24 @@ def webhook_endpoint_ensure() -> None:
     from .models import Setting
 
     url = f"{settings.DEMO_BASE_URL}/webhooks/payment-service/"
+    description = f"{settings.DEMO_NAME} demo"
     known = Setting.get("webhook_endpoint")
-    at_url = [
+    # Ours: at this URL, or made by this demo before it moved to another port.
+    ours = [
         endpoint
         for endpoint in service().iterate(api.v1_webhook_endpoints_list.sync_detailed, limit=100)
-        if endpoint.url == url
+        if endpoint.url == url or endpoint.description == description
     ]
-    if Setting.get("webhook_secret") and any(endpoint.id == known for endpoint in at_url):
+    if Setting.get("webhook_secret") and any(
+        endpoint.id == known and endpoint.url == url for endpoint in ours
+    ):
         return
-    for endpoint in at_url:
+    for endpoint in ours:
         service().call(api.v1_webhook_endpoints_destroy.sync_detailed, id=endpoint.id)
     created = service().call(
         api.v1_webhook_endpoints_create.sync_detailed,
         body=models.WebhookEndpointCreateInputRequest(
-            url=url, enabled_events=["*"], description=f"{settings.DEMO_NAME} demo"
+            url=url, enabled_events=["*"], description=description
         ),
     )
     Setting.put("webhook_endpoint", created.id)
