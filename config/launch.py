@@ -324,7 +324,10 @@ def demo_jobs() -> None:
                 )
 
     threading.Thread(target=loop, name="demo-jobs", daemon=True).start()
-    say(f"Running sync_usage and expire_grace_periods every {DEMO_JOBS_SECONDS} s.")
+    say(
+        f"For the demos, sync_usage and expire_grace_periods run every {DEMO_JOBS_SECONDS} s "
+        "(a Celery beat would schedule them with REDIS_URL set)."
+    )
 
 
 def demo() -> None:

@@ -127,9 +127,22 @@ def page_open(browser: "Browser") -> "Page":
     return page
 
 
+_SESSION_STARTED = time.time()
+
+
 def shot(page: "Page", demo: str, name: str) -> None:
     OUTPUT_DIRECTORY.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(OUTPUT_DIRECTORY / f"{demo}_{name}.png"), full_page=True)
+    path = OUTPUT_DIRECTORY / f"{demo}_{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Where this run's screenshots are (also under pytest-xdist, whose workers took them)."""
+    taken = [
+        path for path in OUTPUT_DIRECTORY.glob("*.png") if path.stat().st_mtime >= _SESSION_STARTED
+    ]
+    if taken:
+        terminalreporter.write_line(f"[examples] {len(taken)} screenshots in {OUTPUT_DIRECTORY}")
 
 
 def sign_up(page: "Page", base_url: str, username: str) -> None:
