@@ -131,7 +131,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return redirect("pricing")
     key, _ = ApiKey.objects.get_or_create(user=request.user)
     if request.method == "POST":
-        units = int(request.POST.get("units") or 1)
+        asked = request.POST.get("units", "")
+        units = int(asked) if asked.isdigit() and int(asked) > 0 else 1
         status, body = forge(customer_id=account.customer_id, units=units)
         (messages.success if status == 200 else messages.error)(
             request, f"{status}: {body.get('forged') or body.get('message')}"

@@ -1,3 +1,5 @@
+from decimal import Decimal, InvalidOperation
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
@@ -135,7 +137,11 @@ def refund(request: HttpRequest, payment_id: str) -> HttpResponse:
     dollars = (request.POST.get("amount") or "").strip()
     body: dict[str, object] = {"reason": "requested_by_customer"}
     if dollars:
-        body["amount"] = round(float(dollars) * 100)
+        try:
+            body["amount"] = int((Decimal(dollars) * 100).to_integral_value())
+        except InvalidOperation:
+            messages.error(request, f"Not an amount: {dollars}")
+            return redirect("admin_panel")
     try:
         made = service().call(
             api.v1_payments_refunds_create.sync_detailed,

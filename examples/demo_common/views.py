@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from payment_service_client import SignatureVerificationError, webhooks
+from payment_service_client import PaymentServiceError, SignatureVerificationError, webhooks
 
 from . import hooks
 from .accounts import account_create, account_of, clock_advance
@@ -34,11 +34,16 @@ class SignupForm(UserCreationForm):
 def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        account_create(user=user)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"Welcome, {user.username}!")
-        return redirect(settings.DEMO_AFTER_SIGNUP)
+        try:
+            with transaction.atomic():  # no user without their customer
+                user = form.save()
+                account_create(user=user)
+        except PaymentServiceError as error:
+            form.add_error(None, f"payment-service refused the sign-up: {error}")
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome, {user.username}!")
+            return redirect(settings.DEMO_AFTER_SIGNUP)
     return render(request, "demo_common/signup.html", {"form": form})
 
 
@@ -77,7 +82,7 @@ def clock(request: HttpRequest) -> HttpResponse:
     account = account_of(request.user)
     if account is None:
         return redirect("/")
-    days = int(request.POST.get("days") or 0)
+    days = int(request.POST["days"]) if request.POST.get("days", "").isdigit() else 0
     if days > 0:
         target = clock_advance(account, days=days)
         messages.info(request, f"Moved your test clock {days} days, to {target:%Y-%m-%d}.")
