@@ -173,17 +173,10 @@ def manage_command(arguments: list[str]) -> int:
     ).returncode
 
 
-def serve() -> None:
-    children: list[subprocess.Popen[bytes]] = []
-
-    def stop(*_: object) -> None:
-        for child in children:
-            child.terminate()
-        sys.exit(0)
-
-    signal.signal(signal.SIGTERM, stop)
+def service_prepare(children: list[subprocess.Popen[bytes]], *, port: int) -> None:
+    """What `serve` (and `demo`) do before the web server starts: the database, the emulators,
+    migrations, static files, the emulator's webhook endpoint, and the jobs."""
     ensure_database()
-    port = int(os.environ.get("PORT", "8000"))
     using_emulator = ensure_stripe(children)
     ensure_paypal(children, service_port=port)
     database_prepare(os.environ["DATABASE_URL"])
@@ -207,30 +200,205 @@ def serve() -> None:
         say("REDIS_URL is set: started a Celery worker and beat.")
     else:
         say("REDIS_URL is not set: background jobs run in-process, and no scheduled jobs run.")
+
+
+def gunicorn_command(port: int) -> list[str]:
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    workers = os.environ.get("WEB_CONCURRENCY", "2")
+    return [
+        gunicorn,
+        "config.wsgi",
+        "--bind",
+        f"0.0.0.0:{port}",
+        "--workers",
+        workers,
+        "--access-logfile",
+        "-",
+        "--config",
+        "config/gunicorn.py",
+    ]
+
+
+def serve() -> None:
+    children: list[subprocess.Popen[bytes]] = []
+
+    def stop(*_: object) -> None:
+        for child in children:
+            child.terminate()
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    port = int(os.environ.get("PORT", "8000"))
+    service_prepare(children, port=port)
     say(
         f"Serving on http://127.0.0.1:{port} (API under /v1/, docs at /api/docs/, admin at /admin/)."
     )
     say("Create an app and its key (in another shell):  ./run manage create_app 'My SaaS'")
     say("Create an operator login:                      ./run manage createsuperuser")
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-    workers = os.environ.get("WEB_CONCURRENCY", "2")
     try:
-        subprocess.run(
-            [
-                gunicorn,
-                "config.wsgi",
-                "--bind",
-                f"0.0.0.0:{port}",
-                "--workers",
-                workers,
-                "--access-logfile",
-                "-",
-                "--config",
-                "config/gunicorn.py",
-            ],
-            cwd=ROOT,
-            check=False,
+        subprocess.run(gunicorn_command(port), cwd=ROOT, check=False)
+    finally:
+        stop()
+
+
+DEMOS = (("coursehub", "CourseHub"), ("teamchat", "TeamChat"), ("apiforge", "APIForge"))
+DEMO_DATA = DATA / "demo"
+DEMO_APPS = DEMO_DATA / "apps.json"
+DEMO_JOBS_SECONDS = 30
+
+
+def demo_key_works(*, service_url: str, api_key: str) -> bool:
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(  # noqa: S310 - our own service, on 127.0.0.1
+        f"{service_url}/v1/app", headers={"Authorization": f"Bearer {api_key}"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            return bool(response.status == 200)
+    except urllib.error.HTTPError:
+        return False
+
+
+def demo_manage_json(*arguments: str) -> dict[str, str] | None:
+    import json
+
+    done = subprocess.run(
+        [sys.executable, "manage.py", *arguments, "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        return None
+    answer: dict[str, str] = json.loads(done.stdout.strip().splitlines()[-1])
+    return answer
+
+
+def demo_apps_ensure(*, service_url: str) -> dict[str, dict[str, str]]:
+    """Each demo's app and key, kept in .data/demo/apps.json: a key that still works is used
+    again; a lost or revoked one is replaced by a new key for the same app; an app the
+    database does not have (a new database) is created afresh."""
+    import json
+
+    known: dict[str, dict[str, str]] = (
+        json.loads(DEMO_APPS.read_text()) if DEMO_APPS.exists() else {}
+    )
+    for slug, name in DEMOS:
+        entry = known.get(slug) or {}
+        if entry.get("api_key") and demo_key_works(
+            service_url=service_url, api_key=entry["api_key"]
+        ):
+            continue
+        made = None
+        if entry.get("app_id"):
+            made = demo_manage_json("create_api_key", entry["app_id"], "--name", "demo")
+        if made is None:
+            made = demo_manage_json("create_app", f"{name} (demo)")
+            if made is None:
+                raise SystemExit(f"[run] could not create the app for {name}")
+            say(f"Created the app {made['app_id']} for the {name} demo.")
+        known[slug] = {"app_id": made["app_id"], "api_key": made["api_key"]}
+    DEMO_DATA.mkdir(parents=True, exist_ok=True)
+    DEMO_APPS.write_text(json.dumps(known, indent=2) + "\n")
+    DEMO_APPS.chmod(0o600)
+    return known
+
+
+def demo_jobs() -> None:
+    """Without a broker no scheduled job runs; the demos need two of them: usage sent to the
+    provider's meters (APIForge's overage) and grace periods closed when they run out."""
+    import threading
+
+    def loop() -> None:
+        while True:
+            time.sleep(DEMO_JOBS_SECONDS)
+            for command in ("sync_usage", "expire_grace_periods"):
+                subprocess.run(
+                    [sys.executable, "manage.py", command],
+                    cwd=ROOT,
+                    check=False,
+                    stdout=subprocess.DEVNULL,
+                )
+
+    threading.Thread(target=loop, name="demo-jobs", daemon=True).start()
+    say(
+        f"For the demos, sync_usage and expire_grace_periods run every {DEMO_JOBS_SECONDS} s "
+        "(a Celery beat would schedule them with REDIS_URL set)."
+    )
+
+
+def demo() -> None:
+    """`./run demo`: the service as `serve` runs it, then the three demo apps of examples/,
+    each with its own app and key, on the next three ports."""
+    children: list[subprocess.Popen[bytes]] = []
+
+    def stop(*_: object) -> None:
+        for child in children:
+            child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    port = int(os.environ.get("PORT", "8000"))
+    # The demos receive the service's webhooks on 127.0.0.1, which production refuses.
+    os.environ["WEBHOOK_ALLOW_PRIVATE_DESTINATIONS"] = "true"
+    try:
+        service_prepare(children, port=port)
+        if not os.environ.get("REDIS_URL"):
+            demo_jobs()
+        service = subprocess.Popen(gunicorn_command(port), cwd=ROOT)
+        children.append(service)
+        wait_for_port(port, timeout_seconds=60)
+        service_url = f"http://127.0.0.1:{port}"
+        apps = demo_apps_ensure(service_url=service_url)
+        addresses = []
+        for offset, (slug, name) in enumerate(DEMOS, start=1):
+            demo_port = port + offset
+            data_dir = DEMO_DATA / slug
+            # A demo's own users belong to one app: a new app (a new database) starts it afresh.
+            marker = data_dir / "app_id"
+            if marker.exists() and marker.read_text() != apps[slug]["app_id"]:
+                shutil.rmtree(data_dir)
+            data_dir.mkdir(parents=True, exist_ok=True)
+            marker.write_text(apps[slug]["app_id"])
+            environment = {
+                **os.environ,
+                "PYTHONPATH": os.pathsep.join(
+                    [str(ROOT / "examples"), str(ROOT / "clients/python")]
+                ),
+                "PAYMENT_SERVICE_URL": service_url,
+                "PAYMENT_SERVICE_API_KEY": apps[slug]["api_key"],
+                "DEMO_BASE_URL": f"http://127.0.0.1:{demo_port}",
+                "DEMO_DATA_DIR": str(data_dir),
+            }
+            environment.pop("DJANGO_SETTINGS_MODULE", None)
+            children.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "demo_common.serve", slug, "--port", str(demo_port)],
+                    cwd=ROOT / "examples",
+                    env=environment,
+                )
+            )
+            addresses.append((name, demo_port))
+        for _, demo_port in addresses:
+            wait_for_port(demo_port, timeout_seconds=60)
+        say(f"The service: {service_url} (API under /v1/, admin at /admin/).")
+        for name, demo_port in addresses:
+            say(f"{name:<10} http://127.0.0.1:{demo_port}   (its admin login: admin / admin)")
+        say(
+            "Sign up in any of them and pay with the test card 4242 4242 4242 4242; each page's "
+            "demo controls move your customer's test clock. Ctrl-C stops everything."
         )
+        service.wait()
+    except KeyboardInterrupt:
+        pass
     finally:
         stop()
 
@@ -567,6 +735,8 @@ def main() -> None:
     command = sys.argv[1] if len(sys.argv) > 1 else "serve"
     if command == "serve":
         serve()
+    elif command == "demo":
+        demo()
     elif command == "lint":
         sys.exit(lint())
     elif command == "typecheck":
@@ -583,7 +753,8 @@ def main() -> None:
         sys.exit(client(sys.argv[2:]))
     else:
         sys.exit(
-            "usage: ./run serve | ./run test [pytest arguments] | ./run manage COMMAND | ./run lint"
+            "usage: ./run serve | ./run test [pytest arguments] | ./run demo | ./run manage COMMAND"
+            " | ./run lint"
             " | ./run typecheck | ./run fuzz | ./run schema [--check] | ./run client [--check]"
             f"  (got {command!r})"
         )

@@ -125,6 +125,27 @@ def test_the_stripe_emulator_imports_no_service_app() -> None:
     assert offending == []
 
 
+def test_the_demo_apps_use_only_the_client() -> None:
+    """examples/ is what an app built on the service looks like: it reaches the service through
+    `payment_service_client` alone, and no service code imports a demo."""
+    service_side = {*SERVICE_PACKAGES, "config", "stripe_emulator", "paypal_emulator"}
+    demos = {path.name for path in (ROOT / "examples").iterdir() if path.is_dir()}
+    offending = [
+        f"{path.relative_to(ROOT)}:{line}: {imported}"
+        for path in sorted((ROOT / "examples").rglob("*.py"))
+        for line, imported in imported_modules(path)
+        if imported.split(".")[0] in service_side
+    ] + [
+        f"{path.relative_to(ROOT)}:{line}: {imported}"
+        for path in service_source_files()
+        for line, imported in imported_modules(path)
+        if imported.split(".")[0] in demos
+    ]
+
+    assert demos >= {"demo_common", "coursehub", "teamchat", "apiforge"}
+    assert offending == []
+
+
 def test_no_service_code_asks_whether_an_app_is_installed() -> None:
     offending = [
         str(path.relative_to(ROOT))
