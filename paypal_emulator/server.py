@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import queue
 import threading
 import time
@@ -23,6 +24,7 @@ from paypal_emulator.api import (
     Request,
 )
 from paypal_emulator.errors import PayPalApiError
+from paypal_emulator.persistence import StateFile
 
 CONTROL_PREFIX = "/_emulator"
 USER_AGENT = "PayPal/AUHD-214.0-58705284"
@@ -133,6 +135,7 @@ class PayPalEmulatorServer:
         webhook_retry_base_seconds: float = 1.0,
         webhook_max_attempts: int = 5,
         webhook_timeout_seconds: float = 10.0,
+        state_file: str | os.PathLike[str] | None = None,
     ) -> None:
         self.host = host
         self.requested_port = port
@@ -145,6 +148,8 @@ class PayPalEmulatorServer:
         self.api.deliver = self.webhooks.enqueue
         self._http_server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self.state_file = StateFile(state_file) if state_file is not None else None
+        self.restored = self.state_file is not None and self.state_file.load(self.api)
 
     def start(self) -> PayPalEmulatorServer:
         self._http_server = ThreadingHTTPServer(
@@ -191,6 +196,12 @@ class PayPalEmulatorServer:
     def reset(self) -> None:
         self.webhooks.clear()
         self.api.reset()
+        self.persist()
+
+    def persist(self) -> None:
+        """Write the state file, when there is one (after each request that may change state)."""
+        if self.state_file is not None:
+            self.state_file.save(self.api)
 
     def set_faults(
         self,
@@ -217,19 +228,23 @@ class PayPalEmulatorServer:
         self, url: str, event_types: list[str] | None = None, *, webhook_id: str | None = None
     ) -> str:
         """Registers a webhook listener as ``POST /v1/notifications/webhooks`` does (with the
-        given id, for a fixed PAYPAL_WEBHOOK_ID); answers its id."""
+        given id, for a fixed PAYPAL_WEBHOOK_ID); answers its id. A listener restored from the
+        state file with that id and URL is kept as it is."""
         with self.api.lock:
+            kept = self.api.webhooks.get(webhook_id or "")
+            if kept is not None and kept["url"] == url:
+                return str(webhook_id)
             request = Request("POST", "", {}, b"", self.url)
             request.json = {
                 "url": url,
                 "event_types": [{"name": name} for name in event_types or ["*"]],
             }
             _, body = self.api.webhook_create(request)
-            if not webhook_id:
-                return str(body["id"])
-            webhook = self.api.webhooks.pop(body["id"])
-            self.api.webhooks[webhook_id] = {**webhook, "id": webhook_id}
-            return webhook_id
+            if webhook_id:
+                webhook = self.api.webhooks.pop(body["id"])
+                self.api.webhooks[webhook_id] = {**webhook, "id": webhook_id}
+            self.persist()
+            return webhook_id or str(body["id"])
 
     def events(self, event_type: str | None = None) -> list[dict[str, Any]]:
         with self.api.lock:
@@ -344,6 +359,8 @@ def _handler_class(emulator: PayPalEmulatorServer) -> type[BaseHTTPRequestHandle
                     status, answer = emulator.control(
                         method, parts.path[len(CONTROL_PREFIX) :], payload
                     )
+                    if method != "GET":
+                        emulator.persist()
                 except (ValueError, TypeError, KeyError) as error:
                     status, answer = 400, {"error": f"Bad control request: {error}"}
                 self._json(status, answer)
@@ -358,6 +375,8 @@ def _handler_class(emulator: PayPalEmulatorServer) -> type[BaseHTTPRequestHandle
                     500, issue="INTERNAL_SERVER_ERROR", description=repr(error)
                 )
                 status, answer = failure.status, failure.to_body()
+            if method != "GET":
+                emulator.persist()
             extra = {}
             if "debug_id" in answer:
                 extra["Paypal-Debug-Id"] = answer["debug_id"]
@@ -401,6 +420,7 @@ def _handler_class(emulator: PayPalEmulatorServer) -> type[BaseHTTPRequestHandle
                         error.status,
                         f"<!doctype html><p>{html.escape(error.message)}</p>",
                     )
+                emulator.persist()
             else:
                 status, page = 404, "<!doctype html><p>Not found.</p>"
             encoded = page.encode()
