@@ -44,8 +44,32 @@ class WebhookDispatcher:
         self._queue: queue.Queue[tuple[str, bytes, dict[str, str]] | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self.paused = False
+        # Event type ("*" for any) → how many of its next deliveries are lost on the way.
+        self.drops: dict[str, int] = {}
+        self.dropped: list[dict[str, Any]] = []
+        self._drops_lock = threading.Lock()
+
+    def drop(self, *, event_type: str, count: int) -> None:
+        """The next ``count`` events of ``event_type`` ("*": any) never reach any listener,
+        as a delivery PayPal gave up on, or that a network lost."""
+        with self._drops_lock:
+            self.drops[event_type] = self.drops.get(event_type, 0) + count
+
+    def _dropping(self, event_type: str) -> bool:
+        with self._drops_lock:
+            for key in (event_type, "*"):
+                if self.drops.get(key, 0) > 0:
+                    self.drops[key] -= 1
+                    return True
+        return False
 
     def enqueue(self, url: str, body: bytes, headers: dict[str, str]) -> None:
+        event = json.loads(body)
+        if self._dropping(str(event.get("event_type", ""))):
+            self.dropped.append(
+                {"url": url, "event_id": event["id"], "event_type": event["event_type"]}
+            )
+            return
         self._queue.put((url, body, headers))
 
     def start(self) -> None:
@@ -63,6 +87,9 @@ class WebhookDispatcher:
             except queue.Empty:
                 break
         self.deliveries = []
+        with self._drops_lock:
+            self.drops = {}
+            self.dropped = []
 
     def wait_until_idle(self, timeout_seconds: float = 10.0) -> bool:
         deadline = time.monotonic() + timeout_seconds
@@ -219,6 +246,14 @@ class PayPalEmulatorServer:
     def clear_faults(self) -> None:
         with self.api.lock:
             self.api.faults = []
+        with self.webhooks._drops_lock:
+            self.webhooks.drops = {}
+
+    def drop_webhooks(self, *, event_type: str = "*", count: int = 1) -> None:
+        """The next ``count`` deliveries of ``event_type`` ("*": any) are lost."""
+        if count < 1:
+            raise ValueError("count must be at least 1.")
+        self.webhooks.drop(event_type=event_type, count=count)
 
     def requests(self) -> list[dict[str, Any]]:
         with self.api.lock:
@@ -289,6 +324,11 @@ class PayPalEmulatorServer:
             return 200, {"events": self.events()}
         if (method, route) == ("GET", "/webhook_deliveries"):
             return 200, {"deliveries": self.webhook_deliveries()}
+        if (method, route) == ("POST", "/webhooks/drop"):
+            self.drop_webhooks(
+                event_type=str(payload.get("event_type", "*")), count=int(payload.get("count", 1))
+            )
+            return 200, {"drops": dict(self.webhooks.drops), "dropped": self.webhooks.dropped}
         if (method, route) == ("POST", "/webhooks/flush"):
             return 200, {"idle": self.wait_for_webhooks(float(payload.get("timeout_seconds", 10)))}
         return 404, {"error": f"Unknown control route {method} {route}"}

@@ -59,6 +59,7 @@ from billing.providers.base import (
     UsageReportResult,
 )
 from billing.providers.errors import ProviderErrorCode
+from billing.providers.keys import provider_idempotency_key
 
 logger = logging.getLogger(__name__)
 
@@ -375,6 +376,19 @@ def _refund_result(refund: Mapping[str, Any]) -> RefundResult:
     )
 
 
+def _capture_request_id(order: Mapping[str, Any]) -> str:
+    """The capture's PayPal-Request-Id, derived from our payment (the order's `custom_id`,
+    "<app id>:<payment id>"): the webhook, a read of the payment and the sweep of approved
+    orders all ask with it, so however many race, PayPal captures once."""
+    units = order.get("purchase_units") or [{}]
+    app_id, _, payment_id = str(units[0].get("custom_id") or "").partition(":")
+    if not (app_id and payment_id):
+        return f"capture-{order.get('id', '')}"
+    return provider_idempotency_key(
+        app_id=app_id, request_key=None, object_id=payment_id, operation="capture"
+    )
+
+
 def _unsupported(capability: Capability) -> ProviderRequestError:
     return ProviderRequestError(
         f"PayPal does not support {capability} here.",
@@ -535,13 +549,14 @@ class PayPalProvider:
         if order.get("status") != "APPROVED" or _declined_capture(order) is not None:
             return _order_result(order)
         order_id = str(order["id"])
+        capture_key = _capture_request_id(order)
         try:
             captured = _body(
                 _call(
                     lambda client: client.orders.capture_order(
                         {
                             "id": order_id,
-                            "paypal_request_id": f"capture-{order_id}",
+                            "paypal_request_id": capture_key,
                             "prefer": "return=representation",
                         }
                     )
