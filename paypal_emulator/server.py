@@ -408,7 +408,14 @@ def _handler_class(emulator: PayPalEmulatorServer) -> type[BaseHTTPRequestHandle
             headers = {name.lower(): value for name, value in self.headers.items()}
             try:
                 status, answer = emulator.api.handle(
-                    Request(method, parts.path, headers, body, base_url)
+                    Request(
+                        method,
+                        parts.path,
+                        headers,
+                        body,
+                        base_url,
+                        query={key: values[0] for key, values in parse_qs(parts.query).items()},
+                    )
                 )
             except Exception as error:  # noqa: BLE001 - a bug must still answer like PayPal
                 failure = PayPalApiError(
