@@ -18,6 +18,7 @@ from audit.services import audit_event_record
 from billing.audit_actions import BillingAuditAction
 from billing.errors import BillingErrorCode
 from billing.models import Customer, Payment, PaymentStatus, Refund, RefundStatus
+from billing.payment_methods import customer_payment_method_saved
 from billing.providers.base import (
     Capability,
     ChargeRequest,
@@ -155,6 +156,17 @@ def payment_result_apply(
             payment.failure_message = result.failure_message
             payment.decline_code = result.decline_code
         payment.save()
+        saved = result.saved_payment_method
+        if saved and previous_status != status and status == PaymentStatus.SUCCEEDED:
+            # What the customer paid with is saved for their next payments (PayPal's vault).
+            customer_payment_method_saved(
+                app=app,
+                actor=actor,
+                customer_id=payment.customer_id,
+                payment_id=payment.pk,
+                payment_method=saved,
+                customer_reference=result.saved_customer_reference,
+            )
         if previous_status != status:
             audit_event_record(
                 app=app,
@@ -269,7 +281,12 @@ def payment_create(
         )
     payer: Customer = customer_get(app=app, customer_id=customer)
     saved_methods = provider_has_capability(app=app, capability=Capability.SAVED_PAYMENT_METHODS)
-    if saved_methods and not (payment_method or payer.default_payment_method):
+    # A customer with nothing saved yet may still pay on the provider's page, where what they
+    # pay with is saved (PayPal), when they are present to be sent there.
+    saved_at_approval = bool(return_url) and provider_has_capability(
+        app=app, capability=Capability.PAYMENT_METHOD_SAVED_AT_APPROVAL
+    )
+    if saved_methods and not (payment_method or payer.default_payment_method or saved_at_approval):
         raise InvalidRequestError(
             "The customer has no default payment method; pass payment_method.",
             code=BillingErrorCode.PAYMENT_METHOD_REQUIRED,

@@ -351,7 +351,10 @@ class PaymentMethodOutputSerializer(serializers.Serializer[Any]):
         return "payment_method"
 
     def get_type(self, payment_method: builtins.object) -> str:
-        return "card"
+        """`card`, or `paypal` for a PayPal payer saved when they approved a payment (brand
+        `paypal`, no `last4` or expiry)."""
+        card = getattr(payment_method, "card", None)
+        return str(getattr(card, "type", "card"))
 
 
 class PaymentMethodDetachedOutputSerializer(serializers.Serializer[Any]):

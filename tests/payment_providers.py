@@ -8,7 +8,9 @@ Each `PayingTenant` absorbs what legitimately differs between providers and noth
 - `customer()` makes a customer who can pay (Stripe: a saved test card; PayPal: none needed,
   the payer approves each order), `declining_customer()` one whose payment is declined,
   `acting_customer()` one whose payment waits on them (Stripe: a 3-D Secure card paid with a
-  `return_url`; PayPal: any payer).
+  `return_url`; PayPal: any payer), `saved_customer()` one with a saved payment method to
+  charge off session (Stripe: the card saved with the customer; PayPal: a payer vaulted by
+  approving a first payment), `bare_customer()` one with nothing saved.
 - `pay()` posts `/v1/payments` with what the provider needs (PayPal: a `return_url`);
   `complete()` does what the customer does next (PayPal: approves the order on the emulator's
   page by posting its form over HTTP) and delivers the provider's webhooks to our endpoint;
@@ -87,6 +89,12 @@ class PayingTenant:
 
     def acting_customer(self, external_id: str = "acting-payer") -> str:
         raise NotImplementedError
+
+    def saved_customer(self, external_id: str = "saved-payer") -> str:
+        raise NotImplementedError
+
+    def bare_customer(self, external_id: str = "bare-payer") -> str:
+        return self._customer(external_id)
 
     def payment_body(
         self, customer: str, amount: int = 2000, currency: str = "usd", **extra: Any
@@ -167,6 +175,9 @@ class StripePayingTenant(PayingTenant):
     def declining_customer(self, external_id: str = "declined-payer") -> str:
         return self._customer(external_id, payment_method="pm_card_chargeCustomerFail")
 
+    def saved_customer(self, external_id: str = "saved-payer") -> str:
+        return self.customer(external_id)
+
     def acting_customer(self, external_id: str = "acting-payer") -> str:
         customer = self._customer(external_id, payment_method="pm_card_threeDSecure2Required")
         self._acting.add(customer)
@@ -238,6 +249,12 @@ class PayPalPayingTenant(PayingTenant):
 
     def acting_customer(self, external_id: str = "acting-payer") -> str:
         return self.customer(external_id)
+
+    def saved_customer(self, external_id: str = "saved-payer") -> str:
+        # The payer approving a first payment is vaulted for the next ones.
+        customer = self.customer(external_id)
+        self.paid(customer=customer)
+        return customer
 
     def payment_body(
         self, customer: str, amount: int = 2000, currency: str = "usd", **extra: Any

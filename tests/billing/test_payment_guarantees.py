@@ -67,6 +67,51 @@ def test_a_declined_payment_ends_failed_with_its_decline_code_and_cannot_be_refu
     assert refund.json()["error"]["code"] == "payment_not_refundable"
 
 
+def test_a_saved_payment_method_is_charged_off_session_and_without_redirect(
+    paying_tenant: PayingTenant,
+):
+    customer = paying_tenant.saved_customer()
+    made_before = paying_tenant.payments_at_provider()
+    body = {"customer": customer, "amount": 1500, "currency": "usd"}
+
+    off_session = paying_tenant.client.post(
+        "/v1/payments", {**body, "off_session": True}, format="json"
+    )
+    no_redirect = paying_tenant.client.post("/v1/payments", body, format="json")
+
+    saved = paying_tenant.client.get(f"/v1/customers/{customer}").json()["default_payment_method"]
+    methods = paying_tenant.client.get(f"/v1/customers/{customer}/payment-methods").json()
+    assert (off_session.status_code, no_redirect.status_code) == (201, 201), (
+        off_session.content,
+        no_redirect.content,
+    )
+    for payment in (off_session.json(), no_redirect.json()):
+        assert payment["status"] == "succeeded", payment
+        assert payment["redirect_url"] is None and payment["client_secret"] is None
+    assert off_session.json()["off_session"] is True
+    assert saved
+    assert [(m["id"], m["default"]) for m in methods["data"]] == [(saved, True)]
+    assert paying_tenant.payments_at_provider() == made_before + 2
+
+
+def test_a_customer_with_nothing_saved_charged_off_session_answers_400_and_nothing_is_made(
+    paying_tenant: PayingTenant,
+):
+    customer = paying_tenant.bare_customer()
+
+    off_session = paying_tenant.client.post(
+        "/v1/payments",
+        {"customer": customer, "amount": 1500, "currency": "usd", "off_session": True},
+        format="json",
+    )
+
+    assert off_session.status_code == 400, off_session.content
+    error = off_session.json()["error"]
+    assert (error["code"], error["param"]) == ("payment_method_required", "payment_method")
+    assert Payment.objects.for_app(paying_tenant.app).count() == 0
+    assert paying_tenant.payments_at_provider() == 0
+
+
 def test_the_same_post_retried_with_its_key_makes_one_payment(paying_tenant: PayingTenant):
     customer = paying_tenant.customer()
 
