@@ -22,6 +22,7 @@ from billing.clocks import customer_time
 from billing.errors import BillingErrorCode
 from billing.models import Customer, Subscription
 from billing.providers.base import (
+    Capability,
     PaymentMethodResult,
     ProviderError,
     ProviderRequestError,
@@ -30,6 +31,7 @@ from billing.providers.base import (
     SetupIntentStatus,
     SetupIntentUsage,
 )
+from billing.providers.capabilities import capability_supported_check
 from billing.providers.errors import api_error_from_provider
 from billing.providers.keys import provider_idempotency_key
 from billing.providers.registry import provider_for
@@ -94,6 +96,7 @@ def _customer_payment_method(
 def _card_snapshot(card: PaymentMethodResult) -> dict[str, object]:
     return {
         "id": card.provider_reference,
+        "type": card.type,
         "brand": card.brand,
         "last4": card.last4,
         "exp_month": card.exp_month,
@@ -115,6 +118,7 @@ def setup_intent_create(
     """A setup intent at the provider for the customer's card, which the app's front end
     confirms with its `client_secret`. Nothing is kept here but the audit event: the provider's
     webhook says when the setup succeeded."""
+    capability_supported_check(app=app, capability=Capability.PAYMENT_METHOD_ATTACH, param=None)
     customer = customer_at_provider(app=app, customer_id=customer_id)
     try:
         result = provider_for(app=app).setup_intent_create(
@@ -208,6 +212,53 @@ def customer_default_from_setup_intent(
                 "to": payment_method,
             },
         )
+    return customer
+
+
+def customer_payment_method_saved(
+    *,
+    app: App,
+    actor: Actor,
+    customer_id: str,
+    payment_id: str,
+    payment_method: str,
+    customer_reference: str,
+) -> Customer:
+    """A payment saved what the customer paid with for their next payments (a PayPal payer
+    vaulted when they approved): it becomes the customer's default, and the provider's
+    customer it was saved under becomes theirs. Runs in the payment's transaction; the same
+    again changes nothing."""
+    customer = Customer.objects.for_app(app).select_for_update().get(pk=customer_id)
+    previous_reference = customer.provider_customer_id
+    reference = customer_reference or previous_reference
+    if customer.default_payment_method == payment_method and reference == previous_reference:
+        return customer
+    previous = customer.default_payment_method
+    customer.provider_customer_id = reference
+    customer.default_payment_method = payment_method
+    customer.default_payment_method_set_at = customer_time(customer=customer)
+    customer.save(
+        update_fields=[
+            "provider_customer_id",
+            "default_payment_method",
+            "default_payment_method_set_at",
+            "updated_at",
+        ]
+    )
+    audit_event_record(
+        app=app,
+        actor=actor,
+        action_type=BillingAuditAction.SET_DEFAULT_PAYMENT_METHOD,
+        target_type="customer",
+        target_id=customer.pk,
+        payload_snapshot={
+            "source": "payment",
+            "payment": payment_id,
+            "from": previous,
+            "to": payment_method,
+            "provider_customer_id": {"from": previous_reference, "to": reference},
+        },
+    )
     return customer
 
 

@@ -18,6 +18,7 @@ from audit.services import audit_event_record
 from billing.audit_actions import BillingAuditAction
 from billing.errors import BillingErrorCode
 from billing.models import Customer, Payment, PaymentStatus, Refund, RefundStatus
+from billing.payment_methods import customer_payment_method_saved
 from billing.providers.base import (
     Capability,
     ChargeRequest,
@@ -155,6 +156,17 @@ def payment_result_apply(
             payment.failure_message = result.failure_message
             payment.decline_code = result.decline_code
         payment.save()
+        saved = result.saved_payment_method
+        if saved and previous_status != status and status == PaymentStatus.SUCCEEDED:
+            # What the customer paid with is saved for their next payments (PayPal's vault).
+            customer_payment_method_saved(
+                app=app,
+                actor=actor,
+                customer_id=payment.customer_id,
+                payment_id=payment.pk,
+                payment_method=saved,
+                customer_reference=result.saved_customer_reference,
+            )
         if previous_status != status:
             audit_event_record(
                 app=app,
@@ -269,7 +281,12 @@ def payment_create(
         )
     payer: Customer = customer_get(app=app, customer_id=customer)
     saved_methods = provider_has_capability(app=app, capability=Capability.SAVED_PAYMENT_METHODS)
-    if saved_methods and not (payment_method or payer.default_payment_method):
+    # A customer with nothing saved yet may still pay on the provider's page, where what they
+    # pay with is saved (PayPal), when they are present to be sent there.
+    saved_at_approval = bool(return_url) and provider_has_capability(
+        app=app, capability=Capability.PAYMENT_METHOD_SAVED_AT_APPROVAL
+    )
+    if saved_methods and not (payment_method or payer.default_payment_method or saved_at_approval):
         raise InvalidRequestError(
             "The customer has no default payment method; pass payment_method.",
             code=BillingErrorCode.PAYMENT_METHOD_REQUIRED,
@@ -658,15 +675,7 @@ def payment_sync_from_webhook_change(*, change: ProviderWebhookChange, actor: Ac
             charge_reference="", payment_reference=change.payment_reference
         )
         if payment is not None:
-            try:
-                result = provider_for(app=payment.app).charge_retrieve(
-                    provider_reference=payment.provider_payment_id
-                )
-            except ProviderDeclinedError as error:
-                if error.charge is None:
-                    raise
-                result = error.charge
-            payment_result_apply(payment_id=payment.pk, app=payment.app, result=result, actor=actor)
+            _payment_refresh(payment=payment, actor=actor)
     if change.refund is not None:
         payment = _payment_for_provider(
             charge_reference=change.refund.charge_reference,
@@ -674,3 +683,45 @@ def payment_sync_from_webhook_change(*, change: ProviderWebhookChange, actor: Ac
         )
         if payment is not None:
             _refund_sync(payment=payment, result=change.refund, actor=actor)
+
+
+def _payment_refresh(*, payment: Payment, actor: Actor) -> Payment:
+    """The payment read again from the provider, which completes it there if it can (captures
+    an approved PayPal order, with a key derived from our row), and the answer applied."""
+    try:
+        result = provider_for(app=payment.app).charge_retrieve(
+            provider_reference=payment.provider_payment_id
+        )
+    except ProviderDeclinedError as error:
+        if error.charge is None:
+            raise
+        result = error.charge
+    return payment_result_apply(payment_id=payment.pk, app=payment.app, result=result, actor=actor)
+
+
+def payments_sync_awaiting_action(*, now: Any = None) -> int:
+    """The sweep of payments waiting on the customer (`requires_action`): each is read again
+    from the provider, so one the customer completed whose webhook never came (a lost
+    CHECKOUT.ORDER.APPROVED, a lost payment_intent.succeeded) is still settled; an approved
+    PayPal order is captured here. The webhook and this sweep capture with the same key, so a
+    race between them makes one capture. A payment younger than the retry window is left to
+    its webhook; older than the providers keep keys, to nobody."""
+    now = now or timezone.now()
+    waiting = Payment.objects.all_tenants().filter(
+        status=PaymentStatus.REQUIRES_ACTION, **pending_retry_window(now)
+    )
+    return pending_complete(
+        waiting.exclude(provider_payment_id="")
+        .select_related("app", "customer")
+        .order_by("created_at")[:RETRY_BATCH_SIZE],
+        _payment_refresh_by_sweep,
+    )
+
+
+def _payment_refresh_by_sweep(payment: Payment) -> None:
+    try:
+        _payment_refresh(payment=payment, actor=SYSTEM)
+    except ProviderError as error:
+        # An outage stops the sweep (the next run tries again); a refusal of one payment
+        # leaves it waiting and the sweep goes on.
+        raise api_error_from_provider(error) from None

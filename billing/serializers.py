@@ -206,7 +206,7 @@ class SubscriptionCreateInputSerializer(InputSerializer):
         validators=[URLValidator(schemes=["http", "https"])],
         help_text="Where the provider sends the customer back after approving the "
         "subscription on its page. Required on a PayPal app (else 400 "
-        "`provider_capability_unsupported` naming `payments_without_redirect`): the "
+        "`provider_capability_unsupported` naming `subscriptions_without_approval`): the "
         "subscription answers `incomplete` with `approval_url`, PayPal's approval page.",
     )
 
@@ -372,7 +372,10 @@ class PaymentMethodOutputSerializer(serializers.Serializer[Any]):
         return "payment_method"
 
     def get_type(self, payment_method: builtins.object) -> str:
-        return "card"
+        """`card`, or `paypal` for a PayPal payer saved when they approved a payment (brand
+        `paypal`, no `last4` or expiry)."""
+        card = getattr(payment_method, "card", None)
+        return str(getattr(card, "type", "card"))
 
 
 class PaymentMethodDetachedOutputSerializer(serializers.Serializer[Any]):

@@ -77,7 +77,7 @@ def customer_create(
     retry of a call whose answer it lost makes no second provider customer."""
     if payment_method:
         capability_supported_check(
-            app=app, capability=Capability.SAVED_PAYMENT_METHODS, param="payment_method"
+            app=app, capability=Capability.PAYMENT_METHOD_ATTACH, param="payment_method"
         )
     try:
         with transaction.atomic():
@@ -135,6 +135,10 @@ def customer_update(
     *, app: App, actor: Actor, customer_id: str, request_key: str | None = None, **changes: Any
 ) -> Customer:
     payment_method = changes.pop("payment_method", "")
+    if payment_method:
+        capability_supported_check(
+            app=app, capability=Capability.PAYMENT_METHOD_ATTACH, param="payment_method"
+        )
     try:
         with transaction.atomic():
             customer = (

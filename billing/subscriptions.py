@@ -137,7 +137,7 @@ def subscription_create(
     capability_supported_check(app=app, capability=Capability.SUBSCRIPTIONS, param=None)
     if not return_url:
         capability_supported_check(
-            app=app, capability=Capability.PAYMENTS_WITHOUT_REDIRECT, param="return_url"
+            app=app, capability=Capability.SUBSCRIPTIONS_WITHOUT_APPROVAL, param="return_url"
         )
     subscriber = customer_get(app=app, customer_id=customer)
     subscribed_plan = plan_for_subscription(app=app, plan_id=plan)

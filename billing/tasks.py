@@ -12,6 +12,11 @@ def payments_complete_pending() -> int:
     return payments.payments_complete_pending()
 
 
+@shared_task(name="billing.tasks.payments_sync_awaiting_action")  # type: ignore[untyped-decorator]  # Celery is untyped
+def payments_sync_awaiting_action() -> int:
+    return payments.payments_sync_awaiting_action()
+
+
 @shared_task(name="billing.tasks.subscriptions_complete_pending")  # type: ignore[untyped-decorator]  # Celery is untyped
 def subscriptions_complete_pending() -> int:
     return subscriptions.subscriptions_complete_pending()

@@ -23,6 +23,7 @@ EMULATOR_SECRET_KEY = "sk_test_" + "emulator" * 4
 # The emulator pairs each secret key with the publishable key of the same account.
 EMULATOR_PUBLISHABLE_KEY = "pk_test_" + EMULATOR_SECRET_KEY.removeprefix("sk_test_")
 EMULATOR_STATE = DATA / "stripe-emulator.json"
+PAYPAL_EMULATOR_STATE = DATA / "paypal-emulator.json"
 
 
 def say(message: str) -> None:
@@ -104,9 +105,15 @@ def ensure_stripe(
     return True
 
 
-def ensure_paypal(children: list[subprocess.Popen[bytes]], *, service_port: int) -> None:
+def ensure_paypal(
+    children: list[subprocess.Popen[bytes]],
+    *,
+    service_port: int,
+    state_file: Path | None = PAYPAL_EMULATOR_STATE,
+) -> None:
     """Starts the PayPal emulator when there is no real PayPal app (PAYPAL_CLIENT_ID unset),
-    with our /webhooks/paypal/ registered as its listener; says so plainly."""
+    with our /webhooks/paypal/ registered as its listener; says so plainly. With `state_file`
+    it keeps its state there across restarts (the orders and captures our payments refer to)."""
     if os.environ.get("PAYPAL_CLIENT_ID"):
         return
     port = int(os.environ.get("PAYPAL_EMULATOR_PORT") or free_port())
@@ -120,13 +127,16 @@ def ensure_paypal(children: list[subprocess.Popen[bytes]], *, service_port: int)
     command += ["--client-secret", credentials["PAYPAL_CLIENT_SECRET"]]
     command += ["--webhook-url", f"http://127.0.0.1:{service_port}/webhooks/paypal/"]
     command += ["--webhook-id", credentials["PAYPAL_WEBHOOK_ID"]]
+    if state_file is not None:
+        command += ["--state-file", str(state_file)]
     children.append(subprocess.Popen(command, cwd=ROOT))
     wait_for_port(port)
     os.environ.update(credentials, PAYPAL_API_BASE=f"http://127.0.0.1:{port}")
     say(
         "PAYPAL_CLIENT_ID is not set: started the project's PayPal EMULATOR at "
-        f"http://127.0.0.1:{port} (approval pages at /checkoutnow; its state is not kept across "
-        "restarts) and pointed the service at it. No real money moves."
+        f"http://127.0.0.1:{port} (approval pages at /checkoutnow"
+        + (f"; its state is kept in {state_file}" if state_file is not None else "")
+        + ") and pointed the service at it. No real money moves."
     )
 
 

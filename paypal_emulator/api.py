@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from paypal_emulator import subscriptions
+from paypal_emulator import subscriptions, vault
 from paypal_emulator.errors import PayPalApiError, invalid, not_found, unprocessable
 from paypal_emulator.money import CURRENCIES, minor_value, value_minor
 from paypal_emulator.subscriptions import EVENT_TYPES as SUBSCRIPTION_EVENT_TYPES
@@ -53,6 +53,8 @@ EVENT_TYPES = frozenset(
         "PAYMENT.CAPTURE.COMPLETED",
         "PAYMENT.CAPTURE.DENIED",
         "PAYMENT.CAPTURE.REFUNDED",
+        "VAULT.PAYMENT-TOKEN.CREATED",
+        "VAULT.PAYMENT-TOKEN.DELETED",
     }
     | SUBSCRIPTION_EVENT_TYPES
 )
@@ -93,6 +95,8 @@ _APPLICATION_CONTEXT_FIELDS = {
     "stored_payment_source",
 }
 _PAYMENT_SOURCE_FIELDS = {"paypal"}
+# PaypalWallet (the fields the emulator takes of it)
+_PAYPAL_WALLET_FIELDS = {"experience_context", "attributes", "vault_id"}
 _EXPERIENCE_CONTEXT_FIELDS = {
     "brand_name",
     "locale",
@@ -153,7 +157,6 @@ class Request:
     base_url: str
     json: Any = None
     params: dict[str, str] = field(default_factory=dict)
-    # The query string's parameters (the first value of each).
     query: dict[str, str] = field(default_factory=dict)
 
 
@@ -176,6 +179,8 @@ class PayPalApi:
             self.captures: dict[str, dict[str, Any]] = {}
             self.refunds: dict[str, dict[str, Any]] = {}
             self.webhooks: dict[str, dict[str, Any]] = {}
+            # Saved payers (paypal_emulator/vault.py), by token id.
+            self.payment_tokens: dict[str, dict[str, Any]] = {}
             self.events: list[dict[str, Any]] = []
             self.replays: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
             # Catalog products, billing plans, subscriptions and their sales
@@ -287,6 +292,14 @@ class PayPalApi:
         if found and method == "GET":
             request.params["id"] = found.group(1)
             return self.refund_get, False
+        if (method, path) == ("GET", "/v3/vault/payment-tokens"):
+            return lambda request: vault.payment_tokens_list(self, request), False
+        found = re.match(r"^/v3/vault/payment-tokens/([0-9a-zA-Z_-]+)$", path)
+        if found and method in ("GET", "DELETE"):
+            request.params["id"] = found.group(1)
+            if method == "GET":
+                return lambda request: vault.payment_token_get(self, request), False
+            return self.payment_token_delete, False
         found = re.match(r"^/v1/notifications/webhooks/(WH-[A-Z0-9-]+)$", path)
         if found and method == "DELETE":
             request.params["id"] = found.group(1)
@@ -463,16 +476,32 @@ class PayPalApi:
             context = self._object(
                 body["application_context"], "/application_context", _APPLICATION_CONTEXT_FIELDS
             )
+        vaulting: dict[str, Any] = {}
+        token: dict[str, Any] | None = None
         if "payment_source" in body:
             source = self._object(body["payment_source"], "/payment_source", _PAYMENT_SOURCE_FIELDS)
             wallet = self._object(
-                source.get("paypal", {}), "/payment_source/paypal", {"experience_context"}
+                source.get("paypal", {}), "/payment_source/paypal", _PAYPAL_WALLET_FIELDS
             )
             context = self._object(
                 wallet.get("experience_context", {}),
                 "/payment_source/paypal/experience_context",
                 _EXPERIENCE_CONTEXT_FIELDS,
             )
+            if "vault_id" in wallet:
+                if "attributes" in wallet:
+                    raise unprocessable(
+                        "INCOMPATIBLE_PARAMETER_VALUE",
+                        "The value of the field is incompatible/redundant with other fields in the order.",
+                        "/payment_source/paypal/attributes",
+                    )
+                token = vault.token_for_order(
+                    self, wallet["vault_id"], "/payment_source/paypal/vault_id"
+                )
+            elif "attributes" in wallet:
+                vaulting = vault.attributes_parse(
+                    self, wallet["attributes"], "/payment_source/paypal/attributes"
+                )
             approve_rel = "payer-action"
         for key in ("return_url", "cancel_url"):
             if key in context:
@@ -505,7 +534,18 @@ class PayPalApi:
             "_approve_rel": approve_rel,
             "_base_url": request.base_url,
         }
+        if vaulting.get("vault"):
+            order["_vault"] = vaulting
         self.orders[order_id] = order
+        if token is not None:
+            # A saved payer pays at once: intent CAPTURE answers the order COMPLETED with its
+            # capture (or the capture DECLINED), without anyone approving.
+            order["status"] = "APPROVED"
+            order["_payer_key"] = token["payer_key"]
+            order["_payer"] = vault.payer_of(token)
+            order["_vault_token"] = token["id"]
+            self._capture_now(order, request)
+            order["status"] = "COMPLETED"
         return 201, self._order_view(order, request)
 
     def _order_view(self, order: dict[str, Any], request: Request) -> dict[str, Any]:
@@ -564,6 +604,11 @@ class PayPalApi:
                     "address": {"country_code": "US"},
                 }
             }
+            token = self.payment_tokens.get(order.get("_vault_token", ""))
+            if token is not None:
+                view["payment_source"]["paypal"]["attributes"] = {
+                    "vault": vault.order_vault_view(token, request.base_url)
+                }
         return view
 
     def _order(self, order_id: str) -> dict[str, Any]:
@@ -586,6 +631,7 @@ class PayPalApi:
             if order["status"] in ("CREATED", "PAYER_ACTION_REQUIRED"):
                 order["status"] = "APPROVED"
                 order["_payer"] = payer
+                order["_payer_key"] = payer_key
                 order["update_time"] = now_iso()
                 request = Request("GET", "", {}, b"", base_url)
                 self._event(
@@ -622,6 +668,25 @@ class PayPalApi:
                 "ORDER_NOT_APPROVED",
                 "Payer has not yet approved the Order for payment. Please redirect the payer to the 'rel':'approve' url returned as part of the HATEOAS links within the Create Order call or provide a valid payment_source in the request.",
             )
+        declined = self._capture_now(order, request)
+        if declined:
+            raise unprocessable(
+                "INSTRUMENT_DECLINED",
+                "The instrument presented  was either declined by the processor or bank, or it can't be used for this payment.",
+                links=[
+                    {
+                        "href": f"{request.base_url}/checkoutnow?token={order['id']}",
+                        "rel": "redirect",
+                        "method": "GET",
+                    }
+                ],
+            )
+        order["status"] = "COMPLETED"
+        return 201, self._order_view(order, request)
+
+    def _capture_now(self, order: dict[str, Any], request: Request) -> bool:
+        """Captures an approved order for its payer (saving the payer when the order asked
+        to vault and the capture completed); answers whether the capture was declined."""
         payer = order["_payer"]
         unit = order["purchase_units"][0]
         capture_id = _id()
@@ -672,25 +737,35 @@ class PayPalApi:
                 self._capture_view(capture, request),
                 request.base_url,
             )
-            raise unprocessable(
-                "INSTRUMENT_DECLINED",
-                "The instrument presented  was either declined by the processor or bank, or it can't be used for this payment.",
-                links=[
-                    {
-                        "href": f"{request.base_url}/checkoutnow?token={order['id']}",
-                        "rel": "redirect",
-                        "method": "GET",
-                    }
-                ],
+            return True
+        if order.get("_vault") and "_vault_token" not in order:
+            token = vault.token_save(self, order, order["_payer_key"])
+            order["_vault_token"] = token["id"]
+            self._event(
+                "VAULT.PAYMENT-TOKEN.CREATED",
+                "payment_token",
+                vault.token_view(token, request.base_url),
+                request.base_url,
             )
-        order["status"] = "COMPLETED"
         self._event(
             "PAYMENT.CAPTURE.COMPLETED",
             "capture",
             self._capture_view(capture, request),
             request.base_url,
         )
-        return 201, self._order_view(order, request)
+        return False
+
+    def payment_token_delete(self, request: Request) -> tuple[int, dict[str, Any]]:
+        token = self.payment_tokens.get(request.params["id"])
+        answer = vault.payment_token_delete(self, request)
+        if token is not None:
+            self._event(
+                "VAULT.PAYMENT-TOKEN.DELETED",
+                "payment_token",
+                vault.token_view(token, request.base_url),
+                request.base_url,
+            )
+        return answer
 
     # Captures and refunds -----------------------------------------------------------------
 

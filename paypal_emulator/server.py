@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import queue
 import re
 import threading
@@ -25,6 +26,7 @@ from paypal_emulator.api import (
     Request,
 )
 from paypal_emulator.errors import PayPalApiError
+from paypal_emulator.persistence import StateFile
 
 CONTROL_PREFIX = "/_emulator"
 USER_AGENT = "PayPal/AUHD-214.0-58705284"
@@ -44,8 +46,32 @@ class WebhookDispatcher:
         self._queue: queue.Queue[tuple[str, bytes, dict[str, str]] | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self.paused = False
+        # Event type ("*" for any) → how many of its next deliveries are lost on the way.
+        self.drops: dict[str, int] = {}
+        self.dropped: list[dict[str, Any]] = []
+        self._drops_lock = threading.Lock()
+
+    def drop(self, *, event_type: str, count: int) -> None:
+        """The next ``count`` events of ``event_type`` ("*": any) never reach any listener,
+        as a delivery PayPal gave up on, or that a network lost."""
+        with self._drops_lock:
+            self.drops[event_type] = self.drops.get(event_type, 0) + count
+
+    def _dropping(self, event_type: str) -> bool:
+        with self._drops_lock:
+            for key in (event_type, "*"):
+                if self.drops.get(key, 0) > 0:
+                    self.drops[key] -= 1
+                    return True
+        return False
 
     def enqueue(self, url: str, body: bytes, headers: dict[str, str]) -> None:
+        event = json.loads(body)
+        if self._dropping(str(event.get("event_type", ""))):
+            self.dropped.append(
+                {"url": url, "event_id": event["id"], "event_type": event["event_type"]}
+            )
+            return
         self._queue.put((url, body, headers))
 
     def start(self) -> None:
@@ -63,6 +89,9 @@ class WebhookDispatcher:
             except queue.Empty:
                 break
         self.deliveries = []
+        with self._drops_lock:
+            self.drops = {}
+            self.dropped = []
 
     def wait_until_idle(self, timeout_seconds: float = 10.0) -> bool:
         deadline = time.monotonic() + timeout_seconds
@@ -135,6 +164,7 @@ class PayPalEmulatorServer:
         webhook_retry_base_seconds: float = 1.0,
         webhook_max_attempts: int = 5,
         webhook_timeout_seconds: float = 10.0,
+        state_file: str | os.PathLike[str] | None = None,
     ) -> None:
         self.host = host
         self.requested_port = port
@@ -147,6 +177,8 @@ class PayPalEmulatorServer:
         self.api.deliver = self.webhooks.enqueue
         self._http_server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self.state_file = StateFile(state_file) if state_file is not None else None
+        self.restored = self.state_file is not None and self.state_file.load(self.api)
 
     def start(self) -> PayPalEmulatorServer:
         self._http_server = ThreadingHTTPServer(
@@ -193,6 +225,12 @@ class PayPalEmulatorServer:
     def reset(self) -> None:
         self.webhooks.clear()
         self.api.reset()
+        self.persist()
+
+    def persist(self) -> None:
+        """Write the state file, when there is one (after each request that may change state)."""
+        if self.state_file is not None:
+            self.state_file.save(self.api)
 
     def set_faults(
         self,
@@ -210,6 +248,14 @@ class PayPalEmulatorServer:
     def clear_faults(self) -> None:
         with self.api.lock:
             self.api.faults = []
+        with self.webhooks._drops_lock:
+            self.webhooks.drops = {}
+
+    def drop_webhooks(self, *, event_type: str = "*", count: int = 1) -> None:
+        """The next ``count`` deliveries of ``event_type`` ("*": any) are lost."""
+        if count < 1:
+            raise ValueError("count must be at least 1.")
+        self.webhooks.drop(event_type=event_type, count=count)
 
     def requests(self) -> list[dict[str, Any]]:
         with self.api.lock:
@@ -219,19 +265,23 @@ class PayPalEmulatorServer:
         self, url: str, event_types: list[str] | None = None, *, webhook_id: str | None = None
     ) -> str:
         """Registers a webhook listener as ``POST /v1/notifications/webhooks`` does (with the
-        given id, for a fixed PAYPAL_WEBHOOK_ID); answers its id."""
+        given id, for a fixed PAYPAL_WEBHOOK_ID); answers its id. A listener restored from the
+        state file with that id and URL is kept as it is."""
         with self.api.lock:
+            kept = self.api.webhooks.get(webhook_id or "")
+            if kept is not None and kept["url"] == url:
+                return str(webhook_id)
             request = Request("POST", "", {}, b"", self.url)
             request.json = {
                 "url": url,
                 "event_types": [{"name": name} for name in event_types or ["*"]],
             }
             _, body = self.api.webhook_create(request)
-            if not webhook_id:
-                return str(body["id"])
-            webhook = self.api.webhooks.pop(body["id"])
-            self.api.webhooks[webhook_id] = {**webhook, "id": webhook_id}
-            return webhook_id
+            if webhook_id:
+                webhook = self.api.webhooks.pop(body["id"])
+                self.api.webhooks[webhook_id] = {**webhook, "id": webhook_id}
+            self.persist()
+            return webhook_id or str(body["id"])
 
     def events(self, event_type: str | None = None) -> list[dict[str, Any]]:
         with self.api.lock:
@@ -302,6 +352,11 @@ class PayPalEmulatorServer:
             except PayPalApiError as error:
                 return error.status, error.to_body()
             return 200, {"payer": payload.get("payer")}
+        if (method, route) == ("POST", "/webhooks/drop"):
+            self.drop_webhooks(
+                event_type=str(payload.get("event_type", "*")), count=int(payload.get("count", 1))
+            )
+            return 200, {"drops": dict(self.webhooks.drops), "dropped": self.webhooks.dropped}
         if (method, route) == ("POST", "/webhooks/flush"):
             return 200, {"idle": self.wait_for_webhooks(float(payload.get("timeout_seconds", 10)))}
         return 404, {"error": f"Unknown control route {method} {route}"}
@@ -424,6 +479,8 @@ def _handler_class(emulator: PayPalEmulatorServer) -> type[BaseHTTPRequestHandle
                     status, answer = emulator.control(
                         method, parts.path[len(CONTROL_PREFIX) :], payload
                     )
+                    if method != "GET":
+                        emulator.persist()
                 except (ValueError, TypeError, KeyError) as error:
                     status, answer = 400, {"error": f"Bad control request: {error}"}
                 self._json(status, answer)
@@ -439,6 +496,8 @@ def _handler_class(emulator: PayPalEmulatorServer) -> type[BaseHTTPRequestHandle
                     500, issue="INTERNAL_SERVER_ERROR", description=repr(error)
                 )
                 status, answer = failure.status, failure.to_body()
+            if method != "GET":
+                emulator.persist()
             extra = {}
             if "debug_id" in answer:
                 extra["Paypal-Debug-Id"] = answer["debug_id"]
@@ -526,6 +585,7 @@ def _handler_class(emulator: PayPalEmulatorServer) -> type[BaseHTTPRequestHandle
                         error.status,
                         f"<!doctype html><p>{html.escape(error.message)}</p>",
                     )
+                emulator.persist()
             else:
                 status, page = 404, "<!doctype html><p>Not found.</p>"
             encoded = page.encode()

@@ -5,8 +5,10 @@ from djstripe.models import WebhookEndpoint
 from rest_framework.test import APIClient
 
 from billing.stripe_account import stripe_account_setup
+from paypal_emulator.server import PayPalEmulatorServer
 from stripe_emulator.server import EmulatorServer
 from tests.factories import Tenant, tenant_make
+from tests.payment_providers import PROVIDERS, PayingTenant, paying_tenant_make
 
 pytest_plugins = ["stripe_emulator.pytest_plugin", "paypal_emulator.pytest_plugin"]
 
@@ -50,3 +52,18 @@ def stripe_webhooks(live_server: Any, stripe: EmulatorServer) -> WebhookEndpoint
     as Stripe would (the end-to-end tests)."""
     stripe_account_setup(base_url=live_server.url)
     return WebhookEndpoint.objects.get()
+
+
+@pytest.fixture(params=PROVIDERS)
+def paying_tenant(
+    request: pytest.FixtureRequest,
+    db: Any,
+    settings: Any,
+    stripe: EmulatorServer,
+    paypal_emulator: PayPalEmulatorServer,
+) -> PayingTenant:
+    """An app on each payment provider in turn (tests/payment_providers.py says how a test
+    uses it, and how to parametrise another suite the same way)."""
+    return paying_tenant_make(
+        request.param, name="Paying app", settings=settings, stripe=stripe, paypal=paypal_emulator
+    )

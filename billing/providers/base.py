@@ -54,12 +54,21 @@ class Capability(enum.StrEnum):
     `provider_capability_unsupported` before anything is written
     (billing/providers/capabilities.py)."""
 
-    # Payment methods saved at the provider (`payment_method` on customers and payments).
+    # Payment methods saved at the provider: `payment_method` on payments (the customer's
+    # default when left out), the customer's saved methods (list, default, remove).
     SAVED_PAYMENT_METHODS = "saved_payment_methods"
+    # A payment method the app collects with its own form and attaches (Stripe Elements):
+    # `payment_method` on customers, setup intents.
+    PAYMENT_METHOD_ATTACH = "payment_method_attach"
+    # A customer with no saved payment method pays with `return_url` on the provider's page,
+    # which saves what they paid with for the next payments (PayPal's vault).
+    PAYMENT_METHOD_SAVED_AT_APPROVAL = "payment_method_saved_at_approval"
     # Charging a customer who is not present (`off_session`).
     OFF_SESSION_PAYMENTS = "off_session_payments"
     # A payment without `return_url`: nothing has to send the customer anywhere.
     PAYMENTS_WITHOUT_REDIRECT = "payments_without_redirect"
+    # A subscription without `return_url`: the provider needs no approval of it by the payer.
+    SUBSCRIPTIONS_WITHOUT_APPROVAL = "subscriptions_without_approval"
     SUBSCRIPTIONS = "subscriptions"
     METERED_USAGE = "metered_usage"
     # Plans with a base price and metered prices together.
@@ -224,6 +233,10 @@ class ChargeResult:
     failure_message: str = ""
     decline_code: str = ""
     raw_response: Mapping[str, Any] = field(default_factory=dict)
+    # What the payment saved for the customer's next payments (a vaulted PayPal payer), and
+    # the provider's customer it was saved under.
+    saved_payment_method: str = ""
+    saved_customer_reference: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -436,7 +449,7 @@ class CheckoutSessionRequest:
 
 @dataclass(frozen=True, kw_only=True)
 class PaymentMethodResult:
-    """A customer's saved card, as the provider holds it."""
+    """A customer's saved card (or other saved payment method), as the provider holds it."""
 
     provider_reference: str
     customer_reference: str
@@ -444,6 +457,9 @@ class PaymentMethodResult:
     last4: str
     exp_month: int
     exp_year: int
+    # "card", or "paypal" for a saved PayPal payer (no last4 or expiry, its email instead).
+    type: str = "card"
+    email: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -4,9 +4,16 @@ does not cover, is plain HTTP here, with the same OAuth2 token.
 
 One-time payments are PayPal orders (intent CAPTURE): creating one answers `requires_action`
 with the payer's approval page as `redirect_url`; once the payer approves (CHECKOUT.ORDER.
-APPROVED, or any later read of the payment) the order is captured, and the capture's status is
-the payment's. Amounts are integer minor units on our side and decimal strings in major units
-on PayPal's. PayPal has no customer object: a customer's reference is local."""
+APPROVED, any later read of the payment, or the sweep of payments awaiting action) the order is
+captured, and the capture's status is the payment's. Amounts are integer minor units on our
+side and decimal strings in major units on PayPal's.
+
+Saved payers are PayPal's vault: an order for a customer with nothing saved asks PayPal to
+vault the payer on success (`attributes.vault.store_in_vault = ON_SUCCESS`), and the capture
+answers the payment token (`attributes.vault.id`, our saved payment method) and the vault
+customer it joined (`attributes.vault.customer.id`, our customer's provider reference from
+then on; before, it is local). A later payment with the token (`payment_source.paypal.
+vault_id`) is captured by PayPal at once, without redirect: on or off session alike."""
 
 import calendar
 import dataclasses
@@ -42,6 +49,7 @@ from billing.providers.base import (
     CustomerRequest,
     CustomerResult,
     MeterRequest,
+    PaymentMethodResult,
     PriceRequest,
     ProductRequest,
     ProviderDeclinedError,
@@ -66,6 +74,7 @@ from billing.providers.base import (
     UsageReportResult,
 )
 from billing.providers.errors import ProviderErrorCode
+from billing.providers.keys import provider_idempotency_key
 
 logger = logging.getLogger(__name__)
 
@@ -328,6 +337,13 @@ def _declined_capture(order: Mapping[str, Any]) -> Mapping[str, Any] | None:
     return next((c for c in _captures(order) if c.get("status") in ("DECLINED", "FAILED")), None)
 
 
+def _vault(order: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The payer PayPal saved with the order (`payment_source.paypal.attributes.vault`)."""
+    wallet = (order.get("payment_source") or {}).get("paypal") or {}
+    vault: Mapping[str, Any] = (wallet.get("attributes") or {}).get("vault") or {}
+    return vault if vault.get("status") == "VAULTED" and vault.get("id") else {}
+
+
 def _order_result(order: Mapping[str, Any], *, decline_issue: str = "") -> ChargeResult:
     """A PayPal order in our vocabulary: before capture it waits on the payer; after, its
     capture's status is the payment's."""
@@ -351,6 +367,7 @@ def _order_result(order: Mapping[str, Any], *, decline_issue: str = "") -> Charg
             charge_status = _capture_charge_status(str(capture.get("status", "")))
             failed = charge_status == ChargeStatus.FAILED
             issue = decline_issue or "INSTRUMENT_DECLINED"
+            vault = _vault(order) if not failed else {}
             return ChargeResult(
                 status=charge_status,
                 provider_reference=reference,
@@ -359,6 +376,8 @@ def _order_result(order: Mapping[str, Any], *, decline_issue: str = "") -> Charg
                 failure_message="PayPal declined the payer's funding source." if failed else "",
                 decline_code=issue.lower() if failed else "",
                 raw_response=order,
+                saved_payment_method=str(vault.get("id", "")),
+                saved_customer_reference=str((vault.get("customer") or {}).get("id", "")),
             )
         case "VOIDED":
             return ChargeResult(
@@ -382,6 +401,42 @@ def _refund_result(refund: Mapping[str, Any]) -> RefundResult:
     )
 
 
+def _capture_request_id(order: Mapping[str, Any]) -> str:
+    """The capture's PayPal-Request-Id, derived from our payment (the order's `custom_id`,
+    "<app id>:<payment id>"): the webhook, a read of the payment and the sweep of approved
+    orders all ask with it, so however many race, PayPal captures once."""
+    units = order.get("purchase_units") or [{}]
+    app_id, _, payment_id = str(units[0].get("custom_id") or "").partition(":")
+    if not (app_id and payment_id):
+        return f"capture-{order.get('id', '')}"
+    return provider_idempotency_key(
+        app_id=app_id, request_key=None, object_id=payment_id, operation="capture"
+    )
+
+
+LOCAL_CUSTOMER_PREFIX = "local:"
+
+
+def _is_vault_customer(customer_reference: str) -> bool:
+    """A customer's reference is PayPal's vault customer once a payer of theirs was saved;
+    before, it is local (`local:<our id>`)."""
+    return bool(customer_reference) and not customer_reference.startswith(LOCAL_CUSTOMER_PREFIX)
+
+
+def _payment_method(token: Mapping[str, Any]) -> PaymentMethodResult:
+    wallet = (token.get("payment_source") or {}).get("paypal") or {}
+    return PaymentMethodResult(
+        provider_reference=str(token.get("id", "")),
+        customer_reference=str((token.get("customer") or {}).get("id", "")),
+        brand="paypal",
+        last4="",
+        exp_month=0,
+        exp_year=0,
+        type="paypal",
+        email=str(wallet.get("email_address", "")),
+    )
+
+
 def _unsupported(capability: Capability) -> ProviderRequestError:
     return ProviderRequestError(
         f"PayPal does not support {capability} here.",
@@ -392,11 +447,19 @@ def _unsupported(capability: Capability) -> ProviderRequestError:
 class PayPalProvider:
     name: ClassVar[str] = "paypal"
     supported_currencies: ClassVar[frozenset[str]] = PAYPAL_CURRENCIES
-    # One-time payments (approved by the payer on PayPal's page) and refunds, and
-    # subscriptions to fixed-price plans (catalog products and billing plans, a trial as the
-    # plan's TRIAL cycle, approved by the payer on PayPal's page).
+    # One-time payments (approved by the payer on PayPal's page, which vaults the payer for
+    # the next ones: those need no redirect, on or off session) and refunds, and subscriptions
+    # to fixed-price plans (catalog products and billing plans, a trial as the plan's TRIAL
+    # cycle), each approved by the payer on PayPal's page.
     capabilities: ClassVar[frozenset[Capability]] = frozenset(
-        {Capability.WEBHOOK_ENDPOINT, Capability.SUBSCRIPTIONS}
+        {
+            Capability.WEBHOOK_ENDPOINT,
+            Capability.SUBSCRIPTIONS,
+            Capability.SAVED_PAYMENT_METHODS,
+            Capability.PAYMENT_METHOD_SAVED_AT_APPROVAL,
+            Capability.OFF_SESSION_PAYMENTS,
+            Capability.PAYMENTS_WITHOUT_REDIRECT,
+        }
     )
 
     def __init__(self, *, app: Any = None) -> None:
@@ -405,7 +468,7 @@ class PayPalProvider:
     # Customers: PayPal has none; the payer is whoever approves each order.
 
     def customer_create(self, request: CustomerRequest) -> CustomerResult:
-        return CustomerResult(provider_reference=f"local:{request.customer_id}")
+        return CustomerResult(provider_reference=f"{LOCAL_CUSTOMER_PREFIX}{request.customer_id}")
 
     def customer_update(
         self, *, provider_reference: str, request: CustomerRequest
@@ -628,7 +691,54 @@ class PayPalProvider:
     def customer_default_payment_method_set(
         self, *, provider_reference: str, payment_method: str, idempotency_key: str
     ) -> CustomerResult:
-        raise _unsupported(Capability.SAVED_PAYMENT_METHODS)
+        raise _unsupported(Capability.PAYMENT_METHOD_ATTACH)
+
+    # Saved payers: the vault's payment tokens of the customer's vault customer.
+
+    def payment_method_list(self, *, customer_reference: str) -> list[PaymentMethodResult]:
+        if not _is_vault_customer(customer_reference):
+            return []
+        listed = _body(
+            _call(
+                lambda client: client.vault.list_customer_payment_tokens(
+                    {"customer_id": customer_reference, "page_size": 20}
+                )
+            )
+        )
+        return [_payment_method(token) for token in listed.get("payment_tokens") or []]
+
+    def payment_method_retrieve(
+        self, *, customer_reference: str, payment_method_reference: str
+    ) -> PaymentMethodResult:
+        """The customer's saved payer, or ProviderRequestError if the token is not theirs."""
+        token = _body(
+            _call(lambda client: client.vault.get_payment_token(payment_method_reference))
+        )
+        found = _payment_method(token)
+        if not _is_vault_customer(customer_reference) or (
+            found.customer_reference != customer_reference
+        ):
+            raise ProviderRequestError(
+                "No such saved PayPal payer for this customer.", code="resource_missing"
+            )
+        return found
+
+    def payment_method_make_default(
+        self,
+        *,
+        customer_reference: str,
+        payment_method_reference: str,
+        subscription_references: Sequence[str],
+        idempotency_key: str,
+    ) -> None:
+        # PayPal keeps no default: which token pays is ours to say on each order.
+        self.payment_method_retrieve(
+            customer_reference=customer_reference,
+            payment_method_reference=payment_method_reference,
+        )
+
+    def payment_method_detach(self, *, payment_method_reference: str, idempotency_key: str) -> None:
+        _call(lambda client: client.vault.delete_payment_token(payment_method_reference))
 
     def usage_report(self, reports: Sequence[UsageReport]) -> list[UsageReportResult]:
         raise _unsupported(Capability.METERED_USAGE)
@@ -655,12 +765,57 @@ class PayPalProvider:
     # Payments
 
     def charge(self, request: ChargeRequest) -> ChargeResult:
+        if request.payment_method:
+            return self._charge_saved_payer(request)
         if not request.return_url:
             raise ProviderRequestError(
-                "A PayPal payment needs the payer's approval: pass return_url.",
+                "A PayPal payment needs the payer's approval or a saved payer: pass return_url.",
                 code=ProviderErrorCode.PROVIDER_CAPABILITY_UNSUPPORTED,
                 param="return_url",
             )
+        wallet: dict[str, Any] = {
+            "experience_context": {
+                "return_url": request.return_url,
+                "cancel_url": request.return_url,
+                "user_action": "PAY_NOW",
+                "shipping_preference": "NO_SHIPPING",
+            },
+            # The approving payer is saved for the customer's next payments.
+            "attributes": {
+                "vault": {
+                    "store_in_vault": "ON_SUCCESS",
+                    "usage_type": "MERCHANT",
+                    "customer_type": "CONSUMER",
+                },
+                **(
+                    {"customer": {"id": request.customer_reference}}
+                    if _is_vault_customer(request.customer_reference)
+                    else {}
+                ),
+            },
+        }
+        order = self._order_create(request, {"paypal": wallet})
+        return self._settle(order)
+
+    def _charge_saved_payer(self, request: ChargeRequest) -> ChargeResult:
+        """The customer's saved payer (a vault token) pays at once: PayPal answers the order
+        COMPLETED with its capture, no approval. A token that is not the customer's is
+        refused before PayPal is asked."""
+        self.payment_method_retrieve(
+            customer_reference=request.customer_reference,
+            payment_method_reference=request.payment_method,
+        )
+        order = self._order_create(request, {"paypal": {"vault_id": request.payment_method}})
+        result = _order_result(order)
+        if result.status == ChargeStatus.FAILED:
+            raise ProviderDeclinedError(
+                result.failure_message, decline_code=result.decline_code, charge=result
+            )
+        return result
+
+    def _order_create(
+        self, request: ChargeRequest, payment_source: Mapping[str, Any]
+    ) -> dict[str, Any]:
         unit: dict[str, Any] = {
             "reference_id": request.payment_id,
             "custom_id": f"{request.app_id}:{request.payment_id}"[:127],
@@ -671,21 +826,8 @@ class PayPalProvider:
         }
         if request.description:
             unit["description"] = request.description[:127]
-        body = {
-            "intent": "CAPTURE",
-            "purchase_units": [unit],
-            "payment_source": {
-                "paypal": {
-                    "experience_context": {
-                        "return_url": request.return_url,
-                        "cancel_url": request.return_url,
-                        "user_action": "PAY_NOW",
-                        "shipping_preference": "NO_SHIPPING",
-                    }
-                }
-            },
-        }
-        order = _body(
+        body = {"intent": "CAPTURE", "purchase_units": [unit], "payment_source": payment_source}
+        return _body(
             _call(
                 lambda client: client.orders.create_order(
                     {
@@ -696,7 +838,6 @@ class PayPalProvider:
                 )
             )
         )
-        return self._settle(order)
 
     def charge_retrieve(self, *, provider_reference: str) -> ChargeResult:
         """The order as PayPal has it now, captured first if the payer has approved it (the
@@ -708,13 +849,14 @@ class PayPalProvider:
         if order.get("status") != "APPROVED" or _declined_capture(order) is not None:
             return _order_result(order)
         order_id = str(order["id"])
+        capture_key = _capture_request_id(order)
         try:
             captured = _body(
                 _call(
                     lambda client: client.orders.capture_order(
                         {
                             "id": order_id,
-                            "paypal_request_id": f"capture-{order_id}",
+                            "paypal_request_id": capture_key,
                             "prefer": "return=representation",
                         }
                     )

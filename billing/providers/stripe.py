@@ -567,9 +567,11 @@ def _options(idempotency_key: str | None) -> stripe.RequestOptions:
 class StripeProvider:
     name: ClassVar[str] = "stripe"
     supported_currencies: ClassVar[frozenset[str]] = STRIPE_CURRENCIES
-    # Everything but the generic webhook endpoint: Stripe's events go through dj-stripe's.
+    # Everything but the generic webhook endpoint (Stripe's events go through dj-stripe's)
+    # and saving a method at approval (a Stripe customer saves a card first).
     capabilities: ClassVar[frozenset[Capability]] = frozenset(Capability) - {
-        Capability.WEBHOOK_ENDPOINT
+        Capability.WEBHOOK_ENDPOINT,
+        Capability.PAYMENT_METHOD_SAVED_AT_APPROVAL,
     }
 
     def __init__(self, *, app: Any = None) -> None:

@@ -183,6 +183,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "billing.tasks.payments_complete_pending",
         "schedule": 60.0,
     },
+    # A payment the customer completed whose webhook was lost (an approved PayPal order).
+    "sync-payments-awaiting-action": {
+        "task": "billing.tasks.payments_sync_awaiting_action",
+        "schedule": 60.0,
+    },
     "complete-pending-subscriptions": {
         "task": "billing.tasks.subscriptions_complete_pending",
         "schedule": 60.0,

@@ -1,4 +1,5 @@
 import json
+import re
 from io import StringIO
 
 import pytest
@@ -96,3 +97,27 @@ def test_rotate_api_key_issues_a_new_key_and_revokes_the_old(db):
     assert _client(rotated["api_key"]).get("/v1/app").status_code == 200
     app = App.objects.get(pk=created["app_id"])
     assert AuditEvent.objects.for_app(app).filter(action_type="ROTATE_API_KEY").count() == 1
+
+
+def test_create_app_with_provider_paypal_makes_a_paypal_app_operators_see_in_the_admin(
+    db, admin_client
+):
+    paypal = json.loads(_run("create_app", "PayPal shop", "--provider", "paypal", "--json"))
+    stripe = json.loads(_run("create_app", "Stripe shop", "--json"))
+
+    shown = _client(paypal["api_key"]).get("/v1/app").json()
+    listed = admin_client.get("/admin/tenants/app/").content.decode()
+    filtered = admin_client.get("/admin/tenants/app/?provider__exact=paypal").content.decode()
+    page = admin_client.get(f"/admin/tenants/app/{paypal['app_id']}/change/").content.decode()
+
+    assert (shown["id"], shown["provider"]) == (paypal["app_id"], "paypal")
+    assert App.objects.get(pk=stripe["app_id"]).provider == "stripe"
+    rows = re.findall(r"<tr>.*?</tr>", listed, re.S)
+    assert any("PayPal shop" in row and ">paypal<" in row.lower() for row in rows)
+    assert any("Stripe shop" in row and ">stripe<" in row.lower() for row in rows)
+    assert "PayPal shop" in filtered and "Stripe shop" not in filtered
+    assert "paypal" in page.lower()
+    [created] = AuditEvent.objects.for_app(App.objects.get(pk=paypal["app_id"])).filter(
+        action_type="CREATE_APP"
+    )
+    assert created.payload_snapshot.get("provider") == "paypal"

@@ -20,7 +20,11 @@ class LedgerProvider:
     # A ledger in two currencies, so a valid ISO code it lacks (jpy) shows the provider's own limit.
     supported_currencies: ClassVar[frozenset[str]] = frozenset({"usd", "eur"})
     capabilities: ClassVar[frozenset[Capability]] = frozenset(
-        {Capability.SAVED_PAYMENT_METHODS, Capability.PAYMENTS_WITHOUT_REDIRECT}
+        {
+            Capability.SAVED_PAYMENT_METHODS,
+            Capability.PAYMENT_METHOD_ATTACH,
+            Capability.PAYMENTS_WITHOUT_REDIRECT,
+        }
     )
 
     def __init__(self, *, app: Any = None) -> None:

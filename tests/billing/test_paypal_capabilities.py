@@ -1,6 +1,5 @@
-"""What a PayPal app cannot do (metered usage, test clocks, checkout, saved cards) answers 400
-`provider_capability_unsupported`, naming the capability, before anything is written or sent to
-PayPal."""
+"""What a PayPal app cannot do answers 400 `provider_capability_unsupported`, naming the
+capability, before anything is written or sent to PayPal."""
 
 import json
 from io import StringIO
@@ -106,7 +105,7 @@ def test_a_test_clock_checkout_and_a_saved_payment_method_are_refused_on_paypal(
     assert Customer.objects.for_app(app).count() == 0
 
 
-def test_a_paypal_payment_without_a_return_url_or_off_session_is_refused_before_it_is_written(
+def test_a_paypal_payment_for_a_customer_with_no_saved_payer_needs_a_return_url(
     shop: APIClient, paypal_emulator: PayPalEmulatorServer
 ):
     app = App.objects.get(name="PayPal shop")
@@ -124,7 +123,11 @@ def test_a_paypal_payment_without_a_return_url_or_off_session_is_refused_before_
         format="json",
     )
 
-    _refused(no_redirect, "payments_without_redirect", "return_url")
-    _refused(off_session, "off_session_payments", "off_session")
+    # Nothing to charge without the payer: they approve a first payment (return_url), which
+    # saves them for the next ones (tests/billing/test_paypal_saved_payers.py).
+    for refused in (no_redirect, off_session):
+        assert refused.status_code == 400, refused.content
+        error = refused.json()["error"]
+        assert (error["code"], error["param"]) == ("payment_method_required", "payment_method")
     assert _writes(app) == before
     assert [r for r in paypal_emulator.requests() if r["path"].startswith("/v2/")] == []

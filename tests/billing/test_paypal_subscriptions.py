@@ -176,6 +176,7 @@ def test_a_subscription_without_a_return_url_is_refused_before_it_is_written(
     assert refused.status_code == 400
     assert refused.json()["error"]["code"] == "provider_capability_unsupported"
     assert refused.json()["error"]["param"] == "return_url"
+    assert "subscriptions_without_approval" in refused.json()["error"]["message"]
     assert Subscription.objects.for_app(shop.app).count() == 0
 
 

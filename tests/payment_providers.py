@@ -1,0 +1,369 @@
+"""One app per payment provider, behind the same API: the `paying_tenant` fixture (tests/
+conftest.py) runs a test once with a Stripe app and once with a PayPal app, so the guarantees
+the API makes (idempotency under retries, outages injected at the provider's emulator,
+webhooks duplicated and reordered, cross-app 404, audit) are asserted once, for both.
+
+Each `PayingTenant` absorbs what legitimately differs between providers and nothing else:
+
+- `customer()` makes a customer who can pay (Stripe: a saved test card; PayPal: none needed,
+  the payer approves each order), `declining_customer()` one whose payment is declined,
+  `acting_customer()` one whose payment waits on them (Stripe: a 3-D Secure card paid with a
+  `return_url`; PayPal: any payer), `saved_customer()` one with a saved payment method to
+  charge off session (Stripe: the card saved with the customer; PayPal: a payer vaulted by
+  approving a first payment), `bare_customer()` one with nothing saved.
+- `pay()` posts `/v1/payments` with what the provider needs (PayPal: a `return_url`);
+  `complete()` does what the customer does next (PayPal: approves the order on the emulator's
+  page by posting its form over HTTP) and delivers the provider's webhooks to our endpoint;
+  `paid()` is both, checked to have succeeded.
+- `outage()` makes the provider's emulator fail every call (more than the SDKs' own retries);
+  `events()`, `deliver()` sign and post the provider's events to our endpoint again, as a
+  provider's redelivery does; `payments_at_provider()` / `refunds_at_provider()` count what
+  the provider made; `refund_at_provider()` refunds there, not through us.
+
+Webhooks reach our endpoints in-process (Django's test client), signed as each emulator signs
+them; the emulators' own deliveries go nowhere (`UNREACHABLE_BASE_URL`), so a test decides
+when, how often and in which order each event arrives.
+
+To parametrise the subscription suites the same way, add their verbs to both classes
+(`plan()`, `subscribe(customer, plan)`, `renew(subscription)`, ...) with the provider
+differences inside (PayPal: the subscriber approves the subscription on the emulator's page),
+and write the tests against `paying_tenant` only; a test of something one provider cannot do
+stays in that provider's own module (tests/billing/test_paypal_*.py, test_payments_api.py).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from io import StringIO
+from typing import Any
+
+import requests
+from django.core.management import call_command
+from django.test import Client
+from djstripe.models import WebhookEndpoint
+from rest_framework.test import APIClient
+
+from billing.providers.stripe import stripe_client
+from billing.stripe_account import stripe_account_setup
+from paypal_emulator.api import canonical
+from paypal_emulator.pytest_plugin import TEST_CLIENT_ID, TEST_CLIENT_SECRET
+from paypal_emulator.server import PayPalEmulatorServer
+from stripe_emulator.server import EmulatorServer
+from tenants.models import ApiKey, App
+from tests.factories import UNREACHABLE_BASE_URL, Tenant, deliver, tenant_make
+from tests.stripe_emulator.raw_http import raw_request
+
+RETURN_URL = "https://shop.example/orders/42/paid"
+PROVIDERS = ("stripe", "paypal")
+# More failed calls than the SDKs retry on their own: the request itself gives up.
+OUTAGE_CALLS = 20
+
+
+class PayingTenant:
+    provider: str
+    tenant: Tenant
+
+    @property
+    def client(self) -> APIClient:
+        return self.tenant.client
+
+    @property
+    def app(self) -> App:
+        return self.tenant.app
+
+    def _customer(self, external_id: str, **fields: Any) -> str:
+        response = self.client.post(
+            "/v1/customers", {"external_id": external_id, **fields}, format="json"
+        )
+        assert response.status_code == 201, response.content
+        return str(response.json()["id"])
+
+    def customer(self, external_id: str = "payer") -> str:
+        raise NotImplementedError
+
+    def declining_customer(self, external_id: str = "declined-payer") -> str:
+        raise NotImplementedError
+
+    def acting_customer(self, external_id: str = "acting-payer") -> str:
+        raise NotImplementedError
+
+    def saved_customer(self, external_id: str = "saved-payer") -> str:
+        raise NotImplementedError
+
+    def bare_customer(self, external_id: str = "bare-payer") -> str:
+        return self._customer(external_id)
+
+    def payment_body(
+        self, customer: str, amount: int = 2000, currency: str = "usd", **extra: Any
+    ) -> dict[str, Any]:
+        return {"customer": customer, "amount": amount, "currency": currency, **extra}
+
+    def pay(self, customer: str, amount: int = 2000, currency: str = "usd", **headers: Any) -> Any:
+        return self.client.post(
+            "/v1/payments", self.payment_body(customer, amount, currency), format="json", **headers
+        )
+
+    def complete(self, payment: dict[str, Any], *, deliver_webhooks: bool = True) -> dict[str, Any]:
+        """What the customer does after `POST /v1/payments` (nothing, authenticate, approve),
+        then the provider's new webhooks delivered (unless `deliver_webhooks` is false: they
+        were lost); answers the payment as our API has it then."""
+        if payment.get("status") == "requires_action":
+            self._act(payment)
+        if deliver_webhooks:
+            fresh = self.events()[self._delivered :]
+            self._delivered += len(fresh)
+            for event in fresh:
+                assert self.deliver(event) == 200
+        answer: dict[str, Any] = self.client.get(f"/v1/payments/{payment['id']}").json()
+        return answer
+
+    def _act(self, payment: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def paid(self, amount: int = 2000, customer: str | None = None) -> dict[str, Any]:
+        created = self.pay(customer or self.customer(), amount)
+        assert created.status_code == 201, created.content
+        payment = self.complete(created.json())
+        assert payment["status"] == "succeeded", payment
+        return payment
+
+    @contextmanager
+    def outage(self) -> Iterator[None]:
+        raise NotImplementedError
+        yield
+
+    def events(self) -> list[Any]:
+        """Every event the provider has sent so far, oldest first."""
+        raise NotImplementedError
+
+    def deliver(self, event: Any) -> int:
+        """Posts one event to our endpoint, signed as the provider signs it; answers the
+        status our endpoint answered."""
+        raise NotImplementedError
+
+    def deliver_all(self, events: list[Any] | None = None) -> list[int]:
+        return [self.deliver(event) for event in (self.events() if events is None else events)]
+
+    def payments_at_provider(self) -> int:
+        raise NotImplementedError
+
+    def refunds_at_provider(self) -> int:
+        raise NotImplementedError
+
+    def refund_at_provider(self, payment: dict[str, Any], amount: int) -> str:
+        """Refunds `amount` of the payment at the provider itself (its dashboard, say);
+        answers the provider's refund id."""
+        raise NotImplementedError
+
+
+class StripePayingTenant(PayingTenant):
+    provider = "stripe"
+
+    def __init__(self, *, tenant: Tenant, stripe: EmulatorServer) -> None:
+        self.tenant, self.emulator = tenant, stripe
+        stripe_account_setup(base_url=UNREACHABLE_BASE_URL)
+        self.endpoint = WebhookEndpoint.objects.get()
+        self._delivered = 0
+        self._acting: set[str] = set()
+
+    def customer(self, external_id: str = "payer") -> str:
+        return self._customer(external_id, payment_method="pm_card_visa")
+
+    def declining_customer(self, external_id: str = "declined-payer") -> str:
+        return self._customer(external_id, payment_method="pm_card_chargeCustomerFail")
+
+    def saved_customer(self, external_id: str = "saved-payer") -> str:
+        return self.customer(external_id)
+
+    def acting_customer(self, external_id: str = "acting-payer") -> str:
+        customer = self._customer(external_id, payment_method="pm_card_threeDSecure2Required")
+        self._acting.add(customer)
+        return customer
+
+    def payment_body(
+        self, customer: str, amount: int = 2000, currency: str = "usd", **extra: Any
+    ) -> dict[str, Any]:
+        if customer in self._acting:
+            extra.setdefault("return_url", RETURN_URL)
+        return super().payment_body(customer, amount, currency, **extra)
+
+    def _act(self, payment: dict[str, Any]) -> None:
+        # The customer passes 3-D Secure on the page `redirect_url` leads to.
+        status, body, _ = raw_request(
+            self.emulator,
+            "POST",
+            f"/_emulator/payment_intents/{payment['provider_payment_id']}/authenticate",
+        )
+        assert status == 200, body
+
+    @contextmanager
+    def outage(self) -> Iterator[None]:
+        self.emulator.set_faults(status=500, count=OUTAGE_CALLS)
+        try:
+            yield
+        finally:
+            self.emulator.clear_faults()
+
+    def events(self) -> list[dict[str, Any]]:
+        return self.emulator.events()
+
+    def deliver(self, event: dict[str, Any]) -> int:
+        return int(deliver(self.endpoint, event).status_code)
+
+    def _objects(self, kind: str) -> list[dict[str, Any]]:
+        return [o for o in self.emulator.state.objects.values() if o.get("object") == kind]
+
+    def payments_at_provider(self) -> int:
+        return len(self._objects("payment_intent"))
+
+    def refunds_at_provider(self) -> int:
+        return len(self._objects("refund"))
+
+    def refund_at_provider(self, payment: dict[str, Any], amount: int) -> str:
+        refund = stripe_client().v1.refunds.create(
+            {"payment_intent": payment["provider_payment_id"], "amount": amount}
+        )
+        return str(refund["id"])
+
+
+class PayPalPayingTenant(PayingTenant):
+    provider = "paypal"
+
+    def __init__(self, *, tenant: Tenant, paypal: PayPalEmulatorServer, webhook_id: str) -> None:
+        self.tenant, self.emulator, self.webhook_id = tenant, paypal, webhook_id
+        self._delivered = 0
+        self._payers: dict[str, str] = {}
+
+    def customer(self, external_id: str = "payer") -> str:
+        customer = self._customer(external_id)
+        self._payers[customer] = "buyer"
+        return customer
+
+    def declining_customer(self, external_id: str = "declined-payer") -> str:
+        customer = self._customer(external_id)
+        self._payers[customer] = "declined"
+        return customer
+
+    def acting_customer(self, external_id: str = "acting-payer") -> str:
+        return self.customer(external_id)
+
+    def saved_customer(self, external_id: str = "saved-payer") -> str:
+        # The payer approving a first payment is vaulted for the next ones.
+        customer = self.customer(external_id)
+        self.paid(customer=customer)
+        return customer
+
+    def payment_body(
+        self, customer: str, amount: int = 2000, currency: str = "usd", **extra: Any
+    ) -> dict[str, Any]:
+        return super().payment_body(customer, amount, currency, return_url=RETURN_URL, **extra)
+
+    def _act(self, payment: dict[str, Any]) -> None:
+        paypal_approve(payment["redirect_url"], self._payers.get(payment["customer"], "buyer"))
+
+    @contextmanager
+    def outage(self) -> Iterator[None]:
+        self.emulator.set_faults(status=500, count=OUTAGE_CALLS, path_prefix="/v2/")
+        try:
+            yield
+        finally:
+            self.emulator.clear_faults()
+
+    def events(self) -> list[dict[str, Any]]:
+        return self.emulator.events()
+
+    def deliver(self, event: dict[str, Any]) -> int:
+        body = canonical(event)
+        headers = self.emulator.api.signed_headers(self.webhook_id, body, self.emulator.url)
+        answer = Client().post(
+            "/webhooks/paypal/", data=body, content_type="application/json", headers=headers
+        )
+        return int(answer.status_code)
+
+    def payments_at_provider(self) -> int:
+        return len(self.emulator.api.orders)
+
+    def refunds_at_provider(self) -> int:
+        return len(self.emulator.api.refunds)
+
+    def refund_at_provider(self, payment: dict[str, Any], amount: int) -> str:
+        order = self.emulator.api.orders[payment["provider_payment_id"]]
+        token = requests.post(
+            f"{self.emulator.url}/v1/oauth2/token",
+            data={"grant_type": "client_credentials"},
+            auth=(TEST_CLIENT_ID, TEST_CLIENT_SECRET),
+            timeout=5,
+        ).json()["access_token"]
+        currency = order["purchase_units"][0]["amount"]["currency_code"]
+        made = requests.post(
+            f"{self.emulator.url}/v2/payments/captures/{order['_captures'][-1]}/refund",
+            json={"amount": {"currency_code": currency, "value": f"{amount / 100:.2f}"}},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=5,
+        )
+        assert made.status_code == 201, made.text
+        return str(made.json()["id"])
+
+
+def paypal_approve(redirect_url: str, payer: str = "buyer") -> str:
+    """The payer's browser on PayPal's page, as plain HTTP: opens it, submits its form as the
+    given sandbox payer; answers where PayPal sends the browser back."""
+    page = requests.get(redirect_url, timeout=10)
+    assert page.status_code == 200, page.text
+    action = re.search(r'<form method="post" action="([^"]+)">', page.text)
+    token = re.search(r'name="token" value="([^"]+)"', page.text)
+    assert action and token and f'value="{payer}"' in page.text, page.text
+    answer = requests.post(
+        redirect_url.split("/checkoutnow")[0] + action.group(1),
+        data={"token": token.group(1), "payer": payer},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert answer.status_code == 303, answer.text
+    return str(answer.headers["Location"])
+
+
+def paypal_configure(settings: Any, paypal: PayPalEmulatorServer) -> None:
+    """Points our PayPal provider at the emulator."""
+    settings.PAYPAL_CLIENT_ID = TEST_CLIENT_ID
+    settings.PAYPAL_CLIENT_SECRET = TEST_CLIENT_SECRET
+    settings.PAYPAL_API_BASE = paypal.url
+    settings.PAYPAL_MAX_NETWORK_RETRIES = 2
+
+
+def paypal_tenant_make(name: str) -> Tenant:
+    """A PayPal app, made as an operator makes one: `manage.py create_app --provider paypal`."""
+    output = StringIO()
+    call_command("create_app", name, "--provider", "paypal", "--json", stdout=output)
+    created = json.loads(output.getvalue())
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {created['api_key']}")
+    app = App.objects.get(name=name)
+    return Tenant(
+        app=app,
+        api_key=ApiKey.objects.all_tenants().get(app=app),
+        raw_key=created["api_key"],
+        client=client,
+    )
+
+
+def paying_tenant_make(
+    provider: str,
+    *,
+    name: str,
+    settings: Any,
+    stripe: EmulatorServer,
+    paypal: PayPalEmulatorServer,
+) -> PayingTenant:
+    if provider == "stripe":
+        return StripePayingTenant(tenant=tenant_make(name), stripe=stripe)
+    paypal_configure(settings, paypal)
+    # A listener that receives nothing (the tests deliver), registered so that PayPal's
+    # signature check knows our webhook id.
+    settings.PAYPAL_WEBHOOK_ID = paypal.add_webhook(f"{UNREACHABLE_BASE_URL}/webhooks/paypal/")
+    return PayPalPayingTenant(
+        tenant=paypal_tenant_make(name), paypal=paypal, webhook_id=settings.PAYPAL_WEBHOOK_ID
+    )
