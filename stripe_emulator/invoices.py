@@ -785,7 +785,10 @@ def invoice_create_preview(context: RequestContext) -> dict[str, Any]:
         or (subscription["cancel_at_period_end"])
     ):
         raise _no_upcoming_invoice(subscription["customer"])
-    return invoice_preview_compute(state, subscription)
+    preview = invoice_preview_compute(state, subscription)
+    for path in context.expand:  # the preview is rendered already; its expansions still apply
+        state.expand_rendered(preview, path)
+    return preview
 
 
 def _no_upcoming_invoice(customer_id: str) -> StripeApiError:

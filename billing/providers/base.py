@@ -67,6 +67,8 @@ class Capability(enum.StrEnum):
     TEST_CLOCKS = "test_clocks"
     # The provider's hosted payment page (`/v1/checkout-sessions`).
     CHECKOUT = "checkout"
+    # Coupons and promotion codes held at the provider and redeemed into discounts.
+    COUPONS = "coupons"
     # Its events arrive at our generic `POST /webhooks/<provider>/` (Stripe's go through
     # dj-stripe's endpoint instead).
     WEBHOOK_ENDPOINT = "webhook_endpoint"
@@ -265,6 +267,44 @@ class SubscriptionItemRequest:
 
 
 @dataclass(frozen=True, kw_only=True)
+class DiscountRequest:
+    """A coupon or a promotion code (one of the two references) to redeem into a discount."""
+
+    coupon_reference: str = ""
+    promotion_code_reference: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CouponRequest:
+    idempotency_key: str
+    app_id: str
+    coupon_id: str
+    name: str
+    duration: str  # once | repeating | forever
+    percent_off: Decimal | None = None
+    amount_off: int | None = None
+    currency: str = ""
+    duration_in_months: int | None = None
+    max_redemptions: int | None = None
+    redeem_by: datetime | None = None
+    # The provider's products of the plans it applies to (empty: every plan).
+    product_references: Sequence[str] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class PromotionCodeRequest:
+    idempotency_key: str
+    app_id: str
+    promotion_code_id: str
+    coupon_reference: str
+    code: str
+    max_redemptions: int | None = None
+    expires_at: datetime | None = None
+    customer_reference: str = ""
+    first_time_transaction: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
 class SubscriptionRequest:
     idempotency_key: str
     app_id: str
@@ -274,6 +314,7 @@ class SubscriptionRequest:
     trial_period_days: int = 0
     payment_method: str = ""
     metadata: Mapping[str, str] = field(default_factory=dict)
+    discounts: Sequence[DiscountRequest] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -287,6 +328,8 @@ class SubscriptionResult:
     canceled_at: datetime | None = None
     # price reference -> subscription item reference
     item_references: Mapping[str, str] = field(default_factory=dict)
+    # The provider's discounts on the subscription, in order.
+    discount_references: Sequence[str] = ()
     client_secret: str = ""
     raw_response: Mapping[str, Any] = field(default_factory=dict)
 
@@ -297,6 +340,8 @@ class SubscriptionChangeRequest:
     provider_reference: str
     items: Sequence[SubscriptionItemRequest]
     proration: Proration = Proration.CREATE_PRORATIONS
+    # Replaces the subscription's discounts when given.
+    discounts: Sequence[DiscountRequest] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -421,6 +466,9 @@ class CheckoutSessionRequest:
     trial_period_days: int = 0
     description: str = ""
     metadata: Mapping[str, str] = field(default_factory=dict)
+    # The buyer may type a promotion code on the provider's page; or one discount applied.
+    allow_promotion_codes: bool = False
+    discounts: Sequence[DiscountRequest] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -505,6 +553,16 @@ class InvoiceLineResult:
 
 
 @dataclass(frozen=True, kw_only=True)
+class InvoiceDiscountResult:
+    """What one discount took off an invoice, and the coupon (and code) it came from."""
+
+    discount_reference: str
+    amount_minor: int
+    coupon_reference: str = ""
+    promotion_code_reference: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
 class InvoicePaymentAttemptResult:
     """One charge of an invoice: a renewal, one of its retries, a payment asked for now."""
 
@@ -541,6 +599,7 @@ class InvoiceResult:
     period_start: datetime | None = None
     period_end: datetime | None = None
     lines: Sequence[InvoiceLineResult] = ()
+    discounts: Sequence[InvoiceDiscountResult] = ()
     hosted_invoice_url: str = ""
     invoice_pdf: str = ""
     attempt_count: int = 0
@@ -634,6 +693,14 @@ class PaymentProvider(Protocol):
     def subscription_resume(
         self, *, provider_reference: str, idempotency_key: str
     ) -> SubscriptionResult: ...
+
+    # Coupons and promotion codes (Capability.COUPONS)
+    def coupon_create(self, request: CouponRequest) -> CatalogObject: ...
+    def coupon_delete(self, *, provider_reference: str) -> None: ...
+    def promotion_code_create(self, request: PromotionCodeRequest) -> CatalogObject: ...
+    def promotion_code_deactivate(
+        self, *, provider_reference: str, idempotency_key: str
+    ) -> CatalogObject: ...
 
     # Usage
     def usage_report(self, reports: Sequence[UsageReport]) -> list[UsageReportResult]: ...
