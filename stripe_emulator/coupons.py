@@ -497,7 +497,7 @@ def _redeemable_coupon(
     return coupon
 
 
-def discount_redeem(
+def discount_check(
     state: EmulatorState,
     entry: dict[str, Any],
     *,
@@ -505,11 +505,9 @@ def discount_redeem(
     currency: str | None,
     param: str,
     amount: int | None = None,
-    subscription_id: str | None = None,
-    checkout_session_id: str | None = None,
-) -> dict[str, Any]:
-    """One ``{coupon}`` or ``{promotion_code}`` redeemed into a stored discount; the coupon's
-    and the code's redemption counts go up."""
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The coupon (and promotion code) one ``{coupon}`` or ``{promotion_code}`` would redeem,
+    refused as Stripe refuses it; nothing is counted yet."""
     if entry.get("discount"):
         raise invalid_request_error(
             "Reusing an existing discount is not emulated.", param=f"{param}[discount]"
@@ -536,6 +534,25 @@ def discount_redeem(
         str(coupon_id),
         currency=currency,
         param=f"{param}[promotion_code]" if promotion_code else f"{param}[coupon]",
+    )
+    return coupon, promotion_code
+
+
+def discount_redeem(
+    state: EmulatorState,
+    entry: dict[str, Any],
+    *,
+    customer_id: str,
+    currency: str | None,
+    param: str,
+    amount: int | None = None,
+    subscription_id: str | None = None,
+    checkout_session_id: str | None = None,
+) -> dict[str, Any]:
+    """One ``{coupon}`` or ``{promotion_code}`` redeemed into a stored discount; the coupon's
+    and the code's redemption counts go up."""
+    coupon, promotion_code = discount_check(
+        state, entry, customer_id=customer_id, currency=currency, param=param, amount=amount
     )
     now = state.now()
     end = None
@@ -602,12 +619,6 @@ def discounts_redeem(
         seen_coupons.add(coupon_id)
         redeemed.append(discount)
     return redeemed
-
-
-def discount_summary(state: EmulatorState, promotion_code_id: str) -> dict[str, Any]:
-    """The coupon behind a promotion code and whether it can be redeemed, for the hosted page."""
-    promotion_code = state.require(promotion_code_id, "promotion_code", label="promotion code")
-    return coupon_for_discount(state, promotion_code["promotion"]["coupon"])
 
 
 def promotion_code_find(state: EmulatorState, code: str) -> dict[str, Any] | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import requests
 import stripe
 
 from stripe_emulator.server import EmulatorServer
@@ -262,3 +263,91 @@ def test_a_coupon_for_other_products_leaves_the_invoice_whole(
     subscription = _subscribe(stripe_client, price, {"coupon": coupon.id})
 
     assert subscription.latest_invoice.total == 2000
+
+
+def _subscription_session(
+    client: stripe.StripeClient, price: stripe.Price, **fields: object
+) -> stripe.checkout.Session:
+    return client.v1.checkout.sessions.create(
+        params={
+            "mode": "subscription",
+            "customer": client.v1.customers.create().id,
+            "line_items": [{"price": price.id, "quantity": 1}],
+            "success_url": "https://app.example/done",
+            **fields,  # type: ignore[typeddict-item]
+        }
+    )
+
+
+def _checkout_submit(url: str, **fields: str) -> requests.Response:
+    return requests.post(
+        url,
+        data={
+            "card_number": "4242 4242 4242 4242",
+            "card_expiry": "12 / 34",
+            "card_cvc": "123",
+            **fields,
+        },
+        allow_redirects=False,
+        timeout=10,
+    )
+
+
+def test_a_buyer_types_a_promotion_code_on_checkout_and_the_subscription_carries_it(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    price = _monthly_price(stripe_client)
+    coupon = stripe_client.v1.coupons.create(params={"percent_off": 25, "duration": "forever"})
+    code = stripe_client.v1.promotion_codes.create(
+        params={"promotion": {"type": "coupon", "coupon": coupon.id}, "code": "SPRING"}
+    )
+    session = _subscription_session(stripe_client, price, allow_promotion_codes=True)
+
+    page = requests.get(session.url, timeout=10)  # type: ignore[arg-type]
+    wrong = _checkout_submit(session.url, promotion_code="WINTER")  # type: ignore[arg-type]
+    done = _checkout_submit(session.url, promotion_code="spring")  # type: ignore[arg-type]
+
+    assert "name=promotion_code" in page.text
+    assert wrong.status_code == 400 and "This code is invalid." in wrong.text
+    assert done.status_code in (302, 303)
+    completed = stripe_client.v1.checkout.sessions.retrieve(
+        session.id, params={"expand": ["subscription"]}
+    )
+    assert completed.allow_promotion_codes is True
+    assert completed.discounts[0].promotion_code == code.id
+    assert completed.amount_subtotal == 2000 and completed.amount_total == 1500
+    assert completed.total_details.amount_discount == 500
+    subscription = completed.subscription
+    assert stripe_client.v1.promotion_codes.retrieve(code.id).times_redeemed == 1
+    assert len(subscription.discounts) == 1  # type: ignore[union-attr]
+
+
+def test_a_checkout_page_without_allow_promotion_codes_has_no_code_field_and_a_discount_applies(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    price = _monthly_price(stripe_client)
+    coupon = stripe_client.v1.coupons.create(params={"amount_off": 200, "currency": "usd"})
+    session = _subscription_session(stripe_client, price, discounts=[{"coupon": coupon.id}])
+
+    page = requests.get(session.url, timeout=10)  # type: ignore[arg-type]
+    done = _checkout_submit(session.url)  # type: ignore[arg-type]
+
+    assert "name=promotion_code" not in page.text
+    assert done.status_code in (302, 303)
+    completed = stripe_client.v1.checkout.sessions.retrieve(session.id)
+    assert completed.amount_total == 1800
+    assert completed.discounts[0].coupon == coupon.id
+
+
+def test_checkout_takes_allow_promotion_codes_or_discounts_not_both(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    price = _monthly_price(stripe_client)
+    coupon = stripe_client.v1.coupons.create(params={"percent_off": 5})
+
+    with pytest.raises(stripe.InvalidRequestError) as refused:
+        _subscription_session(
+            stripe_client, price, allow_promotion_codes=True, discounts=[{"coupon": coupon.id}]
+        )
+
+    assert refused.value.param == "discounts"
