@@ -10,6 +10,7 @@ with its subscription (or checkout session, or customer) in one transaction, so 
 count what was really redeemed.
 """
 
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -38,6 +39,7 @@ from billing.providers.base import (
     Capability,
     CouponRequest,
     DiscountRequest,
+    DiscountResult,
     PromotionCodeRequest,
     ProviderError,
 )
@@ -48,7 +50,7 @@ from billing.providers.keys import provider_idempotency_key
 from billing.providers.registry import provider_for
 from billing.selectors import customer_get
 from catalog.models import Plan
-from tenants.actors import Actor
+from tenants.actors import STRIPE, Actor
 from tenants.models import App
 
 COUPON_TARGET = "coupon"
@@ -808,3 +810,66 @@ def invoice_discounts_describe(
         }
         for coupon, code, amount in discounts
     ]
+
+
+def subscription_discounts_adopt(
+    *,
+    subscription: Subscription,
+    discounts: Sequence[DiscountResult],
+    checkout_session: CheckoutSession | None = None,
+) -> list[Discount]:
+    """The provider's discounts on a subscription made there (Checkout), as our redemptions:
+    each of our coupons (and codes) counted once, audited under the provider. Discounts of
+    coupons that are not this app's are left alone; one adopted already is not again."""
+    app = subscription.app
+    adopted = []
+    for result in discounts:
+        if not result.coupon_reference:
+            continue
+        if (
+            Discount.objects.for_app(app)
+            .filter(subscription=subscription, provider_discount_id=result.discount_reference)
+            .exists()
+        ):
+            continue
+        coupon = (
+            Coupon.objects.for_app(app)
+            .select_for_update()
+            .filter(provider_coupon_id=result.coupon_reference)
+            .first()
+        )
+        if coupon is None:
+            continue
+        promotion_code = None
+        if result.promotion_code_reference:
+            promotion_code = (
+                PromotionCode.objects.for_app(app)
+                .select_for_update()
+                .filter(provider_promotion_code_id=result.promotion_code_reference)
+                .first()
+            )
+        coupon.times_redeemed += 1
+        coupon.save(update_fields=["times_redeemed", "updated_at"])
+        if promotion_code is not None:
+            promotion_code.times_redeemed += 1
+            promotion_code.save(update_fields=["times_redeemed", "updated_at"])
+        discount = Discount.objects.create(
+            app=app,
+            coupon=coupon,
+            promotion_code=promotion_code,
+            customer=subscription.customer,
+            target=DiscountTarget.SUBSCRIPTION,
+            subscription=subscription,
+            checkout_session=checkout_session,
+            provider_discount_id=result.discount_reference,
+        )
+        audit_event_record(
+            app=app,
+            actor=STRIPE,
+            action_type=BillingAuditAction.APPLY_DISCOUNT,
+            target_type=DISCOUNT_TARGET,
+            target_id=discount.pk,
+            payload_snapshot=discount_snapshot(discount),
+        )
+        adopted.append(discount)
+    return adopted

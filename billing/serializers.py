@@ -485,6 +485,24 @@ class CheckoutSessionCreateInputSerializer(InputSerializer):
         help_text="Payment mode: what is bought, shown on the page.",
     )
     metadata = MetadataField()
+    allow_promotion_codes = StrictBooleanField(
+        required=False,
+        default=False,
+        help_text="Subscription mode: the page lets the buyer type a promotion code (the "
+        "provider checks its limits; a per-customer limit of ours cannot apply there). Not "
+        "with `coupon` or `promotion_code`.",
+    )
+    coupon = StrictCharField(
+        max_length=40,
+        required=False,
+        help_text="Subscription mode: a coupon (`cpn_…`) applied on the page. Without one "
+        "(and without `promotion_code`), the customer's own discount applies.",
+    )
+    promotion_code = StrictCharField(
+        max_length=100,
+        required=False,
+        help_text="Subscription mode: a promotion code (id or code) applied on the page.",
+    )
 
 
 class CheckoutSessionListInputSerializer(ListQueryInputSerializer):

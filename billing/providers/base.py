@@ -318,6 +318,15 @@ class SubscriptionRequest:
 
 
 @dataclass(frozen=True, kw_only=True)
+class DiscountResult:
+    """A discount on a subscription at the provider, and the coupon (and code) it redeemed."""
+
+    discount_reference: str
+    coupon_reference: str = ""
+    promotion_code_reference: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
 class SubscriptionResult:
     status: SubscriptionStatus
     provider_reference: str
@@ -328,8 +337,8 @@ class SubscriptionResult:
     canceled_at: datetime | None = None
     # price reference -> subscription item reference
     item_references: Mapping[str, str] = field(default_factory=dict)
-    # The provider's discounts on the subscription, in order.
-    discount_references: Sequence[str] = ()
+    # The provider's discounts on the subscription (coupon and code only where it said them).
+    discounts: Sequence[DiscountResult] = ()
     client_secret: str = ""
     raw_response: Mapping[str, Any] = field(default_factory=dict)
 

@@ -29,6 +29,7 @@ from billing.providers.base import (
     CustomerRequest,
     CustomerResult,
     DiscountRequest,
+    DiscountResult,
     InvoiceDiscountResult,
     InvoiceLineResult,
     InvoicePaymentAttemptResult,
@@ -290,6 +291,16 @@ def test_clock_result(test_clock: Mapping[str, Any]) -> TestClockResult:
     )
 
 
+def _discount_result(discount: Any) -> DiscountResult:
+    if not isinstance(discount, Mapping):
+        return DiscountResult(discount_reference=_reference(discount))
+    return DiscountResult(
+        discount_reference=str(discount.get("id") or ""),
+        coupon_reference=_reference((discount.get("source") or {}).get("coupon")),
+        promotion_code_reference=_reference(discount.get("promotion_code")),
+    )
+
+
 def subscription_result(subscription: Mapping[str, Any]) -> SubscriptionResult:
     items = subscription.get("items", {}).get("data", [])
     first_item = items[0] if items else {}
@@ -311,7 +322,7 @@ def subscription_result(subscription: Mapping[str, Any]) -> SubscriptionResult:
         cancel_at_period_end=bool(subscription.get("cancel_at_period_end")),
         canceled_at=_timestamp(subscription.get("canceled_at")),
         item_references={_reference(item["price"]): item["id"] for item in items},
-        discount_references=[_reference(item) for item in subscription.get("discounts") or []],
+        discounts=[_discount_result(item) for item in subscription.get("discounts") or []],
         client_secret=client_secret,
         raw_response=subscription,
     )
@@ -406,7 +417,11 @@ def _checkout_payment_status(status: str | None) -> CheckoutPaymentStatus:
 
 
 # What a completed session produced, in one answer.
-_EXPAND_CHECKOUT = ["payment_intent.latest_charge", "subscription", "setup_intent"]
+_EXPAND_CHECKOUT = [
+    "payment_intent.latest_charge",
+    "subscription.discounts",
+    "setup_intent",
+]
 
 
 def checkout_session_result(session: Mapping[str, Any]) -> CheckoutSessionResult:
@@ -907,7 +922,7 @@ class StripeProvider:
     def subscription_retrieve(self, *, provider_reference: str) -> SubscriptionResult:
         subscription = _call(
             lambda: self.client.v1.subscriptions.retrieve(
-                provider_reference, {"expand": [_EXPAND_FIRST_PAYMENT]}
+                provider_reference, {"expand": [_EXPAND_FIRST_PAYMENT, "discounts"]}
             )
         )
         return subscription_result(_as_dict(subscription))

@@ -5,10 +5,21 @@ code's limits answer 400 before anything is redeemed."""
 
 from typing import Any
 
+import requests
 from djstripe.models import WebhookEndpoint
 
 from stripe_emulator.server import EmulatorServer
-from tests.factories import DAY_SECONDS, Clocked, Tenant, plan_make, settle, subscribe
+from tests.factories import (
+    CHECKOUT_SUCCESS_URL,
+    DAY_SECONDS,
+    Clocked,
+    Tenant,
+    checkout_page_submit,
+    customer_make,
+    plan_make,
+    settle,
+    subscribe,
+)
 
 
 def _coupon(tenant: Tenant, **fields: Any) -> dict[str, Any]:
@@ -110,3 +121,96 @@ def test_a_promotion_code_past_its_max_redemptions_answers_400(
     provider_code = stripe.state.objects[code["provider_promotion_code_id"]]
     assert provider_code["times_redeemed"] == 1
     assert provider_code["metadata"] == {"app_id": tenant.app.pk, "promotion_code_id": code["id"]}
+
+
+def _checkout(tenant: Tenant, **fields: Any) -> dict[str, Any]:
+    response = tenant.client.post(
+        "/v1/checkout-sessions",
+        {"mode": "subscription", "success_url": CHECKOUT_SUCCESS_URL, **fields},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def test_a_promotion_code_typed_on_checkout_discounts_the_subscription_and_is_counted(
+    tenant: Tenant, stripe: EmulatorServer, stripe_webhooks: WebhookEndpoint
+):
+    plan = plan_make(tenant.client, trial_period_days=0)
+    coupon = _coupon(tenant, percent_off="50", duration="forever")
+    code = _promotion_code(tenant, coupon, code="HALF")
+    customer = customer_make(tenant.client, payment_method=None)
+    session = _checkout(
+        tenant, customer=customer["id"], plan=plan["id"], allow_promotion_codes=True
+    )
+
+    page = requests.post(
+        session["url"],
+        data={
+            "card_number": "4242 4242 4242 4242",
+            "card_expiry": "12 / 34",
+            "card_cvc": "123",
+            "promotion_code": "half",
+        },
+        allow_redirects=False,
+        timeout=30,
+    )
+    settle(stripe)
+
+    assert page.status_code == 303, page.text
+    [subscription] = tenant.client.get("/v1/subscriptions", {"customer": customer["id"]}).json()[
+        "data"
+    ]
+    assert subscription["discount"]["coupon"] == coupon["id"]
+    assert subscription["discount"]["promotion_code"] == code["id"]
+    [invoice] = _invoices(tenant, customer)
+    assert invoice["total"] == 1000
+    assert invoice["discounts"] == [
+        {"coupon": coupon["id"], "promotion_code": code["id"], "amount": 1000}
+    ]
+    assert tenant.client.get(f"/v1/promotion-codes/{code['id']}").json()["times_redeemed"] == 1
+    provider_session = stripe.state.objects[
+        tenant.client.get(f"/v1/checkout-sessions/{session['id']}").json()["provider_session_id"]
+    ]
+    assert provider_session["allow_promotion_codes"] is True
+
+
+def test_a_checkout_with_a_coupon_applies_it_without_asking_for_a_code(
+    tenant: Tenant, stripe: EmulatorServer, stripe_webhooks: WebhookEndpoint
+):
+    plan = plan_make(tenant.client, trial_period_days=0)
+    coupon = _coupon(tenant, amount_off=700, currency="usd", duration="once")
+    customer = customer_make(tenant.client, payment_method=None)
+    session = _checkout(tenant, customer=customer["id"], plan=plan["id"], coupon=coupon["id"])
+
+    form = requests.get(session["url"], timeout=30)
+    page = checkout_page_submit(session["url"], "4242 4242 4242 4242")
+    settle(stripe)
+
+    assert "name=promotion_code" not in form.text
+    assert page.status_code == 303, page.text
+    [invoice] = _invoices(tenant, customer)
+    assert invoice["total"] == 1300
+    assert invoice["discounts"][0]["coupon"] == coupon["id"]
+    assert tenant.client.get(f"/v1/coupons/{coupon['id']}").json()["times_redeemed"] == 1
+
+
+def test_a_payment_checkout_with_a_coupon_answers_400(tenant: Tenant, stripe: EmulatorServer):
+    coupon = _coupon(tenant, percent_off="10", duration="once")
+    customer = customer_make(tenant.client, payment_method=None)
+
+    response = tenant.client.post(
+        "/v1/checkout-sessions",
+        {
+            "mode": "payment",
+            "customer": customer["id"],
+            "amount": 1000,
+            "currency": "usd",
+            "success_url": CHECKOUT_SUCCESS_URL,
+            "coupon": coupon["id"],
+        },
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"]["param"] == "coupon"
