@@ -3,9 +3,12 @@ against the Stripe emulator: each is made at Stripe with our metadata, audited o
 refused in the one error shape when its terms or limits say no, and another app's answers
 404."""
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from billing.models import Discount
@@ -274,3 +277,57 @@ def test_another_apps_coupon_or_code_answers_404(
         assert response.status_code == 404, response.content
         assert response.json()["error"]["type"] == "not_found"
         assert response.json()["error"]["param"] == param
+
+
+def test_an_expired_or_deactivated_code_answers_400_and_redeems_nothing(
+    tenant: Tenant, stripe: EmulatorServer
+):
+    plan = plan_make(tenant.client, trial_period_days=0)
+    coupon = _coupon(tenant)
+    expires_at = timezone.now() + timedelta(hours=1)
+    soon = _code(tenant, coupon, "SOON", expires_at=expires_at.isoformat())
+    retired = _code(tenant, coupon, "RETIRED")
+    tenant.client.post(f"/v1/promotion-codes/{retired['id']}/deactivate", {}, format="json")
+    customer = customer_make(tenant.client, payment_method="pm_card_visa")
+
+    with time_machine.travel(expires_at + timedelta(minutes=1), tick=False):
+        expired = subscribe(tenant.client, customer, plan, promotion_code="soon")
+    inactive = subscribe(tenant.client, customer, plan, promotion_code=retired["id"])
+
+    assert expired.status_code == 400
+    assert expired.json()["error"]["code"] == "promotion_code_expired"
+    assert inactive.status_code == 400
+    assert inactive.json()["error"]["code"] == "promotion_code_inactive"
+    assert tenant.client.get(f"/v1/promotion-codes/{soon['id']}").json()["times_redeemed"] == 0
+    assert Discount.objects.for_app(tenant.app).count() == 0
+    assert tenant.client.get("/v1/subscriptions").json()["data"] == []
+
+
+def test_a_subscription_with_a_coupon_records_one_redemption_with_one_audit_event(
+    tenant: Tenant, stripe: EmulatorServer
+):
+    plan = plan_make(tenant.client, trial_period_days=0)
+    coupon = _coupon(tenant, max_redemptions=5)
+    customer = customer_make(tenant.client, payment_method="pm_card_visa")
+
+    first = subscribe(tenant.client, customer, plan, idempotency_key="sub-1", coupon=coupon["id"])
+    again = subscribe(tenant.client, customer, plan, idempotency_key="sub-1", coupon=coupon["id"])
+
+    assert first.status_code == 201, first.content
+    assert again.json()["id"] == first.json()["id"]
+    assert tenant.client.get(f"/v1/coupons/{coupon['id']}").json()["times_redeemed"] == 1
+    assert _actions(tenant).count("APPLY_DISCOUNT") == 1
+    at_stripe = stripe.state.objects[coupon["provider_coupon_id"]]
+    assert at_stripe["times_redeemed"] == 1
+
+
+def test_a_coupon_and_a_promotion_code_together_answer_400(tenant: Tenant, stripe: EmulatorServer):
+    plan = plan_make(tenant.client, trial_period_days=0)
+    coupon = _coupon(tenant)
+    _code(tenant, coupon, "BOTH")
+    customer = customer_make(tenant.client, payment_method="pm_card_visa")
+
+    response = subscribe(tenant.client, customer, plan, coupon=coupon["id"], promotion_code="BOTH")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["param"] == "promotion_code"
