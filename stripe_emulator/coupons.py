@@ -668,7 +668,7 @@ def invoice_discounts_apply(
         if coupon["currency"] not in (None, currency):
             budget = 0
         for position, spec in enumerate(line_specs):
-            if products is not None and spec["product"] not in products:
+            if spec["proration"] or (products is not None and spec["product"] not in products):
                 continue
             if coupon["percent_off"] is not None:
                 amount = int(
