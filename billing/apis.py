@@ -12,12 +12,27 @@ from billing.clocks import (
     test_clock_get,
     test_clock_list,
 )
+from billing.coupons import (
+    coupon_create,
+    coupon_delete,
+    coupon_get,
+    coupon_list,
+    customer_discount_get,
+    customer_discount_remove,
+    customer_discount_set,
+    promotion_code_create,
+    promotion_code_deactivate,
+    promotion_code_get,
+    promotion_code_list,
+)
 from billing.invoices import invoice_pay, invoice_upcoming
 from billing.models import (
     CheckoutSession,
+    Coupon,
     Customer,
     Invoice,
     Payment,
+    PromotionCode,
     Refund,
     Subscription,
     TestClock,
@@ -51,7 +66,12 @@ from billing.serializers import (
     CheckoutSessionCreateInputSerializer,
     CheckoutSessionListInputSerializer,
     CheckoutSessionOutputSerializer,
+    CouponCreateInputSerializer,
+    CouponListInputSerializer,
+    CouponOutputSerializer,
     CustomerCreateInputSerializer,
+    CustomerDiscountInputSerializer,
+    CustomerDiscountOutputSerializer,
     CustomerListInputSerializer,
     CustomerOutputSerializer,
     CustomerUpdateInputSerializer,
@@ -67,6 +87,10 @@ from billing.serializers import (
     PaymentOutputSerializer,
     PortalSessionCreateInputSerializer,
     PortalSessionOutputSerializer,
+    PromotionCodeCreateInputSerializer,
+    PromotionCodeDeactivateInputSerializer,
+    PromotionCodeListInputSerializer,
+    PromotionCodeOutputSerializer,
     RefundCreateInputSerializer,
     RefundListInputSerializer,
     RefundOutputSerializer,
@@ -144,6 +168,54 @@ class CustomerViewSet(TenantViewSet):
             **payload.validated_data,
         )
         return Response(CustomerOutputSerializer(customer).data)
+
+    @extend_schema(
+        methods=["POST"],
+        request=CustomerDiscountInputSerializer,
+        responses={201: CustomerDiscountOutputSerializer},
+        summary="Give the customer a discount",
+        description="A coupon or promotion code redeemed for the customer (one discount at a "
+        "time; a new one replaces it). It applies to each subscription they start afterwards "
+        "that names no `coupon` or `promotion_code` of its own (the pinned Stripe API has no "
+        "customer-level coupon, so it is applied on each subscription).",
+    )
+    @extend_schema(
+        methods=["GET"],
+        request=None,
+        responses=CustomerDiscountOutputSerializer,
+        summary="Retrieve the customer's discount",
+        description="`discount` is null when the customer has none.",
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        request=None,
+        responses=CustomerDiscountOutputSerializer,
+        summary="Remove the customer's discount",
+        description="Later subscriptions start without it; those that carry it keep it. 404 "
+        "when the customer has none.",
+    )
+    @action(detail=True, methods=["get", "post", "delete"], url_path="discount")
+    def discount(self, request: Request, pk: str) -> Response:
+        customer_get(app=self.app, customer_id=pk)
+        if request.method == "GET":
+            found = customer_discount_get(app=self.app, customer_id=pk)
+            return Response(
+                CustomerDiscountOutputSerializer({"customer": pk, "discount": found}).data
+            )
+        if request.method == "DELETE":
+            customer_discount_remove(app=self.app, actor=self.actor, customer_id=pk)
+            return Response(
+                CustomerDiscountOutputSerializer({"customer": pk, "discount": None}).data
+            )
+        payload = CustomerDiscountInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        applied = customer_discount_set(
+            app=self.app, actor=self.actor, customer_id=pk, **payload.validated_data
+        )
+        return Response(
+            CustomerDiscountOutputSerializer({"customer": pk, "discount": applied}).data,
+            status=201,
+        )
 
     @extend_schema(
         request=SetupIntentCreateInputSerializer,
@@ -643,3 +715,116 @@ class CheckoutSessionViewSet(TenantViewSet):
             app=self.app, actor=self.actor, checkout_session_id=pk, request_key=self.request_key
         )
         return Response(CheckoutSessionOutputSerializer(session).data)
+
+
+class CouponViewSet(TenantViewSet):
+    """An amount or percentage off subscriptions' invoices for a while, held at the provider
+    too; redeemed with `coupon` on subscriptions, plan changes, checkout sessions and
+    customers, or through a promotion code."""
+
+    model = Coupon
+
+    @extend_schema(
+        request=CouponCreateInputSerializer,
+        responses={201: CouponOutputSerializer},
+        summary="Create a coupon",
+        description="`percent_off`, or `amount_off` with `currency`; `duration` `once`, "
+        "`repeating` (with `duration_in_months`) or `forever`; optionally `max_redemptions`, "
+        "`redeem_by` and the `plans` it applies to. A provider without coupons (PayPal) "
+        "answers 400 `provider_capability_unsupported`.",
+    )
+    def create(self, request: Request) -> Response:
+        payload = CouponCreateInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        coupon = coupon_create(
+            app=self.app, actor=self.actor, request_key=self.request_key, **payload.validated_data
+        )
+        return Response(CouponOutputSerializer(coupon).data, status=201)
+
+    @extend_schema(
+        parameters=[CouponListInputSerializer],
+        responses=CouponOutputSerializer(many=True),
+        summary="List coupons",
+    )
+    def list(self, request: Request) -> Response:
+        filters = self.query_filters(CouponListInputSerializer)
+        return self.list_response(
+            queryset=coupon_list(app=self.app), output=CouponOutputSerializer, filters=filters
+        )
+
+    @extend_schema(responses=CouponOutputSerializer, summary="Retrieve a coupon")
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(CouponOutputSerializer(coupon_get(app=self.app, coupon_id=pk)).data)
+
+    @extend_schema(
+        responses=CouponOutputSerializer,
+        summary="Delete a coupon",
+        description="No new redemptions (its promotion codes are deactivated); discounts "
+        "already made from it run their course. Answers the coupon with `deleted_at`.",
+    )
+    def destroy(self, request: Request, pk: str) -> Response:
+        coupon = coupon_delete(app=self.app, actor=self.actor, coupon_id=pk)
+        return Response(CouponOutputSerializer(coupon_get(app=self.app, coupon_id=coupon.pk)).data)
+
+
+class PromotionCodeViewSet(TenantViewSet):
+    """A customer-facing code for a coupon, with limits in all and per customer."""
+
+    model = PromotionCode
+
+    @extend_schema(
+        request=PromotionCodeCreateInputSerializer,
+        responses={201: PromotionCodeOutputSerializer},
+        summary="Create a promotion code",
+        description="`code` is unique (any case) among the app's active codes (409 "
+        "`promotion_code_taken`). Redeeming it past `max_redemptions`, "
+        "`max_redemptions_per_customer`, `expires_at`, inactive or by another customer than "
+        "`customer` answers 400 with a code saying which.",
+    )
+    def create(self, request: Request) -> Response:
+        payload = PromotionCodeCreateInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        promotion_code = promotion_code_create(
+            app=self.app, actor=self.actor, request_key=self.request_key, **payload.validated_data
+        )
+        return Response(PromotionCodeOutputSerializer(promotion_code).data, status=201)
+
+    @extend_schema(
+        parameters=[PromotionCodeListInputSerializer],
+        responses=PromotionCodeOutputSerializer(many=True),
+        summary="List promotion codes",
+    )
+    def list(self, request: Request) -> Response:
+        filters = self.query_filters(PromotionCodeListInputSerializer)
+        return self.list_response(
+            queryset=promotion_code_list(
+                app=self.app,
+                code=filters.get("code"),
+                active=filters.get("active"),
+                coupon=filters.get("coupon"),
+            ),
+            output=PromotionCodeOutputSerializer,
+            filters=filters,
+        )
+
+    @extend_schema(responses=PromotionCodeOutputSerializer, summary="Retrieve a promotion code")
+    def retrieve(self, request: Request, pk: str) -> Response:
+        promotion_code = promotion_code_get(app=self.app, promotion_code_id=pk)
+        return Response(PromotionCodeOutputSerializer(promotion_code).data)
+
+    @extend_schema(
+        request=PromotionCodeDeactivateInputSerializer,
+        responses=PromotionCodeOutputSerializer,
+        summary="Deactivate a promotion code",
+        description="It can no longer be redeemed, here or at the provider; its code may be "
+        "given to a new promotion code.",
+    )
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request: Request, pk: str) -> Response:
+        promotion_code_get(app=self.app, promotion_code_id=pk)
+        payload = PromotionCodeDeactivateInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        promotion_code = promotion_code_deactivate(
+            app=self.app, actor=self.actor, promotion_code_id=pk, request_key=self.request_key
+        )
+        return Response(PromotionCodeOutputSerializer(promotion_code).data)

@@ -20,6 +20,7 @@ from api.errors import ConflictError, ErrorCode, IdempotencyError, InvalidReques
 from api.ids import new_id
 from audit.services import audit_event_record
 from billing.audit_actions import BillingAuditAction
+from billing.coupons import discount_choose, subscription_discounts_adopt
 from billing.errors import BillingErrorCode
 from billing.models import (
     CheckoutMode,
@@ -193,12 +194,17 @@ def checkout_session_create(
     currency: str = "",
     description: str = "",
     metadata: dict[str, str] | None = None,
+    allow_promotion_codes: bool = False,
+    coupon: str | None = None,
+    promotion_code: str | None = None,
     request_key: str | None = None,
 ) -> CheckoutSession:
     """Opens a session at the provider and answers its hosted `url`. `customer` is ours, or
     `external_id` (with `email`) names the app's user, created here if new. Subscription mode
     takes a plan (its trial, or `trial_period_days`: 0 for none); payment mode an amount and
-    currency (and a description the page shows); setup mode only saves a card."""
+    currency (and a description the page shows); setup mode only saves a card. Subscription
+    mode also takes `allow_promotion_codes` (the buyer types one on the page) or a `coupon` /
+    `promotion_code` checked here first; without either, the customer's own discount."""
     capability_supported_check(app=app, capability=Capability.CHECKOUT, param=None)
     _checkout_check_mode_fields(
         mode=mode,
@@ -215,6 +221,23 @@ def checkout_session_create(
         )
     if mode == CheckoutMode.PAYMENT:
         currency_supported_check(app=app, currency=currency)
+    if (allow_promotion_codes or coupon or promotion_code) and mode != CheckoutMode.SUBSCRIPTION:
+        raise InvalidRequestError(
+            "Only a subscription checkout takes a coupon, a promotion code or "
+            "allow_promotion_codes.",
+            code=BillingErrorCode.COUPON_NOT_APPLICABLE,
+            param="coupon"
+            if coupon
+            else "promotion_code"
+            if promotion_code
+            else "allow_promotion_codes",
+        )
+    if allow_promotion_codes and (coupon or promotion_code):
+        raise InvalidRequestError(
+            "Give allow_promotion_codes, or a coupon or promotion code; not both.",
+            code=BillingErrorCode.COUPON_NOT_APPLICABLE,
+            param="allow_promotion_codes",
+        )
     subscribed_plan, version = (None, None)
     if mode == CheckoutMode.SUBSCRIPTION and plan:
         subscribed_plan, version = _checkout_plan(app=app, plan_id=plan)
@@ -240,6 +263,19 @@ def checkout_session_create(
             code=BillingErrorCode.CUSTOMER_NOT_SYNCED,
             param="customer",
         )
+    discount_choice = None
+    if subscribed_plan is not None and not allow_promotion_codes:
+        discount_choice = discount_choose(
+            app=app,
+            customer=buyer,
+            coupon=coupon,
+            promotion_code=promotion_code,
+            plan=subscribed_plan,
+            currency=subscribed_plan.currency,
+            inherit_customer_discount=True,
+        )
+    if allow_promotion_codes:
+        capability_supported_check(app=app, capability=Capability.COUPONS, param=None)
     line_items = _line_items(
         mode=mode, version=version, amount=amount, currency=currency, name=description or "Payment"
     )
@@ -289,6 +325,8 @@ def checkout_session_create(
                     trial_period_days=trial_days,
                     description=description,
                     metadata=metadata or {},
+                    allow_promotion_codes=allow_promotion_codes,
+                    discounts=[discount_choice.provider_request()] if discount_choice else [],
                 )
             )
             session.provider_session_id = result.provider_reference
@@ -437,6 +475,21 @@ def _subscription_link(
             )
         session.subscription = subscription
         session.save(update_fields=["subscription", "updated_at"])
+        # What the buyer redeemed (a code typed on the page, or the session's discount); an
+        # event's subscription names its discounts by id only, so they are read once more.
+        discounts = result.discounts
+        if any(not discount.coupon_reference for discount in discounts):
+            try:
+                discounts = (
+                    provider_for(app=app)
+                    .subscription_retrieve(provider_reference=result.provider_reference)
+                    .discounts
+                )
+            except ProviderError as error:
+                raise api_error_from_provider(error) from None
+        subscription_discounts_adopt(
+            subscription=subscription, discounts=discounts, checkout_session=session
+        )
     subscription_sync_from_provider(result=result, provider_state_at=provider_state_at, metadata={})
 
 

@@ -19,6 +19,7 @@ from api.errors import ConflictError
 from audit.services import audit_event_record
 from billing import subscription_webhook_sync
 from billing.audit_actions import BillingAuditAction
+from billing.coupons import invoice_discounts_describe
 from billing.errors import BillingErrorCode
 from billing.models import (
     Customer,
@@ -141,6 +142,16 @@ def invoice_lines_describe(
     return lines
 
 
+def _discounts_describe(app: App, result: InvoiceResult) -> list[dict[str, Any]]:
+    return invoice_discounts_describe(
+        app=app,
+        discounts=[
+            (discount.coupon_reference, discount.promotion_code_reference, discount.amount_minor)
+            for discount in result.discounts
+        ],
+    )
+
+
 def _customer_for_provider(customer_reference: str) -> Customer | None:
     if not customer_reference:
         return None
@@ -253,6 +264,7 @@ def invoice_apply(*, customer: Customer, result: InvoiceResult, actor: Actor) ->
                 "lines": invoice_lines_describe(
                     app=app, subscription=subscription or invoice.subscription, result=result
                 ),
+                "discounts": _discounts_describe(app, result),
                 "hosted_invoice_url": result.hosted_invoice_url,
                 "invoice_pdf": result.invoice_pdf,
                 "attempt_count": max(invoice.attempt_count, result.attempt_count),
@@ -430,6 +442,7 @@ def invoice_upcoming(*, app: App, customer_id: str) -> dict[str, Any]:
             "period_end": None,
             "next_payment_attempt": None,
             "lines": [],
+            "discounts": [],
         }
     try:
         result = provider_for(app=app).invoice_preview(
@@ -458,6 +471,7 @@ def invoice_preview_describe(
         "period_end": result.period_end,
         "next_payment_attempt": result.next_payment_attempt,
         "lines": invoice_lines_describe(app=app, subscription=subscription, result=result),
+        "discounts": _discounts_describe(app, result),
     }
 
 

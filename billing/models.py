@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models.functions import Upper
 
 from api.ids import PrefixedIdField
 from billing.providers.pending import SyncState
@@ -356,6 +357,8 @@ class Invoice(TenantScopedModel):
     # One entry per line: kind (base, metered, proration), description, amount, quantity,
     # included_quantity (metered), period_start, period_end, provider_price_id.
     lines = models.JSONField(default=list, blank=True)
+    # What each discount took off (subtotal - total): coupon, promotion_code, amount.
+    discounts = models.JSONField(default=list, blank=True)
     hosted_invoice_url = models.URLField(max_length=2048, blank=True, default="")
     invoice_pdf = models.URLField(max_length=2048, blank=True, default="")
     attempt_count = models.PositiveIntegerField(default=0)
@@ -435,3 +438,139 @@ class PortalConfiguration(TenantScopedModel):
 
     def __str__(self) -> str:
         return self.provider_configuration_id or self.pk
+
+
+class CouponDuration(models.TextChoices):
+    ONCE = "once", "Once"
+    REPEATING = "repeating", "Repeating"
+    FOREVER = "forever", "Forever"
+
+
+class Coupon(TenantScopedModel):
+    """An amount or a percentage off a subscription's invoices for a while (`once`: the first
+    one; `repeating`: `duration_in_months`; `forever`), on the plans it names or on every plan.
+    Held at the provider as its coupon; redeemed directly or through a promotion code."""
+
+    id = PrefixedIdField(prefix="cpn")
+    name = models.CharField(max_length=200, blank=True, default="")
+    percent_off = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    amount_off = models.PositiveBigIntegerField(null=True, blank=True)
+    # Of `amount_off`; a percentage applies in any currency.
+    currency = models.CharField(max_length=3, blank=True, default="")
+    duration = models.CharField(max_length=10, choices=CouponDuration.choices)
+    duration_in_months = models.PositiveIntegerField(null=True, blank=True)
+    max_redemptions = models.PositiveIntegerField(null=True, blank=True)
+    redeem_by = models.DateTimeField(null=True, blank=True)
+    # Empty: every plan.
+    plans = models.ManyToManyField(Plan, blank=True, related_name="coupons")
+    times_redeemed = models.PositiveIntegerField(default=0)
+    metadata = models.JSONField(default=dict, blank=True)
+    provider_coupon_id = models.CharField(max_length=255, blank=True, default="")
+    # Deleted: no new redemptions; discounts made from it run their course.
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["app", "-created_at"], name="coupon_app_created_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(percent_off__isnull=False, amount_off__isnull=True)
+                    | models.Q(percent_off__isnull=True, amount_off__isnull=False)
+                ),
+                name="coupon_percent_or_amount_off",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.pk
+
+
+class PromotionCode(TenantScopedModel):
+    """A customer-facing code for a coupon, with its own limits: in all, per customer, until
+    `expires_at`, for one customer only, or for customers who have paid nothing yet."""
+
+    id = PrefixedIdField(prefix="pcode")
+    coupon = models.ForeignKey(Coupon, on_delete=models.PROTECT, related_name="promotion_codes")
+    code = models.CharField(max_length=100)
+    active = models.BooleanField(default=True)
+    max_redemptions = models.PositiveIntegerField(null=True, blank=True)
+    # How often one customer may redeem it (1: once per customer); null: no limit of our own.
+    max_redemptions_per_customer = models.PositiveIntegerField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    first_time_transaction = models.BooleanField(default=False)
+    times_redeemed = models.PositiveIntegerField(default=0)
+    metadata = models.JSONField(default=dict, blank=True)
+    provider_promotion_code_id = models.CharField(max_length=255, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                Upper("code"),
+                "app",
+                condition=models.Q(active=True),
+                name="promotion_code_active_code_unique_per_app",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["app", "-created_at"], name="promotion_code_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class DiscountTarget(models.TextChoices):
+    CUSTOMER = "customer", "Customer"
+    SUBSCRIPTION = "subscription", "Subscription"
+    CHECKOUT_SESSION = "checkout_session", "Checkout session"
+
+
+class Discount(TenantScopedModel):
+    """One redemption of a coupon (through a promotion code or not): on a customer (applied to
+    the subscriptions they start later), a subscription, or a checkout session. Counting these
+    enforces a promotion code's limit per customer."""
+
+    id = PrefixedIdField(prefix="dsc")
+    coupon = models.ForeignKey(Coupon, on_delete=models.PROTECT, related_name="discounts")
+    promotion_code = models.ForeignKey(
+        PromotionCode, null=True, blank=True, on_delete=models.PROTECT, related_name="discounts"
+    )
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="discounts")
+    target = models.CharField(max_length=20, choices=DiscountTarget.choices)
+    subscription = models.ForeignKey(
+        Subscription, null=True, blank=True, on_delete=models.PROTECT, related_name="discounts"
+    )
+    checkout_session = models.ForeignKey(
+        CheckoutSession,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="discounts",
+    )
+    # A subscription's discount carried over from its customer's is not a redemption of its own.
+    inherited = models.BooleanField(default=False)
+    provider_discount_id = models.CharField(max_length=255, blank=True, default="")
+    removed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=models.Q(target="customer", removed_at__isnull=True),
+                name="discount_one_per_customer",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["app", "promotion_code", "customer"], name="discount_code_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.pk

@@ -1,7 +1,9 @@
 import builtins
+from decimal import Decimal
 from typing import Any
 
 from django.core.validators import URLValidator
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -18,6 +20,10 @@ from billing.models import (
     CheckoutMode,
     CheckoutPaymentStatus,
     CheckoutStatus,
+    Coupon,
+    CouponDuration,
+    Discount,
+    DiscountTarget,
     InvoicePaymentAttemptStatus,
     InvoiceStatus,
     SubscriptionStatus,
@@ -209,6 +215,18 @@ class SubscriptionCreateInputSerializer(InputSerializer):
         "`provider_capability_unsupported` naming `subscriptions_without_approval`): the "
         "subscription answers `incomplete` with `approval_url`, PayPal's approval page.",
     )
+    coupon = StrictCharField(
+        max_length=40,
+        required=False,
+        help_text="A coupon (`cpn_…`) to redeem on the subscription. Without `coupon` or "
+        "`promotion_code`, the customer's own discount applies, if they have one.",
+    )
+    promotion_code = StrictCharField(
+        max_length=100,
+        required=False,
+        help_text="A promotion code to redeem: its id (`pcode_…`) or the code the customer "
+        "typed (any case). Not with `coupon`.",
+    )
 
 
 class SubscriptionListInputSerializer(ListQueryInputSerializer):
@@ -236,6 +254,17 @@ class SubscriptionChangePlanInputSerializer(InputSerializer):
         "default a downgrade (a lower base price a month) waits for the period's end and an "
         "upgrade (or the same price) applies now.",
     )
+    coupon = StrictCharField(
+        max_length=40,
+        required=False,
+        help_text="A coupon (`cpn_…`) replacing the subscription's discount with the change "
+        "(a change `now` only).",
+    )
+    promotion_code = StrictCharField(
+        max_length=100,
+        required=False,
+        help_text="A promotion code (id or code) instead of `coupon`.",
+    )
 
 
 class SubscriptionPendingChangeCancelInputSerializer(InputSerializer):
@@ -247,6 +276,12 @@ class SubscriptionPendingChangeOutputSerializer(serializers.Serializer[Any]):
     plan_version = serializers.IntegerField()
     at = serializers.DateTimeField(help_text="When the change applies: the period's end.")
     schedule = serializers.CharField(help_text="The provider's schedule that applies it.")
+
+
+class SubscriptionDiscountOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField()
+    coupon = serializers.CharField(source="coupon_id")
+    promotion_code = serializers.CharField(source="promotion_code_id", allow_null=True)
 
 
 class SubscriptionOutputSerializer(serializers.Serializer[Any]):
@@ -280,6 +315,9 @@ class SubscriptionOutputSerializer(serializers.Serializer[Any]):
         "page (PayPal: a new subscription, `incomplete`, or a plan change, which applies once "
         "approved): the page to send them to. Null otherwise."
     )
+    discount = serializers.SerializerMethodField(
+        help_text="The discount redeemed on it (`coupon`, `promotion_code`), or null."
+    )
     # pending until the provider has it (a 502 leaves it pending for the retry job), synced
     # after, failed if the provider refused it.
     sync_state = serializers.CharField()
@@ -297,6 +335,16 @@ class SubscriptionOutputSerializer(serializers.Serializer[Any]):
 
     def get_approval_url(self, subscription: Any) -> str | None:
         return subscription.approval_url or None
+
+    @extend_schema_field(SubscriptionDiscountOutputSerializer(allow_null=True))
+    def get_discount(self, subscription: Any) -> dict[str, Any] | None:
+        discount = (
+            Discount.objects.for_app(subscription.app)
+            .filter(subscription=subscription, removed_at__isnull=True)
+            .order_by("-created_at")
+            .first()
+        )
+        return SubscriptionDiscountOutputSerializer(discount).data if discount else None
 
     @extend_schema_field(SubscriptionPendingChangeOutputSerializer(allow_null=True))
     def get_pending_change(self, subscription: Any) -> dict[str, Any] | None:
@@ -461,6 +509,24 @@ class CheckoutSessionCreateInputSerializer(InputSerializer):
         help_text="Payment mode: what is bought, shown on the page.",
     )
     metadata = MetadataField()
+    allow_promotion_codes = StrictBooleanField(
+        required=False,
+        default=False,
+        help_text="Subscription mode: the page lets the buyer type a promotion code (the "
+        "provider checks its limits; a per-customer limit of ours cannot apply there). Not "
+        "with `coupon` or `promotion_code`.",
+    )
+    coupon = StrictCharField(
+        max_length=40,
+        required=False,
+        help_text="Subscription mode: a coupon (`cpn_…`) applied on the page. Without one "
+        "(and without `promotion_code`), the customer's own discount applies.",
+    )
+    promotion_code = StrictCharField(
+        max_length=100,
+        required=False,
+        help_text="Subscription mode: a promotion code (id or code) applied on the page.",
+    )
 
 
 class CheckoutSessionListInputSerializer(ListQueryInputSerializer):
@@ -521,6 +587,14 @@ class InvoicePayInputSerializer(InputSerializer):
     )
 
 
+class InvoiceDiscountOutputSerializer(serializers.Serializer[Any]):
+    coupon = serializers.CharField(allow_null=True, help_text="Our coupon (`cpn_…`).")
+    promotion_code = serializers.CharField(
+        allow_null=True, help_text="The promotion code redeemed for it, if one was."
+    )
+    amount = serializers.IntegerField(help_text="Minor units it took off the subtotal.")
+
+
 class InvoiceLineOutputSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(
         choices=["base", "metered", "proration"],
@@ -569,6 +643,9 @@ class InvoiceOutputSerializer(serializers.Serializer[Any]):
     period_start = serializers.DateTimeField(allow_null=True)
     period_end = serializers.DateTimeField(allow_null=True)
     lines = InvoiceLineOutputSerializer(many=True)
+    discounts = InvoiceDiscountOutputSerializer(
+        many=True, help_text="What each discount took off: subtotal minus these is the total."
+    )
     hosted_invoice_url = serializers.CharField(
         help_text="The provider's page where the customer pays the invoice."
     )
@@ -611,3 +688,169 @@ class UpcomingInvoiceOutputSerializer(serializers.Serializer[Any]):
     period_end = serializers.DateTimeField(allow_null=True)
     next_payment_attempt = serializers.DateTimeField(allow_null=True)
     lines = InvoiceLineOutputSerializer(many=True)
+    discounts = InvoiceDiscountOutputSerializer(many=True)
+
+
+class CouponCreateInputSerializer(InputSerializer):
+    name = StrictCharField(max_length=200, required=False, allow_blank=True)
+    percent_off = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=Decimal(100),
+        required=False,
+        help_text="A percentage off (0.01-100); or `amount_off` with `currency`.",
+    )
+    amount_off = StrictIntegerField(
+        min_value=1, max_value=99_999_999, required=False, help_text="Minor units off."
+    )
+    currency = CurrencyField(required=False, help_text="Of `amount_off`.")
+    duration = serializers.ChoiceField(
+        choices=CouponDuration.values,
+        help_text="`once`: the first invoice; `repeating`: the invoices of "
+        "`duration_in_months` months from redemption; `forever`.",
+    )
+    duration_in_months = StrictIntegerField(min_value=1, max_value=120, required=False)
+    max_redemptions = StrictIntegerField(
+        min_value=1, max_value=10_000_000, required=False, help_text="In all, by anyone."
+    )
+    redeem_by = serializers.DateTimeField(
+        required=False, help_text="The last moment it can be redeemed."
+    )
+    plans = serializers.ListField(
+        child=StrictCharField(max_length=40),
+        required=False,
+        max_length=100,
+        help_text="The plans it applies to (`plan_…`); every plan when left out.",
+    )
+    metadata = MetadataField()
+
+
+class CouponListInputSerializer(ListQueryInputSerializer):
+    pass
+
+
+class CouponOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField()
+    object = serializers.SerializerMethodField()
+    name = serializers.CharField()
+    percent_off = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    amount_off = serializers.IntegerField(allow_null=True)
+    currency = serializers.CharField()
+    duration = serializers.ChoiceField(choices=CouponDuration.values)
+    duration_in_months = serializers.IntegerField(allow_null=True)
+    max_redemptions = serializers.IntegerField(allow_null=True)
+    redeem_by = serializers.DateTimeField(allow_null=True)
+    plans = serializers.SerializerMethodField()
+    times_redeemed = serializers.IntegerField()
+    valid = serializers.SerializerMethodField(
+        help_text="Whether it can be redeemed now (not deleted, before `redeem_by`, under "
+        "`max_redemptions`)."
+    )
+    metadata = serializers.DictField()
+    provider_coupon_id = serializers.CharField()
+    deleted_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+    def get_object(self, coupon: builtins.object) -> str:
+        return "coupon"
+
+    def get_plans(self, coupon: Coupon) -> list[str]:
+        return sorted(plan.pk for plan in coupon.plans.all())
+
+    def get_valid(self, coupon: Coupon) -> bool:
+        return (
+            coupon.deleted_at is None
+            and (coupon.redeem_by is None or timezone.now() <= coupon.redeem_by)
+            and (coupon.max_redemptions is None or coupon.times_redeemed < coupon.max_redemptions)
+        )
+
+
+class PromotionCodeCreateInputSerializer(InputSerializer):
+    coupon = StrictCharField(max_length=40, help_text="The coupon (`cpn_…`) it redeems.")
+    code = serializers.RegexField(
+        r"^[A-Za-z0-9-]{1,100}$",
+        help_text="What the customer types: letters, digits and dashes; unique (any case) "
+        "among the app's active codes.",
+    )
+    max_redemptions = StrictIntegerField(
+        min_value=1, max_value=10_000_000, required=False, help_text="In all."
+    )
+    max_redemptions_per_customer = StrictIntegerField(
+        min_value=1,
+        max_value=10_000,
+        required=False,
+        help_text="How often one customer may redeem it (1: once per customer).",
+    )
+    expires_at = serializers.DateTimeField(required=False)
+    customer = StrictCharField(
+        max_length=40, required=False, help_text="Only this customer (`cus_…`) may redeem it."
+    )
+    first_time_transaction = StrictBooleanField(
+        required=False, default=False, help_text="Only customers who have paid nothing yet."
+    )
+    metadata = MetadataField()
+
+
+class PromotionCodeListInputSerializer(ListQueryInputSerializer):
+    code = serializers.CharField(max_length=100, required=False, help_text="Any case.")
+    active = serializers.BooleanField(required=False, allow_null=True, default=None)
+    coupon = serializers.CharField(max_length=40, required=False)
+
+
+class PromotionCodeOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField()
+    object = serializers.SerializerMethodField()
+    coupon = serializers.CharField(source="coupon_id")
+    code = serializers.CharField()
+    active = serializers.BooleanField()
+    max_redemptions = serializers.IntegerField(allow_null=True)
+    max_redemptions_per_customer = serializers.IntegerField(allow_null=True)
+    expires_at = serializers.DateTimeField(allow_null=True)
+    customer = serializers.CharField(source="customer_id", allow_null=True)
+    first_time_transaction = serializers.BooleanField()
+    times_redeemed = serializers.IntegerField()
+    metadata = serializers.DictField()
+    provider_promotion_code_id = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+    def get_object(self, promotion_code: builtins.object) -> str:
+        return "promotion_code"
+
+
+class PromotionCodeDeactivateInputSerializer(InputSerializer):
+    """No fields: an unknown one answers 400."""
+
+
+class CustomerDiscountInputSerializer(InputSerializer):
+    coupon = StrictCharField(max_length=40, required=False, help_text="A coupon (`cpn_…`).")
+    promotion_code = StrictCharField(
+        max_length=100,
+        required=False,
+        help_text="A promotion code (id or code), not with `coupon`.",
+    )
+
+
+class DiscountOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField()
+    object = serializers.SerializerMethodField()
+    coupon = CouponOutputSerializer()
+    promotion_code = serializers.CharField(source="promotion_code_id", allow_null=True)
+    customer = serializers.CharField(source="customer_id")
+    target = serializers.ChoiceField(choices=DiscountTarget.values)
+    subscription = serializers.CharField(source="subscription_id", allow_null=True)
+    checkout_session = serializers.CharField(source="checkout_session_id", allow_null=True)
+    removed_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+    def get_object(self, discount: builtins.object) -> str:
+        return "discount"
+
+
+class CustomerDiscountOutputSerializer(serializers.Serializer[Any]):
+    object = serializers.SerializerMethodField()
+    customer = serializers.CharField()
+    discount = DiscountOutputSerializer(allow_null=True)
+
+    def get_object(self, value: builtins.object) -> str:
+        return "customer_discount"

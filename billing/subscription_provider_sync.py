@@ -21,9 +21,11 @@ from api.errors import (
     ServiceError,
 )
 from api.errors import ProviderUnavailableError as ApiProviderUnavailableError
+from billing.coupons import subscription_discount
 from billing.errors import BillingErrorCode
 from billing.models import Subscription
 from billing.providers.base import (
+    DiscountRequest,
     ProviderError,
     ProviderRequestError,
     SubscriptionItemRequest,
@@ -74,6 +76,20 @@ def subscription_items(version: PlanVersion) -> list[SubscriptionItemRequest]:
     return items
 
 
+def subscription_discount_requests(subscription: Subscription) -> list[DiscountRequest]:
+    """The discount redeemed with the subscription, as the provider is asked for it."""
+    discount = subscription_discount(subscription)
+    if discount is None:
+        return []
+    if discount.promotion_code is not None and not discount.inherited:
+        return [
+            DiscountRequest(
+                promotion_code_reference=discount.promotion_code.provider_promotion_code_id
+            )
+        ]
+    return [DiscountRequest(coupon_reference=discount.coupon.provider_coupon_id)]
+
+
 def _provider_create(*, subscription: Subscription, actor: Actor | None) -> Subscription:
     """Asks the provider for the pending subscription, with the key derived from our row, and
     applies its answer. `actor` is recorded when someone other than the creating request (the
@@ -94,6 +110,7 @@ def _provider_create(*, subscription: Subscription, actor: Actor | None) -> Subs
         payment_method=subscription.payment_method,
         metadata=subscription.metadata,
         return_url=subscription.return_url,
+        discounts=subscription_discount_requests(subscription),
     )
     try:
         result = provider_for(app=app).subscription_create(request)

@@ -16,8 +16,9 @@ from api.errors import (
 from api.ids import new_id
 from audit.services import audit_event_record
 from billing.audit_actions import BillingAuditAction
+from billing.coupons import discount_choose, discount_record, subscription_discounts_replace
 from billing.errors import BillingErrorCode
-from billing.models import Customer, Subscription, SubscriptionStatus
+from billing.models import Customer, DiscountTarget, Subscription, SubscriptionStatus
 from billing.providers.base import (
     Capability,
     Proration,
@@ -125,6 +126,8 @@ def subscription_create(
     payment_method: str = "",
     metadata: dict[str, str] | None = None,
     return_url: str = "",
+    coupon: str | None = None,
+    promotion_code: str | None = None,
     request_key: str | None = None,
 ) -> Subscription:
     """Subscribes the customer to the plan's current version: its base price, one item per
@@ -133,7 +136,9 @@ def subscription_create(
     `POST /v1/customers`, and the subscription's. Without one, and without a trial, the
     provider decides (Stripe answers `incomplete`). `return_url`: where a provider whose
     customers approve each subscription on its page (PayPal) sends them back; the
-    subscription is `incomplete` with its `approval_url` until they have."""
+    subscription is `incomplete` with its `approval_url` until they have. `coupon` or
+    `promotion_code` is redeemed on it (checked against every limit first); without either,
+    the customer's own discount."""
     capability_supported_check(app=app, capability=Capability.SUBSCRIPTIONS, param=None)
     if not return_url:
         capability_supported_check(
@@ -162,6 +167,15 @@ def subscription_create(
     # Checked again under the customer's lock below; this one keeps a refused request from
     # changing the customer's card first.
     subscription_second_live_refuse(app=app, customer=subscriber, request_key=request_key)
+    discount_choice = discount_choose(
+        app=app,
+        customer=subscriber,
+        coupon=coupon,
+        promotion_code=promotion_code,
+        plan=subscribed_plan,
+        currency=subscribed_plan.currency,
+        inherit_customer_discount=True,
+    )
     if payment_method:
         subscriber = customer_update(
             app=app,
@@ -199,6 +213,15 @@ def subscription_create(
                 target_id=subscription.pk,
                 payload_snapshot=subscription_snapshot(subscription),
             )
+            if discount_choice is not None:
+                discount_record(
+                    app=app,
+                    actor=actor,
+                    choice=discount_choice,
+                    customer=subscriber,
+                    target=DiscountTarget.SUBSCRIPTION,
+                    subscription=subscription,
+                )
     except IntegrityError:
         # A concurrent retry with the same key wrote it first; continue with that one.
         subscription = subscriptions_for_app(app).get(request_key=request_key)
@@ -275,6 +298,8 @@ def subscription_change_plan(
     plan: str,
     proration: str = Proration.CREATE_PRORATIONS,
     at: str | None = None,
+    coupon: str | None = None,
+    promotion_code: str | None = None,
     request_key: str | None = None,
 ) -> Subscription:
     """Moves the subscription to the plan's current version, `at` `now` or at the current
@@ -282,7 +307,8 @@ def subscription_change_plan(
     applies now). Now, `proration` is the provider's choice: `create_prorations` (credit and
     charge on the next invoice), `none`, or `always_invoice` (invoice the difference now). At
     the period's end the change is scheduled at the provider and shown as `pending_change`
-    until the renewal applies it; a change now drops a scheduled one."""
+    until the renewal applies it; a change now drops a scheduled one. A change now may carry
+    `coupon` or `promotion_code`, which replaces the subscription's discount."""
     subscription = subscription_get(app=app, subscription_id=subscription_id)
     new_plan = plan_for_subscription(app=app, plan_id=plan)
     subscription_require_synced(subscription)
@@ -306,6 +332,20 @@ def subscription_change_plan(
         if at is not None
         else plan_change_default_timing(current=subscription.plan_version, new=new_version)
     )
+    discount_choice = discount_choose(
+        app=app,
+        customer=subscription.customer,
+        coupon=coupon,
+        promotion_code=promotion_code,
+        plan=new_plan,
+        currency=new_plan.currency,
+    )
+    if discount_choice is not None and timing == PlanChangeTiming.PERIOD_END:
+        raise InvalidRequestError(
+            "A coupon or promotion code comes with a plan change now, not at the period's end.",
+            code=BillingErrorCode.COUPON_NOT_APPLICABLE,
+            param="coupon" if coupon else "promotion_code",
+        )
     if timing == PlanChangeTiming.PERIOD_END:
         return subscription_plan_change_schedule(
             app=app,
@@ -336,6 +376,7 @@ def subscription_change_plan(
                 items=subscription_items(new_version),
                 proration=Proration(proration),
                 return_url=subscription.return_url,
+                discounts=[discount_choice.provider_request()] if discount_choice else [],
             )
         )
     except ProviderError as error:
@@ -352,6 +393,10 @@ def subscription_change_plan(
         # the provider's webhook moves the subscription to the plan once they have approved.
         pending_change_clear(subscription)
         subscription.save()
+        if discount_choice is not None:
+            subscription_discounts_replace(
+                app=app, actor=actor, subscription=subscription, choice=discount_choice
+            )
         audit_event_record(
             app=app,
             actor=actor,

@@ -6,9 +6,11 @@ from rest_framework.routers import SimpleRouter
 from audit.apis import AuditEventViewSet
 from billing.apis import (
     CheckoutSessionViewSet,
+    CouponViewSet,
     CustomerViewSet,
     InvoiceViewSet,
     PaymentViewSet,
+    PromotionCodeViewSet,
     RefundViewSet,
     SubscriptionViewSet,
     TestClockViewSet,
@@ -38,6 +40,8 @@ router.register("test-clocks", TestClockViewSet, basename="test-clock")
 router.register("usage-alerts", UsageAlertViewSet, basename="usage-alert")
 router.register("checkout-sessions", CheckoutSessionViewSet, basename="checkout-session")
 router.register("features", FeatureViewSet, basename="feature")
+router.register("coupons", CouponViewSet, basename="coupon")
+router.register("promotion-codes", PromotionCodeViewSet, basename="promotion-code")
 
 urlpatterns = [
     path("app", AppView.as_view(), name="app"),

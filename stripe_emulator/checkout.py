@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from stripe_emulator import customers as customer_module
+from stripe_emulator.coupons import discount_check, promotion_code_find
 from stripe_emulator.customers import (
     AUTHENTICATING_BEHAVIOURS,
     DECLINES,
@@ -42,6 +43,7 @@ from stripe_emulator.hosted_pages import (
 from stripe_emulator.money import MINIMUM_CHARGE_AMOUNT_MINOR, format_amount
 from stripe_emulator.parameters import (
     merged_metadata,
+    optional_boolean,
     optional_hash,
     optional_integer,
     optional_list,
@@ -87,6 +89,8 @@ EMULATED_PARAMETERS = {
     "ui_mode",
     "redirect_on_completion",
     "return_url",
+    "allow_promotion_codes",
+    "discounts",
 }
 
 
@@ -291,6 +295,52 @@ def _customer_details(customer: dict[str, Any] | None, email: str | None) -> dic
     }
 
 
+def _session_discounts(
+    state: EmulatorState,
+    params: dict[str, Any],
+    mode: str,
+    *,
+    customer_id: str | None,
+    currency: str | None,
+) -> tuple[bool | None, list[dict[str, str]]]:
+    """`allow_promotion_codes` or one of `discounts` (Stripe takes one or the other), checked
+    now and redeemed when the buyer subscribes. Payment mode's discounts are not emulated."""
+    allow = optional_boolean(params, "allow_promotion_codes")
+    entries = optional_list(params, "discounts") or []
+    if allow and entries:
+        raise invalid_request_error(
+            "You may only specify one of these parameters: allow_promotion_codes, discounts.",
+            param="discounts",
+        )
+    if (allow or entries) and mode != "subscription":
+        raise invalid_request_error(
+            "Discounts on Checkout Sessions in payment or setup mode are not emulated.",
+            param="discounts" if entries else "allow_promotion_codes",
+        )
+    if len(entries) > 1:
+        raise invalid_request_error(
+            "You may only specify one discount on a Checkout Session.", param="discounts"
+        )
+    checked = []
+    for position, entry in enumerate(entries):
+        if not isinstance(entry, dict) or (
+            bool(entry.get("coupon")) == bool(entry.get("promotion_code"))
+        ):
+            raise invalid_request_error(
+                "You must pass exactly one of coupon or promotion_code.",
+                param=f"discounts[{position}]",
+            )
+        discount_check(
+            state,
+            entry,
+            customer_id=customer_id or "",
+            currency=currency,
+            param=f"discounts[{position}]",
+        )
+        checked.append({key: str(value) for key, value in entry.items() if value})
+    return allow, checked
+
+
 def _session_create(context: RequestContext) -> dict[str, Any]:
     """`POST /v1/checkout/sessions`, checked in the order Stripe reports its errors. Long
     because it spells out the session object field by field, as the pinned version has it."""
@@ -361,6 +411,9 @@ def _session_create(context: RequestContext) -> dict[str, Any]:
             )
     items = _line_items(state, params, mode)
     currency = _session_currency(params, mode, items)
+    allow_promotion_codes, discount_entries = _session_discounts(
+        state, params, mode, customer_id=customer_id, currency=currency
+    )
     amount_total = sum(item["amount_total"] for item in items)
     if mode == "payment" and amount_total < MINIMUM_CHARGE_AMOUNT_MINOR and currency:
         raise invalid_request_error(
@@ -385,7 +438,7 @@ def _session_create(context: RequestContext) -> dict[str, Any]:
         "object": SESSION_OBJECT,
         "adaptive_pricing": {"enabled": False},
         "after_expiration": None,
-        "allow_promotion_codes": None,
+        "allow_promotion_codes": allow_promotion_codes,
         # What is due today: nothing on a trial.
         "amount_subtotal": due_today if mode != "setup" else None,
         "amount_total": due_today if mode != "setup" else None,
@@ -417,7 +470,10 @@ def _session_create(context: RequestContext) -> dict[str, Any]:
             else None
         ),
         "customer_email": customer_email,
-        "discounts": [],
+        "discounts": [
+            {"coupon": entry.get("coupon"), "promotion_code": entry.get("promotion_code")}
+            for entry in discount_entries
+        ],
         "excluded_payment_method_types": [],
         "expires_at": expires_at,
         "integration_identifier": None,
@@ -488,6 +544,7 @@ def _session_create(context: RequestContext) -> dict[str, Any]:
         "_line_items": items,
         "_subscription_data": subscription_data or {},
         "_payment_intent_data": payment_intent_data or {},
+        "_discounts": discount_entries,
         # A session of a test clock's customer expires at that clock's time.
         "_test_clock": (customer or {}).get("test_clock"),
     }
@@ -652,9 +709,15 @@ def _form_page(
         if session["cancel_url"]
         else ""
     )
+    promotion_code_field = (
+        "<label>Promotion code <input name=promotion_code autocomplete=off "
+        "placeholder='Add promotion code'></label>"
+        if session.get("allow_promotion_codes")
+        else ""
+    )
     body = (
         f"{_summary_html(state, session)}{error_html}"
-        f"<form method=post action='{action}'>{card_form_fields()}"
+        f"<form method=post action='{action}'>{card_form_fields()}{promotion_code_field}"
         f"<button type=submit>{button}</button></form>{cancel}"
     )
     return html_response(status, "Checkout", body)
@@ -720,6 +783,9 @@ def _session_complete(
         session["payment_status"] = "paid" if invoice.get("amount_paid") else "no_payment_required"
         session["amount_total"] = invoice.get("amount_due", session["amount_total"])
         session["amount_subtotal"] = invoice.get("subtotal", session["amount_subtotal"])
+        session["total_details"]["amount_discount"] = sum(
+            entry["amount"] for entry in invoice.get("total_discount_amounts") or []
+        )
     else:
         session["payment_status"] = "paid"
     details = _customer_details(customer, session["customer_email"])
@@ -800,6 +866,14 @@ def _subscribe(
         params["trial_period_days"] = subscription_data["trial_period_days"]
     if subscription_data.get("description"):
         params["description"] = subscription_data["description"]
+    typed = (request.form.get("promotion_code") or "").strip()
+    if typed and session["allow_promotion_codes"]:
+        code = promotion_code_find(state, typed)
+        if code is None:
+            return _form_page(request, session, error="This code is invalid.", status=400)
+        params["discounts"] = [{"promotion_code": code["id"]}]
+    elif session["_discounts"]:
+        params["discounts"] = [dict(entry) for entry in session["_discounts"]]
     subscription_context = RequestContext(
         state=state,
         method="POST",
@@ -813,6 +887,14 @@ def _subscribe(
     except StripeApiError as error:
         return _form_page(request, session, error=_card_error_message(error), status=402)
     session["subscription"] = subscription["id"]
+    if subscription["discounts"]:
+        discount = state.objects[subscription["discounts"][0]]
+        session["discounts"] = [
+            {
+                "coupon": None if discount["promotion_code"] else discount["source"]["coupon"],
+                "promotion_code": discount["promotion_code"],
+            }
+        ]
     return _session_complete(state, session, payment_method)
 
 

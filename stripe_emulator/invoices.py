@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from stripe_emulator.coupons import invoice_discounts_apply, invoice_discounts_consume
 from stripe_emulator.errors import (
     StripeApiError,
     invalid_request_error,
@@ -47,9 +48,15 @@ def invoice_create(
     now = state.now()
     invoice_id = state.new_id("in")
     subtotal = sum(spec["amount"] for spec in line_specs)
+    discount_ids, line_discount_amounts, total_discount_amounts = invoice_discounts_apply(
+        state, list(subscription["discounts"]), line_specs, currency=subscription["currency"]
+    )
+    total = subtotal - sum(entry["amount"] for entry in total_discount_amounts)
+    if billing_reason != "upcoming" and subtotal > 0:
+        invoice_discounts_consume(state, discount_ids)
     starting_balance = customer["balance"]
     # A negative customer balance is credit: it pays part of the invoice first.
-    applied_total = subtotal + starting_balance
+    applied_total = total + starting_balance
     amount_due = max(0, applied_total)
     ending_balance = min(0, applied_total)
     customer["balance"] = ending_balance
@@ -96,7 +103,7 @@ def invoice_create(
         "default_source": None,
         "default_tax_rates": [],
         "description": None,
-        "discounts": [],
+        "discounts": discount_ids,
         "due_date": None,
         "effective_at": None,
         "ending_balance": ending_balance if starting_balance or ending_balance else 0,
@@ -146,17 +153,19 @@ def invoice_create(
         "subtotal_excluding_tax": subtotal,
         "test_clock": customer["test_clock"],
         "threshold_reason": None,
-        "total": subtotal,
-        "total_discount_amounts": [],
-        "total_excluding_tax": subtotal,
+        "total": total,
+        "total_discount_amounts": total_discount_amounts,
+        "total_excluding_tax": total,
         "total_pretax_credit_amounts": [],
         "total_taxes": [],
         "webhooks_delivered_at": now,
         "_payment_intent": None,
     }
     state.insert(invoice)
-    for spec in line_specs:
-        invoice_line_create(state, invoice, subscription, spec)
+    for spec, discount_amounts in zip(line_specs, line_discount_amounts, strict=True):
+        invoice_line_create(
+            state, invoice, subscription, dict(spec, discount_amounts=discount_amounts)
+        )
     state.emit_event("invoice.created", invoice)
     return invoice
 
@@ -206,9 +215,9 @@ def invoice_line_build(
         "amount": spec["amount"],
         "currency": invoice["currency"],
         "description": spec["description"],
-        "discount_amounts": [],
+        "discount_amounts": spec.get("discount_amounts", []),
         "discountable": not spec["proration"],
-        "discounts": [],
+        "discounts": [entry["discount"] for entry in spec.get("discount_amounts", [])],
         "invoice": invoice["id"],
         "livemode": False,
         "metadata": {},
@@ -776,7 +785,10 @@ def invoice_create_preview(context: RequestContext) -> dict[str, Any]:
         or (subscription["cancel_at_period_end"])
     ):
         raise _no_upcoming_invoice(subscription["customer"])
-    return invoice_preview_compute(state, subscription)
+    preview = invoice_preview_compute(state, subscription)
+    for path in context.expand:  # the preview is rendered already; its expansions still apply
+        state.expand_rendered(preview, path)
+    return preview
 
 
 def _no_upcoming_invoice(customer_id: str) -> StripeApiError:

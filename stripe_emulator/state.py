@@ -150,6 +150,11 @@ class EmulatorState:
                 self._expand(rendered, path.split("."), depth + 1)
         return rendered
 
+    def expand_rendered(self, rendered: dict[str, Any], path: str) -> None:
+        """One `expand` path applied to an object rendered already."""
+        if path:
+            self._expand(rendered, path.split("."), 1)
+
     def _expand(self, container: Any, parts: list[str], depth: int) -> None:
         if not parts:
             return

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from stripe_emulator.catalog import price_amount_for_quantity
+from stripe_emulator.coupons import discounts_redeem
 from stripe_emulator.customers import AUTHENTICATING_BEHAVIOURS, DECLINES, card_error
 from stripe_emulator.errors import (
     invalid_request_error,
@@ -72,6 +73,9 @@ def subscription_create(context: RequestContext) -> dict[str, Any]:
     trial_end = _subscription_trial_end(params, now)
     if trial_end is None and payment_behaviour == "error_if_incomplete":
         _subscription_refuse_unpayable(state, customer, prices, item_params, default_payment_method)
+    discounts = discounts_redeem(
+        state, params, customer_id=customer_id, currency=prices[0]["currency"]
+    )
     subscription = _subscription_insert(
         state,
         params,
@@ -81,6 +85,9 @@ def subscription_create(context: RequestContext) -> dict[str, Any]:
         default_payment_method=default_payment_method,
         trial_end=trial_end,
     )
+    for discount in discounts:
+        discount["subscription"] = subscription["id"]
+    subscription["discounts"] = [discount["id"] for discount in discounts]
     for price, item in zip(prices, item_params, strict=True):
         item_create(
             state,
@@ -490,6 +497,21 @@ def subscription_update(context: RequestContext, subscription_id: str) -> dict[s
             f"`{subscription['schedule']}`, and updating any cancelation behavior directly is "
             "not allowed. Please update the schedule instead."
         )
+    # Checked before anything changes, so a refused code leaves the subscription as it was.
+    new_discount_ids: list[str] | None = None
+    if params.get("discounts") == "":
+        new_discount_ids = []
+    elif params.get("discounts"):
+        new_discount_ids = [
+            discount["id"]
+            for discount in discounts_redeem(
+                state,
+                params,
+                customer_id=subscription["customer"],
+                currency=subscription["currency"],
+                subscription_id=subscription["id"],
+            )
+        ]
     before = state.render(subscription)
     if "default_payment_method" in params:
         method_id = optional_string(params, "default_payment_method")
@@ -522,6 +544,8 @@ def subscription_update(context: RequestContext, subscription_id: str) -> dict[s
             if key in cancellation_details:
                 subscription["cancellation_details"][key] = cancellation_details[key] or None
     subscription["metadata"] = merged_metadata(subscription["metadata"], params)
+    if new_discount_ids is not None:
+        subscription["discounts"] = new_discount_ids
     proration_lines: list[dict[str, Any]] = []
     interval_before = subscription_interval(state, subscription)
     if "items" in params:

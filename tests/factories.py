@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -34,6 +35,7 @@ from audit.services import audit_event_record
 from backoffice.services import app_create
 from billing import clocks
 from billing.checkout import checkout_session_create
+from billing.coupons import coupon_create, promotion_code_create
 from billing.invoices import invoice_sync_from_provider
 from billing.models import Customer, Subscription
 from billing.payments import payment_create, refund_create
@@ -720,6 +722,16 @@ def invoice_factory(app: App) -> Any:
     )
 
 
+def coupon_factory(app: App) -> Any:
+    return coupon_create(app=app, actor=FACTORY_ACTOR, percent_off=Decimal(10), duration="once")
+
+
+def promotion_code_factory(app: App) -> Any:
+    return promotion_code_create(
+        app=app, actor=FACTORY_ACTOR, coupon=coupon_factory(app).pk, code="FACTORY"
+    )
+
+
 OBJECT_FACTORIES: dict[str, Callable[[App], Any]] = {
     "catalog.Metric": metric_factory,
     "billing.Customer": customer_factory,
@@ -736,4 +748,6 @@ OBJECT_FACTORIES: dict[str, Callable[[App], Any]] = {
     "billing.Invoice": invoice_factory,
     "catalog.Feature": feature_factory,
     "usage.EntitlementOverride": entitlement_override_factory,
+    "billing.Coupon": coupon_factory,
+    "billing.PromotionCode": promotion_code_factory,
 }

@@ -76,6 +76,8 @@ class Capability(enum.StrEnum):
     TEST_CLOCKS = "test_clocks"
     # The provider's hosted payment page (`/v1/checkout-sessions`).
     CHECKOUT = "checkout"
+    # Coupons and promotion codes held at the provider and redeemed into discounts.
+    COUPONS = "coupons"
     # Its events arrive at our generic `POST /webhooks/<provider>/` (Stripe's go through
     # dj-stripe's endpoint instead).
     WEBHOOK_ENDPOINT = "webhook_endpoint"
@@ -281,6 +283,44 @@ class SubscriptionItemRequest:
 
 
 @dataclass(frozen=True, kw_only=True)
+class DiscountRequest:
+    """A coupon or a promotion code (one of the two references) to redeem into a discount."""
+
+    coupon_reference: str = ""
+    promotion_code_reference: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CouponRequest:
+    idempotency_key: str
+    app_id: str
+    coupon_id: str
+    name: str
+    duration: str  # once | repeating | forever
+    percent_off: Decimal | None = None
+    amount_off: int | None = None
+    currency: str = ""
+    duration_in_months: int | None = None
+    max_redemptions: int | None = None
+    redeem_by: datetime | None = None
+    # The provider's products of the plans it applies to (empty: every plan).
+    product_references: Sequence[str] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class PromotionCodeRequest:
+    idempotency_key: str
+    app_id: str
+    promotion_code_id: str
+    coupon_reference: str
+    code: str
+    max_redemptions: int | None = None
+    expires_at: datetime | None = None
+    customer_reference: str = ""
+    first_time_transaction: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
 class SubscriptionRequest:
     idempotency_key: str
     app_id: str
@@ -293,6 +333,16 @@ class SubscriptionRequest:
     # Where the provider sends the customer back after approving the subscription at the
     # provider's page (PayPal); without it no such approval can be asked for.
     return_url: str = ""
+    discounts: Sequence[DiscountRequest] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class DiscountResult:
+    """A discount on a subscription at the provider, and the coupon (and code) it redeemed."""
+
+    discount_reference: str
+    coupon_reference: str = ""
+    promotion_code_reference: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -306,6 +356,8 @@ class SubscriptionResult:
     canceled_at: datetime | None = None
     # price reference -> subscription item reference
     item_references: Mapping[str, str] = field(default_factory=dict)
+    # The provider's discounts on the subscription (coupon and code only where it said them).
+    discounts: Sequence[DiscountResult] = ()
     client_secret: str = ""
     raw_response: Mapping[str, Any] = field(default_factory=dict)
     # The provider's page where the customer approves the subscription (while incomplete) or
@@ -321,6 +373,8 @@ class SubscriptionChangeRequest:
     proration: Proration = Proration.CREATE_PRORATIONS
     # Where the provider sends the customer back if the change needs their approval.
     return_url: str = ""
+    # Replaces the subscription's discounts when given.
+    discounts: Sequence[DiscountRequest] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -445,6 +499,9 @@ class CheckoutSessionRequest:
     trial_period_days: int = 0
     description: str = ""
     metadata: Mapping[str, str] = field(default_factory=dict)
+    # The buyer may type a promotion code on the provider's page; or one discount applied.
+    allow_promotion_codes: bool = False
+    discounts: Sequence[DiscountRequest] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -532,6 +589,16 @@ class InvoiceLineResult:
 
 
 @dataclass(frozen=True, kw_only=True)
+class InvoiceDiscountResult:
+    """What one discount took off an invoice, and the coupon (and code) it came from."""
+
+    discount_reference: str
+    amount_minor: int
+    coupon_reference: str = ""
+    promotion_code_reference: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
 class InvoicePaymentAttemptResult:
     """One charge of an invoice: a renewal, one of its retries, a payment asked for now."""
 
@@ -568,6 +635,7 @@ class InvoiceResult:
     period_start: datetime | None = None
     period_end: datetime | None = None
     lines: Sequence[InvoiceLineResult] = ()
+    discounts: Sequence[InvoiceDiscountResult] = ()
     hosted_invoice_url: str = ""
     invoice_pdf: str = ""
     attempt_count: int = 0
@@ -682,6 +750,14 @@ class PaymentProvider(Protocol):
     def subscription_resume(
         self, *, provider_reference: str, idempotency_key: str
     ) -> SubscriptionResult: ...
+
+    # Coupons and promotion codes (Capability.COUPONS)
+    def coupon_create(self, request: CouponRequest) -> CatalogObject: ...
+    def coupon_delete(self, *, provider_reference: str) -> None: ...
+    def promotion_code_create(self, request: PromotionCodeRequest) -> CatalogObject: ...
+    def promotion_code_deactivate(
+        self, *, provider_reference: str, idempotency_key: str
+    ) -> CatalogObject: ...
 
     # Usage
     def usage_report(self, reports: Sequence[UsageReport]) -> list[UsageReportResult]: ...

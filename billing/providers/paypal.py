@@ -46,12 +46,14 @@ from billing.providers.base import (
     ChargeStatus,
     CheckoutSessionRequest,
     CheckoutSessionResult,
+    CouponRequest,
     CustomerRequest,
     CustomerResult,
     MeterRequest,
     PaymentMethodResult,
     PriceRequest,
     ProductRequest,
+    PromotionCodeRequest,
     ProviderDeclinedError,
     ProviderError,
     ProviderEvent,
@@ -747,6 +749,20 @@ class PayPalProvider:
         self, *, meter_reference: str, customer_reference: str, start: datetime, end: datetime
     ) -> int:
         raise _unsupported(Capability.METERED_USAGE)
+
+    def coupon_create(self, request: CouponRequest) -> CatalogObject:
+        raise _unsupported(Capability.COUPONS)
+
+    def coupon_delete(self, *, provider_reference: str) -> None:
+        raise _unsupported(Capability.COUPONS)
+
+    def promotion_code_create(self, request: PromotionCodeRequest) -> CatalogObject:
+        raise _unsupported(Capability.COUPONS)
+
+    def promotion_code_deactivate(
+        self, *, provider_reference: str, idempotency_key: str
+    ) -> CatalogObject:
+        raise _unsupported(Capability.COUPONS)
 
     def test_clock_create(self, request: TestClockRequest) -> TestClockResult:
         raise _unsupported(Capability.TEST_CLOCKS)

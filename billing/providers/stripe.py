@@ -25,8 +25,12 @@ from billing.providers.base import (
     CheckoutSessionRequest,
     CheckoutSessionResult,
     CheckoutSessionStatus,
+    CouponRequest,
     CustomerRequest,
     CustomerResult,
+    DiscountRequest,
+    DiscountResult,
+    InvoiceDiscountResult,
     InvoiceLineResult,
     InvoicePaymentAttemptResult,
     InvoicePayRequest,
@@ -39,6 +43,7 @@ from billing.providers.base import (
     PortalSessionResult,
     PriceRequest,
     ProductRequest,
+    PromotionCodeRequest,
     ProviderDeclinedError,
     ProviderEvent,
     ProviderRequestError,
@@ -286,6 +291,16 @@ def test_clock_result(test_clock: Mapping[str, Any]) -> TestClockResult:
     )
 
 
+def _discount_result(discount: Any) -> DiscountResult:
+    if not isinstance(discount, Mapping):
+        return DiscountResult(discount_reference=_reference(discount))
+    return DiscountResult(
+        discount_reference=str(discount.get("id") or ""),
+        coupon_reference=_reference((discount.get("source") or {}).get("coupon")),
+        promotion_code_reference=_reference(discount.get("promotion_code")),
+    )
+
+
 def subscription_result(subscription: Mapping[str, Any]) -> SubscriptionResult:
     items = subscription.get("items", {}).get("data", [])
     first_item = items[0] if items else {}
@@ -307,6 +322,7 @@ def subscription_result(subscription: Mapping[str, Any]) -> SubscriptionResult:
         cancel_at_period_end=bool(subscription.get("cancel_at_period_end")),
         canceled_at=_timestamp(subscription.get("canceled_at")),
         item_references={_reference(item["price"]): item["id"] for item in items},
+        discounts=[_discount_result(item) for item in subscription.get("discounts") or []],
         client_secret=client_secret,
         raw_response=subscription,
     )
@@ -401,7 +417,11 @@ def _checkout_payment_status(status: str | None) -> CheckoutPaymentStatus:
 
 
 # What a completed session produced, in one answer.
-_EXPAND_CHECKOUT = ["payment_intent.latest_charge", "subscription", "setup_intent"]
+_EXPAND_CHECKOUT = [
+    "payment_intent.latest_charge",
+    "subscription.discounts",
+    "setup_intent",
+]
 
 
 def checkout_session_result(session: Mapping[str, Any]) -> CheckoutSessionResult:
@@ -465,6 +485,37 @@ def _invoice_line(line: Mapping[str, Any]) -> InvoiceLineResult:
     )
 
 
+def _invoice_discounts(invoice: Mapping[str, Any]) -> list[InvoiceDiscountResult]:
+    """Each discount's amount off the invoice; with `discounts` expanded, its coupon and code."""
+    sources: dict[str, Mapping[str, Any]] = {}
+    for discount in invoice.get("discounts") or []:
+        if isinstance(discount, Mapping):
+            sources[str(discount["id"])] = discount
+    results = []
+    for entry in invoice.get("total_discount_amounts") or []:
+        reference = _reference(entry.get("discount"))
+        discount = sources.get(reference) or {}
+        source = discount.get("source") or {}
+        results.append(
+            InvoiceDiscountResult(
+                discount_reference=reference,
+                amount_minor=int(entry.get("amount") or 0),
+                coupon_reference=_reference(source.get("coupon")),
+                promotion_code_reference=_reference(discount.get("promotion_code")),
+            )
+        )
+    return results
+
+
+def _discount_params(discounts: Sequence[DiscountRequest]) -> list[dict[str, str]]:
+    return [
+        {"promotion_code": discount.promotion_code_reference}
+        if discount.promotion_code_reference
+        else {"coupon": discount.coupon_reference}
+        for discount in discounts
+    ]
+
+
 def _charge_attempt(
     charge: Mapping[str, Any], last_error: Mapping[str, Any]
 ) -> InvoicePaymentAttemptResult:
@@ -520,6 +571,7 @@ def invoice_result(
         period_start=_timestamp(invoice.get("period_start")),
         period_end=_timestamp(invoice.get("period_end")),
         lines=[_invoice_line(line) for line in lines],
+        discounts=_invoice_discounts(invoice),
         hosted_invoice_url=str(invoice.get("hosted_invoice_url") or ""),
         invoice_pdf=str(invoice.get("invoice_pdf") or ""),
         attempt_count=int(invoice.get("attempt_count") or 0),
@@ -862,6 +914,8 @@ class StripeProvider:
             params["trial_period_days"] = request.trial_period_days
         if request.payment_method:
             params["default_payment_method"] = request.payment_method
+        if request.discounts:
+            params["discounts"] = _discount_params(request.discounts)
         subscription = _call(
             lambda: self.client.v1.subscriptions.create(params, _options(request.idempotency_key))  # type: ignore[arg-type]  # params built as a dict; Stripe checks them
         )
@@ -870,7 +924,7 @@ class StripeProvider:
     def subscription_retrieve(self, *, provider_reference: str) -> SubscriptionResult:
         subscription = _call(
             lambda: self.client.v1.subscriptions.retrieve(
-                provider_reference, {"expand": [_EXPAND_FIRST_PAYMENT]}
+                provider_reference, {"expand": [_EXPAND_FIRST_PAYMENT, "discounts"]}
             )
         )
         return subscription_result(_as_dict(subscription))
@@ -921,10 +975,13 @@ class StripeProvider:
             items.append(change)
         for leftover in existing_items[len(request.items) :]:
             items.append({"id": leftover["id"], "deleted": True})
+        params: dict[str, Any] = {"items": items, "proration_behavior": str(request.proration)}
+        if request.discounts:
+            params["discounts"] = _discount_params(request.discounts)
         subscription = _call(
             lambda: self.client.v1.subscriptions.update(
                 request.provider_reference,
-                {"items": items, "proration_behavior": str(request.proration)},  # type: ignore[arg-type]  # items built as dicts; Stripe checks them
+                params,  # type: ignore[arg-type]  # params built as a dict; Stripe checks them
                 _options(request.idempotency_key),
             )
         )
@@ -1005,6 +1062,69 @@ class StripeProvider:
                 raise
 
     # Usage
+
+    # Coupons and promotion codes
+
+    def coupon_create(self, request: CouponRequest) -> CatalogObject:
+        params: dict[str, Any] = {
+            "duration": request.duration,
+            "metadata": {"app_id": request.app_id, "coupon_id": request.coupon_id},
+        }
+        if request.name:
+            params["name"] = request.name
+        if request.percent_off is not None:
+            params["percent_off"] = format(request.percent_off.normalize(), "f")
+        else:
+            params["amount_off"] = request.amount_off
+            params["currency"] = request.currency
+        if request.duration_in_months is not None:
+            params["duration_in_months"] = request.duration_in_months
+        if request.max_redemptions is not None:
+            params["max_redemptions"] = request.max_redemptions
+        if request.redeem_by is not None:
+            params["redeem_by"] = int(request.redeem_by.timestamp())
+        if request.product_references:
+            params["applies_to"] = {"products": list(request.product_references)}
+        coupon = _call(
+            lambda: self.client.v1.coupons.create(params, _options(request.idempotency_key))  # type: ignore[arg-type]  # params built as a dict; Stripe checks them
+        )
+        return _catalog_object("coupon", {**_as_dict(coupon), "active": True})
+
+    def coupon_delete(self, *, provider_reference: str) -> None:
+        try:
+            _call(lambda: self.client.v1.coupons.delete(provider_reference))
+        except ProviderRequestError as error:
+            if error.code != "resource_missing":  # deleted already: the retry's wish is met
+                raise
+
+    def promotion_code_create(self, request: PromotionCodeRequest) -> CatalogObject:
+        params: dict[str, Any] = {
+            "promotion": {"type": "coupon", "coupon": request.coupon_reference},
+            "code": request.code,
+            "metadata": {"app_id": request.app_id, "promotion_code_id": request.promotion_code_id},
+        }
+        if request.max_redemptions is not None:
+            params["max_redemptions"] = request.max_redemptions
+        if request.expires_at is not None:
+            params["expires_at"] = int(request.expires_at.timestamp())
+        if request.customer_reference:
+            params["customer"] = request.customer_reference
+        if request.first_time_transaction:
+            params["restrictions"] = {"first_time_transaction": True}
+        code = _call(
+            lambda: self.client.v1.promotion_codes.create(params, _options(request.idempotency_key))  # type: ignore[arg-type]  # params built as a dict; Stripe checks them
+        )
+        return _catalog_object("promotion_code", _as_dict(code))
+
+    def promotion_code_deactivate(
+        self, *, provider_reference: str, idempotency_key: str
+    ) -> CatalogObject:
+        code = _call(
+            lambda: self.client.v1.promotion_codes.update(
+                provider_reference, {"active": False}, _options(idempotency_key)
+            )
+        )
+        return _catalog_object("promotion_code", _as_dict(code))
 
     def usage_report(self, reports: Sequence[UsageReport]) -> list[UsageReportResult]:
         results = []
@@ -1214,6 +1334,11 @@ class StripeProvider:
         }
         if request.cancel_url:
             params["cancel_url"] = request.cancel_url
+        # Stripe takes one or the other: a code the buyer types, or a discount applied.
+        if request.discounts:
+            params["discounts"] = _discount_params(request.discounts)
+        elif request.allow_promotion_codes:
+            params["allow_promotion_codes"] = True
         if request.mode == "payment":
             params["line_items"] = [
                 {
@@ -1318,7 +1443,7 @@ class StripeProvider:
     def invoice_retrieve(self, *, provider_reference: str) -> InvoiceResult:
         def read() -> InvoiceResult:
             invoice = self.client.v1.invoices.retrieve(
-                provider_reference, {"expand": [_EXPAND_INVOICE_PAYMENTS]}
+                provider_reference, {"expand": [_EXPAND_INVOICE_PAYMENTS, "discounts"]}
             )
             return self._invoice_read(_as_dict(invoice))
 
@@ -1351,7 +1476,11 @@ class StripeProvider:
         def preview() -> InvoiceResult:
             invoice = _as_dict(
                 self.client.v1.invoices.create_preview(
-                    {"customer": customer_reference, "subscription": subscription_reference}
+                    {
+                        "customer": customer_reference,
+                        "subscription": subscription_reference,
+                        "expand": ["discounts"],
+                    }
                 )
             )
             return invoice_result(invoice)

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
-from billing.models import Customer, Payment
+from billing.models import Coupon, Customer, Payment
 from billing.models import TestClock as Clock
 from catalog.models import Metric, Plan
 from paypal_emulator.pytest_plugin import TEST_CLIENT_ID, TEST_CLIENT_SECRET
@@ -103,6 +103,22 @@ def test_a_test_clock_checkout_and_a_saved_payment_method_are_refused_on_paypal(
     _refused(card, "payment_method", "payment_method")
     assert _writes(app) == before
     assert Customer.objects.for_app(app).count() == 0
+
+
+def test_a_coupon_and_a_promotion_code_are_refused_on_paypal_before_anything_is_written(
+    shop: APIClient, paypal_emulator: PayPalEmulatorServer
+):
+    app = App.objects.get(name="PayPal shop")
+    before = _writes(app)
+
+    coupon = shop.post("/v1/coupons", {"percent_off": "10", "duration": "once"}, format="json")
+    code = shop.post("/v1/promotion-codes", {"coupon": "cpn_any", "code": "X"}, format="json")
+
+    _refused(coupon, "coupons", None)
+    _refused(code, "coupons", None)
+    assert _writes(app) == before
+    assert Coupon.objects.for_app(app).count() == 0
+    assert paypal_emulator.requests() == []
 
 
 def test_a_paypal_payment_for_a_customer_with_no_saved_payer_needs_a_return_url(
