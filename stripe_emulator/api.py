@@ -19,6 +19,7 @@ from stripe_emulator import (
     billing_portal,
     catalog,
     checkout,
+    credit_grants,
     customers,
     events,
     meters,
@@ -106,6 +107,7 @@ def build_router() -> Router:
         billing_portal,
         checkout,
         subscription_schedules,
+        credit_grants,
     ):
         module.register_routes(router)
     return router
