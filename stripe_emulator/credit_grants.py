@@ -334,7 +334,7 @@ def _grant_applies_to(grant: dict[str, Any], price: dict[str, Any]) -> bool:
     scope = grant["applicability_config"]["scope"]
     if scope["prices"] is not None:
         return any(item["id"] == price["id"] for item in scope["prices"])
-    return scope["price_type"] == "metered"
+    return bool(scope["price_type"] == "metered")
 
 
 def _balance_summary(context: RequestContext) -> dict[str, Any]:

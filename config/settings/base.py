@@ -187,6 +187,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "billing.tasks.subscriptions_complete_pending",
         "schedule": 60.0,
     },
+    # Credit grants past their expiry: the provider debited their rest; record it.
+    "expire-credit-grants": {
+        "task": "billing.tasks.credit_grants_expire_due",
+        "schedule": 300.0,
+    },
     "expire-grace-periods": {
         "task": "grace.tasks.grace_periods_expire",
         "schedule": 60.0,
