@@ -19,6 +19,9 @@ from billing.models import (
     CheckoutMode,
     CheckoutPaymentStatus,
     CheckoutStatus,
+    CreditGrantKind,
+    CreditGrantStatus,
+    CreditGrantTransactionKind,
     InvoicePaymentAttemptStatus,
     InvoiceStatus,
     SubscriptionStatus,
@@ -657,7 +660,7 @@ class CreditGrantOutputSerializer(serializers.Serializer[Any]):
     id = serializers.CharField()
     object = serializers.SerializerMethodField()
     customer = serializers.CharField(source="customer_id")
-    kind = serializers.ChoiceField(choices=["monetary", "units"])
+    kind = serializers.ChoiceField(choices=CreditGrantKind.choices)
     currency = serializers.CharField()
     amount = serializers.IntegerField(
         source="amount_minor", help_text="The money held (a units grant's too)."
@@ -670,7 +673,7 @@ class CreditGrantOutputSerializer(serializers.Serializer[Any]):
     priority = serializers.IntegerField()
     name = serializers.CharField()
     expires_at = serializers.DateTimeField(allow_null=True)
-    status = serializers.ChoiceField(choices=["active", "expired", "voided"])
+    status = serializers.ChoiceField(choices=CreditGrantStatus.choices)
     used = serializers.IntegerField(source="used_minor", help_text="Money used by invoices.")
     lapsed = serializers.IntegerField(
         source="lapsed_minor", help_text="Money left when it expired or was voided."
@@ -705,7 +708,7 @@ class CreditGrantOutputSerializer(serializers.Serializer[Any]):
 
 class CreditGrantTransactionOutputSerializer(serializers.Serializer[Any]):
     id = serializers.CharField()
-    kind = serializers.ChoiceField(choices=["used", "expired", "voided"])
+    kind = serializers.ChoiceField(choices=CreditGrantTransactionKind.choices)
     amount = serializers.IntegerField(source="amount_minor")
     invoice = serializers.CharField(source="invoice_id", allow_null=True)
     effective_at = serializers.DateTimeField()

@@ -34,8 +34,9 @@ from audit.services import audit_event_record
 from backoffice.services import app_create
 from billing import clocks
 from billing.checkout import checkout_session_create
+from billing.credits import credit_grant_create
 from billing.invoices import invoice_sync_from_provider
-from billing.models import Customer, Subscription
+from billing.models import CreditGrant, Customer, Subscription
 from billing.payments import payment_create, refund_create
 from billing.providers.base import SubscriptionResult
 from billing.providers.base import SubscriptionStatus as ProviderSubscriptionStatus
@@ -577,6 +578,9 @@ def route_fill(route: str, object_id: str) -> str:
     # override of it is reachable whatever the id (tests/usage/test_entitlements_features*.py
     # also walks another app's override under one's own customer).
     path = path.replace("(?P<override>[^/.]+)", "eo_missing")
+    if "(?P<credit_grant_id>" in path:
+        grant = CreditGrant.objects.all_tenants().filter(customer_id=object_id).first()
+        path = path.replace("(?P<credit_grant_id>[^/.]+)", grant.pk if grant else "cg_missing")
     return "/" + path.replace("^", "").replace("$", "")
 
 
@@ -590,9 +594,21 @@ class FactoryAuditAction(StrEnum):
 
 
 def customer_factory(app: App) -> Any:
-    # /customers/{id}/entitlements/{metric} is walked with the metric `api_calls`.
+    # /customers/{id}/entitlements/{metric} is walked with the metric `api_calls`, and
+    # /customers/{id}/credit-grants/{grant} with the customer's own grant.
     metric_create(app=app, actor=FACTORY_ACTOR, code="api_calls", name="API calls")
-    return customer_create(app=app, actor=FACTORY_ACTOR, external_id="factory-customer")
+    customer = customer_create(app=app, actor=FACTORY_ACTOR, external_id="factory-customer")
+    credit_grant_create(
+        app=app, actor=FACTORY_ACTOR, customer_reference=customer.pk, amount=100, currency="usd"
+    )
+    return customer
+
+
+def credit_grant_factory(app: App) -> Any:
+    customer = customer_create(app=app, actor=FACTORY_ACTOR, external_id="factory-credited")
+    return credit_grant_create(
+        app=app, actor=FACTORY_ACTOR, customer_reference=customer.pk, amount=500, currency="usd"
+    )
 
 
 def test_clock_factory(app: App) -> Any:
@@ -736,4 +752,5 @@ OBJECT_FACTORIES: dict[str, Callable[[App], Any]] = {
     "billing.Invoice": invoice_factory,
     "catalog.Feature": feature_factory,
     "usage.EntitlementOverride": entitlement_override_factory,
+    "billing.CreditGrant": credit_grant_factory,
 }

@@ -227,6 +227,12 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "tenants.schema.api_postprocessing_hook",
     ],
+    # Choice sets whose field names other resources use for other choices.
+    "ENUM_NAME_OVERRIDES": {
+        "CreditGrantStatusEnum": "billing.models.CreditGrantStatus",
+        "CreditGrantKindEnum": "billing.models.CreditGrantKind",
+        "CreditGrantTransactionKindEnum": "billing.models.CreditGrantTransactionKind",
+    },
     # Redoc's assets from the drf-spectacular-sidecar package: /api/docs/ works offline.
     "REDOC_DIST": "SIDECAR",
 }
