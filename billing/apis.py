@@ -3,7 +3,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.pagination import list_body
+from api.pagination import ListQueryInputSerializer, list_body
 from billing.checkout import checkout_session_create, checkout_session_expire
 from billing.clocks import (
     test_clock_advance,
@@ -24,6 +24,15 @@ from billing.coupons import (
     promotion_code_deactivate,
     promotion_code_get,
     promotion_code_list,
+)
+from billing.credits import (
+    credit_balance_get,
+    credit_grant_create,
+    credit_grant_expire,
+    credit_grant_get,
+    credit_grant_list,
+    credit_grant_transactions,
+    credit_grant_void,
 )
 from billing.invoices import invoice_pay, invoice_upcoming
 from billing.models import (
@@ -56,6 +65,7 @@ from billing.selectors import (
     checkout_session_get,
     checkout_session_list,
     customer_get,
+    customer_get_by_reference,
     customer_list,
     invoice_get,
     invoice_list,
@@ -69,6 +79,10 @@ from billing.serializers import (
     CouponCreateInputSerializer,
     CouponListInputSerializer,
     CouponOutputSerializer,
+    CreditBalanceOutputSerializer,
+    CreditGrantCreateInputSerializer,
+    CreditGrantDetailOutputSerializer,
+    CreditGrantOutputSerializer,
     CustomerCreateInputSerializer,
     CustomerDiscountInputSerializer,
     CustomerDiscountOutputSerializer,
@@ -656,6 +670,114 @@ class TestClockViewSet(TenantViewSet):
     def destroy(self, request: Request, pk: str) -> Response:
         test_clock = test_clock_delete(app=self.app, actor=self.actor, test_clock_id=pk)
         return Response({"id": test_clock.pk, "object": "test_clock", "deleted": True})
+
+
+# The grant's id (`cg_…`) in the customer's credit-grant routes.
+CREDIT_GRANT_PATH = OpenApiParameter(
+    "credit_grant_id", str, OpenApiParameter.PATH, description="The credit grant's id (`cg_…`)."
+)
+
+
+class CustomerCreditViewSet(TenantViewSet):
+    """A customer's prepaid credits: `{id}` is our id (`cus_…`) or the app's `external_id`."""
+
+    model = Customer
+
+    @extend_schema(
+        methods=["GET"],
+        parameters=[ListQueryInputSerializer],
+        responses=CreditGrantOutputSerializer(many=True),
+        summary="List a customer's credit grants (ended ones too)",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=CreditGrantCreateInputSerializer,
+        responses={201: CreditGrantOutputSerializer},
+        summary="Grant a customer prepaid credits, in money or in units of a metric",
+        description="Invoices consume them at finalization before charging the card, in "
+        "`priority` order (0 first), then the earliest to expire; metered prices only (a base "
+        "price is always charged). Money: `amount` + `currency`. Units: `units` + `metric`, "
+        "held as money on the metric's metered price of the customer's current plan (units "
+        "times its unit price, a whole number of minor units; not a tiered price), so they "
+        "cover its first `units` units of overage. Audited CREATE_CREDIT_GRANT.",
+    )
+    @action(detail=True, methods=["get", "post"], url_path="credit-grants")
+    def credit_grants(self, request: Request, pk: str) -> Response:
+        if request.method == "POST":
+            payload = CreditGrantCreateInputSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            grant = credit_grant_create(
+                app=self.app,
+                actor=self.actor,
+                customer_reference=pk,
+                request_key=self.request_key,
+                **payload.validated_data,
+            )
+            return Response(CreditGrantOutputSerializer(grant).data, status=201)
+        customer = customer_get_by_reference(app=self.app, reference=pk)
+        filters = self.query_filters(ListQueryInputSerializer)
+        return self.list_response(
+            queryset=credit_grant_list(app=self.app, customer=customer),
+            output=CreditGrantOutputSerializer,
+            filters=filters,
+        )
+
+    @extend_schema(
+        parameters=[CREDIT_GRANT_PATH],
+        responses=CreditGrantDetailOutputSerializer,
+        summary="A customer's credit grant, with its uses, expiry and voiding",
+    )
+    @action(detail=True, methods=["get"], url_path=r"credit-grants/(?P<credit_grant_id>[^/.]+)")
+    def credit_grant(self, request: Request, pk: str, credit_grant_id: str) -> Response:
+        customer = customer_get_by_reference(app=self.app, reference=pk)
+        grant = credit_grant_get(app=self.app, customer=customer, credit_grant_id=credit_grant_id)
+        context = {"transactions": credit_grant_transactions(app=self.app, grant=grant)}
+        return Response(CreditGrantDetailOutputSerializer(grant, context=context).data)
+
+    @extend_schema(
+        parameters=[CREDIT_GRANT_PATH],
+        request=None,
+        responses=CreditGrantOutputSerializer,
+        summary="Void a credit grant: what is left of it is no longer applied",
+        description="Audited VOID_CREDIT_GRANT; an ended grant answers 409 `credit_grant_ended`.",
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"credit-grants/(?P<credit_grant_id>[^/.]+)/void",
+    )
+    def credit_grant_void(self, request: Request, pk: str, credit_grant_id: str) -> Response:
+        grant = credit_grant_void(
+            app=self.app, actor=self.actor, customer_reference=pk, credit_grant_id=credit_grant_id
+        )
+        return Response(CreditGrantOutputSerializer(grant).data)
+
+    @extend_schema(
+        parameters=[CREDIT_GRANT_PATH],
+        request=None,
+        responses=CreditGrantOutputSerializer,
+        summary="Expire a credit grant now, as reaching its expires_at would",
+        description="Audited EXPIRE_CREDIT_GRANT; an ended grant answers 409 `credit_grant_ended`.",
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"credit-grants/(?P<credit_grant_id>[^/.]+)/expire",
+    )
+    def credit_grant_expire(self, request: Request, pk: str, credit_grant_id: str) -> Response:
+        grant = credit_grant_expire(
+            app=self.app, actor=self.actor, customer_reference=pk, credit_grant_id=credit_grant_id
+        )
+        return Response(CreditGrantOutputSerializer(grant).data)
+
+    @extend_schema(
+        responses=CreditBalanceOutputSerializer,
+        summary="A customer's prepaid credit balance, in money per currency and units per metric",
+    )
+    @action(detail=True, methods=["get"], url_path="credit-balance")
+    def credit_balance(self, request: Request, pk: str) -> Response:
+        balance = credit_balance_get(app=self.app, customer_reference=pk)
+        return Response(CreditBalanceOutputSerializer(balance).data)
 
 
 class CheckoutSessionViewSet(TenantViewSet):

@@ -26,6 +26,7 @@ class BillingErrorCode(StrEnum):
     CHECKOUT_SESSION_NOT_OPEN = "checkout_session_not_open"
     INVOICE_ALREADY_PAID = "invoice_already_paid"
     INVOICE_NOT_PAYABLE = "invoice_not_payable"
+    CREDIT_GRANT_ENDED = "credit_grant_ended"
     COUPON_TERMS_INVALID = "coupon_terms_invalid"
     COUPON_INVALID = "coupon_invalid"
     COUPON_EXPIRED = "coupon_expired"

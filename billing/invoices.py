@@ -20,6 +20,7 @@ from audit.services import audit_event_record
 from billing import subscription_webhook_sync
 from billing.audit_actions import BillingAuditAction
 from billing.coupons import invoice_discounts_describe
+from billing.credits import credit_grants_sync_for_invoice
 from billing.errors import BillingErrorCode
 from billing.models import (
     Customer,
@@ -91,6 +92,7 @@ def invoice_snapshot(invoice: Invoice) -> dict[str, Any]:
         "amount_due": invoice.amount_due,
         "amount_paid": invoice.amount_paid,
         "amount_remaining": invoice.amount_remaining,
+        "credits_applied": invoice.credits_applied,
         "attempt_count": invoice.attempt_count,
         "next_payment_attempt": _iso(invoice.next_payment_attempt),
         "hosted_invoice_url": invoice.hosted_invoice_url,
@@ -259,6 +261,7 @@ def invoice_apply(*, customer: Customer, result: InvoiceResult, actor: Actor) ->
                 "amount_due": result.amount_due,
                 "amount_paid": result.amount_paid,
                 "amount_remaining": result.amount_remaining,
+                "credits_applied": result.credits_applied_minor,
                 "period_start": result.period_start,
                 "period_end": result.period_end,
                 "lines": invoice_lines_describe(
@@ -328,7 +331,12 @@ def invoice_sync_from_provider(
         # A deleted draft: nothing left to mirror.
         logger.warning("Invoice %s not readable at the provider: %s", reference, error.message)
         return None
-    return invoice_apply(customer=customer, result=result, actor=actor)
+    invoice = invoice_apply(customer=customer, result=result, actor=actor)
+    # The credits it applied are uses of the customer's grants, each recorded once.
+    credit_grants_sync_for_invoice(
+        invoice=invoice, transaction_references=list(result.credit_transaction_references)
+    )
+    return invoice
 
 
 def invoice_pay(

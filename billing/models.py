@@ -352,6 +352,8 @@ class Invoice(TenantScopedModel):
     amount_due = models.BigIntegerField(default=0)
     amount_paid = models.BigIntegerField(default=0)
     amount_remaining = models.BigIntegerField(default=0)
+    # Prepaid credits (credit grants) the provider applied before charging.
+    credits_applied = models.BigIntegerField(default=0)
     period_start = models.DateTimeField(null=True, blank=True)
     period_end = models.DateTimeField(null=True, blank=True)
     # One entry per line: kind (base, metered, proration), description, amount, quantity,
@@ -438,6 +440,107 @@ class PortalConfiguration(TenantScopedModel):
 
     def __str__(self) -> str:
         return self.provider_configuration_id or self.pk
+
+
+class CreditGrantKind(models.TextChoices):
+    MONETARY = "monetary", "Money"
+    UNITS = "units", "Units of a metric"
+
+
+class CreditGrantStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    EXPIRED = "expired", "Expired"
+    VOIDED = "voided", "Voided"
+
+
+class CreditGrant(TenantScopedModel):
+    """Prepaid credits of a customer, held at the provider as a billing credit grant that its
+    invoices consume at finalization before charging (metered prices only, as Stripe applies
+    them). A `units` grant is money at the provider too: `units` times the unit price of the
+    metric's metered price it is scoped to (`unit_amount_decimal`), so it covers exactly the
+    first `units` units of overage; its balance answers in units."""
+
+    id = PrefixedIdField(prefix="cg")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="credit_grants")
+    kind = models.CharField(max_length=10, choices=CreditGrantKind.choices)
+    currency = models.CharField(max_length=3)
+    # The money at the provider (a units grant's: units times unit_amount_decimal).
+    amount_minor = models.BigIntegerField()
+    units = models.BigIntegerField(null=True, blank=True)
+    metric = models.ForeignKey(
+        "catalog.Metric", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    unit_amount_decimal = models.DecimalField(
+        max_digits=30, decimal_places=12, null=True, blank=True
+    )
+    # The metered prices it applies to at the provider (none: every metered price).
+    provider_price_ids = models.JSONField(default=list, blank=True)
+    priority = models.PositiveSmallIntegerField(default=50)
+    name = models.CharField(max_length=100, blank=True, default="")
+    expires_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=CreditGrantStatus.choices, default=CreditGrantStatus.ACTIVE
+    )
+    used_minor = models.BigIntegerField(default=0)
+    # What was left when it expired or was voided.
+    lapsed_minor = models.BigIntegerField(default=0)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    provider_credit_grant_id = models.CharField(max_length=255, blank=True, default="")
+    request_key = models.CharField(max_length=255, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["app", "customer", "-created_at"], name="credit_grant_customer_idx"
+            ),
+            models.Index(
+                fields=["expires_at"],
+                name="credit_grant_expiry_idx",
+                condition=models.Q(status="active", expires_at__isnull=False),
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["app", "request_key"],
+                condition=models.Q(request_key__isnull=False),
+                name="credit_grant_request_key_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.pk
+
+
+class CreditGrantTransactionKind(models.TextChoices):
+    USED = "used", "Used by an invoice"
+    EXPIRED = "expired", "Expired"
+    VOIDED = "voided", "Voided"
+
+
+class CreditGrantTransaction(TenantScopedModel):
+    """One move of a grant's balance at the provider (its credit balance transaction): an
+    invoice using it, its expiry, its voiding. Recorded once each."""
+
+    id = PrefixedIdField(prefix="cgtx")
+    grant = models.ForeignKey(CreditGrant, on_delete=models.PROTECT, related_name="transactions")
+    kind = models.CharField(max_length=10, choices=CreditGrantTransactionKind.choices)
+    amount_minor = models.BigIntegerField()
+    invoice = models.ForeignKey(
+        Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="credit_uses"
+    )
+    provider_invoice_id = models.CharField(max_length=255, blank=True, default="")
+    provider_transaction_id = models.CharField(max_length=255, unique=True)
+    effective_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-effective_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.pk
 
 
 class CouponDuration(models.TextChoices):

@@ -169,7 +169,7 @@ def checkout_session_list(
 
 
 def invoices_for_app(app: App) -> TenantScopedQuerySet[Invoice]:
-    return Invoice.objects.for_app(app).prefetch_related("attempts")
+    return Invoice.objects.for_app(app).prefetch_related("attempts", "credit_uses__grant")
 
 
 def invoice_get(*, app: App, invoice_id: str) -> Invoice:

@@ -16,12 +16,16 @@ from api.fields import (
     StrictIntegerField,
 )
 from api.pagination import ListQueryInputSerializer
+from billing.credits import credit_grant_remaining_minor, credit_grant_units_for
 from billing.models import (
     CheckoutMode,
     CheckoutPaymentStatus,
     CheckoutStatus,
     Coupon,
     CouponDuration,
+    CreditGrantKind,
+    CreditGrantStatus,
+    CreditGrantTransactionKind,
     Discount,
     DiscountTarget,
     InvoicePaymentAttemptStatus,
@@ -626,6 +630,15 @@ class InvoicePaymentAttemptOutputSerializer(serializers.Serializer[Any]):
     provider_charge_id = serializers.CharField()
 
 
+class InvoiceCreditUseOutputSerializer(serializers.Serializer[Any]):
+    credit_grant = serializers.CharField(source="grant_id")
+    amount = serializers.IntegerField(source="amount_minor")
+    units = serializers.SerializerMethodField(help_text="A units grant's use, in units.")
+
+    def get_units(self, use: Any) -> int | None:
+        return credit_grant_units_for(use.grant, use.amount_minor)
+
+
 class InvoiceOutputSerializer(serializers.Serializer[Any]):
     id = serializers.CharField()
     object = serializers.SerializerMethodField()
@@ -655,6 +668,13 @@ class InvoiceOutputSerializer(serializers.Serializer[Any]):
         allow_null=True, help_text="When the provider retries the payment next, if it will."
     )
     payment_attempts = serializers.SerializerMethodField()
+    credits_applied = serializers.IntegerField(
+        help_text="Prepaid credits (credit grants) applied before charging: `total` is "
+        "`subtotal` less these."
+    )
+    credit_grants_applied = serializers.SerializerMethodField(
+        help_text="Each grant's use by this invoice (recorded when the provider reports it)."
+    )
     finalized_at = serializers.DateTimeField(allow_null=True)
     paid_at = serializers.DateTimeField(allow_null=True)
     voided_at = serializers.DateTimeField(allow_null=True)
@@ -670,6 +690,20 @@ class InvoiceOutputSerializer(serializers.Serializer[Any]):
     def get_payment_attempts(self, invoice: Any) -> list[dict[str, Any]]:
         attempts = sorted(invoice.attempts.all(), key=lambda attempt: attempt.attempted_at)
         return list(InvoicePaymentAttemptOutputSerializer(attempts, many=True).data)
+
+    @extend_schema_field(InvoiceCreditUseOutputSerializer(many=True))
+    def get_credit_grants_applied(self, invoice: Any) -> list[dict[str, Any]]:
+        # In the order the provider applied them: priority, then the earliest to expire.
+        uses = sorted(
+            invoice.credit_uses.all(),
+            key=lambda use: (
+                use.grant.priority,
+                use.grant.expires_at is None,
+                use.grant.expires_at or use.effective_at,
+                use.grant.created_at,
+            ),
+        )
+        return list(InvoiceCreditUseOutputSerializer(uses, many=True).data)
 
 
 class UpcomingInvoiceOutputSerializer(serializers.Serializer[Any]):
@@ -689,6 +723,134 @@ class UpcomingInvoiceOutputSerializer(serializers.Serializer[Any]):
     next_payment_attempt = serializers.DateTimeField(allow_null=True)
     lines = InvoiceLineOutputSerializer(many=True)
     discounts = InvoiceDiscountOutputSerializer(many=True)
+
+
+# Prepaid credits
+
+
+class CreditGrantCreateInputSerializer(InputSerializer):
+    amount = StrictIntegerField(
+        min_value=1,
+        required=False,
+        help_text="Money, in the currency's minor unit (with `currency`); or use `units`.",
+    )
+    currency = CurrencyField(required=False, help_text="A money grant's currency.")
+    units = StrictIntegerField(
+        min_value=1,
+        max_value=10**12,
+        required=False,
+        help_text="Units of `metric` (its metered price's first units of overage).",
+    )
+    metric = StrictCharField(max_length=100, required=False, help_text="A units grant's metric.")
+    priority = StrictIntegerField(
+        min_value=0,
+        max_value=100,
+        required=False,
+        default=50,
+        help_text="0 is applied first, 100 last (then the earliest to expire).",
+    )
+    expires_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="From then on (at the customer's time) it is not applied; its rest lapses.",
+    )
+    name = StrictCharField(max_length=100, required=False, default="", allow_blank=True)
+
+
+class CreditGrantOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField()
+    object = serializers.SerializerMethodField()
+    customer = serializers.CharField(source="customer_id")
+    kind = serializers.ChoiceField(choices=CreditGrantKind.choices)
+    currency = serializers.CharField()
+    amount = serializers.IntegerField(
+        source="amount_minor", help_text="The money held (a units grant's too)."
+    )
+    units = serializers.IntegerField(allow_null=True, help_text="A units grant's units.")
+    metric = serializers.SerializerMethodField()
+    unit_amount_decimal = serializers.SerializerMethodField(
+        help_text="A units grant's price per unit, in minor units (a decimal string)."
+    )
+    priority = serializers.IntegerField()
+    name = serializers.CharField()
+    expires_at = serializers.DateTimeField(allow_null=True)
+    status = serializers.ChoiceField(choices=CreditGrantStatus.choices)
+    used = serializers.IntegerField(source="used_minor", help_text="Money used by invoices.")
+    lapsed = serializers.IntegerField(
+        source="lapsed_minor", help_text="Money left when it expired or was voided."
+    )
+    available = serializers.SerializerMethodField(help_text="Money left to use.")
+    units_used = serializers.SerializerMethodField(help_text="A units grant's units used.")
+    units_available = serializers.SerializerMethodField(help_text="A units grant's units left.")
+    ended_at = serializers.DateTimeField(allow_null=True)
+    provider_credit_grant_id = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+    def get_object(self, grant: builtins.object) -> str:
+        return "credit_grant"
+
+    def get_metric(self, grant: Any) -> str | None:
+        return grant.metric.code if grant.metric_id else None
+
+    def get_unit_amount_decimal(self, grant: Any) -> str | None:
+        if grant.unit_amount_decimal is None:
+            return None
+        return format(grant.unit_amount_decimal.normalize(), "f")
+
+    def get_available(self, grant: Any) -> int:
+        return credit_grant_remaining_minor(grant)
+
+    def get_units_used(self, grant: Any) -> int | None:
+        return credit_grant_units_for(grant, grant.used_minor)
+
+    def get_units_available(self, grant: Any) -> int | None:
+        return credit_grant_units_for(grant, credit_grant_remaining_minor(grant))
+
+
+class CreditGrantTransactionOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField()
+    kind = serializers.ChoiceField(choices=CreditGrantTransactionKind.choices)
+    amount = serializers.IntegerField(source="amount_minor")
+    invoice = serializers.CharField(source="invoice_id", allow_null=True)
+    effective_at = serializers.DateTimeField()
+
+
+class CreditGrantDetailOutputSerializer(CreditGrantOutputSerializer):
+    transactions = serializers.SerializerMethodField(
+        help_text="Its uses, expiry and voiding, oldest first."
+    )
+
+    @extend_schema_field(CreditGrantTransactionOutputSerializer(many=True))
+    def get_transactions(self, grant: Any) -> list[dict[str, Any]]:
+        return list(
+            CreditGrantTransactionOutputSerializer(self.context["transactions"], many=True).data
+        )
+
+
+class CreditBalanceMoneyOutputSerializer(serializers.Serializer[Any]):
+    currency = serializers.CharField()
+    available = serializers.IntegerField()
+
+
+class CreditBalanceUnitsOutputSerializer(serializers.Serializer[Any]):
+    metric = serializers.CharField()
+    available = serializers.IntegerField()
+
+
+class CreditBalanceOutputSerializer(serializers.Serializer[Any]):
+    object = serializers.SerializerMethodField()
+    customer = serializers.CharField(source="customer_id")
+    money = CreditBalanceMoneyOutputSerializer(
+        many=True, help_text="Per currency: the money left of the grants in force."
+    )
+    units = CreditBalanceUnitsOutputSerializer(
+        many=True, help_text="Per metric: the units left of its units grants in force."
+    )
+    grants = CreditGrantOutputSerializer(many=True, help_text="The grants in force.")
+
+    def get_object(self, balance: builtins.object) -> str:
+        return "credit_balance"
 
 
 class CouponCreateInputSerializer(InputSerializer):

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from billing import payments
+from billing import credits, payments
 from billing import subscription_provider_sync as subscriptions
 from billing.subscription_provider_sync import (
     subscription_complete_pending_task as subscription_complete_pending,
@@ -20,6 +20,11 @@ def payments_sync_awaiting_action() -> int:
 @shared_task(name="billing.tasks.subscriptions_complete_pending")  # type: ignore[untyped-decorator]  # Celery is untyped
 def subscriptions_complete_pending() -> int:
     return subscriptions.subscriptions_complete_pending()
+
+
+@shared_task(name="billing.tasks.credit_grants_expire_due")  # type: ignore[untyped-decorator]  # Celery is untyped
+def credit_grants_expire_due() -> int:
+    return credits.credit_grants_expire_due()
 
 
 __all__ = ["subscription_complete_pending"]

@@ -7,6 +7,7 @@ from audit.apis import AuditEventViewSet
 from billing.apis import (
     CheckoutSessionViewSet,
     CouponViewSet,
+    CustomerCreditViewSet,
     CustomerViewSet,
     InvoiceViewSet,
     PaymentViewSet,
@@ -27,6 +28,7 @@ router = SimpleRouter(trailing_slash=False)
 router.register("usage", UsageViewSet, basename="usage")
 router.register("customers", CustomerUsageViewSet, basename="customer-usage")
 router.register("customers", CustomerViewSet, basename="customer")
+router.register("customers", CustomerCreditViewSet, basename="customer-credit")
 router.register("plans", PlanViewSet, basename="plan")
 router.register("payments", PaymentViewSet, basename="payment")
 router.register("refunds", RefundViewSet, basename="refund")

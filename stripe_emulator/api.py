@@ -20,6 +20,7 @@ from stripe_emulator import (
     catalog,
     checkout,
     coupons,
+    credit_grants,
     customers,
     events,
     meters,
@@ -106,6 +107,7 @@ def build_router() -> Router:
         setup_intents,
         billing_portal,
         checkout,
+        credit_grants,
         subscription_schedules,
         coupons,
     ):

@@ -8,6 +8,7 @@ from typing import Any
 
 from stripe_emulator.checkout import session_expire
 from stripe_emulator.checkout import sessions_due as checkout_sessions_due
+from stripe_emulator.credit_grants import grant_expire_now, grants_due
 from stripe_emulator.errors import (
     invalid_request_error,
 )
@@ -89,6 +90,7 @@ def _due_work(
     ):
         candidates.append((refund["_fails_at"], refund["_sequence"], "refund_fail", refund))
     candidates += checkout_sessions_due(state, until, test_clock)
+    candidates += grants_due(state, until, test_clock)
     due = [candidate for candidate in candidates if candidate[0] <= until]
     if not due:
         return None
@@ -191,6 +193,8 @@ def _run_due_work(state: EmulatorState, kind: str, target: dict[str, Any]) -> No
         state.emit_event("customer.subscription.deleted", target)
     elif kind == "checkout_expire":
         session_expire(state, target)
+    elif kind == "credit_grant_expire":
+        grant_expire_now(state, target)
     elif kind == "refund_fail":
         refund_fail(state, target)
     elif kind == "retry":

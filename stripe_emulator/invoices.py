@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from stripe_emulator.coupons import invoice_discounts_apply, invoice_discounts_consume
+from stripe_emulator.credit_grants import invoice_credits_apply
 from stripe_emulator.errors import (
     StripeApiError,
     invalid_request_error,
@@ -266,12 +267,39 @@ def _render_invoice(
 
 def invoice_finalize(state: EmulatorState, invoice: dict[str, Any]) -> None:
     customer = state.objects[invoice["customer"]]
+    _invoice_credits_apply(state, invoice, customer)
     invoice["status"] = "open"
     invoice["number"] = f"{customer['invoice_prefix']}-{customer['next_invoice_sequence']:04d}"
     customer["next_invoice_sequence"] += 1
     invoice["effective_at"] = state.now()
     invoice["status_transitions"]["finalized_at"] = state.now()
     state.emit_event("invoice.finalized", invoice)
+
+
+def _invoice_credits_apply(
+    state: EmulatorState, invoice: dict[str, Any], customer: dict[str, Any]
+) -> None:
+    """Billing credits apply at finalization, before the customer's balance: the total drops
+    by what they cover and the balance applied when drafting is applied again to that total."""
+    if not invoice_credits_apply(state, invoice, invoice_lines(state, invoice["id"])):
+        return
+    credited = sum(credit["amount"] for credit in invoice["total_pretax_credit_amounts"])
+    discounted = sum(discount["amount"] for discount in invoice.get("total_discount_amounts") or [])
+    total = invoice["subtotal"] - discounted - credited
+    starting_balance = invoice["starting_balance"]
+    drafted_ending_balance = min(0, invoice["subtotal"] - discounted + starting_balance)
+    applied_total = total + starting_balance
+    ending_balance = min(0, applied_total)
+    customer["balance"] += ending_balance - drafted_ending_balance
+    invoice.update(
+        {
+            "total": total,
+            "total_excluding_tax": total,
+            "amount_due": max(0, applied_total),
+            "amount_remaining": max(0, applied_total),
+            "ending_balance": ending_balance if starting_balance or ending_balance else 0,
+        }
+    )
 
 
 def invoice_payment_method(

@@ -36,8 +36,9 @@ from backoffice.services import app_create
 from billing import clocks
 from billing.checkout import checkout_session_create
 from billing.coupons import coupon_create, promotion_code_create
+from billing.credits import credit_grant_create
 from billing.invoices import invoice_sync_from_provider
-from billing.models import Customer, Subscription
+from billing.models import CreditGrant, Customer, Subscription
 from billing.payments import payment_create, refund_create
 from billing.providers.base import SubscriptionResult
 from billing.providers.base import SubscriptionStatus as ProviderSubscriptionStatus
@@ -579,6 +580,9 @@ def route_fill(route: str, object_id: str) -> str:
     # override of it is reachable whatever the id (tests/usage/test_entitlements_features*.py
     # also walks another app's override under one's own customer).
     path = path.replace("(?P<override>[^/.]+)", "eo_missing")
+    if "(?P<credit_grant_id>" in path:
+        grant = CreditGrant.objects.all_tenants().filter(customer_id=object_id).first()
+        path = path.replace("(?P<credit_grant_id>[^/.]+)", grant.pk if grant else "cg_missing")
     return "/" + path.replace("^", "").replace("$", "")
 
 
@@ -592,9 +596,21 @@ class FactoryAuditAction(StrEnum):
 
 
 def customer_factory(app: App) -> Any:
-    # /customers/{id}/entitlements/{metric} is walked with the metric `api_calls`.
+    # /customers/{id}/entitlements/{metric} is walked with the metric `api_calls`, and
+    # /customers/{id}/credit-grants/{grant} with the customer's own grant.
     metric_create(app=app, actor=FACTORY_ACTOR, code="api_calls", name="API calls")
-    return customer_create(app=app, actor=FACTORY_ACTOR, external_id="factory-customer")
+    customer = customer_create(app=app, actor=FACTORY_ACTOR, external_id="factory-customer")
+    credit_grant_create(
+        app=app, actor=FACTORY_ACTOR, customer_reference=customer.pk, amount=100, currency="usd"
+    )
+    return customer
+
+
+def credit_grant_factory(app: App) -> Any:
+    customer = customer_create(app=app, actor=FACTORY_ACTOR, external_id="factory-credited")
+    return credit_grant_create(
+        app=app, actor=FACTORY_ACTOR, customer_reference=customer.pk, amount=500, currency="usd"
+    )
 
 
 def test_clock_factory(app: App) -> Any:
@@ -738,6 +754,7 @@ OBJECT_FACTORIES: dict[str, Callable[[App], Any]] = {
     "catalog.Plan": plan_factory,
     "billing.Payment": payment_factory,
     "billing.Refund": refund_factory,
+    "billing.CreditGrant": credit_grant_factory,
     "billing.Subscription": subscription_factory,
     "audit.AuditEvent": audit_event_factory,
     "grace.GracePeriod": grace_period_factory,

@@ -203,7 +203,7 @@ class CustomerUsageViewSet(TenantViewSet):
         methods=["POST"],
         request=EntitlementOverrideCreateInputSerializer,
         responses={201: EntitlementOverrideOutputSerializer},
-        summary="Override a customer's value of a boolean or static feature",
+        summary="Override a customer's value of a feature (a metered one's limit per period)",
         description="Applies over the plan's grant until `expires_at` (at the customer's "
         "time) or until deleted; the newest in force wins.",
     )

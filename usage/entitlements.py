@@ -86,6 +86,9 @@ class Entitlement:
     subscription_id: str | None
     plan_id: str | None
     grace_period: EntitlementGracePeriod | None
+    # The metered feature's override in force that sets `limit` instead of the plan's quota.
+    override_id: str | None = None
+    override_expires_at: datetime | None = None
 
 
 # The whole check in one statement: the customer (by id or external_id), its current
@@ -111,7 +114,8 @@ context AS (
 SELECT context.customer_id, context.subscription_id, context.plan_id, context.quotas,
        context.period_start, {period_end}, context.customer_now,
        m.code, m.name, m.aggregation, m.unit, r.value, {grace_period_columns},
-       component.included_quantity
+       component.included_quantity,
+       metered_override.id, metered_override.value, metered_override.expires_at
   FROM context
   LEFT JOIN usage_metric m ON m.app_id = %(app)s AND {metric_condition}
   LEFT JOIN usage_rollups r
@@ -119,6 +123,18 @@ SELECT context.customer_id, context.subscription_id, context.plan_id, context.qu
         AND r.period_start = context.period_start
   {grace_period_join}
   {plan_metered_component_join}
+  -- a metered feature's override in force replaces the plan's quota for its metric
+  LEFT JOIN LATERAL (
+        SELECT o.id, o.value, o.expires_at
+          FROM usage_entitlement_overrides o
+          JOIN catalog_feature f
+            ON f.id = o.feature_id AND f.type = 'metered' AND f.archived_at IS NULL
+           AND f.metric_id = m.id
+         WHERE o.app_id = %(app)s AND o.customer_id = context.customer_id
+           AND o.deleted_at IS NULL
+           AND (o.expires_at IS NULL OR o.expires_at > context.customer_now)
+         ORDER BY o.created_at DESC, o.id DESC
+         LIMIT 1) metered_override ON TRUE
  {plan_filter}
  ORDER BY m.code
 """
@@ -151,7 +167,7 @@ _PLAN_METRICS_SQL = compact(
         **_PARTS,
         metric_condition="%(metric)s = %(metric)s",
         plan_filter="WHERE m.id IS NULL OR context.subscription_id IS NULL "
-        "OR context.quotas ? m.code OR component.id IS NOT NULL",
+        "OR context.quotas ? m.code OR component.id IS NOT NULL OR metered_override.id IS NOT NULL",
     )
 )
 
@@ -205,6 +221,9 @@ def _entitlements(
         grace_starts_at,
         grace_ends_at,
         included_quantity,
+        override_id,
+        override_value,
+        override_expires_at,
     ) in rows:
         if code is None:
             if metric_code is not None:
@@ -221,8 +240,13 @@ def _entitlements(
         if subscription_id is None:
             limit: int | None = 0
             allowed, reason = False, EntitlementReason.NO_ACTIVE_SUBSCRIPTION
+            override_id = override_expires_at = None
         else:
-            limit = quotas_parse(raw_quotas).get(code)
+            limit = (
+                quotas_parse(raw_quotas).get(code)
+                if override_id is None
+                else int(json.loads(override_value))  # the connection reads jsonb as text
+            )
             allowed, reason = _allowed(limit=limit, used=used, grace=grace, now=customer_now)
         entitlements.append(
             Entitlement(
@@ -241,6 +265,8 @@ def _entitlements(
                 subscription_id=subscription_id,
                 plan_id=plan_id,
                 grace_period=grace,
+                override_id=override_id,
+                override_expires_at=override_expires_at,
             )
         )
     if metric_code is None and rows[0][1] is None:
@@ -449,8 +475,12 @@ def _feature_entitlements(
                     metric.used,
                     metric.remaining,
                 )
-                allowed, reason, source = metric.allowed, metric.reason, "plan"
-            override_id = override_expires_at = None  # metered limits are the plan's quotas
+                allowed, reason = metric.allowed, metric.reason
+                source = "plan" if metric.override_id is None else "override"
+            # The metric's answer says which override sets its limit (the newest in force of
+            # the metered features measuring it).
+            override_id = None if metric is None else metric.override_id
+            override_expires_at = None if metric is None else metric.override_expires_at
         elif override_id is not None:
             value, source, reason = override_value, "override", FeatureReason.OVERRIDDEN
             allowed = value is not False and value is not None

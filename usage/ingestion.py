@@ -43,10 +43,11 @@ from usage.periods import (
     period_start_sql,
 )
 from usage.selectors import (
+    METERED_LIMITS_SQL,
     customer_contexts,
     known_periods,
     metrics_by_code,
-    quotas_parse,
+    quotas_in_force,
 )
 from usage.statements import compact, fetch_all
 
@@ -232,6 +233,7 @@ def _resolve(*, app: App, results: list[EventResult], now: datetime) -> dict[str
     pending = [result for result in results if result.event is not None]
     contexts = customer_contexts(
         app=app,
+        now=now,
         references={result.event.customer_reference for result in pending},  # type: ignore[union-attr]  # pending keeps only results with an event
     )
     metrics = metrics_by_code(
@@ -337,8 +339,8 @@ period_start AS (
     RETURNING event_id
 ), rollup AS ({upsert_rollup}),
 audit AS ({insert_audit_event})
-SELECT customer_plan.*, period.period_start IS NOT NULL, EXISTS (SELECT FROM inserted),
-       rollup.*
+SELECT customer_plan.*, {metered_limits}, period.period_start IS NOT NULL,
+       EXISTS (SELECT FROM inserted), rollup.*
   FROM (VALUES (1)) AS one
   LEFT JOIN customer_plan ON TRUE
   LEFT JOIN period ON TRUE
@@ -347,6 +349,7 @@ SELECT customer_plan.*, period.period_start IS NOT NULL, EXISTS (SELECT FROM ins
 _RECORD_ONE_SQL = compact(
     _RECORD_ONE.format(
         customer_plan=CUSTOMER_PLAN_CTES,
+        metered_limits=METERED_LIMITS_SQL.format(customer_id="customer_plan.customer_id"),
         period_start=period_start_sql(
             moment="%(timestamp)s::timestamptz",
             starts="customer_plan.starts",
@@ -475,6 +478,7 @@ def _record_one(*, app: App, actor: Actor, result: EventResult, now: datetime) -
             starts,
             ends,
             quotas,
+            metered_limits,
             recorded,
             inserted,
             *rollup,
@@ -514,7 +518,9 @@ def _record_one(*, app: App, actor: Actor, result: EventResult, now: datetime) -
         plan_id=plan_id,
         plan_version_id=plan_version_id,
         subscription_period=Period(starts, ends) if starts and ends else None,
-        quotas=quotas_parse(quotas),
+        quotas=quotas_in_force(
+            subscription_id=subscription_id, quotas=quotas, metered_limits=metered_limits
+        ),
     )
     touched = [tuple(rollup)]
     rollups_check_quota(app=app, rollups=touched, contexts={customer_id: context}, now=now)

@@ -1,8 +1,10 @@
-"""Entitlement overrides: a customer's own value of a boolean or static feature over its plan's
-grant, for deals and support, optionally until `expires_at`. Whether one is in force is decided
-when entitlements are read, at the customer's time (a test clock's, for a customer on one), so
-an expiry changes the answer at once and no job is needed. A metered feature's limit is the
-plan's quota, which ingestion enforces, so it is not overridden here."""
+"""Entitlement overrides: a customer's own value of a feature over its plan's grant, for deals
+and support, optionally until `expires_at`. Whether one is in force is decided when entitlements
+are read and when ingestion checks a quota, at the customer's time (a test clock's, for a
+customer on one), so an expiry changes the answer at once and no job is needed. A metered
+feature's override is the customer's own limit per period for its metric, in place of the
+plan's quota: entitlements answer it and ingestion enforces it (over-quota grace included)
+until it expires, and then the plan's quota again."""
 
 from datetime import datetime
 from typing import Any
@@ -21,6 +23,7 @@ from tenants.actors import Actor
 from tenants.models import App
 from tenants.scoping import TenantScopedQuerySet
 from usage.audit_actions import UsageAuditAction
+from usage.entitlements import entitlements_refresh_for_customer
 from usage.models import EntitlementOverride
 
 TARGET_TYPE = "entitlement_override"
@@ -80,11 +83,6 @@ def entitlement_override_create(
         raise InvalidRequestError(
             f"No such feature: {feature!r}.", code=ErrorCode.RESOURCE_MISSING, param="feature"
         )
-    if overridden.type == FeatureType.METERED:
-        raise InvalidRequestError(
-            "A metered feature's limit is the plan's quota; override a boolean or static feature.",
-            param="feature",
-        )
     checked = feature_value_check(feature=overridden, value=value, param="value")
     if expires_at is not None and expires_at <= customer_time(customer=customer):
         raise InvalidRequestError("expires_at must be in the future.", param="expires_at")
@@ -100,7 +98,20 @@ def entitlement_override_create(
             target_id=override.pk,
             payload_snapshot=entitlement_override_snapshot(override),
         )
+        _quota_refresh_on_commit(app=app, actor=actor, override=override)
     return override
+
+
+def _quota_refresh_on_commit(*, app: App, actor: Actor, override: EntitlementOverride) -> None:
+    """A metered override moves the customer's limit now: an over-quota grace period opens
+    or resolves as a plan change would make it (a later expiry takes effect on the next
+    ingestion, which checks the plan's quota again)."""
+    if override.feature.type != FeatureType.METERED:
+        return
+    customer = override.customer
+    transaction.on_commit(
+        lambda: entitlements_refresh_for_customer(app=app, customer=customer, actor=actor)
+    )
 
 
 def entitlement_override_delete(
@@ -128,4 +139,5 @@ def entitlement_override_delete(
             target_id=override.pk,
             payload_snapshot=entitlement_override_snapshot(override),
         )
+        _quota_refresh_on_commit(app=app, actor=actor, override=override)
     return override

@@ -16,7 +16,7 @@ from catalog.models import Metric
 from tenants.models import App
 from usage.models import UsageRollup
 from usage.periods import CustomerContext, Period
-from usage.statements import fetch_all
+from usage.statements import compact, fetch_all
 
 # Metric codes and aggregations never change once created, so each process keeps an app's
 # metrics for a minute; a code it does not know yet makes it look again (a new metric is
@@ -58,19 +58,40 @@ def metrics_by_code(*, app: App, codes: Iterable[str]) -> dict[str, MetricInfo]:
     return metrics
 
 
-def customer_contexts(*, app: App, references: Iterable[str]) -> dict[str, CustomerContext]:
+# A metered feature's override in force at the customer's time replaces the plan's quota for its
+# metric: usage_metered_limits (usage/migrations/0009_metered_limits_function.py) answers them
+# as a JSON object of metric code to limit.
+METERED_LIMITS_SQL = "usage_metered_limits({customer_id}, %(now)s)"
+
+_CUSTOMER_CONTEXT_WITH_OVERRIDES_SQL = compact(
+    """
+SELECT context.*, {metered_limits}
+  FROM ({customer_context}) context (customer_id, external_id, provider_customer_id,
+       subscription_id, plan_id, plan_version_id, period_start, period_end, quotas)
+""".format(
+        metered_limits=METERED_LIMITS_SQL.format(customer_id="context.customer_id"),
+        customer_context=CUSTOMER_CONTEXT_SQL,
+    )
+)
+
+
+def customer_contexts(
+    *, app: App, references: Iterable[str], now: datetime | None = None
+) -> dict[str, CustomerContext]:
     """Customers by our id (`cus_…`) or the app's `external_id`, each with its current
-    subscription's period and plan quotas, in one query. Unknown references are left out."""
+    subscription's period and quotas (the plan's, with the metered overrides in force at the
+    customer's time over them), in one query. Unknown references are left out."""
     references = set(references)
     if not references:
         return {}
     ids = [reference for reference in references if reference.startswith("cus_")]
     rows = fetch_all(
-        CUSTOMER_CONTEXT_SQL,
+        _CUSTOMER_CONTEXT_WITH_OVERRIDES_SQL,
         {
             "app": app.pk,
             "ids": ids,
             "references": list(references),
+            "now": now or timezone.now(),
         },
     )
     by_id: dict[str, CustomerContext] = {}
@@ -85,6 +106,7 @@ def customer_contexts(*, app: App, references: Iterable[str]) -> dict[str, Custo
         period_start,
         period_end,
         quotas,
+        metered_limits,
     ) in rows:
         context = CustomerContext(
             customer_id=customer_id,
@@ -96,7 +118,9 @@ def customer_contexts(*, app: App, references: Iterable[str]) -> dict[str, Custo
             subscription_period=(
                 Period(period_start, period_end) if period_start and period_end else None
             ),
-            quotas=quotas_parse(quotas),
+            quotas=quotas_in_force(
+                subscription_id=subscription_id, quotas=quotas, metered_limits=metered_limits
+            ),
         )
         by_id[customer_id] = context
         if external_id is not None:
@@ -115,6 +139,16 @@ def customer_context(*, app: App, reference: str, param: str = "customer") -> Cu
     if context is None:
         raise NotFoundError("customer", param=param)
     return context
+
+
+def quotas_in_force(
+    *, subscription_id: str | None, quotas: object, metered_limits: object
+) -> dict[str, int]:
+    """The plan's quotas with the customer's metered overrides over them (none without a
+    current subscription: it is entitled to nothing)."""
+    if subscription_id is None:
+        return quotas_parse(quotas)
+    return quotas_parse(quotas) | quotas_parse(metered_limits)
 
 
 def quotas_parse(raw: object) -> dict[str, int]:

@@ -257,10 +257,11 @@ class EntitlementListOutputSerializer(serializers.Serializer[Any]):
 
 
 class EntitlementOverrideCreateInputSerializer(InputSerializer):
-    feature = StrictCharField(max_length=100, help_text="A boolean or static feature's code.")
+    feature = StrictCharField(max_length=100, help_text="A feature's code.")
     value = serializers.JSONField(
         help_text="true/false for a boolean feature, a number or a string (at most 200 "
-        "characters) for a static one."
+        "characters) for a static one, the customer's own limit per period (an integer of at "
+        "least 0, in place of the plan's quota for its metric) for a metered one."
     )
     expires_at = serializers.DateTimeField(
         required=False,

@@ -67,6 +67,9 @@ class Capability(enum.StrEnum):
     OFF_SESSION_PAYMENTS = "off_session_payments"
     # A payment without `return_url`: nothing has to send the customer anywhere.
     PAYMENTS_WITHOUT_REDIRECT = "payments_without_redirect"
+    # Prepaid credits that the provider's invoices consume before charging (Stripe's billing
+    # credit grants).
+    CREDIT_GRANTS = "credit_grants"
     # A subscription without `return_url`: the provider needs no approval of it by the payer.
     SUBSCRIPTIONS_WITHOUT_APPROVAL = "subscriptions_without_approval"
     SUBSCRIPTIONS = "subscriptions"
@@ -646,7 +649,54 @@ class InvoiceResult:
     voided_at: datetime | None = None
     marked_uncollectible_at: datetime | None = None
     attempts: Sequence[InvoicePaymentAttemptResult] = ()
+    # The prepaid credits applied before charging (the provider's credit transactions).
+    credits_applied_minor: int = 0
+    credit_transaction_references: Sequence[str] = ()
     raw_response: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreditGrantRequest:
+    idempotency_key: str
+    app_id: str
+    credit_grant_id: str
+    customer_reference: str
+    amount_minor: int
+    currency: str
+    # The metered prices it applies to; empty: every metered price.
+    price_references: Sequence[str] = ()
+    priority: int = 50
+    expires_at: datetime | None = None
+    name: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreditGrantResult:
+    provider_reference: str
+    amount_minor: int
+    currency: str
+    expires_at: datetime | None = None
+    voided_at: datetime | None = None
+    raw_response: Mapping[str, Any] = field(default_factory=dict)
+
+
+class CreditTransactionKind(enum.StrEnum):
+    GRANTED = "granted"
+    USED = "used"
+    EXPIRED = "expired"
+    VOIDED = "voided"
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreditTransactionResult:
+    """One move of a grant's balance at the provider."""
+
+    provider_reference: str
+    grant_reference: str
+    kind: CreditTransactionKind
+    amount_minor: int
+    effective_at: datetime
+    invoice_reference: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -815,6 +865,19 @@ class PaymentProvider(Protocol):
         self, *, customer_reference: str, subscription_reference: str
     ) -> InvoiceResult: ...
     def invoice_from_object(self, invoice: Mapping[str, Any]) -> InvoiceResult: ...
+
+    # Prepaid credits (Capability.CREDIT_GRANTS)
+    def credit_grant_create(self, request: CreditGrantRequest) -> CreditGrantResult: ...
+    def credit_grant_void(
+        self, *, provider_reference: str, idempotency_key: str
+    ) -> CreditGrantResult: ...
+    def credit_grant_expire(
+        self, *, provider_reference: str, idempotency_key: str
+    ) -> CreditGrantResult: ...
+    # Every move of the grant's balance so far, oldest first.
+    def credit_transactions_list(
+        self, *, customer_reference: str, grant_reference: str
+    ) -> list[CreditTransactionResult]: ...
 
     # Webhooks
     def parse_webhook(

@@ -47,6 +47,9 @@ from billing.providers.base import (
     CheckoutSessionRequest,
     CheckoutSessionResult,
     CouponRequest,
+    CreditGrantRequest,
+    CreditGrantResult,
+    CreditTransactionResult,
     CustomerRequest,
     CustomerResult,
     MeterRequest,
@@ -777,6 +780,26 @@ class PayPalProvider:
 
     def test_clock_delete(self, *, provider_reference: str) -> None:
         raise _unsupported(Capability.TEST_CLOCKS)
+
+    # Prepaid credits: PayPal's orders have nothing that invoices consume.
+
+    def credit_grant_create(self, request: CreditGrantRequest) -> CreditGrantResult:
+        raise _unsupported(Capability.CREDIT_GRANTS)
+
+    def credit_grant_void(
+        self, *, provider_reference: str, idempotency_key: str
+    ) -> CreditGrantResult:
+        raise _unsupported(Capability.CREDIT_GRANTS)
+
+    def credit_grant_expire(
+        self, *, provider_reference: str, idempotency_key: str
+    ) -> CreditGrantResult:
+        raise _unsupported(Capability.CREDIT_GRANTS)
+
+    def credit_transactions_list(
+        self, *, customer_reference: str, grant_reference: str
+    ) -> list[CreditTransactionResult]:
+        raise _unsupported(Capability.CREDIT_GRANTS)
 
     # Payments
 

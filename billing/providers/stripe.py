@@ -26,6 +26,10 @@ from billing.providers.base import (
     CheckoutSessionResult,
     CheckoutSessionStatus,
     CouponRequest,
+    CreditGrantRequest,
+    CreditGrantResult,
+    CreditTransactionKind,
+    CreditTransactionResult,
     CustomerRequest,
     CustomerResult,
     DiscountRequest,
@@ -582,7 +586,63 @@ def invoice_result(
         voided_at=_timestamp(transitions.get("voided_at")),
         marked_uncollectible_at=_timestamp(transitions.get("marked_uncollectible_at")),
         attempts=attempts,
+        credits_applied_minor=sum(
+            int(credit.get("amount") or 0) for credit in _invoice_credits(invoice)
+        ),
+        credit_transaction_references=[
+            _reference(credit.get("credit_balance_transaction"))
+            for credit in _invoice_credits(invoice)
+        ],
         raw_response=invoice,
+    )
+
+
+def _invoice_credits(invoice: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The billing credits an invoice applied (its pretax credit amounts of credit balance
+    transactions; discounts are the other kind)."""
+    return [
+        credit
+        for credit in invoice.get("total_pretax_credit_amounts") or []
+        if credit.get("type") == "credit_balance_transaction"
+    ]
+
+
+def credit_grant_result(grant: Mapping[str, Any]) -> CreditGrantResult:
+    monetary = (grant.get("amount") or {}).get("monetary") or {}
+    return CreditGrantResult(
+        provider_reference=str(grant.get("id") or ""),
+        amount_minor=int(monetary.get("value") or 0),
+        currency=str(monetary.get("currency") or ""),
+        expires_at=_timestamp(grant.get("expires_at")),
+        voided_at=_timestamp(grant.get("voided_at")),
+        raw_response=grant,
+    )
+
+
+def credit_transaction_result(transaction: Mapping[str, Any]) -> CreditTransactionResult | None:
+    """A credit balance transaction in our words; None for a kind we do not follow (a credit
+    given back when an invoice is voided)."""
+    entry = transaction.get("credit") or transaction.get("debit") or {}
+    match (transaction.get("type"), entry.get("type")):
+        case ("credit", "credits_granted"):
+            kind = CreditTransactionKind.GRANTED
+        case ("debit", "credits_applied"):
+            kind = CreditTransactionKind.USED
+        case ("debit", "credits_expired"):
+            kind = CreditTransactionKind.EXPIRED
+        case ("debit", "credits_voided"):
+            kind = CreditTransactionKind.VOIDED
+        case _:
+            return None
+    applied = entry.get("credits_applied") or {}
+    return CreditTransactionResult(
+        provider_reference=str(transaction.get("id") or ""),
+        grant_reference=_reference(transaction.get("credit_grant")),
+        kind=kind,
+        amount_minor=int(((entry.get("amount") or {}).get("monetary") or {}).get("value") or 0),
+        effective_at=_timestamp(transaction.get("effective_at"))
+        or datetime.fromtimestamp(0, tz=UTC),
+        invoice_reference=_reference(applied.get("invoice")),
     )
 
 
@@ -1489,6 +1549,75 @@ class StripeProvider:
 
     def invoice_from_object(self, invoice: Mapping[str, Any]) -> InvoiceResult:
         return invoice_result(invoice)
+
+    # Prepaid credits: billing credit grants
+
+    def credit_grant_create(self, request: CreditGrantRequest) -> CreditGrantResult:
+        scope: dict[str, Any] = (
+            {"prices": [{"id": price} for price in request.price_references]}
+            if request.price_references
+            else {"price_type": "metered"}
+        )
+        params: dict[str, Any] = {
+            "customer": request.customer_reference,
+            "amount": {
+                "type": "monetary",
+                "monetary": {"currency": request.currency, "value": request.amount_minor},
+            },
+            "applicability_config": {"scope": scope},
+            "category": "paid",
+            "priority": request.priority,
+            "metadata": {"app_id": request.app_id, "credit_grant_id": request.credit_grant_id},
+        }
+        if request.name:
+            params["name"] = request.name
+        if request.expires_at is not None:
+            params["expires_at"] = int(request.expires_at.timestamp())
+        grant = _call(
+            lambda: self.client.v1.billing.credit_grants.create(
+                params,  # type: ignore[arg-type]  # params built as a dict; Stripe checks them
+                _options(request.idempotency_key),
+            )
+        )
+        return credit_grant_result(_as_dict(grant))
+
+    def credit_grant_void(
+        self, *, provider_reference: str, idempotency_key: str
+    ) -> CreditGrantResult:
+        grant = _call(
+            lambda: self.client.v1.billing.credit_grants.void_grant(
+                provider_reference, options=_options(idempotency_key)
+            )
+        )
+        return credit_grant_result(_as_dict(grant))
+
+    def credit_grant_expire(
+        self, *, provider_reference: str, idempotency_key: str
+    ) -> CreditGrantResult:
+        grant = _call(
+            lambda: self.client.v1.billing.credit_grants.expire(
+                provider_reference, options=_options(idempotency_key)
+            )
+        )
+        return credit_grant_result(_as_dict(grant))
+
+    def credit_transactions_list(
+        self, *, customer_reference: str, grant_reference: str
+    ) -> list[CreditTransactionResult]:
+        def read() -> list[CreditTransactionResult]:
+            page = self.client.v1.billing.credit_balance_transactions.list(
+                {"customer": customer_reference, "credit_grant": grant_reference, "limit": 100}
+            )
+            found = [
+                credit_transaction_result(_as_dict(transaction))
+                for transaction in page.auto_paging_iter()
+            ]
+            return sorted(
+                (item for item in found if item is not None),
+                key=lambda item: (item.effective_at, item.provider_reference),
+            )
+
+        return _call(read)
 
     # Webhooks
 

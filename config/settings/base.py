@@ -192,6 +192,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "billing.tasks.subscriptions_complete_pending",
         "schedule": 60.0,
     },
+    # Credit grants past their expiry: the provider debited their rest; record it.
+    "expire-credit-grants": {
+        "task": "billing.tasks.credit_grants_expire_due",
+        "schedule": 300.0,
+    },
     "expire-grace-periods": {
         "task": "grace.tasks.grace_periods_expire",
         "schedule": 60.0,
@@ -227,6 +232,12 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "tenants.schema.api_postprocessing_hook",
     ],
+    # Choice sets whose field names other resources use for other choices.
+    "ENUM_NAME_OVERRIDES": {
+        "CreditGrantStatusEnum": "billing.models.CreditGrantStatus",
+        "CreditGrantKindEnum": "billing.models.CreditGrantKind",
+        "CreditGrantTransactionKindEnum": "billing.models.CreditGrantTransactionKind",
+    },
     # Redoc's assets from the drf-spectacular-sidecar package: /api/docs/ works offline.
     "REDOC_DIST": "SIDECAR",
 }

@@ -117,5 +117,59 @@ def test_a_plan_change_and_a_cancellation_change_the_answer_at_once(
     assert not any(item["allowed"] for item in _features(tenant, customer).values())
 
 
+def test_a_metered_override_raises_the_quota_until_it_expires_on_the_test_clock(
+    tenant: Tenant, stripe: EmulatorServer, stripe_webhooks: WebhookEndpoint
+):
+    clocked = Clocked(tenant, stripe)
+    pro, _ = _catalog(tenant)
+    customer = clocked.customer()
+    assert subscribe(tenant.client, customer, pro).status_code == 201
+    settle(stripe)
+    override = tenant.client.post(
+        f"/v1/customers/{customer['id']}/entitlement-overrides",
+        {"feature": "calls", "value": 2000, "expires_at": _clock_iso(clocked.now() + DAY_SECONDS)},
+        format="json",
+    )
+
+    def use(event_id: str, quantity: int) -> None:
+        response = tenant.client.post(
+            "/v1/usage",
+            {
+                "event_id": event_id,
+                "customer": customer["id"],
+                "metric": "api_calls",
+                "quantity": quantity,
+            },
+            format="json",
+        )
+        assert response.status_code < 300, response.content
+
+    def over_quota() -> list[dict]:
+        return tenant.client.get(
+            "/v1/grace-periods", {"customer": customer["id"], "reason": "over_quota"}
+        ).json()["data"]
+
+    use("e-1", 1500)
+    overridden = _features(tenant, customer)["calls"]
+    grace_while_overridden = over_quota()
+    clocked.advance(2 * DAY_SECONDS)
+    expired = _features(tenant, customer)["calls"]
+    use("e-2", 1)
+
+    assert override.status_code == 201, override.content
+    assert (overridden["limit"], overridden["remaining"], overridden["allowed"]) == (
+        2000,
+        500,
+        True,
+    )
+    assert overridden["source"] == "override"
+    assert grace_while_overridden == []
+    assert (expired["limit"], expired["used"], expired["remaining"]) == (1000, 1500, 0)
+    assert expired["source"] == "plan"
+    (grace_period,) = over_quota()
+    assert grace_period["status"] == "active"
+    assert _features(tenant, customer)["calls"]["reason"] == "over_quota_in_grace_period"
+
+
 def _clock_iso(epoch_seconds: int) -> str:
     return datetime.fromtimestamp(epoch_seconds, tz=UTC).isoformat().replace("+00:00", "Z")

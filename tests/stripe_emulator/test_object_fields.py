@@ -88,6 +88,9 @@ RESOURCE_CLASSES: dict[str, Any] = {
     "invoice_line_item": stripe.InvoiceLineItem,
     "balance_transaction": stripe.BalanceTransaction,
     "test_clock": stripe.test_helpers.TestClock,
+    "credit_grant": stripe.billing.CreditGrant,
+    "credit_balance_transaction": stripe.billing.CreditBalanceTransaction,
+    "credit_balance_summary": stripe.billing.CreditBalanceSummary,
 }
 
 
@@ -164,6 +167,24 @@ def emulated_objects(stripe_client: stripe.StripeClient) -> dict[str, dict[str, 
     objects["balance_transaction"] = stripe_client.v1.balance_transactions.list().data[0]
     objects["test_clock"] = stripe_client.v1.test_helpers.test_clocks.create(
         params={"frozen_time": 1_893_456_000}
+    )
+    objects["credit_grant"] = stripe_client.v1.billing.credit_grants.create(
+        params={
+            "customer": customer.id,
+            "amount": {"type": "monetary", "monetary": {"currency": "usd", "value": 100}},
+            "applicability_config": {"scope": {"price_type": "metered"}},
+        }
+    )
+    objects["credit_balance_transaction"] = (
+        stripe_client.v1.billing.credit_balance_transactions.list(
+            params={"customer": customer.id}
+        ).data[0]
+    )
+    objects["credit_balance_summary"] = stripe_client.v1.billing.credit_balance_summary.retrieve(
+        params={
+            "customer": customer.id,
+            "filter": {"type": "credit_grant", "credit_grant": objects["credit_grant"].id},
+        }
     )
     rendered = {name: found.to_dict() for name, found in objects.items()}
     rendered["card_details"] = rendered["charge"]["payment_method_details"]["card"]
