@@ -12,12 +12,30 @@ from .checkout_session_create_input_request_metadata import (
 from .checkout_session_output import CheckoutSessionOutput
 from .checkout_session_output_metadata import CheckoutSessionOutputMetadata
 from .checkout_session_output_status_enum import CheckoutSessionOutputStatusEnum
+from .coupon_create_input_request import CouponCreateInputRequest
+from .coupon_create_input_request_metadata import CouponCreateInputRequestMetadata
+from .coupon_output import CouponOutput
+from .coupon_output_metadata import CouponOutputMetadata
+from .credit_balance_money_output import CreditBalanceMoneyOutput
+from .credit_balance_output import CreditBalanceOutput
+from .credit_balance_units_output import CreditBalanceUnitsOutput
+from .credit_grant_create_input_request import CreditGrantCreateInputRequest
+from .credit_grant_detail_output import CreditGrantDetailOutput
+from .credit_grant_kind_enum import CreditGrantKindEnum
+from .credit_grant_output import CreditGrantOutput
+from .credit_grant_status_enum import CreditGrantStatusEnum
+from .credit_grant_transaction_kind_enum import CreditGrantTransactionKindEnum
+from .credit_grant_transaction_output import CreditGrantTransactionOutput
 from .customer_create_input_request import CustomerCreateInputRequest
 from .customer_create_input_request_metadata import CustomerCreateInputRequestMetadata
+from .customer_discount_input_request import CustomerDiscountInputRequest
+from .customer_discount_output import CustomerDiscountOutput
 from .customer_output import CustomerOutput
 from .customer_output_metadata import CustomerOutputMetadata
 from .customer_usage_output import CustomerUsageOutput
 from .deleted_object import DeletedObject
+from .discount_output import DiscountOutput
+from .duration_enum import DurationEnum
 from .entitlement_grace_period_output import EntitlementGracePeriodOutput
 from .entitlement_list_output import EntitlementListOutput
 from .entitlement_list_output_object_enum import EntitlementListOutputObjectEnum
@@ -38,13 +56,15 @@ from .grace_period_output_reason_enum import GracePeriodOutputReasonEnum
 from .grace_period_output_status_enum import GracePeriodOutputStatusEnum
 from .grace_period_resolve_input_request import GracePeriodResolveInputRequest
 from .interval_enum import IntervalEnum
+from .invoice_credit_use_output import InvoiceCreditUseOutput
+from .invoice_discount_output import InvoiceDiscountOutput
 from .invoice_line_output import InvoiceLineOutput
+from .invoice_line_output_kind_enum import InvoiceLineOutputKindEnum
 from .invoice_output import InvoiceOutput
 from .invoice_output_status_enum import InvoiceOutputStatusEnum
 from .invoice_pay_input_request import InvoicePayInputRequest
 from .invoice_payment_attempt_output import InvoicePaymentAttemptOutput
 from .invoice_payment_attempt_output_status_enum import InvoicePaymentAttemptOutputStatusEnum
-from .kind_enum import KindEnum
 from .metric_create_input_request import MetricCreateInputRequest
 from .metric_output import MetricOutput
 from .metric_usage_output import MetricUsageOutput
@@ -80,6 +100,10 @@ from .plan_tier_input_request import PlanTierInputRequest
 from .plan_tier_output import PlanTierOutput
 from .portal_session_create_input_request import PortalSessionCreateInputRequest
 from .portal_session_output import PortalSessionOutput
+from .promotion_code_create_input_request import PromotionCodeCreateInputRequest
+from .promotion_code_create_input_request_metadata import PromotionCodeCreateInputRequestMetadata
+from .promotion_code_output import PromotionCodeOutput
+from .promotion_code_output_metadata import PromotionCodeOutputMetadata
 from .proration_enum import ProrationEnum
 from .refund_create_input_reason_enum import RefundCreateInputReasonEnum
 from .refund_create_input_request import RefundCreateInputRequest
@@ -94,10 +118,12 @@ from .subscription_cancel_input_request import SubscriptionCancelInputRequest
 from .subscription_change_plan_input_request import SubscriptionChangePlanInputRequest
 from .subscription_create_input_request import SubscriptionCreateInputRequest
 from .subscription_create_input_request_metadata import SubscriptionCreateInputRequestMetadata
+from .subscription_discount_output import SubscriptionDiscountOutput
 from .subscription_output import SubscriptionOutput
 from .subscription_output_metadata import SubscriptionOutputMetadata
 from .subscription_output_status_enum import SubscriptionOutputStatusEnum
 from .subscription_pending_change_output import SubscriptionPendingChangeOutput
+from .target_enum import TargetEnum
 from .test_clock_advance_input_request import TestClockAdvanceInputRequest
 from .test_clock_create_input_request import TestClockCreateInputRequest
 from .test_clock_output import TestClockOutput
@@ -122,6 +148,12 @@ from .v1_audit_events_list_response_200_object import V1AuditEventsListResponse2
 from .v1_checkout_sessions_list_response_200 import V1CheckoutSessionsListResponse200
 from .v1_checkout_sessions_list_response_200_object import V1CheckoutSessionsListResponse200Object
 from .v1_checkout_sessions_list_status import V1CheckoutSessionsListStatus
+from .v1_coupons_list_response_200 import V1CouponsListResponse200
+from .v1_coupons_list_response_200_object import V1CouponsListResponse200Object
+from .v1_customers_credit_grants_list_response_200 import V1CustomersCreditGrantsListResponse200
+from .v1_customers_credit_grants_list_response_200_object import (
+    V1CustomersCreditGrantsListResponse200Object,
+)
 from .v1_customers_entitlement_overrides_list_response_200 import (
     V1CustomersEntitlementOverridesListResponse200,
 )
@@ -150,6 +182,8 @@ from .v1_payments_list_response_200_object import V1PaymentsListResponse200Objec
 from .v1_payments_list_status import V1PaymentsListStatus
 from .v1_plans_list_response_200 import V1PlansListResponse200
 from .v1_plans_list_response_200_object import V1PlansListResponse200Object
+from .v1_promotion_codes_list_response_200 import V1PromotionCodesListResponse200
+from .v1_promotion_codes_list_response_200_object import V1PromotionCodesListResponse200Object
 from .v1_refunds_list_response_200 import V1RefundsListResponse200
 from .v1_refunds_list_response_200_object import V1RefundsListResponse200Object
 from .v1_subscriptions_list_response_200 import V1SubscriptionsListResponse200
@@ -189,12 +223,30 @@ __all__ = (
     "CheckoutSessionOutput",
     "CheckoutSessionOutputMetadata",
     "CheckoutSessionOutputStatusEnum",
+    "CouponCreateInputRequest",
+    "CouponCreateInputRequestMetadata",
+    "CouponOutput",
+    "CouponOutputMetadata",
+    "CreditBalanceMoneyOutput",
+    "CreditBalanceOutput",
+    "CreditBalanceUnitsOutput",
+    "CreditGrantCreateInputRequest",
+    "CreditGrantDetailOutput",
+    "CreditGrantKindEnum",
+    "CreditGrantOutput",
+    "CreditGrantStatusEnum",
+    "CreditGrantTransactionKindEnum",
+    "CreditGrantTransactionOutput",
     "CustomerCreateInputRequest",
     "CustomerCreateInputRequestMetadata",
+    "CustomerDiscountInputRequest",
+    "CustomerDiscountOutput",
     "CustomerOutput",
     "CustomerOutputMetadata",
     "CustomerUsageOutput",
     "DeletedObject",
+    "DiscountOutput",
+    "DurationEnum",
     "EntitlementGracePeriodOutput",
     "EntitlementListOutput",
     "EntitlementListOutputObjectEnum",
@@ -215,13 +267,15 @@ __all__ = (
     "GracePeriodOutputStatusEnum",
     "GracePeriodResolveInputRequest",
     "IntervalEnum",
+    "InvoiceCreditUseOutput",
+    "InvoiceDiscountOutput",
     "InvoiceLineOutput",
+    "InvoiceLineOutputKindEnum",
     "InvoiceOutput",
     "InvoiceOutputStatusEnum",
     "InvoicePayInputRequest",
     "InvoicePaymentAttemptOutput",
     "InvoicePaymentAttemptOutputStatusEnum",
-    "KindEnum",
     "MetricCreateInputRequest",
     "MetricOutput",
     "MetricUsageOutput",
@@ -255,6 +309,10 @@ __all__ = (
     "PlanTierOutput",
     "PortalSessionCreateInputRequest",
     "PortalSessionOutput",
+    "PromotionCodeCreateInputRequest",
+    "PromotionCodeCreateInputRequestMetadata",
+    "PromotionCodeOutput",
+    "PromotionCodeOutputMetadata",
     "ProrationEnum",
     "RefundCreateInputReasonEnum",
     "RefundCreateInputRequest",
@@ -269,10 +327,12 @@ __all__ = (
     "SubscriptionChangePlanInputRequest",
     "SubscriptionCreateInputRequest",
     "SubscriptionCreateInputRequestMetadata",
+    "SubscriptionDiscountOutput",
     "SubscriptionOutput",
     "SubscriptionOutputMetadata",
     "SubscriptionOutputStatusEnum",
     "SubscriptionPendingChangeOutput",
+    "TargetEnum",
     "TestClockAdvanceInputRequest",
     "TestClockCreateInputRequest",
     "TestClockOutput",
@@ -297,6 +357,10 @@ __all__ = (
     "V1CheckoutSessionsListResponse200",
     "V1CheckoutSessionsListResponse200Object",
     "V1CheckoutSessionsListStatus",
+    "V1CouponsListResponse200",
+    "V1CouponsListResponse200Object",
+    "V1CustomersCreditGrantsListResponse200",
+    "V1CustomersCreditGrantsListResponse200Object",
     "V1CustomersEntitlementOverridesListResponse200",
     "V1CustomersEntitlementOverridesListResponse200Object",
     "V1CustomersListResponse200",
@@ -319,6 +383,8 @@ __all__ = (
     "V1PaymentsListStatus",
     "V1PlansListResponse200",
     "V1PlansListResponse200Object",
+    "V1PromotionCodesListResponse200",
+    "V1PromotionCodesListResponse200Object",
     "V1RefundsListResponse200",
     "V1RefundsListResponse200Object",
     "V1SubscriptionsListResponse200",

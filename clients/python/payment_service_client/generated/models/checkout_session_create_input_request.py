@@ -28,8 +28,13 @@ class CheckoutSessionCreateInputRequest:
             * `setup` - setup
         success_url (str): Where the customer is sent after paying; the provider puts its session id in place of
             `{CHECKOUT_SESSION_ID}`.
+        allow_promotion_codes (bool | Unset): Subscription mode: the page lets the buyer type a promotion code (the
+            provider checks its limits; a per-customer limit of ours cannot apply there). Not with `coupon` or
+            `promotion_code`. Default: False.
         amount (int | Unset): Payment mode.
         cancel_url (str | Unset): Where the page's cancel link leads.
+        coupon (str | Unset): Subscription mode: a coupon (`cpn_…`) applied on the page. Without one (and without
+            `promotion_code`), the customer's own discount applies.
         currency (str | Unset): Payment mode. Example: usd.
         customer (str | Unset): Our customer id; or pass `external_id`.
         description (str | Unset): Payment mode: what is bought, shown on the page.
@@ -38,13 +43,16 @@ class CheckoutSessionCreateInputRequest:
             if new.
         metadata (CheckoutSessionCreateInputRequestMetadata | Unset):
         plan (str | Unset): Subscription mode: the plan.
+        promotion_code (str | Unset): Subscription mode: a promotion code (id or code) applied on the page.
         trial_period_days (int | None | Unset): Subscription mode: overrides the plan's trial; 0 starts without one.
     """
 
     mode: ModeEnum
     success_url: str
+    allow_promotion_codes: bool | Unset = False
     amount: int | Unset = UNSET
     cancel_url: str | Unset = UNSET
+    coupon: str | Unset = UNSET
     currency: str | Unset = UNSET
     customer: str | Unset = UNSET
     description: str | Unset = UNSET
@@ -52,6 +60,7 @@ class CheckoutSessionCreateInputRequest:
     external_id: str | Unset = UNSET
     metadata: CheckoutSessionCreateInputRequestMetadata | Unset = UNSET
     plan: str | Unset = UNSET
+    promotion_code: str | Unset = UNSET
     trial_period_days: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -60,9 +69,13 @@ class CheckoutSessionCreateInputRequest:
 
         success_url = self.success_url
 
+        allow_promotion_codes = self.allow_promotion_codes
+
         amount = self.amount
 
         cancel_url = self.cancel_url
+
+        coupon = self.coupon
 
         currency = self.currency
 
@@ -84,6 +97,8 @@ class CheckoutSessionCreateInputRequest:
 
         plan = self.plan
 
+        promotion_code = self.promotion_code
+
         trial_period_days: int | None | Unset
         if isinstance(self.trial_period_days, Unset):
             trial_period_days = UNSET
@@ -98,10 +113,14 @@ class CheckoutSessionCreateInputRequest:
                 "success_url": success_url,
             }
         )
+        if allow_promotion_codes is not UNSET:
+            field_dict["allow_promotion_codes"] = allow_promotion_codes
         if amount is not UNSET:
             field_dict["amount"] = amount
         if cancel_url is not UNSET:
             field_dict["cancel_url"] = cancel_url
+        if coupon is not UNSET:
+            field_dict["coupon"] = coupon
         if currency is not UNSET:
             field_dict["currency"] = currency
         if customer is not UNSET:
@@ -116,6 +135,8 @@ class CheckoutSessionCreateInputRequest:
             field_dict["metadata"] = metadata
         if plan is not UNSET:
             field_dict["plan"] = plan
+        if promotion_code is not UNSET:
+            field_dict["promotion_code"] = promotion_code
         if trial_period_days is not UNSET:
             field_dict["trial_period_days"] = trial_period_days
 
@@ -132,9 +153,13 @@ class CheckoutSessionCreateInputRequest:
 
         success_url = d.pop("success_url")
 
+        allow_promotion_codes = d.pop("allow_promotion_codes", UNSET)
+
         amount = d.pop("amount", UNSET)
 
         cancel_url = d.pop("cancel_url", UNSET)
+
+        coupon = d.pop("coupon", UNSET)
 
         currency = d.pop("currency", UNSET)
 
@@ -160,6 +185,8 @@ class CheckoutSessionCreateInputRequest:
 
         plan = d.pop("plan", UNSET)
 
+        promotion_code = d.pop("promotion_code", UNSET)
+
         def _parse_trial_period_days(data: object) -> int | None | Unset:
             if data is None:
                 return data
@@ -172,8 +199,10 @@ class CheckoutSessionCreateInputRequest:
         checkout_session_create_input_request = cls(
             mode=mode,
             success_url=success_url,
+            allow_promotion_codes=allow_promotion_codes,
             amount=amount,
             cancel_url=cancel_url,
+            coupon=coupon,
             currency=currency,
             customer=customer,
             description=description,
@@ -181,6 +210,7 @@ class CheckoutSessionCreateInputRequest:
             external_id=external_id,
             metadata=metadata,
             plan=plan,
+            promotion_code=promotion_code,
             trial_period_days=trial_period_days,
         )
 

@@ -17,8 +17,10 @@ class EntitlementOverrideCreateInputRequest:
     """Base for request bodies: unknown fields are an error, not silently dropped.
 
     Attributes:
-        feature (str): A boolean or static feature's code.
-        value (Any): true/false for a boolean feature, a number or a string (at most 200 characters) for a static one.
+        feature (str): A feature's code.
+        value (Any): true/false for a boolean feature, a number or a string (at most 200 characters) for a static one,
+            the customer's own limit per period (an integer of at least 0, in place of the plan's quota for its metric) for
+            a metered one.
         expires_at (datetime.datetime | None | Unset): From then on (at the customer's time) it no longer applies.
     """
 

@@ -7,7 +7,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.kind_enum import KindEnum
+from ..models.invoice_line_output_kind_enum import InvoiceLineOutputKindEnum
 
 T = TypeVar("T", bound="InvoiceLineOutput")
 
@@ -20,7 +20,7 @@ class InvoiceLineOutput:
         currency (str):
         description (str):
         included_quantity (int | None): Metered lines: the units of each period the plan includes.
-        kind (KindEnum): * `base` - base
+        kind (InvoiceLineOutputKindEnum): * `base` - base
             * `metered` - metered
             * `proration` - proration
         period_end (datetime.datetime | None):
@@ -33,7 +33,7 @@ class InvoiceLineOutput:
     currency: str
     description: str
     included_quantity: int | None
-    kind: KindEnum
+    kind: InvoiceLineOutputKindEnum
     period_end: datetime.datetime | None
     period_start: datetime.datetime | None
     provider_price_id: str
@@ -102,7 +102,7 @@ class InvoiceLineOutput:
 
         included_quantity = _parse_included_quantity(d.pop("included_quantity"))
 
-        kind = KindEnum(d.pop("kind"))
+        kind = InvoiceLineOutputKindEnum(d.pop("kind"))
 
         def _parse_period_end(data: object) -> datetime.datetime | None:
             if data is None:

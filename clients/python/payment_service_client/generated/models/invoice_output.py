@@ -10,6 +10,8 @@ from attrs import field as _attrs_field
 from ..models.invoice_output_status_enum import InvoiceOutputStatusEnum
 
 if TYPE_CHECKING:
+    from ..models.invoice_credit_use_output import InvoiceCreditUseOutput
+    from ..models.invoice_discount_output import InvoiceDiscountOutput
     from ..models.invoice_line_output import InvoiceLineOutput
     from ..models.invoice_payment_attempt_output import InvoicePaymentAttemptOutput
 
@@ -27,8 +29,13 @@ class InvoiceOutput:
         attempt_count (int):
         billing_reason (str):
         created_at (datetime.datetime):
+        credit_grants_applied (list[InvoiceCreditUseOutput]): Each grant's use by this invoice (recorded when the
+            provider reports it).
+        credits_applied (int): Prepaid credits (credit grants) applied before charging: `total` is `subtotal` less
+            these.
         currency (str):
         customer (str):
+        discounts (list[InvoiceDiscountOutput]): What each discount took off: subtotal minus these is the total.
         finalized_at (datetime.datetime | None):
         hosted_invoice_url (str): The provider's page where the customer pays the invoice.
         id (str):
@@ -61,8 +68,11 @@ class InvoiceOutput:
     attempt_count: int
     billing_reason: str
     created_at: datetime.datetime
+    credit_grants_applied: list[InvoiceCreditUseOutput]
+    credits_applied: int
     currency: str
     customer: str
+    discounts: list[InvoiceDiscountOutput]
     finalized_at: datetime.datetime | None
     hosted_invoice_url: str
     id: str
@@ -98,9 +108,21 @@ class InvoiceOutput:
 
         created_at = self.created_at.isoformat()
 
+        credit_grants_applied = []
+        for credit_grants_applied_item_data in self.credit_grants_applied:
+            credit_grants_applied_item = credit_grants_applied_item_data.to_dict()
+            credit_grants_applied.append(credit_grants_applied_item)
+
+        credits_applied = self.credits_applied
+
         currency = self.currency
 
         customer = self.customer
+
+        discounts = []
+        for discounts_item_data in self.discounts:
+            discounts_item = discounts_item_data.to_dict()
+            discounts.append(discounts_item)
 
         finalized_at: None | str
         if isinstance(self.finalized_at, datetime.datetime):
@@ -187,8 +209,11 @@ class InvoiceOutput:
                 "attempt_count": attempt_count,
                 "billing_reason": billing_reason,
                 "created_at": created_at,
+                "credit_grants_applied": credit_grants_applied,
+                "credits_applied": credits_applied,
                 "currency": currency,
                 "customer": customer,
+                "discounts": discounts,
                 "finalized_at": finalized_at,
                 "hosted_invoice_url": hosted_invoice_url,
                 "id": id,
@@ -216,6 +241,8 @@ class InvoiceOutput:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.invoice_credit_use_output import InvoiceCreditUseOutput  # noqa: PLC0415
+        from ..models.invoice_discount_output import InvoiceDiscountOutput  # noqa: PLC0415
         from ..models.invoice_line_output import InvoiceLineOutput  # noqa: PLC0415
         from ..models.invoice_payment_attempt_output import InvoicePaymentAttemptOutput  # noqa: PLC0415
 
@@ -232,9 +259,27 @@ class InvoiceOutput:
 
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
+        credit_grants_applied = []
+        _credit_grants_applied = d.pop("credit_grants_applied")
+        for credit_grants_applied_item_data in _credit_grants_applied:
+            credit_grants_applied_item = InvoiceCreditUseOutput.from_dict(
+                credit_grants_applied_item_data
+            )
+
+            credit_grants_applied.append(credit_grants_applied_item)
+
+        credits_applied = d.pop("credits_applied")
+
         currency = d.pop("currency")
 
         customer = d.pop("customer")
+
+        discounts = []
+        _discounts = d.pop("discounts")
+        for discounts_item_data in _discounts:
+            discounts_item = InvoiceDiscountOutput.from_dict(discounts_item_data)
+
+            discounts.append(discounts_item)
 
         def _parse_finalized_at(data: object) -> datetime.datetime | None:
             if data is None:
@@ -391,8 +436,11 @@ class InvoiceOutput:
             attempt_count=attempt_count,
             billing_reason=billing_reason,
             created_at=created_at,
+            credit_grants_applied=credit_grants_applied,
+            credits_applied=credits_applied,
             currency=currency,
             customer=customer,
+            discounts=discounts,
             finalized_at=finalized_at,
             hosted_invoice_url=hosted_invoice_url,
             id=id,

@@ -21,7 +21,8 @@ class PaymentMethodOutput:
         id (str):
         last4 (str):
         object_ (str):
-        type_ (str):
+        type_ (str): `card`, or `paypal` for a PayPal payer saved when they approved a payment (brand
+            `paypal`, no `last4` or expiry).
     """
 
     brand: str

@@ -21,6 +21,9 @@ class SubscriptionChangePlanInputRequest:
         plan (str):
         at (AtEnum | Unset): * `now` - now
             * `period_end` - period_end
+        coupon (str | Unset): A coupon (`cpn_…`) replacing the subscription's discount with the change (a change `now`
+            only).
+        promotion_code (str | Unset): A promotion code (id or code) instead of `coupon`.
         proration (ProrationEnum | Unset): * `create_prorations` - create_prorations
             * `none` - none
             * `always_invoice` - always_invoice Default: ProrationEnum.CREATE_PRORATIONS.
@@ -28,6 +31,8 @@ class SubscriptionChangePlanInputRequest:
 
     plan: str
     at: AtEnum | Unset = UNSET
+    coupon: str | Unset = UNSET
+    promotion_code: str | Unset = UNSET
     proration: ProrationEnum | Unset = ProrationEnum.CREATE_PRORATIONS
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -37,6 +42,10 @@ class SubscriptionChangePlanInputRequest:
         at: str | Unset = UNSET
         if not isinstance(self.at, Unset):
             at = self.at.value
+
+        coupon = self.coupon
+
+        promotion_code = self.promotion_code
 
         proration: str | Unset = UNSET
         if not isinstance(self.proration, Unset):
@@ -51,6 +60,10 @@ class SubscriptionChangePlanInputRequest:
         )
         if at is not UNSET:
             field_dict["at"] = at
+        if coupon is not UNSET:
+            field_dict["coupon"] = coupon
+        if promotion_code is not UNSET:
+            field_dict["promotion_code"] = promotion_code
         if proration is not UNSET:
             field_dict["proration"] = proration
 
@@ -68,6 +81,10 @@ class SubscriptionChangePlanInputRequest:
         else:
             at = AtEnum(_at)
 
+        coupon = d.pop("coupon", UNSET)
+
+        promotion_code = d.pop("promotion_code", UNSET)
+
         _proration = d.pop("proration", UNSET)
         proration: ProrationEnum | Unset
         if isinstance(_proration, Unset):
@@ -78,6 +95,8 @@ class SubscriptionChangePlanInputRequest:
         subscription_change_plan_input_request = cls(
             plan=plan,
             at=at,
+            coupon=coupon,
+            promotion_code=promotion_code,
             proration=proration,
         )
 

@@ -24,15 +24,26 @@ class SubscriptionCreateInputRequest:
     Attributes:
         customer (str):
         plan (str):
+        coupon (str | Unset): A coupon (`cpn_…`) to redeem on the subscription. Without `coupon` or `promotion_code`,
+            the customer's own discount applies, if they have one.
         metadata (SubscriptionCreateInputRequestMetadata | Unset):
         payment_method (str | Unset):
+        promotion_code (str | Unset): A promotion code to redeem: its id (`pcode_…`) or the code the customer typed (any
+            case). Not with `coupon`.
+        return_url (str | Unset): Where the provider sends the customer back after approving the subscription on its
+            page. Required on a PayPal app (else 400 `provider_capability_unsupported` naming
+            `subscriptions_without_approval`): the subscription answers `incomplete` with `approval_url`, PayPal's approval
+            page.
         trial_period_days (int | None | Unset):
     """
 
     customer: str
     plan: str
+    coupon: str | Unset = UNSET
     metadata: SubscriptionCreateInputRequestMetadata | Unset = UNSET
     payment_method: str | Unset = UNSET
+    promotion_code: str | Unset = UNSET
+    return_url: str | Unset = UNSET
     trial_period_days: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -41,11 +52,17 @@ class SubscriptionCreateInputRequest:
 
         plan = self.plan
 
+        coupon = self.coupon
+
         metadata: dict[str, Any] | Unset = UNSET
         if not isinstance(self.metadata, Unset):
             metadata = self.metadata.to_dict()
 
         payment_method = self.payment_method
+
+        promotion_code = self.promotion_code
+
+        return_url = self.return_url
 
         trial_period_days: int | None | Unset
         if isinstance(self.trial_period_days, Unset):
@@ -61,10 +78,16 @@ class SubscriptionCreateInputRequest:
                 "plan": plan,
             }
         )
+        if coupon is not UNSET:
+            field_dict["coupon"] = coupon
         if metadata is not UNSET:
             field_dict["metadata"] = metadata
         if payment_method is not UNSET:
             field_dict["payment_method"] = payment_method
+        if promotion_code is not UNSET:
+            field_dict["promotion_code"] = promotion_code
+        if return_url is not UNSET:
+            field_dict["return_url"] = return_url
         if trial_period_days is not UNSET:
             field_dict["trial_period_days"] = trial_period_days
 
@@ -81,6 +104,8 @@ class SubscriptionCreateInputRequest:
 
         plan = d.pop("plan")
 
+        coupon = d.pop("coupon", UNSET)
+
         _metadata = d.pop("metadata", UNSET)
         metadata: SubscriptionCreateInputRequestMetadata | Unset
         if isinstance(_metadata, Unset):
@@ -89,6 +114,10 @@ class SubscriptionCreateInputRequest:
             metadata = SubscriptionCreateInputRequestMetadata.from_dict(_metadata)
 
         payment_method = d.pop("payment_method", UNSET)
+
+        promotion_code = d.pop("promotion_code", UNSET)
+
+        return_url = d.pop("return_url", UNSET)
 
         def _parse_trial_period_days(data: object) -> int | None | Unset:
             if data is None:
@@ -102,8 +131,11 @@ class SubscriptionCreateInputRequest:
         subscription_create_input_request = cls(
             customer=customer,
             plan=plan,
+            coupon=coupon,
             metadata=metadata,
             payment_method=payment_method,
+            promotion_code=promotion_code,
+            return_url=return_url,
             trial_period_days=trial_period_days,
         )
 

@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from ..models.subscription_output_status_enum import SubscriptionOutputStatusEnum
 
 if TYPE_CHECKING:
+    from ..models.subscription_discount_output import SubscriptionDiscountOutput
     from ..models.subscription_output_metadata import SubscriptionOutputMetadata
     from ..models.subscription_pending_change_output import SubscriptionPendingChangeOutput
 
@@ -21,6 +22,9 @@ T = TypeVar("T", bound="SubscriptionOutput")
 class SubscriptionOutput:
     """
     Attributes:
+        approval_url (None | str): While the subscription awaits the customer's approval at the provider's page (PayPal:
+            a new subscription, `incomplete`, or a plan change, which applies once approved): the page to send them to. Null
+            otherwise.
         cancel_at_period_end (bool):
         canceled_at (datetime.datetime | None):
         client_secret (None | str): While the subscription is incomplete because its first payment needs the customer's
@@ -30,6 +34,7 @@ class SubscriptionOutput:
         current_period_end (datetime.datetime | None):
         current_period_start (datetime.datetime | None):
         customer (str):
+        discount (None | SubscriptionDiscountOutput): The discount redeemed on it (`coupon`, `promotion_code`), or null.
         id (str):
         metadata (SubscriptionOutputMetadata):
         object_ (str):
@@ -39,6 +44,7 @@ class SubscriptionOutput:
         plan (str):
         plan_version (int):
         provider_subscription_id (str):
+        return_url (None | str):
         status (SubscriptionOutputStatusEnum): * `incomplete` - incomplete
             * `incomplete_expired` - incomplete_expired
             * `trialing` - trialing
@@ -53,6 +59,7 @@ class SubscriptionOutput:
         updated_at (datetime.datetime):
     """
 
+    approval_url: None | str
     cancel_at_period_end: bool
     canceled_at: datetime.datetime | None
     client_secret: None | str
@@ -60,6 +67,7 @@ class SubscriptionOutput:
     current_period_end: datetime.datetime | None
     current_period_start: datetime.datetime | None
     customer: str
+    discount: None | SubscriptionDiscountOutput
     id: str
     metadata: SubscriptionOutputMetadata
     object_: str
@@ -68,6 +76,7 @@ class SubscriptionOutput:
     plan: str
     plan_version: int
     provider_subscription_id: str
+    return_url: None | str
     status: SubscriptionOutputStatusEnum
     sync_state: str
     trial_end: datetime.datetime | None
@@ -76,7 +85,11 @@ class SubscriptionOutput:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.subscription_discount_output import SubscriptionDiscountOutput  # noqa: PLC0415
         from ..models.subscription_pending_change_output import SubscriptionPendingChangeOutput  # noqa: PLC0415
+
+        approval_url: None | str
+        approval_url = self.approval_url
 
         cancel_at_period_end = self.cancel_at_period_end
 
@@ -105,6 +118,12 @@ class SubscriptionOutput:
 
         customer = self.customer
 
+        discount: dict[str, Any] | None
+        if isinstance(self.discount, SubscriptionDiscountOutput):
+            discount = self.discount.to_dict()
+        else:
+            discount = self.discount
+
         id = self.id
 
         metadata = self.metadata.to_dict()
@@ -125,6 +144,9 @@ class SubscriptionOutput:
 
         provider_subscription_id = self.provider_subscription_id
 
+        return_url: None | str
+        return_url = self.return_url
+
         status = self.status.value
 
         sync_state = self.sync_state
@@ -143,6 +165,7 @@ class SubscriptionOutput:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "approval_url": approval_url,
                 "cancel_at_period_end": cancel_at_period_end,
                 "canceled_at": canceled_at,
                 "client_secret": client_secret,
@@ -150,6 +173,7 @@ class SubscriptionOutput:
                 "current_period_end": current_period_end,
                 "current_period_start": current_period_start,
                 "customer": customer,
+                "discount": discount,
                 "id": id,
                 "metadata": metadata,
                 "object": object_,
@@ -158,6 +182,7 @@ class SubscriptionOutput:
                 "plan": plan,
                 "plan_version": plan_version,
                 "provider_subscription_id": provider_subscription_id,
+                "return_url": return_url,
                 "status": status,
                 "sync_state": sync_state,
                 "trial_end": trial_end,
@@ -170,10 +195,19 @@ class SubscriptionOutput:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.subscription_discount_output import SubscriptionDiscountOutput  # noqa: PLC0415
         from ..models.subscription_output_metadata import SubscriptionOutputMetadata  # noqa: PLC0415
         from ..models.subscription_pending_change_output import SubscriptionPendingChangeOutput  # noqa: PLC0415
 
         d = dict(src_dict)
+
+        def _parse_approval_url(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        approval_url = _parse_approval_url(d.pop("approval_url"))
+
         cancel_at_period_end = d.pop("cancel_at_period_end")
 
         def _parse_canceled_at(data: object) -> datetime.datetime | None:
@@ -232,6 +266,21 @@ class SubscriptionOutput:
 
         customer = d.pop("customer")
 
+        def _parse_discount(data: object) -> None | SubscriptionDiscountOutput:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                discount_type_1 = SubscriptionDiscountOutput.from_dict(data)
+
+                return discount_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | SubscriptionDiscountOutput, data)
+
+        discount = _parse_discount(d.pop("discount"))
+
         id = d.pop("id")
 
         metadata = SubscriptionOutputMetadata.from_dict(d.pop("metadata"))
@@ -261,6 +310,13 @@ class SubscriptionOutput:
 
         provider_subscription_id = d.pop("provider_subscription_id")
 
+        def _parse_return_url(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        return_url = _parse_return_url(d.pop("return_url"))
+
         status = SubscriptionOutputStatusEnum(d.pop("status"))
 
         sync_state = d.pop("sync_state")
@@ -285,6 +341,7 @@ class SubscriptionOutput:
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
 
         subscription_output = cls(
+            approval_url=approval_url,
             cancel_at_period_end=cancel_at_period_end,
             canceled_at=canceled_at,
             client_secret=client_secret,
@@ -292,6 +349,7 @@ class SubscriptionOutput:
             current_period_end=current_period_end,
             current_period_start=current_period_start,
             customer=customer,
+            discount=discount,
             id=id,
             metadata=metadata,
             object_=object_,
@@ -300,6 +358,7 @@ class SubscriptionOutput:
             plan=plan,
             plan_version=plan_version,
             provider_subscription_id=provider_subscription_id,
+            return_url=return_url,
             status=status,
             sync_state=sync_state,
             trial_end=trial_end,

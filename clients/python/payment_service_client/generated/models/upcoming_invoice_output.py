@@ -8,6 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
+    from ..models.invoice_discount_output import InvoiceDiscountOutput
     from ..models.invoice_line_output import InvoiceLineOutput
 
 
@@ -21,6 +22,7 @@ class UpcomingInvoiceOutput:
         amount_due (int):
         currency (None | str):
         customer (str):
+        discounts (list[InvoiceDiscountOutput]):
         lines (list[InvoiceLineOutput]):
         next_payment_attempt (datetime.datetime | None):
         object_ (str):
@@ -35,6 +37,7 @@ class UpcomingInvoiceOutput:
     amount_due: int
     currency: None | str
     customer: str
+    discounts: list[InvoiceDiscountOutput]
     lines: list[InvoiceLineOutput]
     next_payment_attempt: datetime.datetime | None
     object_: str
@@ -52,6 +55,11 @@ class UpcomingInvoiceOutput:
         currency = self.currency
 
         customer = self.customer
+
+        discounts = []
+        for discounts_item_data in self.discounts:
+            discounts_item = discounts_item_data.to_dict()
+            discounts.append(discounts_item)
 
         lines = []
         for lines_item_data in self.lines:
@@ -92,6 +100,7 @@ class UpcomingInvoiceOutput:
                 "amount_due": amount_due,
                 "currency": currency,
                 "customer": customer,
+                "discounts": discounts,
                 "lines": lines,
                 "next_payment_attempt": next_payment_attempt,
                 "object": object_,
@@ -107,6 +116,7 @@ class UpcomingInvoiceOutput:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.invoice_discount_output import InvoiceDiscountOutput  # noqa: PLC0415
         from ..models.invoice_line_output import InvoiceLineOutput  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -120,6 +130,13 @@ class UpcomingInvoiceOutput:
         currency = _parse_currency(d.pop("currency"))
 
         customer = d.pop("customer")
+
+        discounts = []
+        _discounts = d.pop("discounts")
+        for discounts_item_data in _discounts:
+            discounts_item = InvoiceDiscountOutput.from_dict(discounts_item_data)
+
+            discounts.append(discounts_item)
 
         lines = []
         _lines = d.pop("lines")
@@ -190,6 +207,7 @@ class UpcomingInvoiceOutput:
             amount_due=amount_due,
             currency=currency,
             customer=customer,
+            discounts=discounts,
             lines=lines,
             next_payment_attempt=next_payment_attempt,
             object_=object_,

@@ -136,7 +136,7 @@ def sync_detailed(
     body: EntitlementOverrideCreateInputRequest,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[EntitlementOverrideOutput | Error]:
-    """Override a customer's value of a boolean or static feature
+    """Override a customer's value of a feature (a metered one's limit per period)
 
      Applies over the plan's grant until `expires_at` (at the customer's time) or until deleted; the
     newest in force wins.
@@ -175,7 +175,7 @@ def sync(
     body: EntitlementOverrideCreateInputRequest,
     idempotency_key: str | Unset = UNSET,
 ) -> EntitlementOverrideOutput | Error | None:
-    """Override a customer's value of a boolean or static feature
+    """Override a customer's value of a feature (a metered one's limit per period)
 
      Applies over the plan's grant until `expires_at` (at the customer's time) or until deleted; the
     newest in force wins.
@@ -209,7 +209,7 @@ async def asyncio_detailed(
     body: EntitlementOverrideCreateInputRequest,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[EntitlementOverrideOutput | Error]:
-    """Override a customer's value of a boolean or static feature
+    """Override a customer's value of a feature (a metered one's limit per period)
 
      Applies over the plan's grant until `expires_at` (at the customer's time) or until deleted; the
     newest in force wins.
@@ -246,7 +246,7 @@ async def asyncio(
     body: EntitlementOverrideCreateInputRequest,
     idempotency_key: str | Unset = UNSET,
 ) -> EntitlementOverrideOutput | Error | None:
-    """Override a customer's value of a boolean or static feature
+    """Override a customer's value of a feature (a metered one's limit per period)
 
      Applies over the plan's grant until `expires_at` (at the customer's time) or until deleted; the
     newest in force wins.

@@ -135,6 +135,8 @@ def sync_detailed(
     job, completes it. Unless the app allows several (`allow_multiple_subscriptions` on `GET /v1/app`),
     a customer who already has a live subscription (any status but `canceled` and `incomplete_expired`)
     answers 409 `customer_has_subscription`, with that subscription's id in the error's `subscription`.
+    Where the customer approves each subscription on the provider's page (PayPal), `return_url` is
+    required and the subscription answers `incomplete` with `approval_url` until they have.
 
     Args:
         idempotency_key (str | Unset):
@@ -173,6 +175,8 @@ def sync(
     job, completes it. Unless the app allows several (`allow_multiple_subscriptions` on `GET /v1/app`),
     a customer who already has a live subscription (any status but `canceled` and `incomplete_expired`)
     answers 409 `customer_has_subscription`, with that subscription's id in the error's `subscription`.
+    Where the customer approves each subscription on the provider's page (PayPal), `return_url` is
+    required and the subscription answers `incomplete` with `approval_url` until they have.
 
     Args:
         idempotency_key (str | Unset):
@@ -206,6 +210,8 @@ async def asyncio_detailed(
     job, completes it. Unless the app allows several (`allow_multiple_subscriptions` on `GET /v1/app`),
     a customer who already has a live subscription (any status but `canceled` and `incomplete_expired`)
     answers 409 `customer_has_subscription`, with that subscription's id in the error's `subscription`.
+    Where the customer approves each subscription on the provider's page (PayPal), `return_url` is
+    required and the subscription answers `incomplete` with `approval_url` until they have.
 
     Args:
         idempotency_key (str | Unset):
@@ -242,6 +248,8 @@ async def asyncio(
     job, completes it. Unless the app allows several (`allow_multiple_subscriptions` on `GET /v1/app`),
     a customer who already has a live subscription (any status but `canceled` and `incomplete_expired`)
     answers 409 `customer_has_subscription`, with that subscription's id in the error's `subscription`.
+    Where the customer approves each subscription on the provider's page (PayPal), `return_url` is
+    required and the subscription answers `incomplete` with `approval_url` until they have.
 
     Args:
         idempotency_key (str | Unset):

@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class KindEnum(StrEnum):
+class InvoiceLineOutputKindEnum(StrEnum):
     BASE = "base"
     METERED = "metered"
     PRORATION = "proration"
