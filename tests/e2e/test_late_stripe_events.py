@@ -107,3 +107,50 @@ def test_a_payment_failure_delivered_after_the_invoice_was_paid_leaves_the_on_ti
         ("payment_failed", "resolved", f"Invoice {late_invoice} was paid."),
     ]
     assert _history(tenant, late_id) == late
+
+
+def test_a_change_plan_event_delivered_after_the_cancellation_does_not_revive_the_subscription(
+    tenant: Tenant, stripe: EmulatorServer, stripe_webhooks: WebhookEndpoint, live_server: Any
+):
+    clocked = Clocked(tenant, stripe)
+    monthly = plan_make(tenant.client, base={"amount": 2000, "interval": "month"})
+    cheaper = plan_make(tenant.client, "cheaper", base={"amount": 500, "interval": "month"})
+    customer = clocked.customer()
+    subscription = subscribe(tenant.client, customer, monthly).json()
+    settle(stripe)
+
+    # The change's events are held back until the subscription was cancelled.
+    stripe_client().v1.webhook_endpoints.update(stripe_webhooks.id, {"disabled": True})
+    already_seen = {event["id"] for event in stripe.events()}
+    changed = tenant.client.post(
+        f"/v1/subscriptions/{subscription['id']}/change-plan",
+        {"plan": cheaper["id"], "at": "now"},
+        format="json",
+    )
+    canceled = tenant.client.post(
+        f"/v1/subscriptions/{subscription['id']}/cancel", {}, format="json"
+    )
+    held_back = [
+        event
+        for event in stripe.events()
+        if event["id"] not in already_seen and event["type"] in WEBHOOK_EVENTS
+    ]
+    live_updates = [
+        event
+        for event in held_back
+        if event["type"] == "customer.subscription.updated"
+        and event["data"]["object"]["status"] == "active"
+    ]
+    delivered = [
+        signed_post(live_server.url, stripe_webhooks, event_body(event)).status_code
+        for event in live_updates
+    ]
+    after = tenant.client.get(f"/v1/subscriptions/{subscription['id']}").json()
+
+    assert changed.status_code == 200, changed.content
+    assert canceled.json()["status"] == "canceled"
+    assert live_updates, "the change made at Stripe announced the subscription as active"
+    assert set(delivered) == {200}
+    assert after["status"] == "canceled"
+    entitlements = tenant.client.get(f"/v1/customers/{customer['id']}/entitlements").json()
+    assert all(not item["allowed"] for item in entitlements["features"])
