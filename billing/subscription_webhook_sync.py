@@ -170,7 +170,7 @@ def subscription_sync_from_provider(
         held_at = subscription.provider_state_at
         if held_at is not None and provider_state_at < held_at:
             return subscription
-        if subscription.status in FINISHED_STATUSES and result.status not in FINISHED_STATUSES:
+        if subscription.status in FINISHED_STATUSES and str(result.status) not in FINISHED_STATUSES:
             # An ended subscription never starts again at a provider (Stripe's and PayPal's
             # end is final): a live state is one read before the end, however late it came
             # (an event of a change made just before a cancellation, delivered after it).

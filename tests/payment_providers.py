@@ -367,3 +367,20 @@ def paying_tenant_make(
     return PayPalPayingTenant(
         tenant=paypal_tenant_make(name), paypal=paypal, webhook_id=settings.PAYPAL_WEBHOOK_ID
     )
+
+
+def paypal_app_browsed(
+    settings: Any, paypal_emulator: PayPalEmulatorServer, live_server: Any, name: str
+) -> APIClient:
+    """A PayPal app made by `create_app --provider paypal` whose webhooks the emulator delivers
+    to the live server, for a browser to approve its payer's orders and subscriptions; answers
+    the app's API client."""
+    settings.PAYPAL_CLIENT_ID = TEST_CLIENT_ID
+    settings.PAYPAL_CLIENT_SECRET = TEST_CLIENT_SECRET
+    settings.PAYPAL_API_BASE = paypal_emulator.url
+    settings.PAYPAL_WEBHOOK_ID = paypal_emulator.add_webhook(f"{live_server.url}/webhooks/paypal/")
+    output = StringIO()
+    call_command("create_app", name, "--provider", "paypal", "--json", stdout=output)
+    shop = APIClient()
+    shop.credentials(HTTP_AUTHORIZATION=f"Bearer {json.loads(output.getvalue())['api_key']}")
+    return shop

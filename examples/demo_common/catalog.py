@@ -44,3 +44,26 @@ def plans_ensure(service: PaymentService, specs: list[dict[str, Any]]) -> None:
                 api.v1_plans_create.sync_detailed,
                 body=models.PlanCreateInputRequest.from_dict({"currency": "usd", **spec}),
             )
+
+
+def subscription_checkout_url(
+    service: PaymentService, *, customer_id: str, plan_code: str, success_url: str, cancel_url: str
+) -> str | None:
+    """The hosted Checkout page that subscribes the customer to the plan with this code (None:
+    no such active plan); the provider sends them back to `success_url?checkout=<session>`."""
+    plan = plans(service).get(plan_code)
+    if plan is None:
+        return None
+    session = service.call(
+        api.v1_checkout_sessions_create.sync_detailed,
+        body=models.CheckoutSessionCreateInputRequest.from_dict(
+            {
+                "mode": "subscription",
+                "customer": customer_id,
+                "plan": plan.id,
+                "success_url": f"{success_url}?checkout={{CHECKOUT_SESSION_ID}}",
+                "cancel_url": cancel_url,
+            }
+        ),
+    )
+    return str(session.url)

@@ -44,23 +44,16 @@ def pricing(request: HttpRequest) -> HttpResponse:
 @require_POST
 def subscribe(request: HttpRequest, code: str) -> HttpResponse:
     account = _account(request)
-    plan = catalog.plans(service()).get(code)
-    if plan is None:
-        raise Http404
-    session = service().call(
-        api.v1_checkout_sessions_create.sync_detailed,
-        body=models.CheckoutSessionCreateInputRequest.from_dict(
-            {
-                "mode": "subscription",
-                "customer": account.customer_id,
-                "plan": plan.id,
-                "success_url": f"{settings.DEMO_BASE_URL}/billing/?checkout="
-                "{CHECKOUT_SESSION_ID}",
-                "cancel_url": f"{settings.DEMO_BASE_URL}/pricing/",
-            }
-        ),
+    url = catalog.subscription_checkout_url(
+        service(),
+        customer_id=account.customer_id,
+        plan_code=code,
+        success_url=f"{settings.DEMO_BASE_URL}/billing/",
+        cancel_url=f"{settings.DEMO_BASE_URL}/pricing/",
     )
-    return redirect(str(session.url))
+    if url is None:
+        raise Http404
+    return redirect(url)
 
 
 @login_required

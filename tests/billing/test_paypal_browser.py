@@ -6,46 +6,19 @@ Playwright's sync API keeps an event loop running in this thread while the brows
 Django refuses ORM calls there; so the payment is made before the browser opens and checked
 after it closes."""
 
-import json
-from io import StringIO
-from pathlib import Path
 from typing import Any
 
-import pytest
-from django.core.management import call_command
-from rest_framework.test import APIClient
-
-from paypal_emulator.pytest_plugin import TEST_CLIENT_ID, TEST_CLIENT_SECRET
 from paypal_emulator.server import PayPalEmulatorServer
+from tests.browser import BROWSER_REQUIRED, CHROMIUM, CHROMIUM_ARGUMENTS, sync_playwright
+from tests.payment_providers import paypal_app_browsed
 
-try:
-    from playwright.sync_api import sync_playwright
-except ImportError:  # pragma: no cover - depends on the machine
-    sync_playwright = None
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGUMENTS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
-
-pytestmark = [
-    pytest.mark.skipif(sync_playwright is None, reason="the playwright package is not installed"),
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason=f"{CHROMIUM} is missing (apt-get install -y chromium; .ci/run does it)",
-    ),
-]
+pytestmark = BROWSER_REQUIRED
 
 
 def test_a_paypal_payment_approved_in_a_browser_is_captured_and_succeeds(
     settings: Any, paypal_emulator: PayPalEmulatorServer, live_server: Any
 ):
-    settings.PAYPAL_CLIENT_ID = TEST_CLIENT_ID
-    settings.PAYPAL_CLIENT_SECRET = TEST_CLIENT_SECRET
-    settings.PAYPAL_API_BASE = paypal_emulator.url
-    settings.PAYPAL_WEBHOOK_ID = paypal_emulator.add_webhook(f"{live_server.url}/webhooks/paypal/")
-    output = StringIO()
-    call_command("create_app", "Browser shop", "--provider", "paypal", "--json", stdout=output)
-    shop = APIClient()
-    shop.credentials(HTTP_AUTHORIZATION=f"Bearer {json.loads(output.getvalue())['api_key']}")
+    shop = paypal_app_browsed(settings, paypal_emulator, live_server, "Browser shop")
     customer = shop.post("/v1/customers", {"external_id": "u"}, format="json").json()
     return_url = f"{live_server.url}/healthz"
     payment = shop.post(
