@@ -1,7 +1,8 @@
 """One app per payment provider, behind the same API: the `paying_tenant` fixture (tests/
 conftest.py) runs a test once with a Stripe app and once with a PayPal app, so the guarantees
-the API makes (idempotency under retries, outages injected at the provider's emulator,
-webhooks duplicated and reordered, cross-app 404, audit) are asserted once, for both.
+the API makes for payments and subscriptions (idempotency under retries, outages injected at
+the provider's emulator, webhooks duplicated and reordered, cross-app 404, audit) are asserted
+once, for both: tests/billing/test_payment_guarantees.py and test_subscription_guarantees.py.
 
 Each `PayingTenant` absorbs what legitimately differs between providers and nothing else:
 
@@ -15,20 +16,31 @@ Each `PayingTenant` absorbs what legitimately differs between providers and noth
   `complete()` does what the customer does next (PayPal: approves the order on the emulator's
   page by posting its form over HTTP) and delivers the provider's webhooks to our endpoint;
   `paid()` is both, checked to have succeeded.
+- `plan()` makes a fixed-price monthly plan with a trial (all PayPal's plans can be);
+  `subscriber()` a customer who can subscribe (Stripe: a test card, on the app's test clock
+  so that renewals can be run); `subscription_post()` posts `/v1/subscriptions` (PayPal: with
+  a `return_url`), `subscription_complete()` does what the subscriber does next (PayPal:
+  approves the subscription on the emulator's page over HTTP) and delivers the new webhooks;
+  `subscribe()` is both. `renew_failing()` makes the next payment fall due and be declined
+  (Stripe: the card switched to a failing one and the test clock moved past the period's end;
+  PayPal: the payer set to decline and the emulator's clock moved to the next billing),
+  `renew_paying()` has what is due paid (Stripe: the open renewal invoice paid with a working
+  card; PayPal: the payer pays again at the next cycle); `subscriptions_at_provider()`,
+  `subscription_create_keys()` and `ended_at_provider()` read the provider's side.
 - `outage()` makes the provider's emulator fail every call (more than the SDKs' own retries);
   `events()`, `deliver()` sign and post the provider's events to our endpoint again, as a
-  provider's redelivery does; `payments_at_provider()` / `refunds_at_provider()` count what
-  the provider made; `refund_at_provider()` refunds there, not through us.
+  provider's redelivery does (`deliver_fresh()` those not delivered yet);
+  `payments_at_provider()` / `refunds_at_provider()` count what the provider made;
+  `refund_at_provider()` refunds there, not through us.
 
 Webhooks reach our endpoints in-process (Django's test client), signed as each emulator signs
 them; the emulators' own deliveries go nowhere (`UNREACHABLE_BASE_URL`), so a test decides
 when, how often and in which order each event arrives.
 
-To parametrise the subscription suites the same way, add their verbs to both classes
-(`plan()`, `subscribe(customer, plan)`, `renew(subscription)`, ...) with the provider
-differences inside (PayPal: the subscriber approves the subscription on the emulator's page),
-and write the tests against `paying_tenant` only; a test of something one provider cannot do
-stays in that provider's own module (tests/billing/test_paypal_*.py, test_payments_api.py).
+To parametrise another suite the same way, add its verbs to both classes with the provider
+differences inside, and write the tests against `paying_tenant` only; a test of something one
+provider cannot do stays in that provider's own module (tests/billing/test_paypal_*.py,
+test_payments_api.py, test_subscriptions_*.py).
 """
 
 from __future__ import annotations
@@ -221,6 +233,14 @@ class PayingTenant:
     def subscriptions_at_provider(self) -> int:
         raise NotImplementedError
 
+    def subscription_create_keys(self) -> set[str]:
+        """The idempotency keys our subscription creates sent the provider, one per attempt
+        (Stripe's `Idempotency-Key`, PayPal's `PayPal-Request-Id`)."""
+        raise NotImplementedError
+
+    def ended_at_provider(self, subscription: dict[str, Any]) -> bool:
+        raise NotImplementedError
+
     def deliver_fresh(self) -> None:
         """Delivers, once each, the events the provider sent since the last delivery."""
         fresh = self.events()[self._delivered :]
@@ -346,6 +366,17 @@ class StripePayingTenant(PayingTenant):
     def subscriptions_at_provider(self) -> int:
         return len(self._objects("subscription"))
 
+    def subscription_create_keys(self) -> set[str]:
+        return {
+            str(request["idempotency_key"])
+            for request in self.emulator.requests()
+            if (request["method"], request["path"]) == ("POST", "/v1/subscriptions")
+        }
+
+    def ended_at_provider(self, subscription: dict[str, Any]) -> bool:
+        stored = self.emulator.state.objects[subscription["provider_subscription_id"]]
+        return bool(stored["status"] == "canceled")
+
     def refund_at_provider(self, payment: dict[str, Any], amount: int) -> str:
         refund = stripe_client().v1.refunds.create(
             {"payment_intent": payment["provider_payment_id"], "amount": amount}
@@ -441,6 +472,17 @@ class PayPalPayingTenant(PayingTenant):
 
     def subscriptions_at_provider(self) -> int:
         return len(self.emulator.api.subscriptions)
+
+    def subscription_create_keys(self) -> set[str]:
+        return {
+            str(request["paypal_request_id"])
+            for request in self.emulator.requests()
+            if (request["method"], request["path"]) == ("POST", "/v1/billing/subscriptions")
+        }
+
+    def ended_at_provider(self, subscription: dict[str, Any]) -> bool:
+        stored = self.emulator.api.subscriptions[subscription["provider_subscription_id"]]
+        return bool(stored["status"] == "CANCELLED")
 
     def refund_at_provider(self, payment: dict[str, Any], amount: int) -> str:
         order = self.emulator.api.orders[payment["provider_payment_id"]]

@@ -47,8 +47,13 @@ def test_a_trial_subscription_is_trialing_audited_once_and_the_app_told_once(
     assert subscription["trial_end"] is not None
     assert subscription["trial_end"] == subscription["current_period_end"]
     assert subscription["provider_subscription_id"]
-    assert _audited(paying_tenant, BillingAuditAction.CREATE_SUBSCRIPTION) == 1
+    [audit] = AuditEvent.objects.for_app(paying_tenant.app).filter(
+        action_type=BillingAuditAction.CREATE_SUBSCRIPTION
+    )
+    assert audit.target_id == subscription["id"]
+    assert audit.actor_id == paying_tenant.tenant.api_key.pk
     [told] = AppEvent.objects.for_app(paying_tenant.app).filter(event_type="subscription.created")
+    # (Told as it was made: trialing on Stripe, incomplete until approved on PayPal.)
     assert told.data["id"] == subscription["id"]
     assert paying_tenant.subscriptions_at_provider() == 1
 
@@ -105,6 +110,7 @@ def test_a_retry_after_the_provider_failed_makes_one_subscription(paying_tenant:
     with paying_tenant.outage():
         failed = paying_tenant.subscription_post(customer, plan, HTTP_IDEMPOTENCY_KEY="signup-7")
     pending = Subscription.objects.for_app(paying_tenant.app).get()
+    made_meanwhile = paying_tenant.subscriptions_at_provider()
 
     retried = paying_tenant.subscription_post(customer, plan, HTTP_IDEMPOTENCY_KEY="signup-7")
     subscription = paying_tenant.subscription_complete(retried.json())
@@ -112,11 +118,15 @@ def test_a_retry_after_the_provider_failed_makes_one_subscription(paying_tenant:
     assert failed.status_code == 502, failed.content
     assert failed.json()["error"]["type"] == "provider_error"
     assert (pending.sync_state, pending.provider_subscription_id) == ("pending", "")
+    assert made_meanwhile == 0
     assert retried.status_code == 201, retried.content
     assert retried.json()["id"] == pending.pk
     assert subscription["status"] == "trialing"
     assert Subscription.objects.for_app(paying_tenant.app).count() == 1
     assert paying_tenant.subscriptions_at_provider() == 1
+    # Every attempt, failed or not, sent the provider the same key.
+    [key] = paying_tenant.subscription_create_keys()
+    assert key
     assert _audited(paying_tenant, BillingAuditAction.CREATE_SUBSCRIPTION) == 1
 
 
@@ -177,11 +187,13 @@ def test_cancel_now_ends_it_is_audited_and_the_app_told_once(paying_tenant: Payi
     assert canceled.status_code == 200, canceled.content
     assert canceled.json()["status"] == after["status"] == "canceled"
     assert after["canceled_at"] is not None
+    assert paying_tenant.ended_at_provider(subscription)
     assert _view(paying_tenant, subscription)["status"] == "canceled"
     [audit] = AuditEvent.objects.for_app(paying_tenant.app).filter(
         action_type=BillingAuditAction.CANCEL_SUBSCRIPTION
     )
     assert audit.target_id == subscription["id"]
+    assert audit.payload_snapshot["at_period_end"] is False
     [told] = AppEvent.objects.for_app(paying_tenant.app).filter(event_type="subscription.canceled")
     assert told.data["id"] == subscription["id"]
 
