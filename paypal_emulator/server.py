@@ -43,7 +43,10 @@ class WebhookDispatcher:
         self.max_attempts = max_attempts
         self.timeout_seconds = timeout_seconds
         self.deliveries: list[dict[str, Any]] = []
-        self._queue: queue.Queue[tuple[str, bytes, dict[str, str]] | None] = queue.Queue()
+        # Bumped by clear(): a delivery already under way belongs to the old state, is neither
+        # logged nor retried (as the Stripe emulator's dispatcher does).
+        self._generation = 0
+        self._queue: queue.Queue[tuple[str, bytes, dict[str, str], int] | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self.paused = False
         # Event type ("*" for any) → how many of its next deliveries are lost on the way.
@@ -72,7 +75,7 @@ class WebhookDispatcher:
                 {"url": url, "event_id": event["id"], "event_type": event["event_type"]}
             )
             return
-        self._queue.put((url, body, headers))
+        self._queue.put((url, body, headers, self._generation))
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="paypal-webhooks", daemon=True)
@@ -82,6 +85,7 @@ class WebhookDispatcher:
         self._queue.put(None)
 
     def clear(self) -> None:
+        self._generation += 1
         while not self._queue.empty():
             try:
                 self._queue.get_nowait()
@@ -112,9 +116,11 @@ class WebhookDispatcher:
             finally:
                 self._queue.task_done()
 
-    def _deliver(self, url: str, body: bytes, headers: dict[str, str]) -> None:
+    def _deliver(self, url: str, body: bytes, headers: dict[str, str], generation: int) -> None:
         event = json.loads(body)
         for attempt in range(1, self.max_attempts + 1):
+            if generation != self._generation:
+                return
             status: int | None = None
             try:
                 request = urllib.request.Request(  # noqa: S310 - a registered http(s) URL
@@ -133,6 +139,8 @@ class WebhookDispatcher:
                 status = error.code
             except (urllib.error.URLError, OSError):
                 status = None
+            if generation != self._generation:
+                return
             self.deliveries.append(
                 {
                     "url": url,

@@ -74,28 +74,6 @@ def _change(tenant: Tenant, subscription: dict[str, Any], plan: dict[str, Any], 
     )
 
 
-def test_cancel_now_ends_the_subscription_at_stripe(tenant: Tenant, stripe: EmulatorServer):
-    subscription = _active_subscription(tenant)
-
-    response = tenant.client.post(
-        f"/v1/subscriptions/{subscription['id']}/cancel", {}, format="json"
-    )
-
-    assert response.status_code == 200, response.content
-    canceled = response.json()
-    assert canceled["status"] == "canceled"
-    assert canceled["canceled_at"] is not None
-    assert stripe.state.objects[subscription["provider_subscription_id"]]["status"] == "canceled"
-    audit = AuditEvent.objects.for_app(tenant.app).get(action_type="CANCEL_SUBSCRIPTION")
-    assert audit.target_id == subscription["id"]
-    assert audit.payload_snapshot["at_period_end"] is False
-    assert (
-        AppEvent.objects.for_app(tenant.app)
-        .filter(event_type="subscription.canceled", data__id=subscription["id"])
-        .exists()
-    )
-
-
 def test_cancel_at_period_end_keeps_it_active_until_then(tenant: Tenant, stripe: EmulatorServer):
     subscription = _active_subscription(tenant)
 

@@ -1,6 +1,7 @@
 import json
 import re
 import threading
+import time
 import urllib.parse
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -370,3 +371,24 @@ def test_a_refund_in_another_currency_or_of_an_unknown_capture_is_refused(paypal
         "REFUND_CAPTURE_CURRENCY_MISMATCH",
     )
     assert _issue(unknown.value) == (404, "RESOURCE_NOT_FOUND", "INVALID_RESOURCE_ID")
+
+
+def test_a_delivery_under_way_when_the_emulator_is_reset_is_neither_logged_nor_retried(
+    paypal_emulator: PayPalEmulatorServer,
+):
+    # Nothing listens on port 9: each attempt fails and is retried.
+    paypal_emulator.webhooks.enqueue(
+        "http://127.0.0.1:9/hook",
+        json.dumps({"id": "WH-OLD", "event_type": "PAYMENT.CAPTURE.COMPLETED"}).encode(),
+        {},
+    )
+    deadline = time.monotonic() + 5
+    while not paypal_emulator.webhook_deliveries() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    first = paypal_emulator.webhook_deliveries()
+
+    paypal_emulator.reset()
+
+    assert paypal_emulator.wait_for_webhooks(timeout_seconds=5)
+    assert [d["event_id"] for d in first] == ["WH-OLD"]
+    assert paypal_emulator.webhook_deliveries() == []
