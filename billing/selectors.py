@@ -1,5 +1,14 @@
+from django.db.models import Prefetch
+
 from api.errors import NotFoundError
-from billing.models import CheckoutSession, Customer, Invoice, Subscription, SubscriptionStatus
+from billing.models import (
+    CheckoutSession,
+    Customer,
+    Discount,
+    Invoice,
+    Subscription,
+    SubscriptionStatus,
+)
 from catalog.selectors import PLAN_JOIN
 from tenants.models import App
 from tenants.scoping import TenantScopedQuerySet
@@ -136,7 +145,16 @@ def subscription_get(*, app: App, subscription_id: str) -> Subscription:
 def subscription_list(
     *, app: App, customer: str | None = None, status: str | None = None
 ) -> TenantScopedQuerySet[Subscription]:
-    subscriptions = subscriptions_for_app(app)
+    # Each row's live discount in one query for the page, not one per row.
+    subscriptions = subscriptions_for_app(app).prefetch_related(
+        Prefetch(
+            "discounts",
+            queryset=Discount.objects.for_app(app)
+            .filter(removed_at__isnull=True)
+            .order_by("-created_at"),
+            to_attr="live_discounts",
+        )
+    )
     if customer:
         subscriptions = subscriptions.filter(customer_id=customer)
     if status:

@@ -342,12 +342,17 @@ class SubscriptionOutputSerializer(serializers.Serializer[Any]):
 
     @extend_schema_field(SubscriptionDiscountOutputSerializer(allow_null=True))
     def get_discount(self, subscription: Any) -> dict[str, Any] | None:
-        discount = (
-            Discount.objects.for_app(subscription.app)
-            .filter(subscription=subscription, removed_at__isnull=True)
-            .order_by("-created_at")
-            .first()
-        )
+        # subscription_list prefetches the live ones; a single subscription reads its own.
+        live = getattr(subscription, "live_discounts", None)
+        if live is not None:
+            discount = live[0] if live else None
+        else:
+            discount = (
+                Discount.objects.for_app(subscription.app)
+                .filter(subscription=subscription, removed_at__isnull=True)
+                .order_by("-created_at")
+                .first()
+            )
         return SubscriptionDiscountOutputSerializer(discount).data if discount else None
 
     @extend_schema_field(SubscriptionPendingChangeOutputSerializer(allow_null=True))

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit.models import AuditEvent
@@ -331,3 +333,22 @@ def test_a_coupon_and_a_promotion_code_together_answer_400(tenant: Tenant, strip
 
     assert response.status_code == 400
     assert response.json()["error"]["param"] == "promotion_code"
+
+
+def test_listing_subscriptions_reads_their_discounts_in_one_query_for_the_page(
+    tenant: Tenant, stripe: EmulatorServer
+):
+    plan = plan_make(tenant.client)
+    coupon = _coupon(tenant)
+    for number in range(3):
+        customer = customer_make(tenant.client, external_id=f"list-{number}")
+        assert subscribe(tenant.client, customer, plan, coupon=coupon["id"]).status_code == 201
+
+    with CaptureQueriesContext(connection) as one:
+        first = tenant.client.get("/v1/subscriptions", {"limit": 1}).json()["data"]
+    with CaptureQueriesContext(connection) as three:
+        every = tenant.client.get("/v1/subscriptions", {"limit": 3}).json()["data"]
+
+    assert [item["discount"]["coupon"] for item in first] == [coupon["id"]]
+    assert [item["discount"]["coupon"] for item in every] == [coupon["id"]] * 3
+    assert len(three) == len(one)
