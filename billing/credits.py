@@ -563,8 +563,14 @@ def _transaction_record(*, app: App, actor: Actor, grant_id: str, move: Any) -> 
 
 def credit_grants_sync_for_invoice(*, invoice: Invoice, transaction_references: list[str]) -> int:
     """An invoice that applied credits: its customer's grants are read again at the provider,
-    so each use is recorded (linked to the invoice) once."""
+    so each use is recorded (linked to the invoice) once. Once every use it names is recorded,
+    its later events (finalized, paid, redeliveries) ask the provider nothing."""
     if not transaction_references:
+        return 0
+    recorded = CreditGrantTransaction.objects.for_app(invoice.app).filter(
+        provider_transaction_id__in=transaction_references
+    )
+    if recorded.count() == len(set(transaction_references)):
         return 0
     return credit_grants_sync_for_customer(app=invoice.app, customer=invoice.customer)
 
